@@ -1,0 +1,177 @@
+"""The gateway's ASGI application, served by uvicorn with --factory.
+
+Requests whose first path segment names a service go down the proxy path; everything else
+(token endpoint, JWKS, merged OpenAPI and docs, health) is served by the gateway's own FastAPI app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from fastapi import FastAPI, Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+import services.gateway
+from services.gateway import oauth
+from services.gateway.identity import CallerIdentifier
+from services.gateway.keys import KeyRing
+from services.gateway.openapi import MergedOpenAPI
+from services.gateway.proxy import Proxy
+from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
+from services.gateway.upstream import Upstream
+from shared.db.engine import Database, create_engine, resolve_database_url
+from shared.web.app import install_openapi
+from shared.web.docs import mount_docs
+from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
+from shared.web.observability import configure_logging, metrics_endpoint
+from shared.web.problems import install_problem_handlers, problem_response
+
+SERVICE = "gateway"
+FORM = "application/x-www-form-urlencoded"
+
+
+def _upstream(name: str, url: str, settings: GatewaySettings) -> Upstream:
+    parts = urlsplit(url)
+    return Upstream(
+        name,
+        parts.hostname or "127.0.0.1",
+        parts.port or 80,
+        connect_timeout=settings.upstream_connect_timeout,
+        read_timeout=settings.upstream_read_timeout,
+        idle_timeout=settings.upstream_idle_timeout,
+    )
+
+
+class Gateway:
+    """The ASGI entry point: dispatch on the first path segment."""
+
+    def __init__(self, api: FastAPI) -> None:
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            first = scope["path"].split("/", 2)[1]
+            if first in UPSTREAM_NAMES:
+                await self.api.state.proxy(scope, receive, send, first)
+                return
+        await self.api(scope, receive, send)
+
+
+def create_api(settings: GatewaySettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, json=settings.log_json)
+        database = Database(
+            create_engine(
+                resolve_database_url(SERVICE, settings.database_url),
+                statement_cache_size=settings.db_statement_cache_size,
+                pool_size=settings.db_pool_size,
+            )
+        )
+        http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
+        keyring = KeyRing(
+            database,
+            secret=settings.key_encryption_secret.get_secret_value(),
+            token_ttl=settings.token_ttl_seconds,
+            cache_seconds=settings.key_cache_seconds,
+        )
+        limiter: RateLimiter = (
+            RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+        )
+        urls = settings.upstream_urls()
+        upstreams = {name: _upstream(name, url, settings) for name, url in urls.items()}
+        app.state.settings = settings
+        app.state.database = database
+        app.state.keyring = keyring
+        app.state.http = http
+        app.state.upstream_urls = urls
+        app.state.merged_openapi = MergedOpenAPI(http, urls)
+        app.state.proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer))
+        try:
+            yield
+        finally:
+            for upstream in upstreams.values():
+                upstream.close()
+            await limiter.close()
+            await http.aclose()
+            await database.dispose()
+
+    app = FastAPI(
+        title="jichi gateway",
+        description=services.gateway.__doc__ or "",
+        version="1.0.0",
+        openapi_url="/gateway/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=lambda route: f"gateway_{route.name}",
+    )
+    install_problem_handlers(app)
+    app.include_router(oauth.router)
+    install_openapi(app)
+
+    async def merged_openapi(request: Request) -> Response:
+        document = await request.app.state.merged_openapi.document(app.openapi())
+        return JSONResponse(document)
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "alive"})
+
+    async def readyz(request: Request) -> Response:
+        report: dict[str, Any] = {}
+        try:
+            async with asyncio.timeout(2.0):
+                await request.app.state.database.ping()
+            report["database"] = "ready"
+        except Exception:
+            report["database"] = "unreachable"
+        checks = await asyncio.gather(
+            *(
+                _upstream_ready(request.app.state.http, url)
+                for url in request.app.state.upstream_urls.values()
+            )
+        )
+        report["upstreams"] = dict(zip(request.app.state.upstream_urls, checks, strict=True))
+        ready = report["database"] == "ready" and all(v == "ready" for v in report["upstreams"].values())
+        if ready:
+            return JSONResponse({"status": "ready", **report})
+        return problem_response(
+            status=503,
+            slug="not-ready",
+            title="Not ready",
+            detail="A dependency is not ready.",
+            instance="/readyz",
+            extensions=report,
+        )
+
+    app.add_route("/openapi.json", merged_openapi, include_in_schema=False)
+    app.add_route("/healthz", healthz, include_in_schema=False)
+    app.add_route("/readyz", readyz, include_in_schema=False)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    mount_docs(app, docs_path="/docs", openapi_url="/openapi.json", title="jichi")
+    app.add_middleware(
+        RequestContextMiddleware,
+        service=SERVICE,
+        max_body_bytes=settings.max_body_bytes,
+        accepted_media_types=JSON_MEDIA_TYPES | {FORM},
+    )
+    return app
+
+
+async def _upstream_ready(http: httpx.AsyncClient, url: str) -> str:
+    try:
+        response = await http.get(f"{url}/readyz", timeout=2.0)
+    except httpx.HTTPError:
+        return "unreachable"
+    return "ready" if response.status_code == 200 else "not-ready"
+
+
+def create_app(settings: GatewaySettings | None = None) -> Gateway:
+    return Gateway(create_api(settings or GatewaySettings()))

@@ -1,0 +1,99 @@
+"""The merged OpenAPI 3.1 document: every service's paths and schemas, plus the gateway's own."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+from typing import Any
+
+import httpx
+
+from shared.auth.scopes import SCOPES
+
+
+def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: (
+                renames.get(value, value)
+                if key == "$ref" and isinstance(value, str)
+                else _rename_refs(value, renames)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_rename_refs(item, renames) for item in node]
+    return node
+
+
+def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Schemas with one name and one shape are shared; a name two services shape differently is
+    prefixed with the service's name (Registry_Resident) so neither is lost."""
+    merged = copy.deepcopy(gateway)
+    merged["info"] = {
+        "title": "jichi",
+        "version": gateway.get("info", {}).get("version", "1.0.0"),
+        "description": "All jichi services behind one gateway. Get a token at /oauth/token "
+        "(client credentials), then call any service with `Authorization: Bearer <token>`.",
+    }
+    paths = merged.setdefault("paths", {})
+    schemas = merged.setdefault("components", {}).setdefault("schemas", {})
+    tags = {tag["name"]: tag for tag in merged.get("tags", [])}
+    for service, document in sorted(services.items()):
+        theirs = document.get("components", {}).get("schemas", {})
+        renames = {
+            f"#/components/schemas/{name}": f"#/components/schemas/{service.capitalize()}_{name}"
+            for name, schema in theirs.items()
+            if name in schemas and schemas[name] != _rename_refs(schema, {})
+        }
+        for name, schema in theirs.items():
+            ref = f"#/components/schemas/{name}"
+            target = renames.get(ref, ref).rsplit("/", 1)[1]
+            schemas[target] = _rename_refs(schema, renames)
+        for path, item in document.get("paths", {}).items():
+            paths[path] = _rename_refs(item, renames)
+        for tag in document.get("tags", []):
+            tags.setdefault(tag["name"], tag)
+    merged["components"].setdefault("securitySchemes", {})["gateway"] = {
+        "type": "oauth2",
+        "description": "Client-credentials tokens from the gateway.",
+        "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": dict(SCOPES)}},
+    }
+    if tags:
+        merged["tags"] = list(tags.values())
+    return merged
+
+
+class MergedOpenAPI:
+    """Fetches the services' documents (cached for a minute) and merges them with the gateway's."""
+
+    def __init__(self, client: httpx.AsyncClient, upstream_urls: dict[str, str], ttl: float = 60.0) -> None:
+        self.client = client
+        self.upstream_urls = upstream_urls
+        self.ttl = ttl
+        self._cached: dict[str, Any] | None = None
+        self._at = float("-inf")
+
+    async def document(self, gateway: dict[str, Any]) -> dict[str, Any]:
+        if self._cached is not None and time.monotonic() - self._at < self.ttl:
+            return self._cached
+        names = sorted(self.upstream_urls)
+        fetched = await asyncio.gather(*(self._fetch(name) for name in names))
+        services = {name: doc for name, doc in zip(names, fetched, strict=True) if doc is not None}
+        merged = merge_documents(gateway, services)
+        missing = [name for name in names if name not in services]
+        if missing:
+            merged["info"]["x-unavailable-services"] = missing
+        else:
+            self._cached, self._at = merged, time.monotonic()
+        return merged
+
+    async def _fetch(self, name: str) -> dict[str, Any] | None:
+        try:
+            response = await self.client.get(f"{self.upstream_urls[name]}/{name}/openapi.json", timeout=5.0)
+            response.raise_for_status()
+            document: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError):
+            return None
+        return document

@@ -1,0 +1,4 @@
+from services.registry.tables import metadata
+from shared.db.migrations import run_alembic_env
+
+run_alembic_env(metadata)

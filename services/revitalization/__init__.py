@@ -1,0 +1,3 @@
+"""Regional-revitalization programmes: catalogue, applications and review, budgets, disbursements,
+placements, hometown registrations and open grants data.
+"""

@@ -1,0 +1,1 @@
+"""Verification of gateway-issued bearer tokens, and the scope dependencies handlers declare."""

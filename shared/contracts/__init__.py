@@ -1,0 +1,1 @@
+"""API contracts: the request and response models of every service, shared by callee and callers."""

@@ -1,0 +1,1 @@
+"""Database plumbing: one async engine per service, one transaction per request."""

@@ -1,0 +1,1 @@
+"""HTTP clients for calls between services (always through the gateway)."""

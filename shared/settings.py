@@ -1,0 +1,34 @@
+"""Settings every service shares; each service subclasses with its own environment prefix."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Read from `<PREFIX>_*` environment variables (prefix set by the subclass)."""
+
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means the embedded SQLite file under var/.",
+    )
+    db_statement_cache_size: int = Field(
+        default=100,
+        ge=0,
+        description="asyncpg prepared-statement cache; 0 behind a transaction-mode pooler.",
+    )
+    db_pool_size: int = Field(default=10, ge=1)
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    token_issuer: str = "jichi-gateway"
+    page_token_secret: SecretStr = SecretStr("development-page-token-secret")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    gateway_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where this service calls other services."
+    )
+    client_id: str = Field(default="", description="This service's own client at the gateway.")
+    client_secret: SecretStr = SecretStr("")
+    log_level: str = "INFO"
+    log_json: bool = True

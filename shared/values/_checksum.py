@@ -1,0 +1,29 @@
+"""Check-digit arithmetic shared by the identifier modules."""
+
+from __future__ import annotations
+
+
+def require_ascii_digits(value: str, *, length: int, what: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is exactly ``length`` ASCII digits.
+
+    The message never repeats ``value``: callers pass protected numbers too.
+    """
+    if len(value) != length or not (value.isascii() and value.isdigit()):
+        raise ValueError(f"{what} must be exactly {length} ASCII digits")
+
+
+def weighted_mod11_check_digit(digits: str) -> int:
+    """Check digit of the individual-number scheme (also used for resident codes).
+
+    With ``P_n`` the n-th digit counted from the right and ``Q_n = n + 1`` for n = 1..6,
+    ``n - 5`` for n = 7..11: ``r = sum(P_n * Q_n) mod 11``; the check digit is 0 when
+    ``r <= 1`` and ``11 - r`` otherwise. ``digits`` must be ASCII digits, at most 11.
+    """
+    if len(digits) > 11:
+        raise ValueError("the weighted mod-11 scheme covers at most 11 digits")
+    total = 0
+    for n, char in enumerate(reversed(digits), start=1):
+        weight = n + 1 if n <= 6 else n - 5
+        total += int(char) * weight
+    remainder = total % 11
+    return 0 if remainder <= 1 else 11 - remainder

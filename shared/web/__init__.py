@@ -1,0 +1,1 @@
+"""HTTP plumbing every service and the gateway install: problems, context, paging, idempotency."""

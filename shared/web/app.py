@@ -1,0 +1,150 @@
+"""The one way a service's FastAPI application is assembled, so every service behaves alike."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import Table
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from shared.auth.tokens import HttpJwksSource, JwksSource, TokenVerifier
+from shared.db.engine import Database, create_engine, resolve_database_url
+from shared.settings import ServiceSettings
+from shared.web.docs import mount_docs
+from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
+from shared.web.observability import configure_logging, metrics_endpoint
+from shared.web.openapi import with_problem_responses
+from shared.web.pagination import PageTokenCodec
+from shared.web.problems import install_problem_handlers, problem_response
+
+Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def api_prefix(service: str) -> str:
+    return f"/{service}/v1"
+
+
+def install_health(app: FastAPI, readiness: Callable[[], Any]) -> None:
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "alive"})
+
+    async def readyz(_request: Request) -> Response:
+        try:
+            async with asyncio.timeout(2.0):
+                await readiness()
+        except Exception as exc:
+            return problem_response(
+                status=503,
+                slug="not-ready",
+                title="Not ready",
+                detail=f"Dependency check failed: {type(exc).__name__}.",
+                instance="/readyz",
+            )
+        return JSONResponse({"status": "ready"})
+
+    app.add_route("/healthz", healthz, include_in_schema=False)
+    app.add_route("/readyz", readyz, include_in_schema=False)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+
+
+def install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                servers=app.servers,
+            )
+            app.openapi_schema = with_problem_responses(schema)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_service_app(
+    *,
+    name: str,
+    title: str,
+    description: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    idempotency_table: Table | None = None,
+    jwks_source: JwksSource | None = None,
+    startup: Startup | None = None,
+    version: str = "1.0.0",
+) -> FastAPI:
+    """A service app: its routes under `/<name>/v1`, problems, auth, health, metrics, docs."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, json=settings.log_json)
+        database = Database(
+            create_engine(
+                resolve_database_url(name, settings.database_url),
+                statement_cache_size=settings.db_statement_cache_size,
+                pool_size=settings.db_pool_size,
+            )
+        )
+        http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+        app.state.settings = settings
+        app.state.database = database
+        app.state.http = http
+        app.state.idempotency_table = idempotency_table
+        app.state.page_codec = PageTokenCodec(settings.page_token_secret.get_secret_value())
+        app.state.token_verifier = TokenVerifier(
+            jwks_source or HttpJwksSource(settings.jwks_url, http),
+            issuer=settings.token_issuer,
+            audience=name,
+        )
+        try:
+            if startup is None:
+                yield
+            else:
+                async with startup(app):
+                    yield
+        finally:
+            await http.aclose()
+            await database.dispose()
+
+    def operation_id(route: APIRoute) -> str:
+        return f"{name}_{route.name}"
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        openapi_url=f"/{name}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    install_problem_handlers(app)
+    for router in routers:
+        app.include_router(router, prefix=api_prefix(name))
+
+    async def readiness() -> None:
+        await app.state.database.ping()
+
+    install_health(app, readiness)
+    install_openapi(app)
+    mount_docs(app, docs_path=f"/{name}/docs", openapi_url=f"/{name}/openapi.json", title=title)
+    app.add_middleware(
+        RequestContextMiddleware,
+        service=name,
+        max_body_bytes=settings.max_body_bytes,
+        accepted_media_types=JSON_MEDIA_TYPES,
+        route_prefix=api_prefix(name),
+    )
+    return app

@@ -1,0 +1,178 @@
+"""The request-context middleware: request id and trace, body limits, media types, access log, metrics.
+
+Written as plain ASGI (not BaseHTTPMiddleware) because it wraps every request of every service.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import structlog
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.web.context import accept_request_id, continue_trace, request_id_var, traceparent_var
+from shared.web.observability import REQUEST_SECONDS
+from shared.web.problems import problem_response
+
+access_log = structlog.get_logger("jichi.access")
+log = structlog.get_logger("jichi.errors")
+
+JSON_MEDIA_TYPES = frozenset({"application/json", "application/merge-patch+json"})
+_BODY_METHODS = frozenset({b"POST", b"PUT", b"PATCH"})
+_QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class RequestTooLarge(StarletteHTTPException):
+    """Raised from `receive`; an HTTPException so that FastAPI's body parsing passes it on."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body exceeds {limit} bytes.")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestContextMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        service: str,
+        max_body_bytes: int,
+        accepted_media_types: Iterable[str] = JSON_MEDIA_TYPES,
+        route_prefix: str = "",
+    ) -> None:
+        self.app = app
+        self.route_prefix = route_prefix
+        self.service = service
+        self.max_body_bytes = max_body_bytes
+        self.accepted_media_types = frozenset(accepted_media_types)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = accept_request_id(_header(scope, b"x-request-id"))
+        trace = continue_trace(_header(scope, b"traceparent"))
+        request_id_var.set(request_id)
+        traceparent_var.set(trace.header)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id, trace_id=trace.trace_id)
+        status_holder = [500]
+        started_response = [False]
+        echo = [(b"x-request-id", request_id.encode()), (b"traceparent", trace.header.encode())]
+
+        async def send_with_context(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started_response[0] = True
+                status_holder[0] = message["status"]
+                message["headers"] = [*message.get("headers", []), *echo]
+            await send(message)
+
+        try:
+            rejection = self._reject_early(scope)
+            if rejection is not None:
+                await rejection(scope, receive, send_with_context)
+            else:
+                await self.app(scope, self._limited(receive), send_with_context)
+        except RequestTooLarge:
+            if not started_response[0]:
+                await self._too_large(scope)(scope, receive, send_with_context)
+        except Exception:
+            # The one place an unexpected error ends: logged with its trace here, and the caller
+            # gets a problem with the request id instead of a stack trace.
+            log.exception("unhandled_exception", path=scope["path"])
+            if not started_response[0]:
+                await problem_response(
+                    status=500,
+                    slug="internal-error",
+                    title="Internal error",
+                    detail="The request could not be completed; it has been logged with its request id.",
+                    instance=scope["path"],
+                )(scope, receive, send_with_context)
+        finally:
+            self._observe(scope, status_holder[0], time.perf_counter() - started)
+
+    def _reject_early(self, scope: Scope) -> Response | None:
+        path = scope["path"]
+        length = _header(scope, b"content-length")
+        if length is not None:
+            if not length.isdigit():
+                return problem_response(
+                    status=400,
+                    slug="bad-request",
+                    title="Bad request",
+                    detail="Content-Length is not a number.",
+                    instance=path,
+                )
+            if int(length) > self.max_body_bytes:
+                return self._too_large(scope)
+        if scope["method"].encode() in _BODY_METHODS:
+            has_body = (length is not None and length != "0") or _header(scope, b"transfer-encoding")
+            media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+            if has_body and media_type not in self.accepted_media_types:
+                accepted = ", ".join(sorted(self.accepted_media_types))
+                return problem_response(
+                    status=415,
+                    slug="unsupported-media-type",
+                    title="Unsupported media type",
+                    detail=f"Send the body as one of: {accepted}.",
+                    instance=path,
+                    headers={"Accept-Post": accepted},
+                )
+        return None
+
+    def _too_large(self, scope: Scope) -> Response:
+        return problem_response(
+            status=413,
+            slug="content-too-large",
+            title="Content too large",
+            detail=f"The request body exceeds {self.max_body_bytes} bytes.",
+            instance=scope["path"],
+        )
+
+    def _limited(self, receive: Receive) -> Receive:
+        limit = self.max_body_bytes
+        seen = 0
+
+        async def receive_limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise RequestTooLarge(limit)
+            return message
+
+        return receive_limited
+
+    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", None)
+        if route is None:
+            template = "unmatched"
+        elif self.route_prefix and scope["path"].startswith(self.route_prefix + "/"):
+            # Included routers match on the rest of the path; the template is the full one.
+            template = self.route_prefix + route
+        else:
+            template = route
+        REQUEST_SECONDS.labels(self.service, scope["method"], template, str(status)).observe(seconds)
+        if scope["path"] in _QUIET_PATHS:
+            return
+        state = scope.get("state") or {}
+        access_log.info(
+            "request",
+            service=self.service,
+            method=scope["method"],
+            route=template,
+            status=status,
+            duration_ms=round(seconds * 1000, 2),
+            client_id=state.get("client_id"),
+        )

@@ -1,0 +1,271 @@
+"""RFC 9457 problem details: one exception family, one renderer, handlers for everything a caller can send."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from shared.web.context import current_request_id
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:jichi:problem:"
+
+
+class FieldError(BaseModel):
+    """One offending input: where it is (JSON pointer into its location) and what is wrong."""
+
+    location: str = Field(description="body, query, path, header or cookie")
+    pointer: str = Field(description="RFC 6901 JSON pointer into that location", examples=["/name"])
+    detail: str
+    type: str = Field(description="stable machine-readable error code")
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["urn:jichi:problem:not-found"])
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class Problem(Exception):  # noqa: N818 - it is the problem, not an error about one
+    """Raise to answer with a problem document; subclasses fix the status and type."""
+
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        slug: str | None = None,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.problem_slug = slug or self.slug
+        self.problem_title = title or self.title
+        self.headers = dict(headers or {})
+        self.extensions = extensions
+
+
+class BadRequest(Problem):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class Unauthorized(Problem):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(Problem):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class MethodNotAllowed(Problem):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+
+class Conflict(Problem):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(Problem):
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
+class ContentTooLarge(Problem):
+    status, slug, title = 413, "content-too-large", "Content too large"
+
+
+class UnsupportedMediaType(Problem):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class UnprocessableContent(Problem):
+    status, slug, title = 422, "unprocessable-content", "Unprocessable content"
+
+
+class PreconditionRequired(Problem):
+    status, slug, title = 428, "precondition-required", "Precondition required"
+
+
+class TooManyRequests(Problem):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+
+class BadGateway(Problem):
+    status, slug, title = 502, "bad-gateway", "Upstream unavailable"
+
+
+class ServiceUnavailable(Problem):
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
+class GatewayTimeout(Problem):
+    status, slug, title = 504, "gateway-timeout", "Upstream timed out"
+
+
+_STATUS_CLASSES: dict[int, type[Problem]] = {
+    cls.status: cls
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        PreconditionFailed,
+        ContentTooLarge,
+        UnsupportedMediaType,
+        UnprocessableContent,
+        PreconditionRequired,
+        TooManyRequests,
+        BadGateway,
+        ServiceUnavailable,
+        GatewayTimeout,
+    )
+}
+
+
+def problem_body(
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None,
+    instance: str | None,
+    extensions: Mapping[str, Any] | None = None,
+) -> bytes:
+    document: dict[str, Any] = {
+        "type": TYPE_PREFIX + slug,
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "instance": instance,
+        "request_id": current_request_id() or None,
+    }
+    if extensions:
+        document.update(extensions)
+    return orjson.dumps(document)
+
+
+def problem_response(
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> Response:
+    body = problem_body(
+        status=status, slug=slug, title=title, detail=detail, instance=instance, extensions=extensions
+    )
+    return Response(body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
+
+
+def render_problem(problem: Problem, instance: str | None) -> Response:
+    return problem_response(
+        status=problem.status,
+        slug=problem.problem_slug,
+        title=problem.problem_title,
+        detail=problem.detail,
+        instance=instance,
+        headers=problem.headers,
+        extensions=problem.extensions,
+    )
+
+
+def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic errors as field errors; the rejected value itself is never echoed back."""
+    result = []
+    for error in errors:
+        location, *path = error.get("loc", ("body",)) or ("body",)
+        pointer = "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path)
+        result.append(
+            {
+                "location": str(location),
+                "pointer": pointer if path else "",
+                "detail": str(error.get("msg", "invalid value")),
+                "type": str(error.get("type", "value_error")),
+            }
+        )
+    return result
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return render_problem(exc, request.url.path)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return problem_response(
+            status=400,
+            slug="malformed-json",
+            title="Malformed JSON",
+            detail="The request body is not valid JSON.",
+            instance=request.url.path,
+        )
+    fields = field_errors(errors)
+    summary = "; ".join(f"{f['location']}{f['pointer']}: {f['detail']}" for f in fields[:5])
+    return problem_response(
+        status=422,
+        slug="validation-failed",
+        title="Validation failed",
+        detail=summary or "The request is not valid.",
+        instance=request.url.path,
+        extensions={"errors": fields},
+    )
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    cls = _STATUS_CLASSES.get(exc.status_code)
+    slug = cls.slug if cls else f"http-{exc.status_code}"
+    title = cls.title if cls else "HTTP error"
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No resource at {request.url.path}."
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}."
+    return problem_response(
+        status=exc.status_code,
+        slug=slug,
+        title=title,
+        detail=detail,
+        instance=request.url.path,
+        headers=exc.headers,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+
+
+PROBLEM_CONTENT = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}

@@ -1,0 +1,56 @@
+"""Tokens signed the way the gateway signs them, with a key the tests control."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from shared.auth.tokens import StaticJwksSource
+
+ISSUER = "jichi-gateway"
+
+
+class TokenFactory:
+    def __init__(self, kid: str = "test-key") -> None:
+        self.kid = kid
+        self.private_key = Ed25519PrivateKey.generate()
+
+    def jwks(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = jwt.algorithms.OKPAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True)
+        jwk.update(kid=self.kid, alg="EdDSA", use="sig")
+        return {"keys": [jwk]}
+
+    def source(self) -> StaticJwksSource:
+        return StaticJwksSource(self.jwks())
+
+    def token(
+        self,
+        *scopes: str,
+        audience: str | list[str] | None = None,
+        client_id: str = "test-client",
+        expires_in: int = 600,
+        issuer: str = ISSUER,
+        kid: str | None = None,
+        key: Ed25519PrivateKey | None = None,
+    ) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": issuer,
+            "sub": client_id,
+            "aud": audience if audience is not None else sorted({s.split(":")[0] for s in scopes}),
+            "iat": now,
+            "nbf": now,
+            "exp": now + expires_in,
+            "jti": secrets.token_hex(8),
+            "scope": " ".join(scopes),
+        }
+        return jwt.encode(
+            claims, key or self.private_key, algorithm="EdDSA", headers={"kid": kid or self.kid}
+        )
+
+    def headers(self, *scopes: str, audience: str | list[str] | None = None, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(*scopes, audience=audience)}", **extra}
