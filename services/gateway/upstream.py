@@ -71,7 +71,7 @@ class _Connection(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         self.status = self._parser.get_status_code()
-        self.keep_alive = self._parser.should_keep_alive()
+        self.keep_alive = self._parser.should_keep_alive() and not self.skip_body
         if not self.headers_ready.done():
             self.headers_ready.set_result(None)
         if self.skip_body:

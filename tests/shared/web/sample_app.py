@@ -44,11 +44,16 @@ router = APIRouter()
 
 
 @router.post("/notes", status_code=201, response_model=Note)
-async def create_note(note: NoteIn, write: WriteDep, _: Principal = require_scopes("sample:write")) -> Response:
+async def create_note(
+    note: NoteIn, write: WriteDep, _: Principal = require_scopes("sample:write")
+) -> Response:
     if write.replay is not None:
         return write.replay
-    result = await write.session.execute(insert(notes).values(**note.model_dump(), version=1))
-    created = Note(id=result.inserted_primary_key[0], version=1, **note.model_dump())
+    note_id = await write.session.scalar(
+        insert(notes).values(**note.model_dump(), version=1).returning(notes.c.id)
+    )
+    assert note_id is not None
+    created = Note(id=note_id, version=1, **note.model_dump())
     return write.respond(created, headers={"ETag": etag_for(1)})
 
 
@@ -74,7 +79,9 @@ async def list_notes(
 
 
 @router.get("/notes/{note_id}", response_model=Note)
-async def get_note(note_id: int, session: SessionDep, _: Principal = require_scopes("sample:read")) -> Response:
+async def get_note(
+    note_id: int, session: SessionDep, _: Principal = require_scopes("sample:read")
+) -> Response:
     row = (await session.execute(select(notes).where(notes.c.id == note_id))).one_or_none()
     if row is None:
         raise NotFound(f"No note {note_id}.")

@@ -61,8 +61,12 @@ async def test_wrong_issuer_is_401(sample: httpx.AsyncClient, tokens: TokenFacto
     assert_problem(response, 401, "invalid-token")
 
 
-async def test_missing_scope_is_403_and_writes_nothing(sample: httpx.AsyncClient, tokens: TokenFactory) -> None:
-    response = await sample.post("/sample/v1/notes", json=NOTE, headers=tokens.headers("sample:read", audience="sample"))
+async def test_missing_scope_is_403_and_writes_nothing(
+    sample: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    response = await sample.post(
+        "/sample/v1/notes", json=NOTE, headers=tokens.headers("sample:read", audience="sample")
+    )
     body = assert_problem(response, 403, "insufficient-scope")
     assert body["missing_scopes"] == ["sample:write"]
     assert 'scope="sample:write"' in response.headers["www-authenticate"]

@@ -15,7 +15,8 @@ async def test_health_metrics_and_docs(sample: httpx.AsyncClient) -> None:
     metrics = (await sample.get("/metrics")).text
     assert 'route="/sample/v1/notes"' in metrics
     docs = await sample.get("/sample/docs")
-    assert docs.status_code == 200 and "/sample/docs/static/swagger-ui-bundle.js" in docs.text
+    assert docs.status_code == 200
+    assert "/sample/docs/static/swagger-ui-bundle.js" in docs.text
     assert (await sample.get("/sample/docs/static/swagger-ui-bundle.js")).status_code == 200
 
 

@@ -40,7 +40,9 @@ async def test_keys_belong_to_their_client(sample: httpx.AsyncClient, tokens: To
     for client_id in ("pension-agency", "tax-office"):
         token = tokens.token("sample:write", audience="sample", client_id=client_id)
         response = await sample.post(
-            "/sample/v1/notes", json=NOTE, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "k"}
+            "/sample/v1/notes",
+            json=NOTE,
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "k"},
         )
         assert response.status_code == 201
         assert REPLAY_HEADER.lower() not in response.headers

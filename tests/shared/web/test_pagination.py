@@ -36,10 +36,13 @@ async def test_pages_cover_every_row_once(sample: httpx.AsyncClient, tokens: Tok
         if token is None:
             break
     assert pages == 3
-    assert seen == sorted(seen) and len(set(seen)) == 7
+    assert seen == sorted(seen)
+    assert len(set(seen)) == 7
 
 
-async def test_rows_added_meanwhile_do_not_shift_pages(sample: httpx.AsyncClient, tokens: TokenFactory) -> None:
+async def test_rows_added_meanwhile_do_not_shift_pages(
+    sample: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
     await add_notes(sample, tokens, 4, "131016")
     first = (await sample.get("/sample/v1/notes?page_size=2")).json()
     await add_notes(sample, tokens, 2, "131016")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -59,7 +61,7 @@ async def test_oversized_body_is_413_and_writes_nothing(
 
 
 async def test_oversized_chunked_body_is_413(sample: httpx.AsyncClient, tokens: TokenFactory) -> None:
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(40):
             yield b"x" * 65_536
 
@@ -93,7 +95,9 @@ async def test_bad_query_parameter_is_422_with_pointer(sample: httpx.AsyncClient
 async def test_unexpected_error_is_500_problem_without_internals(
     sample: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
-    response = await sample.post("/sample/v1/crash", headers=tokens.headers("sample:write", audience="sample"))
+    response = await sample.post(
+        "/sample/v1/crash", headers=tokens.headers("sample:write", audience="sample")
+    )
     assert_problem(response, 500, "internal-error")
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
