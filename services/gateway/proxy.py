@@ -22,6 +22,7 @@ from shared.web.observability import RATE_LIMITED, REQUEST_SECONDS, UPSTREAM_FAI
 from shared.web.problems import problem_response
 
 access_log = structlog.get_logger("jichi.access")
+log = structlog.get_logger("jichi.gateway")
 
 HOP_BY_HOP = frozenset(
     {

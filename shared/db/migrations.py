@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
@@ -43,6 +43,11 @@ def run_alembic_env(target_metadata: MetaData) -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Replicas' migration jobs may start together (also behind a transaction-mode
+                # pooler): the first takes the lock for its transaction, the others wait, then
+                # find nothing left to do.
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('jichi-migrations'))"))
             context.run_migrations()
 
     async def run_async() -> None:

@@ -50,6 +50,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     if not isinstance(numeric, int):
         numeric = logging.INFO
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=numeric)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[

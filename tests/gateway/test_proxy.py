@@ -127,3 +127,7 @@ async def test_circuit_opens_then_recovers(gateway_factory: GatewayFactory, dead
 async def test_gateway_routes_are_not_proxied(gateway: httpx.AsyncClient) -> None:
     assert (await gateway.get("/healthz")).json() == {"status": "alive"}
     assert_problem(await gateway.get("/nowhere"), 404, "not-found")
+
+
+async def test_suite_runs_on_uvloop_like_production() -> None:
+    assert type(asyncio.get_running_loop()).__module__.startswith("uvloop")

@@ -1,0 +1,1 @@
+"""Offline validators for deploy/: kustomize rendering, schemas, Dockerfile and policy checks."""

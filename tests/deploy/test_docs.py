@@ -1,0 +1,48 @@
+"""deploy/README.md and deploy/SCALING.md say what the tests rely on."""
+
+import re
+
+from .support.paths import DEPLOY
+
+README = DEPLOY / "README.md"
+SCALING = DEPLOY / "SCALING.md"
+
+
+def test_scaling_keeps_the_measured_section_for_the_lead() -> None:
+    text = SCALING.read_text()
+    heading = "## Measured on this machine"
+    assert heading in text
+    after = text.split(heading, 1)[1]
+    assert "Figures are filled in from `make bench` (tests/bench/results/latest.md)." in after
+
+
+def test_scaling_covers_the_required_topics() -> None:
+    text = SCALING.read_text()
+    for topic in (
+        "stateless",
+        "max_db_connections",
+        "max_connections",
+        "Read replicas",
+        "125 million",
+        "local-government code",
+        "Citus",
+        "resident id",
+        "access log",
+    ):
+        assert topic in text, topic
+
+
+def test_readme_release_phases_use_the_manifest_labels() -> None:
+    text = README.read_text()
+    selectors = re.findall(r"kubectl apply -k \$O -l '?([^' \n]+(?: [^' \n]+)*)'?", text)
+    assert selectors == [
+        "app.kubernetes.io/component in (platform,network-policy,config,database)",
+        "app.kubernetes.io/component=migration",
+    ]
+    assert "python -m services.<process> migrate" in text
+
+
+def test_readme_names_every_deploy_file() -> None:
+    text = README.read_text()
+    for path in ("docker/Dockerfile", "compose.yaml", ".env.example", "k8s/base/", "SCALING.md"):
+        assert f"`{path}" in text, path
