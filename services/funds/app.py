@@ -6,7 +6,12 @@ from fastapi import FastAPI
 
 import services.funds
 from services.funds import tables
+from services.funds.disclosure.endpoints import router as disclosure_router
+from services.funds.findings.endpoints import router as findings_router
+from services.funds.organizations.endpoints import router as organizations_router
+from services.funds.reports.endpoints import router as reports_router
 from services.funds.settings import FundsSettings
+from services.funds.subsidies.endpoints import router as subsidies_router
 from shared.auth.tokens import JwksSource
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
@@ -20,7 +25,14 @@ def create_app(settings: FundsSettings | None = None, *, jwks_source: JwksSource
         title="jichi funds",
         description=services.funds.__doc__ or "",
         settings=settings or FundsSettings(),
-        routers=[caller_router()],
+        routers=[
+            caller_router(),
+            organizations_router,
+            reports_router,
+            findings_router,
+            disclosure_router,
+            subsidies_router,
+        ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
     )

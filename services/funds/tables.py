@@ -2,8 +2,162 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
 from shared.db.base import new_metadata
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
 idempotency_keys = idempotency_table(metadata)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("filer_client_id", String(200), nullable=False, unique=True),
+    Column("representative_name", String(100), nullable=False),
+    Column("treasurer_name", String(100), nullable=False),
+    Column("office_municipality_code", String(6), nullable=False),
+    Column("office_address", String(200), nullable=False),
+    Column("party_id", Integer, ForeignKey("organizations.id"), nullable=True),
+    Column("diet_member_name", String(100), nullable=True),
+    Column("registered_date", Date, nullable=False),
+    Column("dissolved_date", Date, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("first_filed_at", DateTime(timezone=True), nullable=False),
+    Column("public_until", Date, nullable=False),
+    UniqueConstraint("organization_id", "year"),
+)
+
+report_versions = Table(
+    "report_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("is_current", Boolean, nullable=False),
+    Column("reason", String(200), nullable=True),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("filed_by", String(200), nullable=False),
+    Column("carried_forward", BigInteger, nullable=False),
+    Column("income_total", BigInteger, nullable=False),
+    Column("expenditure_total", BigInteger, nullable=False),
+    Column("balance", BigInteger, nullable=False),
+    Column("category_totals", JSON, nullable=False),
+    Column("line_count", Integer, nullable=False),
+    UniqueConstraint("report_id", "version"),
+)
+
+# One row per itemized line of every version; the current version's lines carry is_current so
+# that disclosure search reads one table. Search keys and the published flag are computed at filing;
+# sort_date is the line's date, or 31 December for undated lines (membership fees), so that
+# sorting by date is a keyset over non-null columns.
+report_lines = Table(
+    "report_lines",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("report_version_id", Integer, ForeignKey("report_versions.id"), nullable=False),
+    Column("report_id", Integer, nullable=False),
+    Column("organization_id", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("is_current", Boolean, nullable=False),
+    Column("published", Boolean, nullable=False),
+    Column("public_until", Date, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("direction", String(12), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("transaction_date", Date, nullable=True),
+    Column("sort_date", Date, nullable=False),
+    Column("name", String(200), nullable=True),
+    Column("name_key", String(200), nullable=True),
+    Column("donor_key", String(500), nullable=True),
+    Column("donor_kind", String(30), nullable=True),
+    Column("address", String(200), nullable=True),
+    Column("municipality_code", String(6), nullable=True),
+    Column("prefecture_code", String(2), nullable=True),
+    Column("published_address", String(100), nullable=True),
+    Column("occupation", String(200), nullable=True),
+    Column("payer_count", Integer, nullable=True),
+    Column("event_name", String(200), nullable=True),
+    Column("capital_yen", BigInteger, nullable=True),
+    Column("union_members", Integer, nullable=True),
+    Column("annual_expenses_yen", BigInteger, nullable=True),
+    Column("is_foreign", Boolean, nullable=False),
+    Column("listed_years", Integer, nullable=True),
+    Column("receives_state_subsidy", Boolean, nullable=False),
+    Column("at_public_meeting", Boolean, nullable=False),
+    Index("ix_report_lines_version_line", "report_version_id", "line_no", unique=True),
+    Index("ix_report_lines_public_date", "is_current", "published", "sort_date", "id"),
+    Index("ix_report_lines_public_amount", "is_current", "published", "amount", "id"),
+    Index("ix_report_lines_donor_year", "year", "donor_key"),
+    Index("ix_report_lines_organization", "organization_id", "year"),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("donor_key", String(500), nullable=False),
+    Column("donor_name", String(200), nullable=True),
+    Column("donor_kind", String(30), nullable=True),
+    Column("organization_id", Integer, nullable=True),
+    Column("report_id", Integer, nullable=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("limit_amount", BigInteger, nullable=True),
+    Column("line_refs", JSON, nullable=False),
+    Column("detail", String(500), nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_findings_year_donor", "year", "donor_key"),
+    Index("ix_findings_report", "report_id"),
+)
+
+# A row per year, updated by every filing of that year before its findings are recomputed: the
+# update takes the row lock, so two filings of one year recompute one after the other and
+# each sees the other's lines.
+finding_years = Table(
+    "finding_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("recomputations", BigInteger, nullable=False),
+)
+
+subsidy_allocations = Table(
+    "subsidy_allocations",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("request", JSON, nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

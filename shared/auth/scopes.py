@@ -12,6 +12,7 @@ SCOPES: dict[str, str] = {
     "registry:disclosure": "List who received a resident's data, on the resident's request.",
     "registry:audit": "Verify the access log's hash chain.",
     "registry:feed": "Follow the change feed.",
+    "registry:admin": "Record dated changes to the local-government code master.",
     "elections:read": "Read elections, candidates, rolls and tallies.",
     "elections:admin": "Create and manage elections, contests, stations and candidates.",
     "elections:clerk": "Check voters in and enter tallies.",

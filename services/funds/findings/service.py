@@ -1,0 +1,95 @@
+"""Recomputing findings after a filing or an amendment, across every report of the year."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funds.db_values import aware
+from services.funds.findings import repository
+from services.funds.findings.limits import Donation, evaluate_year
+from services.funds.rulebook import FundsRules
+from shared.contracts.funds import DonorKind, Finding, FindingKind, OrganizationKind
+from shared.values import utc_now
+
+
+def line_ref(organization_id: int, year: int, version: int, line_no: int) -> str:
+    return f"{organization_id}/{year}/v{version}#{line_no}"
+
+
+def _donation(row: Row[Any]) -> Donation:
+    kind = DonorKind(row.donor_kind)
+    return Donation(
+        line_ref=line_ref(row.organization_id, row.year, row.version, row.line_no),
+        report_id=row.report_id,
+        organization_id=row.organization_id,
+        recipient_kind=OrganizationKind(row.recipient_kind),
+        donor_key=row.donor_key if row.donor_key is not None else f"anonymous:{row.report_id}",
+        donor_name=row.name,
+        donor_kind=kind,
+        amount=int(row.amount),
+        transaction_date=row.transaction_date,
+        capital_yen=row.capital_yen,
+        union_members=row.union_members,
+        annual_expenses_yen=row.annual_expenses_yen,
+        foreign=bool(row.is_foreign),
+        listed_years=row.listed_years,
+        receives_state_subsidy=bool(row.receives_state_subsidy),
+        at_public_meeting=bool(row.at_public_meeting),
+    )
+
+
+async def recompute(
+    *,
+    session: AsyncSession,
+    year: int,
+    donor_keys: set[str],
+    report_id: int,
+    rules: Callable[[date], FundsRules],
+) -> None:
+    """Replace the findings of these donors in this year, and of this report, by fresh ones."""
+    await repository.lock_year(session, year)
+    await repository.delete_for(session, year=year, donor_keys=donor_keys, report_id=report_id)
+    rows = await repository.donations(session, year=year, donor_keys=donor_keys, report_id=report_id)
+    drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
+    now = utc_now()
+    await repository.insert_findings(
+        session,
+        [
+            {
+                "year": draft.year,
+                "kind": draft.kind.value,
+                "donor_key": draft.donor_key,
+                "donor_name": draft.donor_name,
+                "donor_kind": draft.donor_kind.value if draft.donor_kind else None,
+                "organization_id": draft.organization_id,
+                "report_id": draft.report_id,
+                "amount": draft.amount,
+                "limit_amount": draft.limit,
+                "line_refs": list(draft.line_refs),
+                "detail": draft.detail,
+                "computed_at": now,
+            }
+            for draft in drafts
+        ],
+    )
+
+
+def to_model(row: Row[Any]) -> Finding:
+    return Finding(
+        id=row.id,
+        year=row.year,
+        kind=FindingKind(row.kind),
+        donor_name=row.donor_name,
+        donor_kind=DonorKind(row.donor_kind) if row.donor_kind else None,
+        organization_id=row.organization_id,
+        amount=row.amount,
+        limit=row.limit_amount,
+        line_refs=list(row.line_refs),
+        detail=row.detail,
+        computed_at=aware(row.computed_at),
+    )

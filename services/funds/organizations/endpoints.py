@@ -1,0 +1,84 @@
+"""HTTP handlers for political organizations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query
+from starlette.responses import Response
+
+from services.funds.organizations import repository, service
+from services.funds.tables import organizations
+from shared.auth.dependencies import OptionalPrincipal, require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.funds import Organization, OrganizationIn, OrganizationKind
+from shared.web.etag import check_if_match, etag_for
+from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+
+router = APIRouter(tags=["organizations"])
+OrganizationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.post("/organizations", status_code=201, response_model=Organization)
+async def register_organization(
+    body: OrganizationIn, write: WriteDep, principal: Principal = require_scopes("funds:admin")
+) -> Response:
+    """Register a political organization and the client that files its reports."""
+    if write.replay is not None:
+        return write.replay
+    row = await service.register(session=write.session, body=body)
+    return write.respond(
+        service.to_model(row, principal),
+        headers={"ETag": etag_for(row.version), "Location": f"/funds/v1/organizations/{row.id}"},
+    )
+
+
+@router.get("/organizations", response_model=Page[Organization])
+async def list_organizations(
+    session: SessionDep,
+    page: PageParams,
+    principal: OptionalPrincipal,
+    kind: Annotated[OrganizationKind | None, Query()] = None,
+    party_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Page[Organization]:
+    """Registered organizations (public), optionally of one kind or belonging to one party."""
+    statement = repository.list_statement()
+    if kind is not None:
+        statement = statement.where(organizations.c.kind == kind.value)
+    if party_id is not None:
+        statement = statement.where(organizations.c.party_id == party_id)
+    rows, token = await keyset_page(
+        session,
+        statement,
+        sort_columns=[organizations.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_organizations", kind=kind, party_id=party_id),
+        position_of=lambda row: [row.id],
+    )
+    return Page[Organization](items=[service.to_model(row, principal) for row in rows], next_page_token=token)
+
+
+@router.get("/organizations/{organization_id}", response_model=Organization)
+async def get_organization(
+    organization_id: OrganizationId, session: SessionDep, principal: OptionalPrincipal
+) -> Response:
+    row = await service.get_or_404(session, organization_id)
+    return json_response(service.to_model(row, principal), headers={"ETag": etag_for(row.version)})
+
+
+@router.put("/organizations/{organization_id}", response_model=Organization)
+async def replace_organization(
+    organization_id: OrganizationId,
+    body: OrganizationIn,
+    session: SessionDep,
+    if_match: Annotated[str | None, Header()] = None,
+    principal: Principal = require_scopes("funds:admin"),
+) -> Response:
+    """Change an organization's details (representative, treasurer, relations, dissolution)."""
+    current = await service.get_or_404(session, organization_id)
+    check_if_match(if_match, current.version)
+    row = await service.replace(
+        session=session, organization_id=organization_id, body=body, expected_version=current.version
+    )
+    return json_response(service.to_model(row, principal), headers={"ETag": etag_for(row.version)})

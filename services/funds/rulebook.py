@@ -1,0 +1,126 @@
+"""The amounts and thresholds of the Political Funds Control Act and the Party Subsidies Act, as dated data.
+
+Every figure the rules use lives here, in one `FundsRules` per period, selected by the date a
+transaction happened (`rules_on`). A change in the law is a new entry with its effective date,
+never an edit of code elsewhere. Figures marked *unverified* in `docs` below come from the Act
+as we understand it but are not in the team's reference; they are configurable
+(`FundsSettings.company_cap_steps_above_10bn`) and listed in the service description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+
+@dataclass(frozen=True, slots=True)
+class CapStep:
+    """From `at_least` (capital, members or expenses) upwards the cap is `cap` yen."""
+
+    at_least: int
+    cap: int
+
+
+@dataclass(frozen=True, slots=True)
+class FundsRules:
+    effective_from: date
+    # Donation limits per donor per calendar year.
+    individual_party_total_cap: int
+    individual_other_total_cap: int
+    individual_per_other_recipient_cap: int
+    company_caps_by_capital: tuple[CapStep, ...]
+    union_caps_by_members: tuple[CapStep, ...]
+    other_body_caps_by_expenses: tuple[CapStep, ...]
+    # Bans and their exceptions.
+    anonymous_public_meeting_max: int
+    foreign_listed_years_exception: int
+    # Disclosure.
+    donor_disclosure_over: int
+    party_ticket_disclosure_over: int
+    expenditure_itemised_from: int
+    other_income_itemised_from: int
+    public_years: int
+    # Party subsidies.
+    subsidy_yen_per_capita: int
+    party_min_members: int
+    party_min_vote_share: Decimal
+    unverified: tuple[str, ...] = field(default=())
+
+
+def cap_for(steps: Sequence[CapStep], size: int) -> int:
+    """The cap of the highest step whose threshold `size` reaches (steps sorted by threshold)."""
+    applicable = [step.cap for step in steps if size >= step.at_least]
+    return applicable[-1] if applicable else steps[0].cap
+
+
+_BILLION: Final = 1_000_000_000
+
+_BASE: Final = FundsRules(
+    effective_from=date(1995, 1, 1),
+    individual_party_total_cap=20_000_000,
+    individual_other_total_cap=10_000_000,
+    individual_per_other_recipient_cap=1_500_000,
+    company_caps_by_capital=(
+        CapStep(0, 7_500_000),
+        CapStep(1 * _BILLION, 15_000_000),
+        CapStep(5 * _BILLION, 30_000_000),
+    ),
+    union_caps_by_members=(
+        CapStep(0, 7_500_000),
+        CapStep(50_000, 15_000_000),
+        CapStep(100_000, 30_000_000),
+    ),
+    other_body_caps_by_expenses=(
+        CapStep(0, 7_500_000),
+        CapStep(20_000_000, 15_000_000),
+        CapStep(60_000_000, 30_000_000),
+    ),
+    anonymous_public_meeting_max=1_000,
+    foreign_listed_years_exception=5,
+    donor_disclosure_over=50_000,
+    party_ticket_disclosure_over=200_000,
+    expenditure_itemised_from=50_000,
+    other_income_itemised_from=100_000,
+    public_years=3,
+    subsidy_yen_per_capita=250,
+    party_min_members=5,
+    party_min_vote_share=Decimal("0.02"),
+    unverified=(
+        "company caps above ¥10bn of capital (configurable; until configured ¥30M applies)",
+        "union caps by membership (¥7.5M under 50,000 members, ¥15M under 100,000, ¥30M above)",
+        "other bodies' caps by annual expenses (¥7.5M under ¥20M, ¥15M under ¥60M, ¥30M above)",
+        "other income itemised from ¥100,000",
+    ),
+)
+
+RULES: Final[tuple[FundsRules, ...]] = (
+    _BASE,
+    replace(_BASE, effective_from=date(2027, 1, 1), party_ticket_disclosure_over=50_000),
+)
+"""Every period's rules, oldest first."""
+
+
+def rules_on(day: date, *, table: Sequence[FundsRules] = RULES) -> FundsRules:
+    """The rules in force on `day` (the earliest period's rules before it began)."""
+    current = table[0]
+    for rules in table:
+        if rules.effective_from <= day:
+            current = rules
+    return current
+
+
+def with_company_steps_above_10bn(
+    table: Sequence[FundsRules], steps: Sequence[tuple[int, int]]
+) -> tuple[FundsRules, ...]:
+    """The table with extra company steps (capital ≥ threshold → cap) configured by the operator."""
+    if not steps:
+        return tuple(table)
+    extra = tuple(CapStep(at_least, cap) for at_least, cap in sorted(steps))
+    result = []
+    for rules in table:
+        below = tuple(step for step in rules.company_caps_by_capital if step.at_least < 10 * _BILLION)
+        result.append(replace(rules, company_caps_by_capital=below + extra))
+    return tuple(result)

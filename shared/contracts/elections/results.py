@@ -1,0 +1,119 @@
+"""Results: totals, seats, statutory lines, lots, certification. Funds reads these."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.contracts.elections.common import ContestKind, ResultStatus, Votes
+from shared.values import UtcDateTime
+
+
+class CandidateResult(BaseModel):
+    candidate_id: int
+    name: str
+    party_id: int | None
+    votes: Votes
+    elected: bool
+    reached_minimum: bool | None = Field(description="None in proportional contests.")
+    deposit_forfeited: bool | None = Field(description="None in proportional contests.")
+
+
+class PartyResult(BaseModel):
+    party_id: int
+    name: str
+    party_name_votes: Votes
+    candidate_votes: Votes
+    votes: Votes = Field(description="The party's total used for D'Hondt.")
+    seats: int
+
+
+class QuotientStep(BaseModel):
+    party_id: int
+    divisor: int
+    quotient: str = Field(description="Exact quotient as a fraction 'p/q' (or an integer).")
+    quotient_decimal: Votes = Field(description="The quotient truncated to three places, for display.")
+    seat: int | None = Field(description="The seat this quotient won, in order; None if it won none.")
+
+
+class LotRequired(BaseModel):
+    contenders: list[str] = Field(description="'candidate:<id>' or 'party:<id>'.")
+    names: list[str]
+    seats_at_stake: int
+    tied_value: str = Field(description="The equal votes or quotient, as an exact fraction.")
+
+
+class ContestResult(BaseModel):
+    contest_id: int
+    election_id: int
+    name: str
+    kind: ContestKind
+    seats: int
+    status: ResultStatus
+    counting_districts_reported: int
+    counting_districts_total: int
+    valid_votes: Votes
+    invalid_ballots: int
+    ballots_issued: int
+    minimum_to_win: str | None = Field(description="Exact fraction, None in proportional contests.")
+    deposit_forfeited_below: str | None
+    candidates: list[CandidateResult]
+    parties: list[PartyResult]
+    steps: list[QuotientStep]
+    lot_required: LotRequired | None
+    seats_unfilled: int
+    re_election_required: bool
+    certified_at: UtcDateTime | None = None
+
+
+class ElectionResults(BaseModel):
+    election_id: int
+    name: str
+    contests: list[ContestResult]
+
+
+ContenderKey = Annotated[str, Field(pattern=r"^(candidate|party):[1-9][0-9]{0,9}$")]
+
+
+class LotIn(BaseModel):
+    """The outcome of a lot drawn by the election chief, or a seed committed before the count."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    contenders: list[ContenderKey] = Field(min_length=2, max_length=100)
+    seats_at_stake: int = Field(ge=1, le=1000)
+    method: Literal["drawn", "seed"]
+    winners: list[ContenderKey] | None = Field(default=None, max_length=100)
+    seed: Annotated[str, Field(min_length=16, max_length=200)] | None = None
+    drawn_by: Annotated[str, Field(min_length=1, max_length=200)]
+    drawn_at: UtcDateTime
+
+    @model_validator(mode="after")
+    def _outcome(self) -> LotIn:
+        if len(set(self.contenders)) != len(self.contenders):
+            raise ValueError("contenders must be distinct")
+        if self.seats_at_stake >= len(self.contenders):
+            raise ValueError("a lot decides fewer seats than there are contenders")
+        if self.method == "drawn":
+            if self.winners is None or self.seed is not None:
+                raise ValueError("a drawn lot names its winners and no seed")
+            if len(set(self.winners)) != self.seats_at_stake or not set(self.winners) <= set(self.contenders):
+                raise ValueError("the winners are distinct contenders, one per seat at stake")
+        elif self.seed is None or self.winners is not None:
+            raise ValueError("a seeded lot names its seed and no winners")
+        return self
+
+
+class Lot(BaseModel):
+    id: int
+    contest_id: int
+    contenders: list[str]
+    seats_at_stake: int
+    winners: list[str]
+    method: str
+    seed: str | None
+    drawn_by: str
+    drawn_at: UtcDateTime
+    recorded_by: str
+    recorded_at: UtcDateTime

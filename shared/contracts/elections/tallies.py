@@ -1,0 +1,98 @@
+"""Tally sheets, entered twice by different clerks, reconciled before they count."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.contracts.elections.common import BallotCount, Votes
+from shared.values import UtcDateTime
+
+
+class SheetStatus(StrEnum):
+    AWAITING_SECOND_ENTRY = "awaiting_second_entry"
+    DISPUTED = "disputed"
+    UNRECONCILED = "unreconciled"
+    COUNTED = "counted"
+
+
+class SelectionVotes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    candidate_id: int | None = Field(default=None, ge=1)
+    party_id: int | None = Field(default=None, ge=1, description="Party-name votes (proportional contests).")
+    votes: Votes
+
+    @model_validator(mode="after")
+    def _one(self) -> SelectionVotes:
+        if (self.candidate_id is None) == (self.party_id is None):
+            raise ValueError("name exactly one of candidate_id and party_id")
+        return self
+
+
+class AmbiguousBallots(BaseModel):
+    """Ballots naming only what several candidates share (按分票), split by the law's rule."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidate_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=2, max_length=50)
+    ballots: BallotCount
+
+    @model_validator(mode="after")
+    def _distinct(self) -> AmbiguousBallots:
+        if len(set(self.candidate_ids)) != len(self.candidate_ids):
+            raise ValueError("candidate_ids must be distinct")
+        return self
+
+
+class TallyEntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    station_id: int | None = Field(default=None, ge=1, description="A station's sheet ...")
+    counting_district_id: int | None = Field(default=None, ge=1, description="... or a counting district's.")
+    votes: list[SelectionVotes] = Field(max_length=1000)
+    ambiguous: list[AmbiguousBallots] = Field(default_factory=list, max_length=100)
+    ballots_issued: BallotCount
+    invalid_ballots: BallotCount = Field(description="All invalid ballots, blank ones included.")
+    blank_ballots: BallotCount = Field(description="Of the invalid ballots, those left blank.")
+    unreturned_ballots: BallotCount
+
+    @model_validator(mode="after")
+    def _shape(self) -> TallyEntryIn:
+        if (self.station_id is None) == (self.counting_district_id is None):
+            raise ValueError("name exactly one of station_id and counting_district_id")
+        if self.blank_ballots > self.invalid_ballots:
+            raise ValueError("blank ballots are part of the invalid ballots")
+        keys = [(v.candidate_id, v.party_id) for v in self.votes]
+        if len(set(keys)) != len(keys):
+            raise ValueError("each candidate or party appears once")
+        return self
+
+
+class Difference(BaseModel):
+    field: str
+    values: dict[str, Any] = Field(description="What each clerk entered, by clerk id.")
+
+
+class SheetProblem(BaseModel):
+    type: str
+    detail: str
+
+
+class TallySheet(BaseModel):
+    id: int
+    contest_id: int
+    counting_district_id: int
+    station_id: int | None
+    status: SheetStatus
+    clerks: list[str]
+    differences: list[Difference]
+    problems: list[SheetProblem]
+    ballots_issued: int | None
+    invalid_ballots: int | None
+    blank_ballots: int | None
+    unreturned_ballots: int | None
+    valid_votes: Votes | None
+    counted_at: UtcDateTime | None

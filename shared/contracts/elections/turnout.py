@@ -1,0 +1,43 @@
+"""Turnout: public figures by sex, voting method, hour and age band."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class TurnoutFigure(BaseModel):
+    electors: int
+    voters: int
+    turnout_percent: str = Field(description="voters / electors × 100, truncated to two places.")
+
+
+class TurnoutBySex(BaseModel):
+    male: TurnoutFigure
+    female: TurnoutFigure
+    other: TurnoutFigure = Field(description="Sex not known or not applicable in the register.")
+    total: TurnoutFigure
+
+
+class AgeBand(BaseModel):
+    band: str = Field(examples=["18-19", "20-24", "80+"])
+    figure: TurnoutFigure
+
+
+class FinalTurnout(BaseModel):
+    election_id: int
+    scope: str = Field(description="'election', 'municipality:<code>', 'station:<id>' or 'contest:<id>'.")
+    by_sex: TurnoutBySex
+    by_method: dict[str, int] = Field(description="Voters by method: ordinary, early, absentee.")
+    by_age_band: list[AgeBand]
+
+
+class HourlyFigure(BaseModel):
+    as_of: str = Field(description="Local (JST) time of day, e.g. '10:00'.")
+    by_sex: TurnoutBySex
+
+
+class HourlyTurnout(BaseModel):
+    election_id: int
+    scope: str
+    polling_day: str
+    hours: list[HourlyFigure] = Field(description="Polling-day (ordinary) voters only, cumulative.")
