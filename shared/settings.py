@@ -20,15 +20,23 @@ class ServiceSettings(BaseSettings):
         ge=0,
         description="asyncpg prepared-statement cache; 0 behind a transaction-mode pooler.",
     )
-    db_pool_size: int = Field(default=10, ge=1)
-    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
-    token_issuer: str = "jichi-gateway"
-    page_token_secret: SecretStr = SecretStr("development-page-token-secret")
-    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    db_pool_size: int = Field(
+        default=10, ge=1, description="Connections per process (as many again may overflow)."
+    )
+    jwks_url: str = Field(
+        default="http://127.0.0.1:8000/.well-known/jwks.json",
+        description="The gateway's public keys, which verify every bearer token.",
+    )
+    token_issuer: str = Field(default="jichi-gateway", description="The `iss` a token must carry.")
+    page_token_secret: SecretStr = Field(
+        default=SecretStr("development-page-token-secret"),
+        description="Signs page tokens; set a random value in production.",
+    )
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Larger request bodies get 413.")
     gateway_url: str = Field(
         default="http://127.0.0.1:8000", description="Where this service calls other services."
     )
     client_id: str = Field(default="", description="This service's own client at the gateway.")
-    client_secret: SecretStr = SecretStr("")
-    log_level: str = "INFO"
-    log_json: bool = True
+    client_secret: SecretStr = Field(default=SecretStr(""), description="Its secret.")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    log_json: bool = Field(default=True, description="JSON lines; false for readable console logs.")

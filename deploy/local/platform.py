@@ -24,7 +24,7 @@ COLOURS = {"gateway": 36, "registry": 32, "elections": 33, "funds": 35, "revital
 
 # What each service may do when it calls another through the gateway.
 SERVICE_CLIENT_SCOPES = {
-    "elections": "registry:read registry:address registry:history registry:feed",
+    "elections": "registry:read registry:address registry:history registry:feed registry:protected",
     "funds": "elections:read",
     "revitalization": "registry:read registry:address registry:history",
 }
@@ -43,11 +43,13 @@ class LocalPlatform:
         database_urls: Mapping[str, str] | None = None,
         extra_env: Mapping[str, str] | None = None,
         log: TextIO | None = sys.stdout,
+        log_dir: Path | None = None,
     ) -> None:
         self.var_dir = var_dir
         self.ports = dict(ports)
         self.credentials_file = var_dir / "local-credentials.json"
         self.log = log
+        self.log_dir = log_dir
         self.processes: dict[str, asyncio.subprocess.Process] = {}
         self._relays: set[asyncio.Task[None]] = set()
         self.env = self._environment(database_urls or {}, extra_env or {})
@@ -128,29 +130,27 @@ class LocalPlatform:
 
     async def start(self, *, host: str = "127.0.0.1") -> None:
         for name in (*SERVICES, "gateway"):
+            # With a log folder each process writes its own file directly (nothing relays it, so
+            # a benchmark measures the services, not the relay); otherwise lines are prefixed.
+            output: Any = (
+                (self.log_dir / f"{name}.log").open("ab") if self.log_dir else asyncio.subprocess.PIPE
+            )
+            command = ["-m", "uvicorn", f"services.{name}.app:create_app", "--factory"]
+            command += ["--host", host, "--port", str(self.ports[name])]
+            command += ["--no-access-log", "--timeout-keep-alive", "30"]
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
-                "-m",
-                "uvicorn",
-                f"services.{name}.app:create_app",
-                "--factory",
-                "--host",
-                host,
-                "--port",
-                str(self.ports[name]),
-                "--no-access-log",
-                "--timeout-keep-alive",
-                "30",
+                *command,
                 cwd=ROOT,
                 env=self.env,
-                stdout=asyncio.subprocess.PIPE,
+                stdout=output,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
             )
-            assert process.stdout is not None
-            task = asyncio.create_task(self._relay(name, process.stdout))
-            self._relays.add(task)
-            task.add_done_callback(self._relays.discard)
+            if process.stdout is not None:
+                task = asyncio.create_task(self._relay(name, process.stdout))
+                self._relays.add(task)
+                task.add_done_callback(self._relays.discard)
             self.processes[name] = process
 
     async def _relay(self, name: str, stream: asyncio.StreamReader) -> None:

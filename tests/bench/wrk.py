@@ -1,0 +1,93 @@
+"""Drive load with wrk (from Debian's packages) and read its report."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    non_2xx: int
+
+
+def ensure_wrk() -> str:
+    """wrk's path, installing Debian's package when it is missing (the bench runs as root here)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)  # noqa: S607
+    found = shutil.which("wrk")
+    if not found:
+        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)  # noqa: S607
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)  # noqa: S607
+        found = shutil.which("wrk")
+    if not found:
+        raise RuntimeError("wrk is not installed and could not be installed with apt-get")
+    return found
+
+
+def _millis(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        raise ValueError(f"unreadable latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse(report: str) -> LoadResult:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", report).group(1))  # type: ignore[union-attr]
+    p50 = _millis(re.search(r"\s50%\s+(\S+)", report).group(1))  # type: ignore[union-attr]
+    p99 = _millis(re.search(r"\s99%\s+(\S+)", report).group(1))  # type: ignore[union-attr]
+    errors_match = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", report)
+    errors = sum(int(n) for n in errors_match.groups()) if errors_match else 0
+    non_2xx_match = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
+    return LoadResult(rps, p50, p99, requests, errors, int(non_2xx_match.group(1)) if non_2xx_match else 0)
+
+
+async def load(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 1,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> LoadResult:
+    script = [f'wrk.method = "{method}"']
+    for name, value in (headers or {}).items():
+        script.append(f'wrk.headers["{name}"] = "{value}"')
+    with tempfile.TemporaryDirectory() as folder:
+        if body is not None:
+            body_path = Path(folder) / "body"
+            body_path.write_bytes(body)
+            script.append(f'local f = io.open("{body_path}", "rb"); wrk.body = f:read("*a"); f:close()')
+        script_path = Path(folder) / "request.lua"
+        script_path.write_text("\n".join(script) + "\n")
+        process = await asyncio.create_subprocess_exec(
+            ensure_wrk(),
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script_path),
+            url,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+    return parse(output.decode())
