@@ -184,21 +184,12 @@ class Proxy:
                 {"Retry-After": str(breaker.retry_after())},
             )
         method = scope["method"]
-        try:
-            body = await self._request_body(receive, buffer=method in IDEMPOTENT_METHODS)
-        except _BodyTooLarge:
-            return await answer(
-                413,
-                "content-too-large",
-                "Content too large",
-                f"The request body exceeds {settings.max_body_bytes} bytes.",
-                {},
-            )
         target = scope["raw_path"] or path.encode()
         if scope["query_string"]:
             target += b"?" + scope["query_string"]
         upstream = self.upstreams[upstream_name]
         try:
+            body = await self._request_body(receive, buffer=method in IDEMPOTENT_METHODS)
             response = await upstream.send(
                 method, target, headers, body, retry_stale=method in IDEMPOTENT_METHODS or body is None
             )
