@@ -179,8 +179,7 @@ def upgrade() -> None:
         if available is not None:
             op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             op.execute(
-                "CREATE INDEX ix_report_lines_name_key_trgm ON report_lines "
-                "USING gin (name_key gin_trgm_ops)"
+                "CREATE INDEX ix_report_lines_name_key_trgm ON report_lines USING gin (name_key gin_trgm_ops)"
             )
 
 
