@@ -139,17 +139,19 @@ def create_api(settings: GatewaySettings) -> FastAPI:
             )
         )
         report["upstreams"] = dict(zip(request.app.state.upstream_urls, checks, strict=True))
-        ready = report["database"] == "ready" and all(v == "ready" for v in report["upstreams"].values())
-        if ready:
-            return JSONResponse({"status": "ready", **report})
-        return problem_response(
-            status=503,
-            slug="not-ready",
-            title="Not ready",
-            detail="A dependency is not ready.",
-            instance="/readyz",
-            extensions=report,
-        )
+        if report["database"] != "ready":
+            return problem_response(
+                status=503,
+                slug="not-ready",
+                title="Not ready",
+                detail="The gateway's database does not answer.",
+                instance="/readyz",
+                extensions=report,
+            )
+        # An upstream that is down makes the gateway degraded, not unready: taking every gateway
+        # replica out of rotation would stop the other services too.
+        healthy = all(state == "ready" for state in report["upstreams"].values())
+        return JSONResponse({"status": "ready" if healthy else "degraded", **report})
 
     app.add_route("/openapi.json", merged_openapi, include_in_schema=False)
     app.add_route("/healthz", healthz, include_in_schema=False)

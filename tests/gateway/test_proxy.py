@@ -131,3 +131,22 @@ async def test_gateway_routes_are_not_proxied(gateway: httpx.AsyncClient) -> Non
 
 async def test_suite_runs_on_uvloop_like_production() -> None:
     assert type(asyncio.get_running_loop()).__module__.startswith("uvloop")
+
+
+async def test_readiness_reports_each_upstream_and_degrades(
+    gateway_factory: GatewayFactory, dead_url: str, upstream_url: str
+) -> None:
+    async with gateway_factory(elections_url=dead_url) as gateway:
+        response = await gateway.get("/readyz")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "degraded"
+        assert body["database"] == "ready"
+        assert body["upstreams"]["elections"] == "unreachable"
+        assert body["upstreams"]["registry"] == "ready"
+
+
+async def test_readiness_fails_when_the_gateway_database_is_down(gateway_factory: GatewayFactory) -> None:
+    async with gateway_factory(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none") as gateway:
+        response = await gateway.get("/readyz")
+        assert_problem(response, 503, "not-ready")
