@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
 from fastapi import FastAPI
 
 import services.elections
 from services.elections import tables
+from services.elections.audit.endpoints import router as audit_router
+from services.elections.checkins.endpoints import router as checkins_router
+from services.elections.elections.endpoints import router as elections_router
+from services.elections.results.endpoints import router as results_router
+from services.elections.roll.endpoints import router as roll_router
+from services.elections.roll.source import RegistrySource, ResidentSource
 from services.elections.settings import ElectionsSettings
+from services.elections.tallies.endpoints import router as tallies_router
+from services.elections.turnout.endpoints import router as turnout_router
 from shared.auth.tokens import JwksSource
+from shared.http.gateway_client import GatewayClient
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
 
@@ -15,14 +28,48 @@ SERVICE = "elections"
 
 
 def create_app(
-    settings: ElectionsSettings | None = None, *, jwks_source: JwksSource | None = None
+    settings: ElectionsSettings | None = None,
+    *,
+    jwks_source: JwksSource | None = None,
+    gateway_http: httpx.AsyncClient | None = None,
+    resident_source: ResidentSource | None = None,
 ) -> FastAPI:
+    """`gateway_http` replaces the HTTP client used to reach the gateway (tests pass one with a
+    mock transport); `resident_source` replaces the registry altogether."""
+    settings = settings or ElectionsSettings()
+
+    @asynccontextmanager
+    async def startup(app: FastAPI) -> AsyncIterator[None]:
+        if resident_source is not None:
+            app.state.resident_source = resident_source
+        else:
+            gateway = GatewayClient(
+                gateway_http or app.state.http,
+                gateway_url=settings.gateway_url,
+                client_id=settings.client_id,
+                client_secret=settings.client_secret.get_secret_value(),
+                scopes=settings.registry_scopes,
+            )
+            registry: ResidentSource = RegistrySource(gateway, purpose=settings.registry_purpose)
+            app.state.resident_source = registry
+        yield
+
     return create_service_app(
         name=SERVICE,
         title="jichi elections",
         description=services.elections.__doc__ or "",
-        settings=settings or ElectionsSettings(),
-        routers=[caller_router()],
+        settings=settings,
+        routers=[
+            caller_router(),
+            elections_router,
+            roll_router,
+            checkins_router,
+            tallies_router,
+            results_router,
+            turnout_router,
+            audit_router,
+        ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
+        startup=startup,
     )

@@ -2,8 +2,249 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
 from shared.db.base import new_metadata
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
 idempotency_keys = idempotency_table(metadata)
+
+VOTES = Numeric(15, 3)
+
+elections = Table(
+    "elections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("announcement_date", Date, nullable=False),
+    Column("polling_day", Date, nullable=False),
+    Column("reference_date", Date, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("announcement_date < polling_day", name="announced_before_polling"),
+    CheckConstraint("reference_date <= announcement_date", name="reference_by_announcement"),
+)
+
+contests = Table(
+    "contests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("election_id", "name"),
+    CheckConstraint("seats >= 1", name="seats_positive"),
+)
+
+contest_areas = Table(
+    "contest_areas",
+    metadata,
+    Column("contest_id", ForeignKey("contests.id"), primary_key=True),
+    Column("local_government_code", String(6), primary_key=True),
+)
+
+counting_districts = Table(
+    "counting_districts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("local_government_code", String(6), nullable=False),
+    UniqueConstraint("election_id", "name"),
+)
+
+polling_stations = Table(
+    "polling_stations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False, index=True),
+    Column("counting_district_id", ForeignKey("counting_districts.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("local_government_code", String(6), nullable=False),
+    Column("address_areas", JSON, nullable=False),
+    UniqueConstraint("election_id", "name"),
+)
+
+parties = Table(
+    "parties",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("abbreviation", String(50), nullable=True),
+    UniqueConstraint("election_id", "name"),
+)
+
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("contest_id", ForeignKey("contests.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("kana", String(200), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("person_key", String(300), nullable=False),
+    Column("party_id", ForeignKey("parties.id"), nullable=True),
+    Column("deposit_yen", BigInteger, nullable=False),
+    Column("list_rank", Integer, nullable=True),
+    Column("priority_rank", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # One candidacy per person per election, whatever the contest.
+    UniqueConstraint("election_id", "person_key"),
+    UniqueConstraint("contest_id", "party_id", "list_rank"),
+    UniqueConstraint("contest_id", "party_id", "priority_rank"),
+)
+
+roll_entries = Table(
+    "roll_entries",
+    metadata,
+    Column("election_id", ForeignKey("elections.id"), primary_key=True),
+    Column("resident_code", String(11), primary_key=True),
+    Column("local_government_code", String(6), nullable=False),
+    Column("on_roll", Boolean, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("sex", String(20), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("address", String(500), nullable=True),
+    Column("station_id", ForeignKey("polling_stations.id"), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Index("ix_roll_entries_election_station", "election_id", "station_id", "on_roll"),
+)
+
+roll_feeds = Table(
+    "roll_feeds",
+    metadata,
+    Column("election_id", ForeignKey("elections.id"), primary_key=True),
+    Column("cursor", String(200), nullable=True),
+    Column("built_at", DateTime(timezone=True), nullable=False),
+    Column("synced_at", DateTime(timezone=True), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+check_ins = Table(
+    "check_ins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("resident_code", String(11), nullable=False),
+    # Equal to resident_code while the check-in stands, NULL once undone: the unique constraint
+    # below then allows one standing check-in per voter and election on SQLite and PostgreSQL alike.
+    Column("active_resident_code", String(11), nullable=True),
+    Column("method", String(20), nullable=False),
+    Column("station_id", ForeignKey("polling_stations.id"), nullable=True),
+    Column("checked_in_at", DateTime(timezone=True), nullable=False),
+    Column("clerk_id", String(200), nullable=False),
+    Column("undone_at", DateTime(timezone=True), nullable=True),
+    Column("undone_by", String(200), nullable=True),
+    Column("undo_reason", Text, nullable=True),
+    UniqueConstraint("election_id", "active_resident_code"),
+    Index("ix_check_ins_election_resident", "election_id", "resident_code"),
+)
+
+tally_sheets = Table(
+    "tally_sheets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contest_id", ForeignKey("contests.id"), nullable=False),
+    Column("counting_district_id", ForeignKey("counting_districts.id"), nullable=False),
+    Column("station_id", ForeignKey("polling_stations.id"), nullable=True),
+    Column("unit_key", String(40), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("differences", JSON, nullable=False),
+    Column("problems", JSON, nullable=False),
+    Column("ballots_issued", Integer, nullable=True),
+    Column("invalid_ballots", Integer, nullable=True),
+    Column("blank_ballots", Integer, nullable=True),
+    Column("unreturned_ballots", Integer, nullable=True),
+    Column("valid_votes", VOTES, nullable=True),
+    Column("counted_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("contest_id", "unit_key"),
+    Index("ix_tally_sheets_contest_district", "contest_id", "counting_district_id"),
+)
+
+tally_entries = Table(
+    "tally_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sheet_id", ForeignKey("tally_sheets.id"), nullable=False),
+    Column("clerk_id", String(200), nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("sheet_id", "clerk_id"),
+)
+
+tally_counts = Table(
+    "tally_counts",
+    metadata,
+    Column("sheet_id", ForeignKey("tally_sheets.id"), primary_key=True),
+    Column("selection", String(200), primary_key=True),
+    Column("votes", VOTES, nullable=False),
+)
+
+lots = Table(
+    "lots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contest_id", ForeignKey("contests.id"), nullable=False),
+    Column("contenders_key", String(1000), nullable=False),
+    Column("contenders", JSON, nullable=False),
+    Column("seats_at_stake", Integer, nullable=False),
+    Column("winners", JSON, nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("seed", String(200), nullable=True),
+    Column("drawn_by", String(200), nullable=False),
+    Column("drawn_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("contest_id", "contenders_key", "seats_at_stake"),
+)
+
+certifications = Table(
+    "certifications",
+    metadata,
+    Column("contest_id", ForeignKey("contests.id"), primary_key=True),
+    Column("certified_at", DateTime(timezone=True), nullable=False),
+    Column("certified_by", String(200), nullable=False),
+    Column("result", JSON, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    # Records are chained per lane (chosen from the subject), so busy writers such as check-ins at
+    # many stations do not all queue for one chain head.
+    Column("lane", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("election_id", Integer, nullable=True, index=True),
+    Column("subject", String(200), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("previous_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    # Each record names the hash of the one before in its lane; unique, so two writers cannot fork it.
+    UniqueConstraint("lane", "previous_hash"),
+    Index("ix_audit_log_lane_seq", "lane", "seq"),
+)

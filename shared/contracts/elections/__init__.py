@@ -6,12 +6,14 @@ from shared.contracts.elections.common import BallotCount, ContestKind, ResultSt
 from shared.contracts.elections.results import (
     CandidateResult,
     ContestResult,
+    DistrictResult,
     ElectionResults,
     Lot,
     LotIn,
     LotRequired,
     PartyResult,
     QuotientStep,
+    SelectionCount,
 )
 from shared.contracts.elections.roll import RollBuild, RollDecision, RollReason, RollSync, Voter
 from shared.contracts.elections.setup import (
@@ -65,6 +67,7 @@ __all__ = [
     "CountingDistrict",
     "CountingDistrictIn",
     "Difference",
+    "DistrictResult",
     "Election",
     "ElectionIn",
     "ElectionResults",
@@ -85,6 +88,7 @@ __all__ = [
     "RollDecision",
     "RollReason",
     "RollSync",
+    "SelectionCount",
     "SelectionVotes",
     "SheetProblem",
     "SheetStatus",

@@ -11,6 +11,7 @@ from shared.values import UtcDateTime
 
 class AuditRecord(BaseModel):
     seq: int
+    lane: int
     at: UtcDateTime
     actor: str
     action: str

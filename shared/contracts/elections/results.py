@@ -44,6 +44,21 @@ class LotRequired(BaseModel):
     tied_value: str = Field(description="The equal votes or quotient, as an exact fraction.")
 
 
+class SelectionCount(BaseModel):
+    candidate_id: int | None = None
+    party_id: int | None = Field(default=None, description="Party-name votes (proportional contests).")
+    votes: Votes
+
+
+class DistrictResult(BaseModel):
+    """One counting district's counts (開票区別), fractional votes apportioned there."""
+
+    counting_district_id: int
+    name: str
+    reported: bool
+    counts: list[SelectionCount]
+
+
 class ContestResult(BaseModel):
     contest_id: int
     election_id: int
@@ -64,6 +79,7 @@ class ContestResult(BaseModel):
     lot_required: LotRequired | None
     seats_unfilled: int
     re_election_required: bool
+    by_counting_district: list[DistrictResult]
     certified_at: UtcDateTime | None = None
 
 

@@ -1,0 +1,96 @@
+"""HTTP: check-ins and their undo."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from starlette.responses import Response
+
+from services.elections.checkins import repository, service
+from services.elections.elections.service import require_election
+from services.elections.tables import check_ins
+from shared.auth.dependencies import require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
+from shared.values import ResidentCode
+from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+
+router = APIRouter(tags=["check-ins"])
+
+ElectionId = Path(ge=1, le=2**31 - 1)
+CheckInId = Path(ge=1, le=2**31 - 1)
+
+
+@router.post(
+    "/elections/{election_id}/check-ins",
+    status_code=201,
+    response_model=CheckIn,
+    summary="Check a voter in (409 if they already voted anywhere in this election)",
+)
+async def check_in_voter(
+    body: CheckInIn,
+    write: WriteDep,
+    election_id: int = ElectionId,
+    principal: Principal = require_scopes("elections:clerk"),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    created = await service.check_in(
+        session=write.session, clerk=principal.client_id, election_id=election_id, data=body
+    )
+    return write.respond(created)
+
+
+@router.get(
+    "/elections/{election_id}/check-ins/{check_in_id}", response_model=CheckIn, summary="Get a check-in"
+)
+async def get_check_in(
+    session: SessionDep,
+    election_id: int = ElectionId,
+    check_in_id: int = CheckInId,
+    _: Principal = require_scopes("elections:read"),
+) -> CheckIn:
+    return await service.get_check_in(session=session, election_id=election_id, check_in_id=check_in_id)
+
+
+@router.get("/elections/{election_id}/check-ins", response_model=Page[CheckIn], summary="List check-ins")
+async def list_check_ins(
+    session: SessionDep,
+    page: PageParams,
+    election_id: int = ElectionId,
+    resident_code: Annotated[ResidentCode | None, Query()] = None,
+    _: Principal = require_scopes("elections:read"),
+) -> Page[CheckIn]:
+    await require_election(session, election_id)
+    rows, token = await keyset_page(
+        session,
+        repository.listing(election_id, resident_code),
+        sort_columns=[check_ins.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_check_ins", election_id=election_id, resident_code=resident_code),
+        position_of=lambda row: [row.id],
+    )
+    return Page[CheckIn](items=[service.check_in_model(row) for row in rows], next_page_token=token)
+
+
+@router.post(
+    "/elections/{election_id}/check-ins/{check_in_id}/undo",
+    response_model=CheckIn,
+    summary="Undo a check-in, with a reason (audited); the voter may then be checked in again",
+)
+async def undo_check_in(
+    body: CheckInUndoIn,
+    session: SessionDep,
+    election_id: int = ElectionId,
+    check_in_id: int = CheckInId,
+    principal: Principal = require_scopes("elections:supervisor"),
+) -> CheckIn:
+    return await service.undo_check_in(
+        session=session,
+        supervisor=principal.client_id,
+        election_id=election_id,
+        check_in_id=check_in_id,
+        reason=body.reason,
+    )

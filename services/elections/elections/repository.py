@@ -1,0 +1,237 @@
+"""All SQL of elections, contests, counting districts, stations, parties and candidates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.elections.rows import insert_id
+from services.elections.tables import (
+    candidates,
+    contest_areas,
+    contests,
+    counting_districts,
+    elections,
+    parties,
+    polling_stations,
+)
+from shared.web.problems import Conflict
+
+
+async def insert_election(
+    session: AsyncSession,
+    *,
+    name: str,
+    announcement_date: date,
+    polling_day: date,
+    reference_date: date,
+    now: datetime,
+) -> int:
+    return await insert_id(
+        session,
+        elections,
+        {
+            "name": name,
+            "announcement_date": announcement_date,
+            "polling_day": polling_day,
+            "reference_date": reference_date,
+            "version": 1,
+            "created_at": now,
+        },
+    )
+
+
+async def get_election(session: AsyncSession, election_id: int) -> Row[Any] | None:
+    return (await session.execute(select(elections).where(elections.c.id == election_id))).one_or_none()
+
+
+def elections_listing() -> Any:
+    return select(elections)
+
+
+async def insert_contest(
+    session: AsyncSession,
+    *,
+    election_id: int,
+    name: str,
+    kind: str,
+    seats: int,
+    codes: list[str],
+    now: datetime,
+) -> int:
+    try:
+        new_id = await insert_id(
+            session,
+            contests,
+            {"election_id": election_id, "name": name, "kind": kind, "seats": seats, "created_at": now},
+        )
+    except IntegrityError:
+        raise Conflict(
+            f"The election already has a contest named {name!r}.", slug="duplicate-contest"
+        ) from None
+    contest_id = new_id
+    await session.execute(
+        insert(contest_areas), [{"contest_id": contest_id, "local_government_code": c} for c in codes]
+    )
+    return contest_id
+
+
+async def get_contest(session: AsyncSession, contest_id: int) -> Row[Any] | None:
+    return (await session.execute(select(contests).where(contests.c.id == contest_id))).one_or_none()
+
+
+async def contests_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
+    return list(
+        (
+            await session.execute(
+                select(contests).where(contests.c.election_id == election_id).order_by(contests.c.id)
+            )
+        ).all()
+    )
+
+
+async def areas_of(session: AsyncSession, contest_ids: list[int]) -> dict[int, list[str]]:
+    rows = await session.execute(
+        select(contest_areas)
+        .where(contest_areas.c.contest_id.in_(contest_ids))
+        .order_by(contest_areas.c.local_government_code)
+    )
+    areas: dict[int, list[str]] = {cid: [] for cid in contest_ids}
+    for row in rows:
+        areas[row.contest_id].append(row.local_government_code)
+    return areas
+
+
+async def insert_counting_district(session: AsyncSession, *, election_id: int, name: str, code: str) -> int:
+    try:
+        new_id = await insert_id(
+            session,
+            counting_districts,
+            {"election_id": election_id, "name": name, "local_government_code": code},
+        )
+    except IntegrityError:
+        raise Conflict(
+            f"The election already has a counting district named {name!r}.",
+            slug="duplicate-counting-district",
+        ) from None
+    return new_id
+
+
+async def get_counting_district(session: AsyncSession, district_id: int) -> Row[Any] | None:
+    return (
+        await session.execute(select(counting_districts).where(counting_districts.c.id == district_id))
+    ).one_or_none()
+
+
+async def counting_districts_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
+    statement = (
+        select(counting_districts)
+        .where(counting_districts.c.election_id == election_id)
+        .order_by(counting_districts.c.id)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def insert_station(
+    session: AsyncSession, *, election_id: int, district_id: int, name: str, code: str, areas: list[str]
+) -> int:
+    try:
+        new_id = await insert_id(
+            session,
+            polling_stations,
+            {
+                "election_id": election_id,
+                "counting_district_id": district_id,
+                "name": name,
+                "local_government_code": code,
+                "address_areas": areas,
+            },
+        )
+    except IntegrityError:
+        raise Conflict(
+            f"The election already has a polling station named {name!r}.", slug="duplicate-polling-station"
+        ) from None
+    return new_id
+
+
+async def get_station(session: AsyncSession, station_id: int) -> Row[Any] | None:
+    return (
+        await session.execute(select(polling_stations).where(polling_stations.c.id == station_id))
+    ).one_or_none()
+
+
+def stations_listing(election_id: int) -> Any:
+    return select(polling_stations).where(polling_stations.c.election_id == election_id)
+
+
+async def station_areas(
+    session: AsyncSession, election_id: int, code: str | None = None
+) -> list[tuple[int, list[str]]]:
+    statement = select(polling_stations.c.id, polling_stations.c.address_areas).where(
+        polling_stations.c.election_id == election_id
+    )
+    if code is not None:
+        statement = statement.where(polling_stations.c.local_government_code == code)
+    return [(row.id, list(row.address_areas)) for row in await session.execute(statement)]
+
+
+async def insert_party(
+    session: AsyncSession, *, election_id: int, name: str, abbreviation: str | None
+) -> int:
+    try:
+        new_id = await insert_id(
+            session, parties, {"election_id": election_id, "name": name, "abbreviation": abbreviation}
+        )
+    except IntegrityError:
+        raise Conflict(f"The election already has a party named {name!r}.", slug="duplicate-party") from None
+    return new_id
+
+
+async def get_party(session: AsyncSession, party_id: int) -> Row[Any] | None:
+    return (await session.execute(select(parties).where(parties.c.id == party_id))).one_or_none()
+
+
+async def parties_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
+    return list(
+        (
+            await session.execute(
+                select(parties).where(parties.c.election_id == election_id).order_by(parties.c.id)
+            )
+        ).all()
+    )
+
+
+async def person_key_taken(session: AsyncSession, election_id: int, person_key: str) -> bool:
+    statement = select(func.count()).where(
+        candidates.c.election_id == election_id, candidates.c.person_key == person_key
+    )
+    return bool((await session.execute(statement)).scalar_one())
+
+
+async def insert_candidate(session: AsyncSession, values: dict[str, Any]) -> int:
+    try:
+        new_id = await insert_id(session, candidates, dict(**values))
+    except IntegrityError:
+        raise Conflict(
+            "A candidate stands once per election, and each list position holds one candidate.",
+            slug="duplicate-candidacy",
+        ) from None
+    return new_id
+
+
+async def get_candidate(session: AsyncSession, candidate_id: int) -> Row[Any] | None:
+    return (await session.execute(select(candidates).where(candidates.c.id == candidate_id))).one_or_none()
+
+
+async def candidates_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:
+    return list(
+        (
+            await session.execute(
+                select(candidates).where(candidates.c.contest_id == contest_id).order_by(candidates.c.id)
+            )
+        ).all()
+    )

@@ -1,0 +1,75 @@
+"""Pure rules of setting up an election: candidacy ages, list fields per kind, station areas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from services.elections.roll.eligibility import attains_age_on
+from shared.contracts.elections.common import ContestKind
+
+# Age to stand (被選挙権, art. 10), reached by polling day.
+CANDIDACY_AGE: dict[ContestKind, int] = {
+    ContestKind.HOUSE_OF_REPRESENTATIVES_DISTRICT: 25,
+    ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL: 25,
+    ContestKind.HOUSE_OF_COUNCILLORS_DISTRICT: 30,
+    ContestKind.HOUSE_OF_COUNCILLORS_NATIONAL: 30,
+    ContestKind.GOVERNOR: 30,
+    ContestKind.MAYOR: 25,
+    ContestKind.PREFECTURAL_ASSEMBLY: 25,
+    ContestKind.MUNICIPAL_ASSEMBLY: 25,
+}
+
+
+def candidacy_problems(
+    *,
+    kind: ContestKind,
+    polling_day: date,
+    birth_date: date,
+    party_id: int | None,
+    list_rank: int | None,
+    priority_rank: int | None,
+) -> list[str]:
+    """What is wrong with a candidacy in a contest of this kind (empty when nothing is)."""
+    problems = []
+    age = CANDIDACY_AGE[kind]
+    if attains_age_on(birth_date, age) > polling_day:
+        problems.append(f"a candidate in a {kind.value} contest must be {age} or older on polling day")
+    if kind.is_proportional and party_id is None:
+        problems.append("a proportional-list candidate stands for a party")
+    if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
+        if list_rank is None:
+            problems.append("a House of Representatives list candidate needs a list_rank")
+        if priority_rank is not None:
+            problems.append("priority_rank (特定枠) exists only in the House of Councillors national block")
+    elif kind == ContestKind.HOUSE_OF_COUNCILLORS_NATIONAL:
+        if list_rank is not None:
+            problems.append("the House of Councillors national block has no ranked list; use priority_rank")
+    elif list_rank is not None or priority_rank is not None:
+        problems.append(f"a {kind.value} contest has no party lists")
+    return problems
+
+
+class StationIndex:
+    """Address area → station, for assigning voters: the longest area that prefixes the address
+    wins, found with one dictionary probe per prefix length (areas are unique per municipality)."""
+
+    def __init__(self, stations: Iterable[tuple[int, Sequence[str]]]) -> None:
+        self._by_area: dict[str, int] = {}
+        for station_id, areas in sorted(stations):
+            for area in areas:
+                self._by_area.setdefault(area, station_id)
+        self._longest = max((len(area) for area in self._by_area), default=0)
+
+    def station_for(self, address: str | None) -> int | None:
+        if not address:
+            return None
+        for length in range(min(len(address), self._longest), 0, -1):
+            station_id = self._by_area.get(address[:length])
+            if station_id is not None:
+                return station_id
+        return None
+
+
+def station_for(address: str | None, stations: Iterable[tuple[int, Sequence[str]]]) -> int | None:
+    return StationIndex(stations).station_for(address)

@@ -1,0 +1,315 @@
+"""Setting up elections: validation that needs the database, and the audit trail of it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.elections.audit import service as audit
+from services.elections.checkins import repository as checkin_repository
+from services.elections.elections import repository
+from services.elections.elections.rules import candidacy_problems
+from services.elections.roll import assignment
+from services.elections.rows import aware
+from services.elections.tables import elections
+from shared.contracts.elections import (
+    Candidate,
+    CandidateIn,
+    Contest,
+    ContestIn,
+    ContestKind,
+    CountingDistrict,
+    CountingDistrictIn,
+    Election,
+    ElectionIn,
+    Party,
+    PartyIn,
+    PollingStation,
+    PollingStationIn,
+)
+from shared.values import fold_kana_for_matching
+from shared.web.etag import check_if_match, update_versioned
+from shared.web.problems import Conflict, NotFound, UnprocessableContent
+
+
+def election_model(row: Row[Any]) -> Election:
+    return Election(
+        id=row.id,
+        name=row.name,
+        announcement_date=row.announcement_date,
+        polling_day=row.polling_day,
+        reference_date=row.reference_date,
+        early_voting_start_date=row.announcement_date + timedelta(days=1),
+        early_voting_end_date=row.polling_day - timedelta(days=1),
+        version=row.version,
+        created_at=aware(row.created_at),
+    )
+
+
+def contest_model(row: Row[Any], codes: list[str]) -> Contest:
+    return Contest(
+        id=row.id,
+        election_id=row.election_id,
+        name=row.name,
+        kind=ContestKind(row.kind),
+        seats=row.seats,
+        local_government_codes=codes,
+        created_at=aware(row.created_at),
+    )
+
+
+def candidate_model(row: Row[Any]) -> Candidate:
+    return Candidate.model_validate({**row._mapping, "created_at": aware(row.created_at)})
+
+
+async def require_election(session: AsyncSession, election_id: int) -> Row[Any]:
+    row = await repository.get_election(session, election_id)
+    if row is None:
+        raise NotFound(f"No election {election_id}.", slug="election-not-found")
+    return row
+
+
+async def require_contest(session: AsyncSession, contest_id: int) -> Row[Any]:
+    row = await repository.get_contest(session, contest_id)
+    if row is None:
+        raise NotFound(f"No contest {contest_id}.", slug="contest-not-found")
+    return row
+
+
+async def create_election(*, session: AsyncSession, actor: str, data: ElectionIn) -> Election:
+    now = datetime.now(UTC)
+    reference = data.reference_date or data.announcement_date - timedelta(days=1)
+    election_id = await repository.insert_election(
+        session,
+        name=data.name,
+        announcement_date=data.announcement_date,
+        polling_day=data.polling_day,
+        reference_date=reference,
+        now=now,
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="election.created",
+        election_id=election_id,
+        subject=f"election:{election_id}",
+        details=data.model_dump(mode="json"),
+    )
+    row = await repository.get_election(session, election_id)
+    assert row is not None
+    return election_model(row)
+
+
+async def replace_election(
+    *, session: AsyncSession, actor: str, election_id: int, data: ElectionIn, if_match: str | None
+) -> Election:
+    """Correct an election's name or dates (If-Match required). Dates are frozen once anyone voted."""
+    row = await require_election(session, election_id)
+    check_if_match(if_match, row.version)
+    reference = data.reference_date or data.announcement_date - timedelta(days=1)
+    dates = {
+        "announcement_date": data.announcement_date,
+        "polling_day": data.polling_day,
+        "reference_date": reference,
+    }
+    if any(getattr(row, k) != v for k, v in dates.items()) and await checkin_repository.any_for_election(
+        session, election_id
+    ):
+        raise Conflict(
+            "Voting has started: the election's dates can no longer change.", slug="voting-started"
+        )
+    await update_versioned(
+        session,
+        elections,
+        elections.c.id == election_id,
+        expected_version=row.version,
+        values={"name": data.name, **dates},
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="election.updated",
+        election_id=election_id,
+        subject=f"election:{election_id}",
+        details=data.model_dump(mode="json"),
+    )
+    updated = await repository.get_election(session, election_id)
+    assert updated is not None
+    return election_model(updated)
+
+
+async def create_contest(*, session: AsyncSession, actor: str, election_id: int, data: ContestIn) -> Contest:
+    await require_election(session, election_id)
+    codes = sorted(data.local_government_codes)
+    contest_id = await repository.insert_contest(
+        session,
+        election_id=election_id,
+        name=data.name,
+        kind=data.kind.value,
+        seats=data.seats,
+        codes=codes,
+        now=datetime.now(UTC),
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="contest.created",
+        election_id=election_id,
+        subject=f"contest:{contest_id}",
+        details=data.model_dump(mode="json"),
+    )
+    row = await repository.get_contest(session, contest_id)
+    assert row is not None
+    return contest_model(row, codes)
+
+
+async def get_contest(*, session: AsyncSession, contest_id: int) -> Contest:
+    row = await require_contest(session, contest_id)
+    return contest_model(row, (await repository.areas_of(session, [contest_id]))[contest_id])
+
+
+async def list_contests(*, session: AsyncSession, election_id: int) -> list[Contest]:
+    await require_election(session, election_id)
+    rows = await repository.contests_of(session, election_id)
+    areas = await repository.areas_of(session, [row.id for row in rows])
+    return [contest_model(row, areas[row.id]) for row in rows]
+
+
+async def create_counting_district(
+    *, session: AsyncSession, actor: str, election_id: int, data: CountingDistrictIn
+) -> CountingDistrict:
+    await require_election(session, election_id)
+    district_id = await repository.insert_counting_district(
+        session, election_id=election_id, name=data.name, code=data.local_government_code
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="counting_district.created",
+        election_id=election_id,
+        subject=f"counting_district:{district_id}",
+        details=data.model_dump(mode="json"),
+    )
+    return CountingDistrict(id=district_id, election_id=election_id, **data.model_dump())
+
+
+async def create_polling_station(
+    *, session: AsyncSession, actor: str, election_id: int, data: PollingStationIn
+) -> PollingStation:
+    await require_election(session, election_id)
+    district = await repository.get_counting_district(session, data.counting_district_id)
+    if district is None or district.election_id != election_id:
+        raise UnprocessableContent(
+            f"Counting district {data.counting_district_id} is not part of election {election_id}.",
+            slug="unknown-counting-district",
+        )
+    if len(set(data.address_areas)) != len(data.address_areas):
+        raise UnprocessableContent("A station lists each address area once.", slug="duplicate-address-area")
+    taken = {
+        area
+        for _, areas in await repository.station_areas(session, election_id, district.local_government_code)
+        for area in areas
+    }
+    overlap = sorted(taken & set(data.address_areas))
+    if overlap:
+        raise Conflict(
+            "These address areas are already served by another station.",
+            slug="address-area-taken",
+            areas=overlap,
+        )
+    station_id = await repository.insert_station(
+        session,
+        election_id=election_id,
+        district_id=district.id,
+        name=data.name,
+        code=district.local_government_code,
+        areas=list(data.address_areas),
+    )
+    moved = await assignment.reassign_stations(
+        session=session,
+        election_id=election_id,
+        municipality=district.local_government_code,
+        areas=list(data.address_areas),
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="polling_station.created",
+        election_id=election_id,
+        subject=f"polling_station:{station_id}",
+        details={**data.model_dump(mode="json"), "voters_assigned": moved},
+    )
+    return PollingStation(
+        id=station_id,
+        election_id=election_id,
+        counting_district_id=district.id,
+        name=data.name,
+        local_government_code=district.local_government_code,
+        address_areas=list(data.address_areas),
+    )
+
+
+async def create_party(*, session: AsyncSession, actor: str, election_id: int, data: PartyIn) -> Party:
+    await require_election(session, election_id)
+    party_id = await repository.insert_party(
+        session, election_id=election_id, name=data.name, abbreviation=data.abbreviation
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="party.created",
+        election_id=election_id,
+        subject=f"party:{party_id}",
+        details=data.model_dump(mode="json"),
+    )
+    return Party(id=party_id, election_id=election_id, **data.model_dump())
+
+
+async def create_candidate(
+    *, session: AsyncSession, actor: str, contest_id: int, data: CandidateIn
+) -> Candidate:
+    contest = await require_contest(session, contest_id)
+    election = await require_election(session, contest.election_id)
+    if data.party_id is not None:
+        party = await repository.get_party(session, data.party_id)
+        if party is None or party.election_id != election.id:
+            raise UnprocessableContent(
+                f"Party {data.party_id} is not part of this election.", slug="unknown-party"
+            )
+    problems = candidacy_problems(
+        kind=ContestKind(contest.kind),
+        polling_day=election.polling_day,
+        birth_date=data.birth_date,
+        party_id=data.party_id,
+        list_rank=data.list_rank,
+        priority_rank=data.priority_rank,
+    )
+    if problems:
+        raise UnprocessableContent("; ".join(problems) + ".", slug="invalid-candidacy", problems=problems)
+    person_key = f"{fold_kana_for_matching(data.kana)}|{data.birth_date.isoformat()}"
+    if await repository.person_key_taken(session, election.id, person_key):
+        raise Conflict("This person already stands in this election.", slug="duplicate-candidacy")
+    candidate_id = await repository.insert_candidate(
+        session,
+        {
+            **data.model_dump(),
+            "election_id": election.id,
+            "contest_id": contest_id,
+            "person_key": person_key,
+            "created_at": datetime.now(UTC),
+        },
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="candidate.created",
+        election_id=election.id,
+        subject=f"candidate:{candidate_id}",
+        details=data.model_dump(mode="json"),
+    )
+    row = await repository.get_candidate(session, candidate_id)
+    assert row is not None
+    return candidate_model(row)

@@ -1,0 +1,1 @@
+"""Results: fractional votes, statutory minimums, plurality and D'Hondt allocation, lots, exports."""

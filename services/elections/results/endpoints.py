@@ -1,0 +1,142 @@
+"""HTTP: results (public), lots and certification (supervisor), NIST and CSV exports (public)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import orjson
+from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
+
+from services.elections.elections import repository as setup_repository
+from services.elections.elections.service import require_contest, require_election
+from services.elections.results import export, repository, service
+from shared.auth.dependencies import OptionalPrincipal, require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.elections import ContestResult, ElectionResults, Lot, LotIn, ResultStatus
+from shared.web.idempotency import SessionDep, WriteDep, json_response
+
+router = APIRouter(tags=["results"])
+
+ElectionId = Path(ge=1, le=2**31 - 1)
+ContestId = Path(ge=1, le=2**31 - 1)
+
+
+def _cached(body: bytes, media_type: str, certified: bool, request: Request) -> Response:
+    """Certified results never change: public and cacheable, with a strong ETag."""
+    if not certified:
+        return Response(body, media_type=media_type, headers={"Cache-Control": "no-cache"})
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"Cache-Control": "public, max-age=86400, immutable", "ETag": etag}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get(
+    "/contests/{contest_id}/results",
+    response_model=ContestResult,
+    summary="A contest's result (public): totals, seats, allocation steps, lot or re-election needed",
+)
+async def get_contest_result(
+    request: Request, session: SessionDep, _: OptionalPrincipal, contest_id: int = ContestId
+) -> Response:
+    result = await service.compute(session=session, contest_id=contest_id)
+    body = result.__pydantic_serializer__.to_json(result)
+    return _cached(body, "application/json", result.status == ResultStatus.CERTIFIED, request)
+
+
+@router.get(
+    "/elections/{election_id}/results",
+    response_model=ElectionResults,
+    summary="Every contest's result (public); per-party and per-candidate totals and seats",
+)
+async def get_election_results(
+    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: int = ElectionId
+) -> Response:
+    results = await service.election_results(session=session, election_id=election_id)
+    body = results.__pydantic_serializer__.to_json(results)
+    return _cached(body, "application/json", export.report_status(results) == ResultStatus.CERTIFIED, request)
+
+
+@router.get(
+    "/elections/{election_id}/results/nist",
+    summary="Results as NIST SP 1500-100 Election Results Reporting JSON (public)",
+    responses={200: {"content": {"application/json": {}}}},
+)
+async def export_results_nist(
+    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: int = ElectionId
+) -> Response:
+    election = await require_election(session, election_id)
+    results = await service.election_results(session=session, election_id=election_id)
+    parties = {
+        row.id: (row.name, row.abbreviation)
+        for row in await setup_repository.parties_of(session, election_id)
+    }
+    areas = await setup_repository.areas_of(session, [c.contest_id for c in results.contests])
+    generated = max((c.certified_at for c in results.contests if c.certified_at), default=None)
+    report = export.nist_report(
+        results,
+        polling_day=election.polling_day,
+        parties=parties,
+        areas=areas,
+        generated_at=generated or datetime.now(UTC),
+    )
+    certified = export.report_status(results) == ResultStatus.CERTIFIED
+    return _cached(orjson.dumps(report), "application/json", certified, request)
+
+
+@router.get(
+    "/elections/{election_id}/results/csv",
+    summary="Results as CSV (public)",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def export_results_csv(
+    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: int = ElectionId
+) -> Response:
+    results = await service.election_results(session=session, election_id=election_id)
+    certified = export.report_status(results) == ResultStatus.CERTIFIED
+    return _cached(export.results_csv(results).encode(), "text/csv; charset=utf-8", certified, request)
+
+
+@router.post(
+    "/contests/{contest_id}/lots",
+    status_code=201,
+    response_model=Lot,
+    summary="Record the outcome of a lot (or a committed seed) for the tie the result is waiting on",
+)
+async def record_lot(
+    body: LotIn,
+    write: WriteDep,
+    contest_id: int = ContestId,
+    principal: Principal = require_scopes("elections:supervisor"),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    lot = await service.record_lot(
+        session=write.session, actor=principal.client_id, contest_id=contest_id, data=body
+    )
+    return write.respond(lot)
+
+
+@router.get(
+    "/contests/{contest_id}/lots", response_model=list[Lot], summary="Lots recorded for a contest (public)"
+)
+async def list_lots(session: SessionDep, _: OptionalPrincipal, contest_id: int = ContestId) -> list[Lot]:
+    await require_contest(session, contest_id)
+    return [service.lot_model(row) for row in await repository.lots_of(session, contest_id)]
+
+
+@router.post(
+    "/contests/{contest_id}/certification",
+    response_model=ContestResult,
+    summary="Certify a complete result; it is frozen from then on",
+)
+async def certify_result(
+    session: SessionDep,
+    contest_id: int = ContestId,
+    principal: Principal = require_scopes("elections:supervisor"),
+) -> Response:
+    result = await service.certify(session=session, actor=principal.client_id, contest_id=contest_id)
+    return json_response(result)

@@ -1,0 +1,149 @@
+"""All SQL of the voter roll."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, bindparam, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.elections.tables import counting_districts, roll_entries, roll_feeds
+
+
+async def municipalities_of(session: AsyncSession, election_id: int) -> list[str]:
+    statement = (
+        select(counting_districts.c.local_government_code)
+        .where(counting_districts.c.election_id == election_id)
+        .distinct()
+        .order_by(counting_districts.c.local_government_code)
+    )
+    return list((await session.execute(statement)).scalars())
+
+
+async def clear_municipality(session: AsyncSession, election_id: int, code: str) -> None:
+    await session.execute(
+        delete(roll_entries).where(
+            roll_entries.c.election_id == election_id, roll_entries.c.local_government_code == code
+        )
+    )
+
+
+async def upsert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(roll_entries)
+    statement = statement.on_conflict_do_update(
+        index_elements=[roll_entries.c.election_id, roll_entries.c.resident_code],
+        set_={
+            name: statement.excluded[name]
+            for name in (
+                "local_government_code",
+                "on_roll",
+                "reasons",
+                "sex",
+                "birth_date",
+                "address",
+                "station_id",
+                "decided_at",
+            )
+        },
+    )
+    await session.execute(statement, list(rows))
+
+
+async def count_entries(session: AsyncSession, election_id: int, *, on_roll: bool | None = None) -> int:
+    statement = (
+        select(func.count()).select_from(roll_entries).where(roll_entries.c.election_id == election_id)
+    )
+    if on_roll is not None:
+        statement = statement.where(roll_entries.c.on_roll.is_(on_roll))
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def get_entry(session: AsyncSession, election_id: int, resident_code: str) -> Row[Any] | None:
+    statement = select(roll_entries).where(
+        roll_entries.c.election_id == election_id, roll_entries.c.resident_code == resident_code
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def codes_on_file(session: AsyncSession, election_id: int, codes: Iterable[str]) -> set[str]:
+    statement = select(roll_entries.c.resident_code).where(
+        roll_entries.c.election_id == election_id, roll_entries.c.resident_code.in_(list(codes))
+    )
+    return set((await session.execute(statement)).scalars())
+
+
+def voters_listing(election_id: int, station_id: int | None, code: str | None) -> Any:
+    statement = select(roll_entries).where(
+        roll_entries.c.election_id == election_id, roll_entries.c.on_roll.is_(True)
+    )
+    if station_id is not None:
+        statement = statement.where(roll_entries.c.station_id == station_id)
+    if code is not None:
+        statement = statement.where(roll_entries.c.local_government_code == code)
+    return statement
+
+
+async def get_feed(session: AsyncSession, election_id: int) -> Row[Any] | None:
+    return (
+        await session.execute(select(roll_feeds).where(roll_feeds.c.election_id == election_id))
+    ).one_or_none()
+
+
+async def save_built_feed(session: AsyncSession, election_id: int, cursor: str | None, now: datetime) -> None:
+    module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = module.insert(roll_feeds).values(
+        election_id=election_id, cursor=cursor, built_at=now, synced_at=None, version=1
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[roll_feeds.c.election_id],
+        set_={"cursor": cursor, "built_at": now, "synced_at": None, "version": roll_feeds.c.version + 1},
+    )
+    await session.execute(statement)
+
+
+async def advance_feed(
+    session: AsyncSession, election_id: int, *, expected_version: int, cursor: str, now: datetime
+) -> bool:
+    """Move the cursor only if nobody else moved it since we read it."""
+    result = await session.execute(
+        update(roll_feeds)
+        .where(roll_feeds.c.election_id == election_id, roll_feeds.c.version == expected_version)
+        .values(cursor=cursor, synced_at=now, version=expected_version + 1)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def voters_with_address_prefix(
+    session: AsyncSession, election_id: int, code: str, prefixes: Sequence[str]
+) -> list[Any]:
+    statement = select(roll_entries.c.resident_code, roll_entries.c.address, roll_entries.c.station_id).where(
+        roll_entries.c.election_id == election_id,
+        roll_entries.c.local_government_code == code,
+        roll_entries.c.on_roll.is_(True),
+        or_(*(roll_entries.c.address.like(_like_prefix(p), escape="\\") for p in prefixes)),
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def assign_stations(
+    session: AsyncSession, election_id: int, assignments: dict[str, int | None]
+) -> None:
+    if not assignments:
+        return
+    await session.execute(
+        update(roll_entries)
+        .where(roll_entries.c.election_id == election_id, roll_entries.c.resident_code == bindparam("code"))
+        .values(station_id=bindparam("station")),
+        [{"code": code, "station": station} for code, station in assignments.items()],
+    )

@@ -1,0 +1,114 @@
+"""Where residents come from: the registry, over HTTP through the gateway, read in bulk.
+
+The roll builder depends only on `ResidentSource`; `RegistrySource` is the real one. Every call
+carries the elections service's own token and the purpose of use (利用事由), so the registry's
+access log records who read what and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Protocol
+from urllib.parse import quote
+
+import httpx
+
+from shared.contracts.registry import (
+    MAX_EXTRACT_PAGE_SIZE,
+    MAX_FEED_LIMIT,
+    PURPOSE_HEADER,
+    EventFeed,
+    Resident,
+    ResidentPage,
+)
+from shared.http.gateway_client import GatewayAuthError, GatewayClient
+from shared.web.problems import BadGateway, GatewayTimeout
+
+EXTRACT_PATH = "/registry/v1/residents"
+RESIDENT_PATH = "/registry/v1/residents/{resident_code}"
+FEED_PATH = "/registry/v1/events"
+
+
+class ResidentSource(Protocol):
+    def extract(self, local_government_code: str, *, resided_since: date) -> AsyncIterator[ResidentPage]:
+        """Pages of the municipality's residents with their residence history, including those who
+        were registered there on or after `resided_since` and have moved away."""
+        ...
+
+    async def resident(self, resident_code: str) -> Resident | None: ...
+
+    async def events(self, after: int) -> EventFeed: ...
+
+
+class RegistrySource:
+    def __init__(
+        self, gateway: GatewayClient, *, purpose: str, page_size: int = MAX_EXTRACT_PAGE_SIZE
+    ) -> None:
+        self.gateway = gateway
+        self.headers = {PURPOSE_HEADER: quote(purpose, safe="")}
+        self.page_size = page_size
+
+    async def _get(self, path: str, params: dict[str, str | int]) -> httpx.Response:
+        try:
+            response = await self.gateway.request("GET", path, params=params, headers=self.headers)
+        except httpx.TimeoutException:
+            raise GatewayTimeout("The registry did not answer in time.", slug="registry-timeout") from None
+        except (httpx.HTTPError, GatewayAuthError) as exc:
+            raise BadGateway(
+                f"The registry could not be reached: {type(exc).__name__}.", slug="registry-unavailable"
+            ) from None
+        if response.status_code >= 500 or response.status_code in (401, 403, 429):
+            raise BadGateway(
+                f"The registry answered {response.status_code}.",
+                slug="registry-unavailable",
+                upstream_status=response.status_code,
+            )
+        return response
+
+    async def extract(
+        self, local_government_code: str, *, resided_since: date
+    ) -> AsyncIterator[ResidentPage]:
+        token: str | None = None
+        while True:
+            params: dict[str, str | int] = {
+                "local_government_code": local_government_code,
+                "resided_since": resided_since.isoformat(),
+                "page_size": self.page_size,
+            }
+            if token:
+                params["page_token"] = token
+            response = await self._get(EXTRACT_PATH, params)
+            if response.status_code != 200:
+                raise BadGateway(
+                    f"The registry refused the extract: {response.status_code}.",
+                    slug="registry-unavailable",
+                    upstream_status=response.status_code,
+                )
+            page = ResidentPage.model_validate_json(response.content)
+            yield page
+            token = page.next_page_token
+            if not token:
+                return
+
+    async def resident(self, resident_code: str) -> Resident | None:
+        response = await self._get(RESIDENT_PATH.format(resident_code=resident_code), {})
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise BadGateway(
+                f"The registry refused a resident read: {response.status_code}.",
+                slug="registry-unavailable",
+                upstream_status=response.status_code,
+            )
+        return Resident.model_validate_json(response.content)
+
+    async def events(self, after: int) -> EventFeed:
+        response = await self._get(FEED_PATH, {"after": after, "limit": MAX_FEED_LIMIT})
+        if response.status_code != 200:
+            raise BadGateway(
+                f"The registry refused the change feed: {response.status_code}.",
+                slug="registry-unavailable",
+                upstream_status=response.status_code,
+            )
+        return EventFeed.model_validate_json(response.content)

@@ -1,0 +1,1 @@
+"""Tally sheets: double entry by two clerks, comparison, reconciliation."""

@@ -1,0 +1,74 @@
+"""HTTP: entering tally sheets and reading them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from starlette.responses import Response
+
+from services.elections.elections.service import require_contest
+from services.elections.tables import tally_sheets
+from services.elections.tallies import repository, service
+from shared.auth.dependencies import require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.elections import SheetStatus, TallyEntryIn, TallySheet
+from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+
+router = APIRouter(tags=["tallies"])
+
+ContestId = Path(ge=1, le=2**31 - 1)
+SheetId = Path(ge=1, le=2**31 - 1)
+
+
+@router.post(
+    "/contests/{contest_id}/tally-entries",
+    status_code=201,
+    response_model=TallySheet,
+    summary="Enter a tally sheet (one of the two independent entries); returns the sheet's state",
+)
+async def enter_tally(
+    body: TallyEntryIn,
+    write: WriteDep,
+    contest_id: int = ContestId,
+    principal: Principal = require_scopes("elections:clerk"),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    sheet = await service.enter_tally(
+        session=write.session, clerk=principal.client_id, contest_id=contest_id, entry=body
+    )
+    return write.respond(sheet)
+
+
+@router.get(
+    "/contests/{contest_id}/tally-sheets", response_model=Page[TallySheet], summary="List tally sheets"
+)
+async def list_tally_sheets(
+    session: SessionDep,
+    page: PageParams,
+    contest_id: int = ContestId,
+    status: Annotated[SheetStatus | None, Query()] = None,
+    _: Principal = require_scopes("elections:read"),
+) -> Page[TallySheet]:
+    await require_contest(session, contest_id)
+    rows, token = await keyset_page(
+        session,
+        repository.sheets_listing(contest_id, None if status is None else status.value),
+        sort_columns=[tally_sheets.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_tally_sheets", contest_id=contest_id, status=status),
+        position_of=lambda row: [row.id],
+    )
+    clerks = await repository.clerks_of(session, [row.id for row in rows])
+    return Page[TallySheet](
+        items=[service.sheet_model(row, clerks[row.id]) for row in rows], next_page_token=token
+    )
+
+
+@router.get("/tally-sheets/{sheet_id}", response_model=TallySheet, summary="Get a tally sheet")
+async def get_tally_sheet(
+    session: SessionDep, sheet_id: int = SheetId, _: Principal = require_scopes("elections:read")
+) -> TallySheet:
+    return await service.get_sheet(session=session, sheet_id=sheet_id)

@@ -1,0 +1,653 @@
+"""API contracts of the registry service (the resident register), shared by it and its callers.
+
+Conventions every caller must know:
+
+- Every read of personal data sends ``X-Purpose`` (``PURPOSE_HEADER``): the 利用事由, free
+  text of 1 to 200 characters. Non-ASCII text may be sent percent-encoded UTF-8
+  (``urllib.parse.quote``). Missing or empty: 400 problem ``urn:jichi:problem:purpose-required``.
+  Every provision is written to the access log with that purpose.
+- Field groups follow the caller's scopes. A field the caller may not see is *absent* from
+  the JSON (not null); a field it may see but that has no value is ``null``:
+
+  ============================  ======================================================
+  group                         needs
+  ============================  ======================================================
+  basic identity items, status  ``registry:read``
+  ``address``, ``household``    ``registry:read`` + ``registry:address``; for residents
+                                under a protection order also ``registry:protected``
+  ``individual_number``         ``registry:read`` + ``registry:identity``
+  ``residence_history``         ``registry:read`` + ``registry:history`` +
+                                ``registry:address`` (+ ``registry:protected`` if protected)
+  ``protected``                 ``registry:protected``
+  ============================  ======================================================
+
+- Dates are ``YYYY-MM-DD``; a ``to_date`` is *exclusive*: the effective date of the event
+  that ended the period (the next period's ``from_date``). Timestamps are RFC 3339 UTC.
+- Missing a scope an operation needs: 403 (it says nothing about any record). A record the
+  caller may not see (e.g. a protected resident in a municipality extract without
+  ``registry:protected``) is left out or answered 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from shared.values import (
+    IndividualNumber,
+    KanaName,
+    KanjiName,
+    LocalGovernmentCode,
+    ResidentCode,
+    Sex,
+    UtcDateTime,
+)
+
+PURPOSE_HEADER: Final = "X-Purpose"
+"""The request header carrying the purpose of use (利用事由) of every personal-data read."""
+PURPOSE_MAX_LENGTH: Final = 200
+
+MAX_BULK_ITEMS: Final = 1000
+"""At most this many records in one bulk verification request."""
+DEFAULT_EXTRACT_PAGE_SIZE: Final = 100
+MAX_EXTRACT_PAGE_SIZE: Final = 1000
+DEFAULT_FEED_LIMIT: Final = 100
+MAX_FEED_LIMIT: Final = 1000
+MAX_ADDRESS_LINES: Final = 3
+ADDRESS_LINE_MAX_LENGTH: Final = 200
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    Field(description="ISO 3166-1 alpha-2 country code of the nationality ('JP' for Japanese nationals)."),
+]
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+"""No control characters (they cannot be stored as text, and no name or address has them)."""
+
+
+def _text(max_length: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=_PRINTABLE)
+
+
+AddressLine = Annotated[str, _text(ADDRESS_LINE_MAX_LENGTH)]
+ShortText = Annotated[str, _text(100)]
+LongText = Annotated[str, _text(500)]
+QueryText = Annotated[str, StringConstraints(min_length=1, max_length=400, pattern=_PRINTABLE)]
+
+_STRICT = ConfigDict(extra="forbid")
+
+
+class ResidentStatus(StrEnum):
+    ACTIVE = "active"
+    MOVED_OUT = "moved_out"
+    DECEASED = "deceased"
+
+
+class EventType(StrEnum):
+    """The life events; they are the only way a resident's record changes."""
+
+    BIRTH = "birth"
+    MOVE_IN = "move_in"
+    MOVE_OUT = "move_out"
+    MOVE_WITHIN = "move_within"
+    NAME_CHANGE = "name_change"
+    DEATH = "death"
+    CORRECTION = "correction"
+    NATIONALITY_CHANGE = "nationality_change"
+
+
+class ProvidedItem(StrEnum):
+    """The item groups the access log records as provided."""
+
+    BASIC = "basic"
+    ADDRESS = "address"
+    INDIVIDUAL_NUMBER = "individual_number"
+    HISTORY = "history"
+    STATUS = "status"
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+
+class Address(BaseModel):
+    model_config = _STRICT
+
+    local_government_code: LocalGovernmentCode = Field(
+        description="The municipality (or ward of a designated city) of the address."
+    )
+    address_lines: list[AddressLine] = Field(
+        min_length=1,
+        max_length=MAX_ADDRESS_LINES,
+        description="The address below the municipality, e.g. ['千代田1-1', 'ハイツ千代田101'].",
+    )
+
+
+class Household(BaseModel):
+    household_id: str = Field(description="The household (世帯) the resident belongs to.")
+    head_resident_code: ResidentCode = Field(description="The head of the household (世帯主).")
+    relationship: str = Field(description="続柄 to the head, e.g. '世帯主', '妻', '子'.")
+
+
+class HouseholdAssignment(BaseModel):
+    """Where a resident joins: an existing household, or a new one (household_id omitted)."""
+
+    model_config = _STRICT
+
+    household_id: Annotated[str, StringConstraints(pattern=r"^H[0-9]{12}$")] | None = Field(
+        default=None, description="An existing household; omit to found a new one."
+    )
+    head_resident_code: ResidentCode | None = Field(
+        default=None, description="The head; omit when the resident is the head."
+    )
+    relationship: ShortText = Field(default="世帯主", description="続柄 to the head.")
+
+
+class ForeignResidentStatus(BaseModel):
+    """Status of residence of a foreign resident (在留資格, 在留期間)."""
+
+    model_config = _STRICT
+
+    status_of_residence: ShortText = Field(examples=["永住者", "技術・人文知識・国際業務"])
+    period_of_stay_until_date: date | None = Field(default=None, description="End of the authorised stay.")
+
+
+class ResidencePeriod(BaseModel):
+    """Where a resident was registered from one date to another (current knowledge)."""
+
+    local_government_code: LocalGovernmentCode
+    address_lines: list[str]
+    from_date: date
+    to_date: date | None = Field(
+        default=None,
+        description="Exclusive: the effective date of the event that ended the period; null if current.",
+    )
+    reason: EventType = Field(
+        description="The event that started the period (birth, move_in, move_within, correction)."
+    )
+    ended_by: EventType | None = Field(default=None, description="The event that ended it.")
+    from_abroad: bool = Field(default=False, description="The period started with a move-in from abroad.")
+
+
+class Resident(BaseModel):
+    """A resident's record, minimised to the caller's scopes (absent fields were not provided)."""
+
+    resident_code: ResidentCode
+    version: int = Field(description="Increases with every change; the ETag is derived from it.")
+    family_name: str | None = None
+    given_name: str | None = None
+    family_name_kana: str | None = None
+    given_name_kana: str | None = None
+    former_family_name: str | None = Field(default=None, description="旧氏, when recorded.")
+    alias: str | None = Field(default=None, description="通称, when recorded.")
+    date_of_birth: date | None = None
+    sex: Sex | None = None
+    nationality: str | None = Field(default=None, description="ISO 3166-1 alpha-2; 'JP' for nationals.")
+    foreign_resident: ForeignResidentStatus | None = None
+    status: ResidentStatus | None = None
+    status_since_date: date | None = Field(
+        default=None, description="Effective date of the event that gave the current status."
+    )
+    address: Address | None = Field(
+        default=None,
+        description="Current address; for a moved-out resident, the address they left.",
+    )
+    address_since_date: date | None = None
+    household: Household | None = None
+    individual_number: str | None = Field(default=None, repr=False)
+    protected: bool | None = Field(default=None, description="Under a protection order (抑止).")
+    residence_history: list[ResidencePeriod] | None = Field(
+        default=None, description="Every residence period, oldest first."
+    )
+    as_of_date: date | None = Field(default=None, description="Set when the record is as of a past date.")
+    known_at: UtcDateTime | None = Field(
+        default=None, description="Set for as-of answers: knowledge as of this instant."
+    )
+
+
+class ResidentPage(BaseModel):
+    """One page of a municipality extract (keyset-paginated by resident code)."""
+
+    items: list[Resident]
+    next_page_token: str | None = Field(default=None, description="Absent on the last page.")
+    feed_cursor: int = Field(
+        description="The change feed's head when this page was read: follow the feed from the "
+        "first page's value to stay current after building from the extract."
+    )
+
+
+# --- life events -----------------------------------------------------------------------------
+
+
+class LifeEvent(BaseModel):
+    """A recorded life event, as in the change feed and a resident's event history."""
+
+    sequence: int = Field(description="Position in the change feed; strictly increasing.")
+    type: EventType
+    resident_code: ResidentCode
+    effective_date: date
+    recorded_at: UtcDateTime
+    resident_version: int = Field(description="The resident's version after the event.")
+    from_local_government_code: str | None = Field(default=None, description="Needs registry:address.")
+    to_local_government_code: str | None = Field(default=None, description="Needs registry:address.")
+    from_abroad: bool | None = None
+    to_abroad: bool | None = None
+    corrected_items: list[str] | None = Field(
+        default=None, description="For corrections: the fields changed."
+    )
+    reason: str | None = Field(default=None, description="For corrections: why.")
+    resident: Resident | None = Field(
+        default=None,
+        description="The record right after the event, minimised to the caller's scopes "
+        "(never the individual number or the residence history).",
+    )
+
+
+class EventFeed(BaseModel):
+    items: list[LifeEvent]
+    next_cursor: int = Field(
+        description="Pass as `after` to continue; equals `after` when there was nothing new."
+    )
+    has_more: bool
+
+
+class ResidentEventPage(BaseModel):
+    items: list[LifeEvent]
+    next_page_token: str | None = None
+
+
+class _NewResidentItems(BaseModel):
+    model_config = _STRICT
+
+    family_name: KanjiName
+    given_name: KanjiName
+    family_name_kana: KanaName
+    given_name_kana: KanaName
+    former_family_name: KanjiName | None = None
+    alias: KanjiName | None = None
+    date_of_birth: date
+    sex: Sex
+    nationality: CountryCode = "JP"
+    foreign_resident: ForeignResidentStatus | None = None
+    individual_number: IndividualNumber | None = Field(default=None, repr=False)
+    address: Address
+    household: HouseholdAssignment | None = None
+
+
+class ResidentRegistration(_NewResidentItems):
+    """A new resident: a birth, or a first move-in (from abroad) of someone with no record."""
+
+    event_type: Literal["birth", "move_in"]
+    effective_date: date = Field(description="For a birth, the date of birth.")
+    from_abroad: bool = Field(default=True, description="For move_in: arriving from abroad.")
+
+
+class RegisteredResident(BaseModel):
+    resident_code: ResidentCode
+    version: int
+    event: LifeEvent
+
+
+class MoveInRequest(BaseModel):
+    """転入: a resident with a record (moved out elsewhere, or abroad) registers here."""
+
+    model_config = _STRICT
+
+    type: Literal["move_in"]
+    effective_date: date
+    address: Address
+    household: HouseholdAssignment | None = None
+    from_abroad: bool = False
+
+
+class MoveOutRequest(BaseModel):
+    """転出: the resident leaves the municipality (to another one, or abroad)."""
+
+    model_config = _STRICT
+
+    type: Literal["move_out"]
+    effective_date: date
+    to_local_government_code: LocalGovernmentCode | None = None
+    to_abroad: bool = False
+
+    @model_validator(mode="after")
+    def _destination(self) -> MoveOutRequest:
+        if self.to_abroad and self.to_local_government_code is not None:
+            raise ValueError("a move abroad has no destination municipality")
+        return self
+
+
+class MoveWithinRequest(BaseModel):
+    """転居: a new address in the same municipality."""
+
+    model_config = _STRICT
+
+    type: Literal["move_within"]
+    effective_date: date
+    address: Address
+    household: HouseholdAssignment | None = None
+
+
+class NameChangeRequest(BaseModel):
+    model_config = _STRICT
+
+    type: Literal["name_change"]
+    effective_date: date
+    family_name: KanjiName | None = None
+    given_name: KanjiName | None = None
+    family_name_kana: KanaName | None = None
+    given_name_kana: KanaName | None = None
+    former_family_name: KanjiName | None = None
+    alias: KanjiName | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> NameChangeRequest:
+        if not self.model_fields_set - {"type", "effective_date"}:
+            raise ValueError("a name change must change at least one name")
+        return self
+
+
+class DeathRequest(BaseModel):
+    model_config = _STRICT
+
+    type: Literal["death"]
+    effective_date: date = Field(description="The date of death.")
+
+
+class NationalityChangeRequest(BaseModel):
+    model_config = _STRICT
+
+    type: Literal["nationality_change"]
+    effective_date: date
+    nationality: CountryCode
+    foreign_resident: ForeignResidentStatus | None = None
+
+
+class CorrectedItems(BaseModel):
+    """The items an ex-officio correction sets; only the fields sent are changed."""
+
+    model_config = _STRICT
+
+    family_name: KanjiName | None = None
+    given_name: KanjiName | None = None
+    family_name_kana: KanaName | None = None
+    given_name_kana: KanaName | None = None
+    former_family_name: KanjiName | None = None
+    alias: KanjiName | None = None
+    date_of_birth: date | None = None
+    sex: Sex | None = None
+    nationality: CountryCode | None = None
+    address: Address | None = None
+
+
+class CorrectionRequest(BaseModel):
+    """職権修正: corrects items from `effective_date` on; later changes by other events stay."""
+
+    model_config = _STRICT
+
+    type: Literal["correction"]
+    effective_date: date
+    reason: LongText
+    items: CorrectedItems
+
+    @model_validator(mode="after")
+    def _something(self) -> CorrectionRequest:
+        if not self.items.model_fields_set:
+            raise ValueError("a correction must set at least one item")
+        return self
+
+
+LifeEventRequest = Annotated[
+    MoveInRequest
+    | MoveOutRequest
+    | MoveWithinRequest
+    | NameChangeRequest
+    | DeathRequest
+    | NationalityChangeRequest
+    | CorrectionRequest,
+    Field(discriminator="type"),
+]
+
+
+class ProtectionOrder(BaseModel):
+    """抑止設定: while active, the address is shown only to callers with registry:protected."""
+
+    model_config = _STRICT
+
+    active: bool
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+class IndividualNumberLookup(BaseModel):
+    model_config = _STRICT
+
+    individual_number: IndividualNumber = Field(repr=False)
+
+
+class MatchedItem(StrEnum):
+    NAME = "name"
+    NAME_VARIANT = "name_variant"
+    NAME_KANA = "name_kana"
+    DATE_OF_BIRTH = "date_of_birth"
+    SEX = "sex"
+    LOCAL_GOVERNMENT_CODE = "local_government_code"
+    ADDRESS_LINES = "address_lines"
+
+
+class FourItemQuery(BaseModel):
+    """The four basic items. Date of birth and a name (kanji or kana) are required."""
+
+    model_config = _STRICT
+
+    name: QueryText | None = Field(
+        default=None, description="Full name as written; spaces, width and old/new variants are ignored."
+    )
+    name_kana: QueryText | None = None
+    date_of_birth: date
+    sex: Sex | None = None
+    local_government_code: LocalGovernmentCode | None = None
+    address_line: QueryText | None = Field(
+        default=None, description="The address below the municipality, all lines in one string."
+    )
+
+    @model_validator(mode="after")
+    def _a_name(self) -> FourItemQuery:
+        if self.name is None and self.name_kana is None:
+            raise ValueError("give name or name_kana")
+        return self
+
+
+class ResidentSearch(FourItemQuery):
+    limit: int = Field(default=10, ge=1, le=50)
+
+
+class MatchCandidate(BaseModel):
+    resident: Resident
+    score: int = Field(ge=0, le=100, description="Higher is better; 100 = every given item matched exactly.")
+    matched_items: list[MatchedItem]
+
+
+class ResidentMatches(BaseModel):
+    candidates: list[MatchCandidate] = Field(description="Best first.")
+
+
+class VerificationOutcome(StrEnum):
+    FOUND = "found"
+    NOT_FOUND = "not_found"
+    DECEASED = "deceased"
+    MOVED_OUT = "moved_out"
+    AMBIGUOUS = "ambiguous"
+
+
+class VerificationItem(BaseModel):
+    """One record to verify: by resident code, by individual number, or by the four items."""
+
+    model_config = _STRICT
+
+    reference: Annotated[str, StringConstraints(max_length=100, pattern=_PRINTABLE)] | None = Field(
+        default=None, description="The caller's own key, echoed back."
+    )
+    resident_code: ResidentCode | None = None
+    individual_number: IndividualNumber | None = Field(default=None, repr=False)
+    four_items: FourItemQuery | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_key(self) -> VerificationItem:
+        given = [
+            k for k in ("resident_code", "individual_number", "four_items") if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError("give exactly one of resident_code, individual_number, four_items")
+        return self
+
+
+class VerificationRequest(BaseModel):
+    model_config = _STRICT
+
+    items: list[VerificationItem] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class VerificationResult(BaseModel):
+    index: int = Field(description="Position of the item in the request.")
+    reference: str | None = None
+    outcome: VerificationOutcome
+    resident_code: ResidentCode | None = Field(
+        default=None, description="Present when exactly one resident matched."
+    )
+    status_since_date: date | None = Field(default=None, description="Date of death or of the move-out.")
+    address: Address | None = Field(
+        default=None, description="Needs registry:address (and registry:protected if protected)."
+    )
+    candidate_count: int | None = Field(default=None, description="For ambiguous four-item matches.")
+
+
+class VerificationResponse(BaseModel):
+    results: list[VerificationResult] = Field(description="One per request item, in request order.")
+
+
+# --- access log and disclosure --------------------------------------------------------------
+
+
+class AccessRecord(BaseModel):
+    """One provision of a resident's data: who received it, when, why, and which items."""
+
+    entry_id: int
+    recorded_at: UtcDateTime
+    client_id: str = Field(description="The receiving system (its client id at the gateway).")
+    purpose: str
+    request_id: str
+    operation: str
+    items: list[ProvidedItem]
+
+
+class AccessRecordPage(BaseModel):
+    items: list[AccessRecord] = Field(description="Newest first.")
+    next_page_token: str | None = None
+
+
+class BrokenLink(BaseModel):
+    entry_id: int | None = Field(
+        description="The first entry whose hash does not follow; null if the tail is missing."
+    )
+    lane: int
+    sequence: int
+    reason: str
+
+
+class ChainVerification(BaseModel):
+    valid: bool
+    entries_checked: int
+    lanes_checked: int
+    first_broken: BrokenLink | None = Field(default=None, description="The earliest broken link, if any.")
+
+
+# --- local-government code master -----------------------------------------------------------
+
+
+class LocalGovernmentKind(StrEnum):
+    PREFECTURE = "prefecture"
+    MUNICIPALITY = "municipality"
+    DESIGNATED_CITY = "designated_city"
+    DESIGNATED_CITY_WARD = "designated_city_ward"
+    SPECIAL_WARD = "special_ward"
+
+
+class LocalGovernment(BaseModel):
+    code: LocalGovernmentCode
+    prefecture: str
+    prefecture_kana: str
+    name: str | None = Field(description="Null for a prefecture itself.")
+    name_kana: str | None
+    kind: LocalGovernmentKind
+    from_date: date | None = Field(description="First day in force; null if in force before the 2018 list.")
+    to_date: date | None = Field(description="Exclusive: the day it ceased; null while in force.")
+    successor_codes: list[str] = Field(default_factory=list)
+    predecessor_codes: list[str] = Field(default_factory=list)
+
+
+class LocalGovernmentPage(BaseModel):
+    items: list[LocalGovernment]
+    next_page_token: str | None = None
+
+
+class CodeChangeKind(StrEnum):
+    MERGER = "merger"
+    ABSORPTION = "absorption"
+    CITY_STATUS = "city_status"
+    WARD_REORGANIZATION = "ward_reorganization"
+    OTHER = "other"
+
+
+class NewLocalGovernment(BaseModel):
+    model_config = _STRICT
+
+    code: LocalGovernmentCode
+    name: ShortText
+    name_kana: ShortText
+    kind: LocalGovernmentKind
+
+
+class Succession(BaseModel):
+    model_config = _STRICT
+
+    code: LocalGovernmentCode = Field(description="A code retired by this change.")
+    successor_code: LocalGovernmentCode = Field(description="A code (new or already in force) taking over.")
+
+
+class CodeChangeRequest(BaseModel):
+    """A dated change: codes retired on `effective_date`, codes issued, and who succeeds whom."""
+
+    model_config = _STRICT
+
+    effective_date: date
+    kind: CodeChangeKind
+    description: LongText
+    retired_codes: list[LocalGovernmentCode] = Field(default_factory=list, max_length=100)
+    new_codes: list[NewLocalGovernment] = Field(default_factory=list, max_length=100)
+    successions: list[Succession] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> CodeChangeRequest:
+        if not self.retired_codes and not self.new_codes:
+            raise ValueError("a change retires or issues at least one code")
+        return self
+
+
+class CodeChange(BaseModel):
+    change_id: int
+    effective_date: date
+    kind: CodeChangeKind
+    description: str
+    retired_codes: list[str]
+    new_codes: list[str]
+    successions: list[Succession]
+    recorded_at: UtcDateTime
+
+
+class CodeChangePage(BaseModel):
+    items: list[CodeChange]
+    next_page_token: str | None = None
