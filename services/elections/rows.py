@@ -1,21 +1,11 @@
-"""Helpers for rows read back from either database."""
+"""Inserting a row and getting its generated id, the same way on either database."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite returns naive timestamps; every timestamp this service writes is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def aware_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else aware(value)
 
 
 async def insert_id(session: AsyncSession, table: Table, values: dict[str, Any]) -> int:

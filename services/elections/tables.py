@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +20,7 @@ from sqlalchemy import (
 )
 
 from shared.db.base import new_metadata
+from shared.db.types import UtcDateTime
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
@@ -37,7 +37,7 @@ elections = Table(
     Column("polling_day", Date, nullable=False),
     Column("reference_date", Date, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     CheckConstraint("announcement_date < polling_day", name="announced_before_polling"),
     CheckConstraint("reference_date <= announcement_date", name="reference_by_announcement"),
 )
@@ -50,7 +50,7 @@ contests = Table(
     Column("name", String(200), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("seats", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("election_id", "name"),
     CheckConstraint("seats >= 1", name="seats_positive"),
 )
@@ -108,7 +108,7 @@ candidates = Table(
     Column("deposit_yen", BigInteger, nullable=False),
     Column("list_rank", Integer, nullable=True),
     Column("priority_rank", Integer, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     # One candidacy per person per election, whatever the contest.
     UniqueConstraint("election_id", "person_key"),
     UniqueConstraint("contest_id", "party_id", "list_rank"),
@@ -127,7 +127,7 @@ roll_entries = Table(
     Column("birth_date", Date, nullable=False),
     Column("address", String(500), nullable=True),
     Column("station_id", ForeignKey("polling_stations.id"), nullable=True),
-    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=False),
     Index("ix_roll_entries_election_station", "election_id", "station_id", "on_roll"),
 )
 
@@ -136,8 +136,8 @@ roll_feeds = Table(
     metadata,
     Column("election_id", ForeignKey("elections.id"), primary_key=True),
     Column("cursor", String(200), nullable=True),
-    Column("built_at", DateTime(timezone=True), nullable=False),
-    Column("synced_at", DateTime(timezone=True), nullable=True),
+    Column("built_at", UtcDateTime(), nullable=False),
+    Column("synced_at", UtcDateTime(), nullable=True),
     Column("version", Integer, nullable=False),
 )
 
@@ -152,9 +152,9 @@ check_ins = Table(
     Column("active_resident_code", String(11), nullable=True),
     Column("method", String(20), nullable=False),
     Column("station_id", ForeignKey("polling_stations.id"), nullable=True),
-    Column("checked_in_at", DateTime(timezone=True), nullable=False),
+    Column("checked_in_at", UtcDateTime(), nullable=False),
     Column("clerk_id", String(200), nullable=False),
-    Column("undone_at", DateTime(timezone=True), nullable=True),
+    Column("undone_at", UtcDateTime(), nullable=True),
     Column("undone_by", String(200), nullable=True),
     Column("undo_reason", Text, nullable=True),
     UniqueConstraint("election_id", "active_resident_code"),
@@ -177,8 +177,8 @@ tally_sheets = Table(
     Column("blank_ballots", Integer, nullable=True),
     Column("unreturned_ballots", Integer, nullable=True),
     Column("valid_votes", VOTES, nullable=True),
-    Column("counted_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("counted_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("contest_id", "unit_key"),
     Index("ix_tally_sheets_contest_district", "contest_id", "counting_district_id"),
 )
@@ -190,7 +190,7 @@ tally_entries = Table(
     Column("sheet_id", ForeignKey("tally_sheets.id"), nullable=False),
     Column("clerk_id", String(200), nullable=False),
     Column("content", JSON, nullable=False),
-    Column("entered_at", DateTime(timezone=True), nullable=False),
+    Column("entered_at", UtcDateTime(), nullable=False),
     UniqueConstraint("sheet_id", "clerk_id"),
 )
 
@@ -214,9 +214,9 @@ lots = Table(
     Column("method", String(20), nullable=False),
     Column("seed", String(200), nullable=True),
     Column("drawn_by", String(200), nullable=False),
-    Column("drawn_at", DateTime(timezone=True), nullable=False),
+    Column("drawn_at", UtcDateTime(), nullable=False),
     Column("recorded_by", String(200), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     UniqueConstraint("contest_id", "contenders_key", "seats_at_stake"),
 )
 
@@ -224,7 +224,7 @@ certifications = Table(
     "certifications",
     metadata,
     Column("contest_id", ForeignKey("contests.id"), primary_key=True),
-    Column("certified_at", DateTime(timezone=True), nullable=False),
+    Column("certified_at", UtcDateTime(), nullable=False),
     Column("certified_by", String(200), nullable=False),
     Column("result", JSON, nullable=False),
 )
@@ -236,7 +236,7 @@ audit_log = Table(
     # Records are chained per lane (chosen from the subject), so busy writers such as check-ins at
     # many stations do not all queue for one chain head.
     Column("lane", Integer, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("action", String(60), nullable=False),
     Column("election_id", Integer, nullable=True, index=True),

@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 )
 
 from shared.db.base import new_metadata
+from shared.db.types import UtcDateTime
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
@@ -39,8 +39,8 @@ organizations = Table(
     Column("registered_date", Date, nullable=False),
     Column("dissolved_date", Date, nullable=True),
     Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 reports = Table(
@@ -51,7 +51,7 @@ reports = Table(
     Column("year", Integer, nullable=False),
     Column("current_version", Integer, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("first_filed_at", DateTime(timezone=True), nullable=False),
+    Column("first_filed_at", UtcDateTime(), nullable=False),
     Column("public_until", Date, nullable=False),
     UniqueConstraint("organization_id", "year"),
 )
@@ -64,7 +64,7 @@ report_versions = Table(
     Column("version", Integer, nullable=False),
     Column("is_current", Boolean, nullable=False),
     Column("reason", String(200), nullable=True),
-    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("filed_at", UtcDateTime(), nullable=False),
     Column("filed_by", String(200), nullable=False),
     Column("carried_forward", BigInteger, nullable=False),
     Column("income_total", BigInteger, nullable=False),
@@ -137,7 +137,7 @@ findings = Table(
     Column("limit_amount", BigInteger, nullable=True),
     Column("line_refs", JSON, nullable=False),
     Column("detail", String(500), nullable=False),
-    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("computed_at", UtcDateTime(), nullable=False),
     Index("ix_findings_year_donor", "year", "donor_key"),
     Index("ix_findings_report", "report_id"),
 )
@@ -159,5 +159,5 @@ subsidy_allocations = Table(
     Column("request", JSON, nullable=False),
     Column("result", JSON, nullable=False),
     Column("created_by", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Float, LargeBinary, String, Table, Text
+from sqlalchemy import JSON, Column, Float, LargeBinary, String, Table, Text
 
 from shared.db.base import new_metadata
+from shared.db.types import UtcDateTime
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
@@ -18,9 +19,9 @@ clients = Table(
     Column("secret_hash", Text, nullable=False),
     Column("scopes", Text, nullable=False, doc="space-separated"),
     Column("rate_limit_per_second", Float, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("secret_rotated_at", DateTime(timezone=True), nullable=True),
-    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("secret_rotated_at", UtcDateTime(), nullable=True),
+    Column("disabled_at", UtcDateTime(), nullable=True),
 )
 
 signing_keys = Table(
@@ -29,7 +30,7 @@ signing_keys = Table(
     Column("kid", String(64), primary_key=True),
     Column("private_key", LargeBinary, nullable=False, doc="PKCS#8, encrypted with the key secret"),
     Column("public_jwk", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("retired_at", DateTime(timezone=True), nullable=True, doc="signs no more from then"),
-    Column("expires_at", DateTime(timezone=True), nullable=True, doc="verifies no more from then"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("retired_at", UtcDateTime(), nullable=True, doc="signs no more from then"),
+    Column("expires_at", UtcDateTime(), nullable=True, doc="verifies no more from then"),
 )

@@ -18,7 +18,6 @@ from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Integer,
     LargeBinary,
     MetaData,
@@ -36,6 +35,7 @@ from starlette.responses import Response
 from shared.auth.dependencies import anonymous_or_authenticated
 from shared.auth.tokens import Principal
 from shared.db.engine import Database
+from shared.db.types import UtcDateTime
 from shared.web.problems import Conflict, UnprocessableContent
 
 ABANDONED_AFTER = timedelta(minutes=2)
@@ -53,7 +53,7 @@ def idempotency_table(metadata: MetaData) -> Table:
         Column("status_code", Integer, nullable=True),
         Column("response_body", LargeBinary, nullable=True),
         Column("response_headers", JSON, nullable=True),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
     )
 
 
@@ -124,7 +124,7 @@ class _KeyClaim:
             row = (await session.execute(select(self.table).where(self._this_key))).one_or_none()
             if row is None:
                 return await self.claim(fingerprint)
-            created_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+            created_at = row.created_at
             stale = created_at < now - (KEPT_FOR if row.status_code else ABANDONED_AFTER)
             if stale:
                 await session.execute(

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from services.elections.audit import repository, service
-from services.elections.rows import aware
 from services.elections.tables import audit_log
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
@@ -33,7 +32,7 @@ async def list_audit_records(
         fingerprint=query_fingerprint("list_audit_records", election_id=election_id),
         position_of=lambda row: [row.seq],
     )
-    items = [AuditRecord.model_validate({**row._mapping, "at": aware(row.at)}) for row in rows]
+    items = [AuditRecord.model_validate({**row._mapping, "at": row.at}) for row in rows]
     return Page[AuditRecord](items=items, next_page_token=token)
 
 

@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import repository
 from services.elections.audit.chain import GENESIS, record_hash
-from services.elections.rows import aware
 from shared.contracts.elections import AuditVerification
 
 
@@ -35,7 +34,7 @@ async def verify(*, session: AsyncSession) -> AuditVerification:
         expected = record_hash(
             previous_hash=previous,
             lane=row.lane,
-            at=aware(row.at),
+            at=row.at,
             actor=row.actor,
             action=row.action,
             election_id=row.election_id,

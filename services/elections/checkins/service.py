@@ -14,7 +14,6 @@ from services.elections.checkins.rules import method_problem
 from services.elections.elections import repository as setup_repository
 from services.elections.elections.service import require_election
 from services.elections.roll import repository as roll_repository
-from services.elections.rows import aware, aware_or_none
 from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
 from shared.values import JST
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
@@ -22,7 +21,7 @@ from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 def check_in_model(row: Row[Any]) -> CheckIn:
     return CheckIn.model_validate(
-        {**row._mapping, "checked_in_at": aware(row.checked_in_at), "undone_at": aware_or_none(row.undone_at)}
+        {**row._mapping, "checked_in_at": row.checked_in_at, "undone_at": row.undone_at}
     )
 
 
@@ -81,7 +80,7 @@ async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data:
                 "check_in_id": earlier.id,
                 "method": earlier.method,
                 "station_id": earlier.station_id,
-                "checked_in_at": aware(earlier.checked_in_at).isoformat(),
+                "checked_in_at": earlier.checked_in_at.isoformat(),
             }
         raise Conflict("This voter has already voted in this election.", slug="already-voted", **extra)
     await audit.record(
@@ -121,7 +120,7 @@ async def undo_check_in(
             "method": row.method,
             "station_id": row.station_id,
             "clerk_id": row.clerk_id,
-            "checked_in_at": aware(row.checked_in_at).isoformat(),
+            "checked_in_at": row.checked_in_at.isoformat(),
             "reason": reason,
         },
     )

@@ -13,7 +13,6 @@ from services.elections.checkins import repository as checkin_repository
 from services.elections.elections import repository
 from services.elections.elections.rules import candidacy_problems
 from services.elections.roll import assignment
-from services.elections.rows import aware
 from services.elections.tables import elections
 from shared.contracts.elections import (
     Candidate,
@@ -45,7 +44,7 @@ def election_model(row: Row[Any]) -> Election:
         early_voting_start_date=row.announcement_date + timedelta(days=1),
         early_voting_end_date=row.polling_day - timedelta(days=1),
         version=row.version,
-        created_at=aware(row.created_at),
+        created_at=row.created_at,
     )
 
 
@@ -57,12 +56,12 @@ def contest_model(row: Row[Any], codes: list[str]) -> Contest:
         kind=ContestKind(row.kind),
         seats=row.seats,
         local_government_codes=codes,
-        created_at=aware(row.created_at),
+        created_at=row.created_at,
     )
 
 
 def candidate_model(row: Row[Any]) -> Candidate:
-    return Candidate.model_validate({**row._mapping, "created_at": aware(row.created_at)})
+    return Candidate.model_validate({**row._mapping, "created_at": row.created_at})
 
 
 async def require_election(session: AsyncSession, election_id: int) -> Row[Any]:

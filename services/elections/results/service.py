@@ -22,7 +22,6 @@ from services.elections.results.allocation import Lot as LotOutcome
 from services.elections.results.allocation import Tie, dhondt, draw_with_seed, fill_party_seats, plurality
 from services.elections.results.apportionment import apportion, truncate_thousandths
 from services.elections.results.thresholds import forfeits_deposit, reaches_minimum, statutory_lines
-from services.elections.rows import aware
 from shared.contracts.elections import (
     CandidateResult,
     ContestKind,
@@ -306,9 +305,7 @@ async def election_results(*, session: AsyncSession, election_id: int) -> Electi
 
 
 def lot_model(row: Row[Any]) -> Lot:
-    return Lot.model_validate(
-        {**row._mapping, "drawn_at": aware(row.drawn_at), "recorded_at": aware(row.recorded_at)}
-    )
+    return Lot.model_validate({**row._mapping, "drawn_at": row.drawn_at, "recorded_at": row.recorded_at})
 
 
 async def record_lot(*, session: AsyncSession, actor: str, contest_id: int, data: LotIn) -> Lot:

@@ -22,7 +22,6 @@ from services.elections.roll.eligibility import (
     decide,
 )
 from services.elections.roll.source import ResidentSource
-from services.elections.rows import aware
 from shared.contracts.elections import RollBuild, RollDecision, RollSync
 from shared.contracts.registry import Resident, ResidentStatus
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
@@ -304,4 +303,4 @@ async def explain(*, session: AsyncSession, election_id: int, resident_code: str
             "in any of its municipalities.",
             slug="resident-not-examined",
         )
-    return RollDecision.model_validate({**row._mapping, "decided_at": aware(row.decided_at)})
+    return RollDecision.model_validate({**row._mapping, "decided_at": row.decided_at})

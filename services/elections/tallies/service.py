@@ -13,7 +13,6 @@ from services.elections.audit import service as audit
 from services.elections.elections import repository as setup_repository
 from services.elections.elections.service import require_contest
 from services.elections.results import repository as results_repository
-from services.elections.rows import aware_or_none
 from services.elections.tallies import repository
 from services.elections.tallies.sheets import BALLOT_FIELDS, assess, normal_form
 from shared.contracts.elections import ContestKind, SheetStatus, TallyEntryIn, TallySheet
@@ -21,9 +20,7 @@ from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 
 def sheet_model(row: Row[Any], clerks: list[str]) -> TallySheet:
-    return TallySheet.model_validate(
-        {**row._mapping, "clerks": clerks, "counted_at": aware_or_none(row.counted_at)}
-    )
+    return TallySheet.model_validate({**row._mapping, "clerks": clerks, "counted_at": row.counted_at})
 
 
 async def _check_selections(session: AsyncSession, contest: Row[Any], entry: TallyEntryIn) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funds.db_values import aware
 from services.funds.findings import repository
 from services.funds.findings.limits import Donation, evaluate_year
 from services.funds.rulebook import FundsRules
@@ -91,5 +90,5 @@ def to_model(row: Row[Any]) -> Finding:
         limit=row.limit_amount,
         line_refs=list(row.line_refs),
         detail=row.detail,
-        computed_at=aware(row.computed_at),
+        computed_at=row.computed_at,
     )

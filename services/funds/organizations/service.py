@@ -8,7 +8,6 @@ from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funds.db_values import aware
 from services.funds.organizations import repository
 from services.funds.tables import organizations
 from shared.auth.tokens import Principal
@@ -26,7 +25,7 @@ SEES_FILER = frozenset({"funds:admin", "funds:review"})
 
 def to_model(row: Row[Any], principal: Principal | None) -> Organization:
     model = Organization.model_validate(
-        {**row._mapping, "created_at": aware(row.created_at), "updated_at": aware(row.updated_at)}
+        {**row._mapping, "created_at": row.created_at, "updated_at": row.updated_at}
     )
     if principal is None or not (principal.scopes & SEES_FILER):
         model.filer_client_id = None

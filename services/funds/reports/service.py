@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds import municipalities
-from services.funds.db_values import aware
 from services.funds.findings import service as findings_service
 from services.funds.reports import repository
 from services.funds.reports.arithmetic import ReportProblem, check_report
@@ -276,7 +275,7 @@ def _summary_values(row: Row[Any], report: Row[Any], organization_id: int) -> di
         "amended_by_version": row.version + 1 if row.version < report.current_version else None,
         "is_current": row.is_current,
         "reason": row.reason,
-        "filed_at": aware(row.filed_at),
+        "filed_at": row.filed_at,
         "carried_forward": row.carried_forward,
         "income_total": row.income_total,
         "expenditure_total": row.expenditure_total,

@@ -10,7 +10,6 @@ from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funds.db_values import aware
 from services.funds.rulebook import FundsRules
 from services.funds.settings import FundsSettings
 from services.funds.subsidies import repository
@@ -177,5 +176,5 @@ async def get(*, session: AsyncSession, year: int) -> StoredSubsidyAllocation:
     if row is None:
         raise NotFound(f"No party-subsidy allocation recorded for {year}.")
     return StoredSubsidyAllocation(
-        **row.result, request=SubsidyRequest.model_validate(row.request), created_at=aware(row.created_at)
+        **row.result, request=SubsidyRequest.model_validate(row.request), created_at=row.created_at
     )

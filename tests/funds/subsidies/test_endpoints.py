@@ -112,6 +112,7 @@ def results(election_id: int) -> dict[str, Any]:
         "lot_required": None,
         "seats_unfilled": 0,
         "re_election_required": False,
+        "by_counting_district": [],
     }
 
     def candidate(cid: int, party: int | None, votes: str) -> dict[str, Any]:
