@@ -1,7 +1,8 @@
-"""`python -m services.registry migrate`."""
+"""`python -m services.registry migrate | import FILE | generate --count N --seed S --out FILE`."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from services.registry.settings import RegistrySettings
@@ -9,5 +10,55 @@ from shared.cli import run_service_cli
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+
+def _import(args: argparse.Namespace) -> int:
+    from services.registry.importer.command import run_import
+
+    summary = run_import(
+        Path(args.file),
+        settings=RegistrySettings(),
+        batch_size=args.batch_size,
+        report=Path(args.report) if args.report else None,
+        workers=args.workers,
+        show_progress=not args.quiet,
+    )
+    rate = summary.imported / summary.seconds if summary.seconds else 0.0
+    print(  # noqa: T201 - command output
+        f"registry import: {summary.lines} lines, {summary.imported} residents imported, "
+        f"{summary.rejected_lines} lines in {summary.rejected_batches} rejected batch(es), "
+        f"{summary.seconds:.1f} s ({rate:,.0f} residents/s); report: {summary.report}"
+    )
+    return 0 if summary.rejected_lines == 0 else 1
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from services.registry.generator.generate import write
+
+    written = write(args.count, args.seed, Path(args.out))
+    print(f"registry generate: {written} residents written to {args.out}")  # noqa: T201 - command output
+    return 0
+
+
+def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importer = commands.add_parser("import", help="import residents from CSV or JSON Lines")
+    importer.add_argument("file", help="a .csv file (with header) or JSON Lines (.jsonl)")
+    importer.add_argument(
+        "--batch-size", type=int, default=10_000, help="lines per transaction (default 10000)"
+    )
+    importer.add_argument("--report", default=None, help="error report path (default FILE.errors.jsonl)")
+    importer.add_argument("--workers", type=int, default=None, help="preparing processes (default: CPUs - 1)")
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.set_defaults(handler=_import)
+    generator = commands.add_parser("generate", help="write synthetic residents in the import format")
+    generator.add_argument("--count", type=int, required=True)
+    generator.add_argument("--seed", type=int, default=1)
+    generator.add_argument("--out", required=True, help="FILE.jsonl (with histories) or FILE.csv")
+    generator.set_defaults(handler=_generate)
+
+
+def main() -> int:
+    return run_service_cli("registry", MIGRATIONS, RegistrySettings, extra=_commands)
+
+
 if __name__ == "__main__":
-    raise SystemExit(run_service_cli("registry", MIGRATIONS, RegistrySettings))
+    raise SystemExit(main())

@@ -6,6 +6,11 @@ from fastapi import FastAPI
 
 import services.registry
 from services.registry import tables
+from services.registry.accesslog import endpoints as accesslog_endpoints
+from services.registry.codes import endpoints as codes_endpoints
+from services.registry.feed import endpoints as feed_endpoints
+from services.registry.residents import endpoints as residents_endpoints
+from services.registry.residents.identity import IdentityCipher
 from services.registry.settings import RegistrySettings
 from shared.auth.tokens import JwksSource
 from shared.web.app import create_service_app
@@ -15,12 +20,21 @@ SERVICE = "registry"
 
 
 def create_app(settings: RegistrySettings | None = None, *, jwks_source: JwksSource | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or RegistrySettings()
+    app = create_service_app(
         name=SERVICE,
         title="jichi registry",
         description=services.registry.__doc__ or "",
-        settings=settings or RegistrySettings(),
-        routers=[caller_router()],
+        settings=settings,
+        routers=[
+            caller_router(),
+            codes_endpoints.router,
+            residents_endpoints.router,
+            accesslog_endpoints.router,
+            feed_endpoints.router,
+        ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
     )
+    app.state.identity_cipher = IdentityCipher(settings.identity_key.get_secret_value())
+    return app

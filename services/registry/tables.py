@@ -1,9 +1,184 @@
-"""The registry service's own tables (its database is its own; no other service reads it)."""
+"""The registry service's own tables (its database is its own; no other service reads it).
+
+Residents are bitemporal: `residents` holds the current state (as now believed, valid from
+`valid_from` on), `resident_versions` every other state with its valid period
+[`valid_from`, `valid_to`) and its knowledge period [`recorded_at`, `superseded_at`).
+`resident_events` is both the event history and the transactional outbox of the change feed.
+"""
 
 from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from shared.db.base import new_metadata
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
 idempotency_keys = idempotency_table(metadata)
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+local_government_codes = Table(
+    "local_government_codes",
+    metadata,
+    Column("code", String(6), primary_key=True),
+    Column("prefecture", String(10), nullable=False),
+    Column("prefecture_kana", String(40), nullable=False),
+    Column("name", String(100), nullable=True),
+    Column("name_kana", String(200), nullable=True),
+    Column("kind", String(30), nullable=False),
+    Column("from_date", Date, nullable=True),
+    Column("to_date", Date, nullable=True),
+)
+
+local_government_code_changes = Table(
+    "local_government_code_changes",
+    metadata,
+    Column("change_id", BigId, primary_key=True, autoincrement=True),
+    Column("effective_date", Date, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("retired_codes", JSON, nullable=False),
+    Column("new_codes", JSON, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+local_government_code_successions = Table(
+    "local_government_code_successions",
+    metadata,
+    Column("code", String(6), ForeignKey("local_government_codes.code"), primary_key=True),
+    Column("successor_code", String(6), ForeignKey("local_government_codes.code"), primary_key=True),
+    Column("change_id", BigId, ForeignKey("local_government_code_changes.change_id"), nullable=False),
+    Index("ix_local_government_code_successions_successor_code", "successor_code"),
+)
+
+
+def _state_columns() -> list[Column[object]]:
+    """The columns of one state of a resident's record (shared by current and past states)."""
+    return [
+        Column("family_name", String(100), nullable=False),
+        Column("given_name", String(100), nullable=False),
+        Column("family_name_kana", String(100), nullable=False),
+        Column("given_name_kana", String(100), nullable=False),
+        Column("former_family_name", String(100), nullable=True),
+        Column("alias", String(100), nullable=True),
+        Column("name_key", String(200), nullable=False),
+        Column("kana_key", String(200), nullable=False),
+        Column("date_of_birth", Date, nullable=False),
+        Column("sex", String(16), nullable=False),
+        Column("nationality", String(2), nullable=False),
+        Column("status_of_residence", String(100), nullable=True),
+        Column("period_of_stay_until", Date, nullable=True),
+        Column("local_government_code", String(6), nullable=False),
+        Column("address", Text, nullable=False),
+        Column("address_key", Text, nullable=False),
+        Column("address_since", Date, nullable=False),
+        Column("address_reason", String(20), nullable=False),
+        Column("from_abroad", Boolean, nullable=False),
+        Column("household_id", String(13), nullable=False),
+        Column("household_head_code", String(11), nullable=False),
+        Column("relationship", String(100), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("status_since", Date, nullable=False),
+        Column("event_type", String(20), nullable=False),
+        Column("valid_from", Date, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+residents = Table(
+    "residents",
+    metadata,
+    Column("resident_code", String(11), primary_key=True),
+    Column("individual_number_hash", LargeBinary(32), nullable=True, unique=True),
+    Column("individual_number_ciphertext", LargeBinary(64), nullable=True),
+    *_state_columns(),
+    Column("protected", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_residents_municipality", "local_government_code", "resident_code"),
+    Index("ix_residents_birth_name", "date_of_birth", "name_key"),
+    Index("ix_residents_birth_kana", "date_of_birth", "kana_key"),
+)
+
+resident_versions = Table(
+    "resident_versions",
+    metadata,
+    Column("version_id", BigId, primary_key=True, autoincrement=True),
+    Column("resident_code", String(11), ForeignKey("residents.resident_code"), nullable=False),
+    *_state_columns(),
+    Column("valid_to", Date, nullable=True),
+    Column("superseded_at", DateTime(timezone=True), nullable=True),
+    Index("ix_resident_versions_resident", "resident_code", "valid_from"),
+    Index("ix_resident_versions_municipality", "local_government_code", "valid_to"),
+)
+
+STATE_COLUMNS = tuple(column.name for column in _state_columns())
+
+resident_events = Table(
+    "resident_events",
+    metadata,
+    Column("sequence", BigId, primary_key=True, autoincrement=False),
+    Column("resident_code", String(11), ForeignKey("residents.resident_code"), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("resident_version", Integer, nullable=False),
+    Column("from_local_government_code", String(6), nullable=True),
+    Column("to_local_government_code", String(6), nullable=True),
+    Column("from_abroad", Boolean, nullable=True),
+    Column("to_abroad", Boolean, nullable=True),
+    Column("corrected_items", JSON, nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("snapshot", JSON, nullable=False),
+    Index("ix_resident_events_resident", "resident_code", "sequence"),
+)
+
+feed_head = Table(
+    "feed_head",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("last_sequence", BigInteger, nullable=False),
+)
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("entry_id", BigId, primary_key=True, autoincrement=True),
+    Column("lane", SmallInteger, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("client_id", String(200), nullable=False),
+    Column("purpose", String(200), nullable=False),
+    Column("request_id", String(128), nullable=False),
+    Column("operation", String(50), nullable=False),
+    Column("resident_code", String(11), nullable=False),
+    Column("items", String(100), nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    UniqueConstraint("lane", "sequence"),
+    Index("ix_access_log_resident", "resident_code", "entry_id"),
+)
+
+access_log_heads = Table(
+    "access_log_heads",
+    metadata,
+    Column("lane", SmallInteger, primary_key=True, autoincrement=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("last_hash", LargeBinary(32), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""The access log: every provision of personal data, hash-chained, and the resident's disclosure."""

@@ -1,0 +1,53 @@
+"""HTTP handler of the change feed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from services.registry.accesslog import service as accesslog
+from services.registry.accesslog.purpose import PurposeHeader, provision_for
+from services.registry.accesslog.service import Provided
+from services.registry.feed import repository, service
+from services.registry.residents.views import Visibility
+from services.registry.responses import document_response
+from shared.auth.dependencies import require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
+from shared.web.idempotency import SessionDep
+
+router = APIRouter(tags=["change feed"])
+
+
+@router.get(
+    "/events",
+    response_model=EventFeed,
+    summary="The change feed: life events after a cursor, in order",
+    description="Personal fields follow the caller's scopes (registry:read for the record after "
+    "the event, registry:address for addresses). Keep next_cursor and pass it as `after`.",
+)
+async def list_events(
+    session: SessionDep,
+    after: Annotated[
+        int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = DEFAULT_FEED_LIMIT,
+    purpose: PurposeHeader = None,
+    principal: Principal = require_scopes("registry:feed"),
+) -> Response:
+    provision = provision_for(principal, purpose)
+    visibility = Visibility.of(principal.scopes)
+    rows = await repository.events_after(session, after=after, limit=limit + 1)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    documents = []
+    provided = []
+    for row in rows:
+        document, items = service.event_document(row._mapping, visibility=visibility, protected=row.protected)
+        documents.append(document)
+        provided.append(Provided(row.resident_code, items))
+    await accesslog.record(session, provision=provision, operation="list_events", provided=provided)
+    next_cursor = rows[-1].sequence if rows else after
+    return document_response({"items": documents, "next_cursor": next_cursor, "has_more": has_more})

@@ -1,0 +1,53 @@
+"""All SQL of the change feed (the `resident_events` outbox and its head)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, Select, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.registry.tables import feed_head, resident_events, residents
+
+events = resident_events
+
+
+async def next_sequence(session: AsyncSession) -> int:
+    """Take the next feed position. The head row stays locked until commit, so positions
+    become visible in order: a reader never sees n+1 while n could still appear."""
+    result = await session.execute(
+        update(feed_head)
+        .where(feed_head.c.id == 1)
+        .values(last_sequence=feed_head.c.last_sequence + 1)
+        .returning(feed_head.c.last_sequence)
+    )
+    return int(result.scalar_one())
+
+
+async def head(session: AsyncSession) -> int:
+    return int(
+        (await session.execute(select(feed_head.c.last_sequence).where(feed_head.c.id == 1))).scalar_one()
+    )
+
+
+async def insert_event(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert(events).values(**values))
+
+
+async def events_after(session: AsyncSession, *, after: int, limit: int) -> list[Row[Any]]:
+    statement = (
+        select(events, residents.c.protected)
+        .join(residents, residents.c.resident_code == events.c.resident_code)
+        .where(events.c.sequence > after)
+        .order_by(events.c.sequence)
+        .limit(limit)
+    )
+    return list((await session.execute(statement)).all())
+
+
+def resident_events_statement(resident_code: str) -> Select[Any]:
+    return (
+        select(events, residents.c.protected)
+        .join(residents, residents.c.resident_code == events.c.resident_code)
+        .where(events.c.resident_code == resident_code)
+    )

@@ -1,0 +1,1 @@
+"""Synthetic residents for demos, tests and benchmarks."""

@@ -1,0 +1,1 @@
+"""Residents: registration, life events with bitemporal history, lookups and the municipality extract."""

@@ -1,0 +1,294 @@
+"""HTTP handlers for residents: thin, they parse, call the service and shape the response."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Path, Query, Request
+from starlette.responses import Response
+
+from services.registry.accesslog.purpose import PurposeHeader, provision_for
+from services.registry.residents import rules, service
+from services.registry.residents.identity import IdentityCipher
+from services.registry.residents.service import Reader, Writer
+from services.registry.residents.views import Visibility
+from services.registry.responses import document_response
+from services.registry.settings import RegistrySettings
+from shared.auth.dependencies import require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.registry import (
+    DEFAULT_EXTRACT_PAGE_SIZE,
+    MAX_EXTRACT_PAGE_SIZE,
+    IndividualNumberLookup,
+    LifeEvent,
+    LifeEventRequest,
+    ProtectionOrder,
+    RegisteredResident,
+    Resident,
+    ResidentEventPage,
+    ResidentMatches,
+    ResidentPage,
+    ResidentRegistration,
+    ResidentSearch,
+    ResidentStatus,
+    VerificationRequest,
+    VerificationResponse,
+)
+from shared.values import LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
+from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.pagination import PageParams, PageRequest
+from shared.web.problems import Forbidden
+
+router = APIRouter(tags=["residents"])
+
+ResidentCodePath = Annotated[ResidentCode, Path(description="The resident code (住民票コード).")]
+IfMatch = Annotated[str | None, Header(description="The ETag of the resident you last read.")]
+
+
+def cipher_of(request: Request) -> IdentityCipher:
+    cipher: IdentityCipher = request.app.state.identity_cipher
+    return cipher
+
+
+def reader_for(request: Request, principal: Principal, purpose: str | None) -> Reader:
+    return Reader(
+        visibility=Visibility.of(principal.scopes),
+        provision=provision_for(principal, purpose),
+        cipher=cipher_of(request),
+    )
+
+
+def writer_for(request: Request, principal: Principal) -> Writer:
+    settings: RegistrySettings = request.app.state.settings
+    return Writer(
+        client_id=principal.client_id,
+        limits=rules.DateLimits(
+            today=rules.japan_today(utc_now()), move_out_advance_days=settings.move_out_advance_days
+        ),
+        cipher=cipher_of(request),
+    )
+
+
+def _insufficient(scope: str, why: str) -> Forbidden:
+    return Forbidden(
+        f"The token lacks the scope {scope} ({why}).",
+        slug="insufficient-scope",
+        headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+        missing_scopes=[scope],
+    )
+
+
+@router.post(
+    "/residents",
+    status_code=201,
+    response_model=RegisteredResident,
+    summary="Register a new resident (birth, or first move-in from abroad)",
+)
+async def register_resident(
+    request: Request,
+    registration: ResidentRegistration,
+    write: WriteDep,
+    principal: Principal = require_scopes("registry:write"),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    document, etag = await service.register(
+        write.session, request=registration, writer=writer_for(request, principal)
+    )
+    return write.respond(
+        document,
+        status_code=201,
+        headers={"ETag": etag, "Location": f"/registry/v1/residents/{document['resident_code']}"},
+    )
+
+
+@router.get(
+    "/residents",
+    response_model=ResidentPage,
+    summary="A municipality's residents (bulk extract, keyset-paginated)",
+    description="Needs registry:read and registry:address; the residence history comes with "
+    "registry:history. Residents under a protection order are listed only for registry:protected.",
+)
+async def list_residents(
+    request: Request,
+    session: SessionDep,
+    local_government_code: Annotated[LocalGovernmentCode, Query(description="The municipality or ward.")],
+    purpose: PurposeHeader = None,
+    status: Annotated[
+        list[ResidentStatus] | None, Query(description="Only these statuses (repeatable).")
+    ] = None,
+    resided_since: Annotated[
+        date | None,
+        Query(
+            description="Also residents who were registered here on or after this date and have moved away."
+        ),
+    ] = None,
+    page_size: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_EXTRACT_PAGE_SIZE,
+            description=f"Default {DEFAULT_EXTRACT_PAGE_SIZE}, at most {MAX_EXTRACT_PAGE_SIZE}.",
+        ),
+    ] = DEFAULT_EXTRACT_PAGE_SIZE,
+    page_token: Annotated[str | None, Query(max_length=2048)] = None,
+    principal: Principal = require_scopes("registry:read", "registry:address"),
+) -> Response:
+    page = PageRequest(page_size, page_token, request.app.state.page_codec)
+    document = await service.extract_page(
+        session,
+        local_government_code=local_government_code,
+        statuses=[value.value for value in status or []],
+        resided_since=resided_since,
+        page=page,
+        reader=reader_for(request, principal, purpose),
+    )
+    return document_response(document)
+
+
+@router.get(
+    "/residents/{resident_code}",
+    response_model=Resident,
+    summary="A resident by resident code (now, or as of a date)",
+    description="as_of / known_at need registry:history: the record as it stood on as_of, as the "
+    "register knew it at known_at (default now).",
+)
+async def get_resident(
+    request: Request,
+    resident_code: ResidentCodePath,
+    session: SessionDep,
+    purpose: PurposeHeader = None,
+    as_of: Annotated[date | None, Query(description="The date the record should be as of.")] = None,
+    known_at: Annotated[UtcDateTime | None, Query(description="Knowledge as of this instant.")] = None,
+    principal: Principal = require_scopes("registry:read"),
+) -> Response:
+    if (as_of is not None or known_at is not None) and not principal.has("registry:history"):
+        raise _insufficient("registry:history", "as-of queries")
+    document, etag = await service.get_resident(
+        session,
+        resident_code=resident_code,
+        reader=reader_for(request, principal, purpose),
+        as_of=as_of,
+        known_at=known_at,
+    )
+    return document_response(document, headers={"ETag": etag})
+
+
+@router.post(
+    "/residents/by-individual-number",
+    response_model=Resident,
+    summary="A resident by individual number (sent in the body, never in the URL)",
+)
+async def find_resident_by_individual_number(
+    request: Request,
+    lookup: IndividualNumberLookup,
+    session: SessionDep,
+    purpose: PurposeHeader = None,
+    principal: Principal = require_scopes("registry:read", "registry:identity"),
+) -> Response:
+    document, etag = await service.get_resident_by_number(
+        session, individual_number=lookup.individual_number, reader=reader_for(request, principal, purpose)
+    )
+    return document_response(document, headers={"ETag": etag})
+
+
+@router.post(
+    "/residents/matches",
+    response_model=ResidentMatches,
+    summary="Ranked candidates for the four basic items (name, date of birth, sex, address)",
+)
+async def search_residents(
+    request: Request,
+    search: ResidentSearch,
+    session: SessionDep,
+    purpose: PurposeHeader = None,
+    principal: Principal = require_scopes("registry:read"),
+) -> Response:
+    document = await service.search(session, query=search, reader=reader_for(request, principal, purpose))
+    return document_response(document)
+
+
+@router.post(
+    "/residents/verifications",
+    response_model=VerificationResponse,
+    summary="Verify up to 1,000 records at once (found / not found / deceased / moved out)",
+)
+async def verify_residents(
+    request: Request,
+    verification: VerificationRequest,
+    session: SessionDep,
+    purpose: PurposeHeader = None,
+    principal: Principal = require_scopes("registry:read"),
+) -> Response:
+    if not principal.has("registry:identity") and any(
+        item.individual_number is not None for item in verification.items
+    ):
+        raise _insufficient("registry:identity", "verification by individual number")
+    document = await service.verify(
+        session, request=verification, reader=reader_for(request, principal, purpose)
+    )
+    return document_response(document)
+
+
+@router.get(
+    "/residents/{resident_code}/events",
+    response_model=ResidentEventPage,
+    summary="A resident's recorded life events, oldest first",
+)
+async def list_resident_events(
+    request: Request,
+    resident_code: ResidentCodePath,
+    session: SessionDep,
+    page: PageParams,
+    purpose: PurposeHeader = None,
+    principal: Principal = require_scopes("registry:read", "registry:history"),
+) -> Response:
+    document = await service.events_page(
+        session, resident_code=resident_code, page=page, reader=reader_for(request, principal, purpose)
+    )
+    return document_response(document)
+
+
+@router.post(
+    "/residents/{resident_code}/events",
+    status_code=201,
+    response_model=LifeEvent,
+    summary="Record a life event (needs If-Match; Idempotency-Key makes it safe to retry)",
+)
+async def record_resident_event(
+    request: Request,
+    resident_code: ResidentCodePath,
+    event: Annotated[LifeEventRequest, Body()],
+    write: WriteDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes("registry:write"),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    document, etag = await service.record_event(
+        write.session,
+        resident_code=resident_code,
+        event=event,
+        if_match=if_match,
+        writer=writer_for(request, principal),
+    )
+    return write.respond(document, status_code=201, headers={"ETag": etag})
+
+
+@router.put(
+    "/residents/{resident_code}/protection",
+    response_model=ProtectionOrder,
+    summary="Set or lift a protection order (抑止) on the resident's address",
+)
+async def set_resident_protection(
+    resident_code: ResidentCodePath,
+    order: ProtectionOrder,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    _: Principal = require_scopes("registry:write", "registry:protected"),
+) -> Response:
+    document, etag = await service.set_protection(
+        session, resident_code=resident_code, active=order.active, if_match=if_match
+    )
+    return document_response(document, headers={"ETag": etag})

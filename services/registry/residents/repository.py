@@ -1,0 +1,239 @@
+"""All SQL of residents: the current record, its past states, the four-item candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    LargeBinary,
+    Row,
+    Select,
+    String,
+    any_,
+    bindparam,
+    exists,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.registry.tables import STATE_COLUMNS, resident_versions, residents
+
+versions = resident_versions
+
+
+def state_of(row: Row[Any]) -> dict[str, Any]:
+    mapping = row._mapping
+    return {name: mapping[name] for name in STATE_COLUMNS}
+
+
+async def get(session: AsyncSession, resident_code: str) -> Row[Any] | None:
+    statement = select(residents).where(residents.c.resident_code == resident_code)
+    return (await session.execute(statement)).one_or_none()
+
+
+async def get_by_number_hash(session: AsyncSession, number_hash: bytes) -> Row[Any] | None:
+    statement = select(residents).where(residents.c.individual_number_hash == number_hash)
+    return (await session.execute(statement)).one_or_none()
+
+
+def _any_of(session: AsyncSession, column: Any, values: Collection[Any], item_type: Any) -> Any:
+    """`column = ANY(:array)` on PostgreSQL (one parameter, one cached plan), IN elsewhere."""
+    listed = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, listed, type_=postgresql.ARRAY(item_type)))
+    return column.in_(listed)
+
+
+VERIFICATION_COLUMNS = (
+    residents.c.resident_code,
+    residents.c.individual_number_hash,
+    residents.c.status,
+    residents.c.status_since,
+    residents.c.protected,
+    residents.c.local_government_code,
+    residents.c.address,
+)
+
+
+async def verification_rows(session: AsyncSession, codes: Collection[str]) -> list[Row[Any]]:
+    """Just what a verification answer needs, for many resident codes in one statement."""
+    if not codes:
+        return []
+    statement: Select[Any] = select(*VERIFICATION_COLUMNS).where(
+        _any_of(session, residents.c.resident_code, codes, String)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def get_many_by_number_hash(session: AsyncSession, hashes: Collection[bytes]) -> list[Row[Any]]:
+    if not hashes:
+        return []
+    statement = select(residents).where(
+        _any_of(session, residents.c.individual_number_hash, hashes, LargeBinary)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def candidates(
+    session: AsyncSession, *, name_keys: Collection[tuple[date, str]], kana_keys: Collection[tuple[date, str]]
+) -> list[Row[Any]]:
+    """Every record sharing a date of birth and a folded name (kanji or kana) with a query."""
+    conditions = []
+    if name_keys:
+        conditions.append(tuple_(residents.c.date_of_birth, residents.c.name_key).in_(list(name_keys)))
+    if kana_keys:
+        conditions.append(tuple_(residents.c.date_of_birth, residents.c.kana_key).in_(list(kana_keys)))
+    if not conditions:
+        return []
+    return list((await session.execute(select(residents).where(or_(*conditions)))).all())
+
+
+async def believed_versions(session: AsyncSession, codes: Collection[str]) -> list[Row[Any]]:
+    """The past states now believed (not superseded), per resident in valid_from order."""
+    if not codes:
+        return []
+    statement = (
+        select(versions)
+        .where(versions.c.resident_code.in_(list(codes)), versions.c.superseded_at.is_(None))
+        .order_by(versions.c.resident_code, versions.c.valid_from)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def versions_known_at(session: AsyncSession, resident_code: str, known_at: datetime) -> list[Row[Any]]:
+    """The past states believed at `known_at`, in valid_from order."""
+    statement = (
+        select(versions)
+        .where(
+            versions.c.resident_code == resident_code,
+            versions.c.recorded_at <= known_at,
+            or_(versions.c.superseded_at.is_(None), versions.c.superseded_at > known_at),
+        )
+        .order_by(versions.c.valid_from)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def overlapping_versions(session: AsyncSession, resident_code: str, effective: date) -> list[Row[Any]]:
+    """Believed past states that still hold on or after `effective` (what a correction rewrites)."""
+    statement = select(versions).where(
+        versions.c.resident_code == resident_code,
+        versions.c.superseded_at.is_(None),
+        versions.c.valid_to > effective,
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def registered_since(session: AsyncSession, resident_code: str, current_from: date) -> date:
+    statement = select(versions.c.valid_from).where(
+        versions.c.resident_code == resident_code, versions.c.superseded_at.is_(None)
+    )
+    earliest = (
+        await session.execute(statement.order_by(versions.c.valid_from).limit(1))
+    ).scalar_one_or_none()
+    return min(earliest, current_from) if earliest is not None else current_from
+
+
+async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert a new record; False if its resident code or individual number is taken."""
+    try:
+        async with session.begin_nested():
+            await session.execute(insert(residents).values(**values))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def number_hash_taken(session: AsyncSession, number_hash: bytes) -> bool:
+    statement = select(exists().where(residents.c.individual_number_hash == number_hash))
+    return bool((await session.execute(statement)).scalar())
+
+
+async def update_current(
+    session: AsyncSession, resident_code: str, *, expected_version: int, values: dict[str, Any]
+) -> bool:
+    """Replace the current state if the record is still at `expected_version`."""
+    result = await session.execute(
+        update(residents)
+        .where(residents.c.resident_code == resident_code, residents.c.version == expected_version)
+        .values(**values, version=expected_version + 1)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def insert_versions(session: AsyncSession, resident_code: str, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(
+            insert(versions).values([{**row, "resident_code": resident_code} for row in rows])
+        )
+
+
+async def supersede_versions(session: AsyncSession, version_ids: Sequence[int], at: datetime) -> None:
+    if version_ids:
+        await session.execute(
+            update(versions).where(versions.c.version_id.in_(list(version_ids))).values(superseded_at=at)
+        )
+
+
+def extract_statement(
+    *,
+    local_government_code: str,
+    statuses: Sequence[str],
+    resided_since: date | None,
+    include_protected: bool,
+) -> Select[Any]:
+    """A municipality's residents; with `resided_since`, also those registered there since then."""
+    here = residents.c.local_government_code == local_government_code
+    if resided_since is not None:
+        moved_away = (
+            select(literal(1))
+            .select_from(versions)
+            .where(
+                versions.c.resident_code == residents.c.resident_code,
+                versions.c.local_government_code == local_government_code,
+                versions.c.superseded_at.is_(None),
+                versions.c.status == "active",
+                versions.c.valid_to >= resided_since,
+            )
+            .exists()
+        )
+        where = or_(here, moved_away)
+    else:
+        where = here
+    statement = select(residents).where(where)
+    if statuses:
+        statement = statement.where(residents.c.status.in_(list(statuses)))
+    if not include_protected:
+        statement = statement.where(residents.c.protected.is_(False))
+    return statement
+
+
+async def household_head_exists(session: AsyncSession, resident_code: str, household_id: str | None) -> bool:
+    statement = select(exists().where(residents.c.resident_code == resident_code))
+    if household_id is not None:
+        statement = select(
+            exists().where(
+                residents.c.resident_code == resident_code, residents.c.household_id == household_id
+            )
+        )
+    return bool((await session.execute(statement)).scalar())
+
+
+async def set_protection(
+    session: AsyncSession, resident_code: str, *, expected_version: int, active: bool
+) -> bool:
+    result = await session.execute(
+        update(residents)
+        .where(residents.c.resident_code == resident_code, residents.c.version == expected_version)
+        .values(protected=active, version=expected_version + 1)
+    )
+    return getattr(result, "rowcount", 0) == 1

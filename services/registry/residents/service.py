@@ -1,0 +1,645 @@
+"""The operations on residents: register, record events, look up, match, verify, extract.
+
+Every read that provides personal data writes its access-log entries in the same
+transaction before returning (see `accesslog.service.record`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.registry.accesslog import service as accesslog
+from services.registry.accesslog.chain import Provision, as_utc
+from services.registry.accesslog.service import Provided
+from services.registry.codes import service as codes
+from services.registry.feed import repository as feed_repository
+from services.registry.feed import service as feed
+from services.registry.residents import matching, repository, rules
+from services.registry.residents.history import residence_periods
+from services.registry.residents.identity import IdentityCipher
+from services.registry.residents.keys import address_key, join_address, kana_key, name_key
+from services.registry.residents.views import Visibility, address_document, resident_document
+from services.registry.tables import residents
+from shared.contracts.registry import (
+    CorrectionRequest,
+    DeathRequest,
+    HouseholdAssignment,
+    MoveInRequest,
+    MoveOutRequest,
+    MoveWithinRequest,
+    ProvidedItem,
+    ResidentRegistration,
+    ResidentSearch,
+    ResidentStatus,
+    VerificationOutcome,
+    VerificationRequest,
+)
+from shared.values import issue_resident_code, utc_now
+from shared.web.etag import check_if_match, etag_for
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+from shared.web.problems import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    ServiceUnavailable,
+    UnprocessableContent,
+)
+
+HEAD_RELATIONSHIP = "世帯主"
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """A caller reading personal data: what it may see, and the provision to log."""
+
+    visibility: Visibility
+    provision: Provision
+    cipher: IdentityCipher
+
+
+def _not_found(resident_code: str) -> NotFound:
+    return NotFound("No resident has this resident code.", slug="resident-not-found")
+
+
+def _number(reader: Reader, row: Row[Any]) -> str | None:
+    if reader.visibility.identity and row.individual_number_ciphertext is not None:
+        return reader.cipher.decrypt(bytes(row.individual_number_ciphertext))
+    return None
+
+
+def _open_state(row: Row[Any]) -> dict[str, Any]:
+    return {**repository.state_of(row), "valid_to": None}
+
+
+def _timeline(past: Sequence[Row[Any]], current: Mapping[Any, Any] | None) -> list[Mapping[Any, Any]]:
+    states: list[Mapping[Any, Any]] = [version._mapping for version in past]
+    if current is not None:
+        states.append(current)
+    return sorted(states, key=lambda state: state["valid_from"])
+
+
+async def _current_document(
+    session: AsyncSession, row: Row[Any], reader: Reader
+) -> tuple[dict[str, Any], list[str]]:
+    history = None
+    if reader.visibility.shows_history(row.protected):
+        past = await repository.believed_versions(session, [row.resident_code])
+        history = residence_periods(_timeline(past, _open_state(row)))
+    return resident_document(
+        row._mapping,
+        resident_code=row.resident_code,
+        version=row.version,
+        protected=row.protected,
+        visibility=reader.visibility,
+        individual_number=_number(reader, row),
+        history=history,
+    )
+
+
+async def get_resident(
+    session: AsyncSession,
+    *,
+    resident_code: str,
+    reader: Reader,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> tuple[dict[str, Any], str]:
+    """The record (now, or as it stood on `as_of` as known at `known_at`) and its ETag."""
+    row = await repository.get(session, resident_code)
+    if row is None:
+        raise _not_found(resident_code)
+    if as_of is None and known_at is None:
+        document, items = await _current_document(session, row, reader)
+        operation = "get_resident"
+    else:
+        document, items = await _as_of_document(session, row, reader, as_of=as_of, known_at=known_at)
+        operation = "get_resident_as_of"
+    await accesslog.record(
+        session, provision=reader.provision, operation=operation, provided=[Provided(resident_code, items)]
+    )
+    return document, etag_for(row.version)
+
+
+async def _as_of_document(
+    session: AsyncSession, row: Row[Any], reader: Reader, *, as_of: date | None, known_at: datetime | None
+) -> tuple[dict[str, Any], list[str]]:
+    now = utc_now()
+    known = as_utc(known_at) if known_at is not None else now
+    on = as_of or rules.japan_today(known)
+    past = await repository.versions_known_at(session, row.resident_code, known)
+    current = _open_state(row) if as_utc(row.recorded_at) <= known else None
+    timeline = _timeline(past, current)
+    state = next(
+        (s for s in timeline if s["valid_from"] <= on and (s["valid_to"] is None or on < s["valid_to"])),
+        None,
+    )
+    if state is None:
+        raise NotFound(
+            f"The register held no record of this resident on {on.isoformat()} (as known then).",
+            slug="no-record-on-date",
+        )
+    history = residence_periods(timeline) if reader.visibility.shows_history(row.protected) else None
+    return resident_document(
+        state,
+        resident_code=row.resident_code,
+        version=row.version,
+        protected=row.protected,
+        visibility=reader.visibility,
+        individual_number=_number(reader, row),
+        history=history,
+        as_of=on,
+        known_at=known,
+    )
+
+
+async def get_resident_by_number(
+    session: AsyncSession, *, individual_number: str, reader: Reader
+) -> tuple[dict[str, Any], str]:
+    row = await repository.get_by_number_hash(session, reader.cipher.lookup_hash(individual_number))
+    if row is None:
+        raise NotFound("No resident has this individual number.", slug="resident-not-found")
+    document, items = await _current_document(session, row, reader)
+    await accesslog.record(
+        session,
+        provision=reader.provision,
+        operation="find_resident_by_individual_number",
+        provided=[Provided(row.resident_code, items)],
+    )
+    return document, etag_for(row.version)
+
+
+async def search(session: AsyncSession, *, query: ResidentSearch, reader: Reader) -> dict[str, Any]:
+    keys = matching.QueryKeys.of(query)
+    rows = await repository.candidates(
+        session,
+        name_keys=[(keys.date_of_birth, keys.name_key)] if keys.name_key else [],
+        kana_keys=[(keys.date_of_birth, keys.kana_key)] if keys.kana_key else [],
+    )
+    visibility = reader.visibility
+    ranked = matching.rank(
+        keys,
+        [row._mapping for row in rows],
+        address_visible_for=lambda row: visibility.shows_address(row["protected"]),
+    )[: query.limit]
+    candidates = []
+    provided = []
+    for candidate in ranked:
+        row = candidate.row
+        document, items = resident_document(
+            row,
+            resident_code=row["resident_code"],
+            version=row["version"],
+            protected=row["protected"],
+            visibility=Visibility(
+                basic=True,
+                address=visibility.address,
+                identity=False,
+                history=False,
+                protected=visibility.protected,
+            ),
+        )
+        candidates.append(
+            {"resident": document, "score": candidate.score, "matched_items": candidate.matched}
+        )
+        provided.append(Provided(row["resident_code"], items))
+    await accesslog.record(
+        session, provision=reader.provision, operation="search_residents", provided=provided
+    )
+    return {"candidates": candidates}
+
+
+_OUTCOMES = {
+    ResidentStatus.ACTIVE.value: VerificationOutcome.FOUND,
+    ResidentStatus.MOVED_OUT.value: VerificationOutcome.MOVED_OUT,
+    ResidentStatus.DECEASED.value: VerificationOutcome.DECEASED,
+}
+
+
+async def verify(session: AsyncSession, *, request: VerificationRequest, reader: Reader) -> dict[str, Any]:
+    """Up to 1,000 records in one round of set-based queries (by code, number, four items)."""
+    items = request.items
+    hashes = {
+        index: reader.cipher.lookup_hash(item.individual_number)
+        for index, item in enumerate(items)
+        if item.individual_number is not None
+    }
+    four = {
+        index: matching.QueryKeys.of(item.four_items)
+        for index, item in enumerate(items)
+        if item.four_items is not None
+    }
+    by_code = {
+        row.resident_code: row._mapping
+        for row in await repository.verification_rows(
+            session, {item.resident_code for item in items if item.resident_code is not None}
+        )
+    }
+    by_hash = {
+        bytes(row.individual_number_hash): row._mapping
+        for row in await repository.get_many_by_number_hash(session, set(hashes.values()))
+    }
+    candidate_rows = await repository.candidates(
+        session,
+        name_keys={(keys.date_of_birth, keys.name_key) for keys in four.values() if keys.name_key},
+        kana_keys={(keys.date_of_birth, keys.kana_key) for keys in four.values() if keys.kana_key},
+    )
+    by_birth: dict[date, list[Mapping[Any, Any]]] = defaultdict(list)
+    for row in candidate_rows:
+        by_birth[row.date_of_birth].append(row._mapping)
+    visibility = reader.visibility
+    results: list[dict[str, Any]] = []
+    provided: dict[str, set[str]] = {}
+    for index, item in enumerate(items):
+        result: dict[str, Any] = {"index": index, "reference": item.reference}
+        found: Mapping[Any, Any] | None = None
+        if item.resident_code is not None:
+            found = by_code.get(item.resident_code)
+        elif index in hashes:
+            found = by_hash.get(hashes[index])
+        else:
+            keys = four[index]
+            ranked = matching.rank(
+                keys,
+                by_birth.get(keys.date_of_birth, []),
+                address_visible_for=lambda row: visibility.shows_address(row["protected"]),
+            )
+            best = matching.unique_best(ranked)
+            if best is not None:
+                found = best.row
+            elif ranked:
+                result.update(outcome=VerificationOutcome.AMBIGUOUS.value, candidate_count=len(ranked))
+                results.append(result)
+                continue
+        if found is None:
+            result["outcome"] = VerificationOutcome.NOT_FOUND.value
+            results.append(result)
+            continue
+        code = found["resident_code"]
+        result.update(
+            outcome=_OUTCOMES[found["status"]].value,
+            resident_code=code,
+            status_since_date=found["status_since"].isoformat() if found["status"] != "active" else None,
+        )
+        given = provided.setdefault(code, {ProvidedItem.STATUS.value})
+        if visibility.shows_address(found["protected"]):
+            result["address"] = address_document(found)
+            given.add(ProvidedItem.ADDRESS.value)
+        results.append(result)
+    await accesslog.record(
+        session,
+        provision=reader.provision,
+        operation="verify_residents",
+        provided=[Provided(code, sorted(given)) for code, given in provided.items()],
+    )
+    return {"results": results}
+
+
+async def extract_page(
+    session: AsyncSession,
+    *,
+    local_government_code: str,
+    statuses: Sequence[str],
+    resided_since: date | None,
+    page: PageRequest,
+    reader: Reader,
+) -> dict[str, Any]:
+    """One page of a municipality's residents (protected ones only for registry:protected)."""
+    await codes.require_known(session, local_government_code)
+    visibility = reader.visibility
+    feed_cursor = await feed.head(session)
+    statement = repository.extract_statement(
+        local_government_code=local_government_code,
+        statuses=statuses,
+        resided_since=resided_since,
+        include_protected=visibility.protected,
+    )
+    rows, token = await keyset_page(
+        session,
+        statement,
+        sort_columns=[residents.c.resident_code],
+        page=page,
+        fingerprint=query_fingerprint(
+            "list_residents",
+            local_government_code=local_government_code,
+            statuses=sorted(statuses),
+            resided_since=resided_since,
+        ),
+        position_of=lambda row: [row.resident_code],
+    )
+    histories: dict[str, list[Mapping[Any, Any]]] = defaultdict(list)
+    if visibility.history:
+        for version in await repository.believed_versions(session, [row.resident_code for row in rows]):
+            histories[version.resident_code].append(version._mapping)
+    documents = []
+    provided = []
+    for row in rows:
+        history = None
+        if visibility.shows_history(row.protected):
+            history = residence_periods(
+                sorted([*histories[row.resident_code], _open_state(row)], key=_by_start)
+            )
+        document, items = resident_document(
+            row._mapping,
+            resident_code=row.resident_code,
+            version=row.version,
+            protected=row.protected,
+            visibility=visibility,
+            individual_number=_number(reader, row),
+            history=history,
+        )
+        documents.append(document)
+        provided.append(Provided(row.resident_code, items))
+    await accesslog.record(session, provision=reader.provision, operation="list_residents", provided=provided)
+    return {"items": documents, "next_page_token": token, "feed_cursor": feed_cursor}
+
+
+def _by_start(state: Mapping[Any, Any]) -> date:
+    start: date = state["valid_from"]
+    return start
+
+
+async def events_page(
+    session: AsyncSession, *, resident_code: str, page: PageRequest, reader: Reader
+) -> dict[str, Any]:
+    if await repository.get(session, resident_code) is None:
+        raise _not_found(resident_code)
+    rows, token = await keyset_page(
+        session,
+        feed_repository.resident_events_statement(resident_code),
+        sort_columns=[feed_repository.events.c.sequence],
+        page=page,
+        fingerprint=query_fingerprint("list_resident_events", resident_code=resident_code),
+        position_of=lambda row: [row.sequence],
+    )
+    documents = []
+    given: set[str] = set()
+    for row in rows:
+        document, items = feed.event_document(
+            row._mapping, visibility=reader.visibility, protected=row.protected
+        )
+        documents.append(document)
+        given.update(items)
+    await accesslog.record(
+        session,
+        provision=reader.provision,
+        operation="list_resident_events",
+        provided=[Provided(resident_code, sorted(given))] if rows else [],
+    )
+    return {"items": documents, "next_page_token": token}
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def new_household_id() -> str:
+    return "H" + "".join(secrets.choice("0123456789") for _ in range(12))
+
+
+async def _household(
+    session: AsyncSession, assignment: HouseholdAssignment | None, resident_code: str, *, new_residence: bool
+) -> rules.HouseholdChoice | None:
+    if assignment is None:
+        if not new_residence:
+            return None
+        return rules.HouseholdChoice(new_household_id(), resident_code, HEAD_RELATIONSHIP)
+    head = assignment.head_resident_code or resident_code
+    if head != resident_code and not await repository.household_head_exists(
+        session, head, assignment.household_id
+    ):
+        raise UnprocessableContent(
+            "The household head is not a resident of that household.", slug="unknown-household-head"
+        )
+    return rules.HouseholdChoice(assignment.household_id or new_household_id(), head, assignment.relationship)
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    client_id: str
+    limits: rules.DateLimits
+    cipher: IdentityCipher
+
+
+async def register(
+    session: AsyncSession, *, request: ResidentRegistration, writer: Writer
+) -> tuple[dict[str, Any], str]:
+    rules.check_registration(request.event_type, request.effective_date, request.date_of_birth, writer.limits)
+    rules.check_foreign_status(request.nationality, request.foreign_resident)
+    await codes.require_residence_code(
+        session, request.address.local_government_code, on=request.effective_date
+    )
+    number_hash = None
+    ciphertext = None
+    if request.individual_number is not None:
+        number_hash = writer.cipher.lookup_hash(request.individual_number)
+        if await repository.number_hash_taken(session, number_hash):
+            raise Conflict(
+                "A resident with this individual number is registered.", slug="individual-number-registered"
+            )
+        ciphertext = writer.cipher.encrypt(request.individual_number)
+    now = utc_now()
+    effective = request.effective_date
+    address = join_address(request.address.address_lines)
+    foreign = request.foreign_resident
+    state: dict[str, Any] = {
+        "family_name": request.family_name,
+        "given_name": request.given_name,
+        "family_name_kana": request.family_name_kana,
+        "given_name_kana": request.given_name_kana,
+        "former_family_name": request.former_family_name,
+        "alias": request.alias,
+        "name_key": name_key(request.family_name, request.given_name),
+        "kana_key": kana_key(request.family_name_kana, request.given_name_kana),
+        "date_of_birth": request.date_of_birth,
+        "sex": request.sex.value,
+        "nationality": request.nationality,
+        "status_of_residence": foreign.status_of_residence if foreign else None,
+        "period_of_stay_until": foreign.period_of_stay_until_date if foreign else None,
+        "local_government_code": request.address.local_government_code,
+        "address": address,
+        "address_key": address_key(address),
+        "address_since": effective,
+        "address_reason": request.event_type,
+        "from_abroad": request.event_type == "move_in" and request.from_abroad,
+        "status": ResidentStatus.ACTIVE.value,
+        "status_since": effective,
+        "event_type": request.event_type,
+        "valid_from": effective,
+        "recorded_at": now,
+    }
+    for _attempt in range(5):
+        resident_code = issue_resident_code()
+        household = await _household(session, request.household, resident_code, new_residence=True)
+        assert household is not None
+        state.update(
+            household_id=household.household_id,
+            household_head_code=household.head_resident_code,
+            relationship=household.relationship,
+        )
+        values = {
+            **state,
+            "resident_code": resident_code,
+            "individual_number_hash": number_hash,
+            "individual_number_ciphertext": ciphertext,
+            "protected": False,
+            "version": 1,
+        }
+        if await repository.insert_resident(session, values):
+            break
+        if number_hash is not None and await repository.number_hash_taken(session, number_hash):
+            raise Conflict(
+                "A resident with this individual number is registered.", slug="individual-number-registered"
+            )
+    else:
+        raise ServiceUnavailable(
+            "Could not issue a unique resident code; retry.", slug="resident-code-exhausted"
+        )
+    event = await feed.append(
+        session,
+        resident_code=resident_code,
+        event_type=request.event_type,
+        effective_date=effective,
+        recorded_at=now,
+        recorded_by=writer.client_id,
+        resident_version=1,
+        state=state,
+        to_local_government_code=request.address.local_government_code,
+        from_abroad=state["from_abroad"] if request.event_type == "move_in" else None,
+    )
+    document, _ = feed.event_document(event, visibility=None, protected=False)
+    return {"resident_code": resident_code, "version": 1, "event": document}, etag_for(1)
+
+
+async def record_event(
+    session: AsyncSession,
+    *,
+    resident_code: str,
+    event: rules.EventRequest,
+    if_match: str | None,
+    writer: Writer,
+) -> tuple[dict[str, Any], str]:
+    row = await repository.get(session, resident_code)
+    if row is None:
+        raise _not_found(resident_code)
+    check_if_match(if_match, row.version)
+    current = repository.state_of(row)
+    registered_since = current["valid_from"]
+    if isinstance(event, CorrectionRequest):
+        registered_since = await repository.registered_since(session, resident_code, current["valid_from"])
+    rules.check_event(current, event, writer.limits, registered_since=registered_since)
+    if isinstance(event, (MoveInRequest, MoveWithinRequest)):
+        await codes.require_residence_code(
+            session, event.address.local_government_code, on=event.effective_date
+        )
+    if isinstance(event, MoveOutRequest) and event.to_local_government_code is not None:
+        await codes.require_residence_code(session, event.to_local_government_code, on=event.effective_date)
+    now = utc_now()
+    superseded: list[int] = []
+    moves: dict[str, Any] = {}
+    corrected_items: list[str] | None = None
+    reason = None
+    if isinstance(event, CorrectionRequest):
+        if event.items.address is not None:
+            await codes.require_residence_code(
+                session, event.items.address.local_government_code, on=event.effective_date
+            )
+        overlapping = await repository.overlapping_versions(session, resident_code, event.effective_date)
+        correction = rules.correct(
+            [
+                {**repository.state_of(v), "valid_to": v.valid_to, "version_id": v.version_id}
+                for v in overlapping
+            ],
+            current,
+            event,
+            recorded_at=now,
+        )
+        new_state, new_versions, superseded = (
+            correction.current,
+            correction.new_versions,
+            correction.superseded_version_ids,
+        )
+        corrected_items, reason = correction.corrected_items, event.reason
+        if event.items.address is not None:
+            moves = {
+                "from_local_government_code": current["local_government_code"],
+                "to_local_government_code": new_state["local_government_code"],
+            }
+    else:
+        household = await _household(
+            session,
+            getattr(event, "household", None),
+            resident_code,
+            new_residence=isinstance(event, MoveInRequest),
+        )
+        new_state = rules.apply_event(current, event, recorded_at=now, household=household)
+        new_versions = rules.supersede(current, effective=event.effective_date, recorded_at=now)
+        moves = _moves(current, event)
+    if not await repository.update_current(
+        session, resident_code, expected_version=row.version, values=new_state
+    ):
+        raise PreconditionFailed(
+            "The resident was changed by another request at the same time; read it again.",
+            slug="etag-mismatch",
+        )
+    await repository.supersede_versions(session, superseded, now)
+    await repository.insert_versions(session, resident_code, new_versions)
+    stored = await feed.append(
+        session,
+        resident_code=resident_code,
+        event_type=event.type,
+        effective_date=event.effective_date,
+        recorded_at=now,
+        recorded_by=writer.client_id,
+        resident_version=row.version + 1,
+        state=new_state,
+        corrected_items=corrected_items,
+        reason=reason,
+        **moves,
+    )
+    document, _ = feed.event_document(stored, visibility=None, protected=row.protected)
+    return document, etag_for(row.version + 1)
+
+
+def _moves(current: Mapping[Any, Any], event: rules.EventRequest) -> dict[str, Any]:
+    here = current["local_government_code"]
+    if isinstance(event, MoveInRequest):
+        return {
+            "from_local_government_code": None if event.from_abroad else here,
+            "to_local_government_code": event.address.local_government_code,
+            "from_abroad": event.from_abroad,
+        }
+    if isinstance(event, MoveOutRequest):
+        return {
+            "from_local_government_code": here,
+            "to_local_government_code": event.to_local_government_code,
+            "to_abroad": event.to_abroad,
+        }
+    if isinstance(event, MoveWithinRequest):
+        return {"from_local_government_code": here, "to_local_government_code": here}
+    if isinstance(event, DeathRequest):
+        return {"from_local_government_code": here}
+    return {}
+
+
+async def set_protection(
+    session: AsyncSession, *, resident_code: str, active: bool, if_match: str | None
+) -> tuple[dict[str, Any], str]:
+    row = await repository.get(session, resident_code)
+    if row is None:
+        raise _not_found(resident_code)
+    check_if_match(if_match, row.version)
+    if not await repository.set_protection(
+        session, resident_code, expected_version=row.version, active=active
+    ):
+        raise PreconditionFailed(
+            "The resident was changed by another request at the same time; read it again.",
+            slug="etag-mismatch",
+        )
+    return {"active": active}, etag_for(row.version + 1)

@@ -1,0 +1,43 @@
+"""The registry app as a whole: its operations and their stable ids (clients are generated from them)."""
+
+from __future__ import annotations
+
+from services.registry.app import create_app
+from services.registry.settings import RegistrySettings
+
+EXPECTED = {
+    ("get", "/registry/v1/local-government-codes"): "registry_list_local_government_codes",
+    ("get", "/registry/v1/local-government-codes/{code}"): "registry_get_local_government_code",
+    ("get", "/registry/v1/local-government-codes/{code}/successors"): "registry_list_successor_codes",
+    ("get", "/registry/v1/local-government-code-changes"): "registry_list_code_changes",
+    ("post", "/registry/v1/local-government-code-changes"): "registry_record_code_change",
+    ("post", "/registry/v1/residents"): "registry_register_resident",
+    ("get", "/registry/v1/residents"): "registry_list_residents",
+    ("get", "/registry/v1/residents/{resident_code}"): "registry_get_resident",
+    ("post", "/registry/v1/residents/by-individual-number"): "registry_find_resident_by_individual_number",
+    ("post", "/registry/v1/residents/matches"): "registry_search_residents",
+    ("post", "/registry/v1/residents/verifications"): "registry_verify_residents",
+    ("get", "/registry/v1/residents/{resident_code}/events"): "registry_list_resident_events",
+    ("post", "/registry/v1/residents/{resident_code}/events"): "registry_record_resident_event",
+    ("put", "/registry/v1/residents/{resident_code}/protection"): "registry_set_resident_protection",
+    ("get", "/registry/v1/residents/{resident_code}/access-records"): "registry_list_access_records",
+    ("get", "/registry/v1/access-log/verification"): "registry_verify_access_log",
+    ("get", "/registry/v1/events"): "registry_list_events",
+    ("get", "/registry/v1/caller"): "registry_get_caller",
+}
+
+
+def test_operations_and_ids_are_stable() -> None:
+    schema = create_app(RegistrySettings()).openapi()
+    found = {
+        (method, path): operation["operationId"]
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    assert found == EXPECTED
+
+
+def test_personal_reads_document_the_purpose_header() -> None:
+    schema = create_app(RegistrySettings()).openapi()
+    operation = schema["paths"]["/registry/v1/residents/{resident_code}"]["get"]
+    assert "X-Purpose" in {parameter["name"] for parameter in operation["parameters"]}
