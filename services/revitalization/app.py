@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 import services.revitalization
 from services.revitalization import tables
+from services.revitalization.allocation.endpoints import router as allocation_router
+from services.revitalization.applications.endpoints import router as applications_router
+from services.revitalization.budgets.endpoints import router as budgets_router
+from services.revitalization.eligibility.http_source import SCOPES, RegistryResidenceSource
+from services.revitalization.eligibility.source import ResidenceHistorySource
+from services.revitalization.hometown.endpoints import router as hometown_router
+from services.revitalization.opendata.endpoints import router as opendata_router
+from services.revitalization.placements.endpoints import router as placements_router
+from services.revitalization.programmes.endpoints import router as programmes_router
 from services.revitalization.settings import RevitalizationSettings
 from shared.auth.tokens import JwksSource
+from shared.http.gateway_client import GatewayClient
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
 
@@ -15,14 +28,45 @@ SERVICE = "revitalization"
 
 
 def create_app(
-    settings: RevitalizationSettings | None = None, *, jwks_source: JwksSource | None = None
+    settings: RevitalizationSettings | None = None,
+    *,
+    jwks_source: JwksSource | None = None,
+    residence_source: ResidenceHistorySource | None = None,
 ) -> FastAPI:
+    """`residence_source` replaces the registry (over HTTP through the gateway) in tests."""
+    settings = settings or RevitalizationSettings()
+
+    @asynccontextmanager
+    async def startup(app: FastAPI) -> AsyncIterator[None]:
+        if residence_source is not None:
+            app.state.residence_source = residence_source
+        else:
+            client = GatewayClient(
+                app.state.http,
+                gateway_url=settings.gateway_url,
+                client_id=settings.client_id,
+                client_secret=settings.client_secret.get_secret_value(),
+                scopes=SCOPES,
+            )
+            app.state.residence_source = RegistryResidenceSource(client)
+        yield
+
     return create_service_app(
         name=SERVICE,
         title="jichi revitalization",
         description=services.revitalization.__doc__ or "",
-        settings=settings or RevitalizationSettings(),
-        routers=[caller_router()],
+        settings=settings,
+        routers=[
+            caller_router(),
+            programmes_router,
+            applications_router,
+            budgets_router,
+            placements_router,
+            allocation_router,
+            hometown_router,
+            opendata_router,
+        ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
+        startup=startup,
     )

@@ -2,8 +2,194 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
 from shared.db.base import new_metadata
+from shared.db.types import UtcDateTime
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
 idempotency_keys = idempotency_table(metadata)
+
+programmes = Table(
+    "programmes",
+    metadata,
+    Column("code", String(63), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("texts", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+programme_years = Table(
+    "programme_years",
+    metadata,
+    Column("programme_code", String(63), ForeignKey("programmes.code"), primary_key=True),
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("rules", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("programme_code", String(63), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("client_id", String(200), nullable=False),
+    Column("applicant", JSON, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("requested_amount", BigInteger, nullable=False),
+    Column("approved_amount", BigInteger, nullable=True),
+    Column("disbursed_amount", BigInteger, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("eligibility", JSON, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("awarded_at", UtcDateTime(), nullable=True),
+    ForeignKeyConstraint(
+        ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
+    ),
+    CheckConstraint(
+        "disbursed_amount >= 0 AND disbursed_amount <= COALESCE(approved_amount, 0)", name="disbursed"
+    ),
+    Index("ix_applications_filter", "programme_code", "fiscal_year", "state", "id"),
+    Index("ix_applications_municipality", "municipality_code", "id"),
+    Index("ix_applications_client", "client_id", "id"),
+)
+
+application_transitions = Table(
+    "application_transitions",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False, index=True),
+    Column("action", String(20), nullable=False),
+    Column("from_state", String(20), nullable=True),
+    Column("to_state", String(20), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("reason", String(200), nullable=True),
+    Column("changes", JSON, nullable=False),
+)
+
+budgets = Table(
+    "budgets",
+    metadata,
+    Column("programme_code", String(63), primary_key=True),
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("municipality_code", String(6), primary_key=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("committed", BigInteger, nullable=False),
+    Column("disbursed", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    ForeignKeyConstraint(
+        ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
+    ),
+    # The last line of defence against overspending; the service's conditional UPDATEs keep it from firing.
+    CheckConstraint("committed >= 0 AND committed <= amount", name="committed_within_amount"),
+    CheckConstraint("disbursed >= 0 AND disbursed <= committed", name="disbursed_within_committed"),
+)
+
+disbursements = Table(
+    "disbursements",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("paid_date", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+placements = Table(
+    "placements",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False, unique=True),
+    Column("programme_code", String(63), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("resident_code", String(11), nullable=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("original_end_date", Date, nullable=False),
+    Column("max_months", Integer, nullable=False),
+    Column("extensions", Integer, nullable=False),
+    Column("still_resident", Boolean, nullable=True),
+    Column("settlement_checked_on", Date, nullable=True),
+    Column("version", Integer, nullable=False),
+    Index("ix_placements_municipality", "municipality_code", "id"),
+)
+
+spending_lines = Table(
+    "spending_lines",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("claimant_code", String(6), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("programme_code", String(63), nullable=False),
+    Column("person_ref", String(64), nullable=False),
+    Column("category", String(63), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("months", Integer, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    ForeignKeyConstraint(
+        ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
+    ),
+    Index("ix_spending_lines_year", "fiscal_year", "claimant_code", "id"),
+)
+
+hometown_people = Table(
+    "hometown_people",
+    metadata,
+    # The calling system's client id and its reference for the person: two systems' references never collide.
+    Column("client_id", String(200), primary_key=True),
+    Column("person_ref", String(64), primary_key=True),
+    Column("live_count", Integer, nullable=False),
+    CheckConstraint("live_count >= 0", name="live_count_not_negative"),
+)
+
+hometown_registrations = Table(
+    "hometown_registrations",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("client_id", String(200), nullable=False),
+    Column("person_ref", String(64), nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("tier", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    # 1 while the registration holds a place, NULL after: UNIQUE ignores NULLs on both databases,
+    # so at most one live registration per person and municipality, any number of past ones.
+    Column("live", Integer, nullable=True),
+    Column("identity_verified", Boolean, nullable=False),
+    Column("activity", String(200), nullable=True),
+    Column("review_reason", String(200), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    ForeignKeyConstraint(
+        ["client_id", "person_ref"], ["hometown_people.client_id", "hometown_people.person_ref"]
+    ),
+    UniqueConstraint("client_id", "person_ref", "municipality_code", "live"),
+    Index("ix_hometown_registrations_counts", "municipality_code", "status", "tier"),
+)

@@ -1,0 +1,1 @@
+"""Special-allocation-tax claims computed from actual spending."""

@@ -1,0 +1,1 @@
+"""Applications to programmes, their review, and the audit of every transition."""

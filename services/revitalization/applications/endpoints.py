@@ -1,0 +1,218 @@
+"""HTTP handlers of applications: create, read, edit, submit, withdraw, decide, check eligibility."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from starlette.responses import Response
+
+from services.revitalization.access import APPLY, REVIEW, require_any
+from services.revitalization.applications import service
+from services.revitalization.applications.states import Action
+from services.revitalization.eligibility.source import ResidenceHistorySource
+from services.revitalization.web import (
+    ApplicationId,
+    FiscalYearFilter,
+    IfMatch,
+    MunicipalityFilter,
+    ProgrammeFilter,
+    StateFilter,
+    residence_source,
+)
+from shared.auth.dependencies import require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.revitalization import (
+    Application,
+    ApplicationIn,
+    ApplicationPatch,
+    DecisionIn,
+    EligibilityReport,
+    SubmissionIn,
+    Transition,
+    WithdrawalIn,
+)
+from shared.web.etag import etag_for
+from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.pagination import Page, PageParams
+
+router = APIRouter(tags=["applications"])
+Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
+
+
+def _with_etag(application: Application, status_code: int = 200) -> Response:
+    return json_response(
+        application, status_code=status_code, headers={"ETag": etag_for(application.version)}
+    )
+
+
+@router.post(
+    "/applications", status_code=201, response_model=Application, summary="Start an application (draft)"
+)
+async def create_application(
+    application: ApplicationIn, write: WriteDep, principal: Principal = require_scopes(APPLY)
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    created = await service.create_application(
+        session=write.session, principal=principal, application=application
+    )
+    return write.respond(created, headers={"ETag": etag_for(created.version)})
+
+
+@router.get(
+    "/applications",
+    response_model=Page[Application],
+    summary="Applications: a reviewer sees all, an applying system its own (apply or review scope)",
+)
+async def list_applications(
+    session: SessionDep,
+    page: PageParams,
+    programme_code: ProgrammeFilter = None,
+    fiscal_year: FiscalYearFilter = None,
+    municipality_code: MunicipalityFilter = None,
+    state: StateFilter = None,
+    principal: Principal = require_scopes(),
+) -> Page[Application]:
+    require_any(principal, APPLY, REVIEW)
+    items, token = await service.list_applications(
+        session=session,
+        principal=principal,
+        page=page,
+        programme_code=programme_code,
+        fiscal_year=fiscal_year,
+        municipality_code=municipality_code,
+        state=state,
+    )
+    return Page[Application](items=items, next_page_token=token)
+
+
+@router.get("/applications/{application_id}", response_model=Application, summary="One application")
+async def get_application(
+    application_id: ApplicationId, session: SessionDep, principal: Principal = require_scopes()
+) -> Response:
+    require_any(principal, APPLY, REVIEW)
+    row = await service.visible_row(session=session, principal=principal, application_id=application_id)
+    return _with_etag(service.to_model(row))
+
+
+@router.patch(
+    "/applications/{application_id}",
+    response_model=Application,
+    summary="Edit a draft or returned application (If-Match)",
+)
+async def edit_application(
+    application_id: ApplicationId,
+    patch: ApplicationPatch,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes(APPLY),
+) -> Response:
+    application = await service.edit_application(
+        session=session, principal=principal, application_id=application_id, patch=patch, if_match=if_match
+    )
+    return _with_etag(application)
+
+
+@router.post(
+    "/applications/{application_id}/submissions",
+    response_model=Application,
+    summary="Submit (or resubmit) an application; safe to retry with Idempotency-Key",
+)
+async def submit_application(
+    application_id: ApplicationId,
+    submission: SubmissionIn,
+    write: WriteDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes(APPLY),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    application = await service.applicant_action(
+        session=write.session,
+        principal=principal,
+        application_id=application_id,
+        action=Action.SUBMIT,
+        reason=submission.reason,
+        if_match=if_match,
+    )
+    return write.respond(application, status_code=200, headers={"ETag": etag_for(application.version)})
+
+
+@router.post(
+    "/applications/{application_id}/withdrawals",
+    response_model=Application,
+    summary="Withdraw an application",
+)
+async def withdraw_application(
+    application_id: ApplicationId,
+    withdrawal: WithdrawalIn,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes(APPLY),
+) -> Response:
+    application = await service.applicant_action(
+        session=session,
+        principal=principal,
+        application_id=application_id,
+        action=Action.WITHDRAW,
+        reason=withdrawal.reason,
+        if_match=if_match,
+    )
+    return _with_etag(application)
+
+
+@router.post(
+    "/applications/{application_id}/decisions",
+    response_model=Application,
+    summary="A reviewer's step: start review, return, approve (commits budget), reject, activate, complete",
+)
+async def decide_application(
+    application_id: ApplicationId,
+    decision: DecisionIn,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes(REVIEW),
+) -> Response:
+    application = await service.decide(
+        session=session,
+        principal=principal,
+        application_id=application_id,
+        decision=decision,
+        if_match=if_match,
+    )
+    return _with_etag(application)
+
+
+@router.post(
+    "/applications/{application_id}/eligibility-checks",
+    response_model=EligibilityReport,
+    summary="Check and explain eligibility (asks the registry where the rule needs it)",
+)
+async def check_application_eligibility(
+    application_id: ApplicationId,
+    session: SessionDep,
+    source: Source,
+    principal: Principal = require_scopes(REVIEW),
+) -> EligibilityReport:
+    return await service.check_eligibility(
+        session=session, principal=principal, application_id=application_id, source=source
+    )
+
+
+@router.get(
+    "/applications/{application_id}/transitions",
+    response_model=Page[Transition],
+    summary="The audit trail: every change with who, when, old and new values and reason",
+)
+async def list_application_transitions(
+    application_id: ApplicationId,
+    session: SessionDep,
+    page: PageParams,
+    principal: Principal = require_scopes(),
+) -> Page[Transition]:
+    require_any(principal, APPLY, REVIEW)
+    items, token = await service.list_transitions(
+        session=session, principal=principal, application_id=application_id, page=page
+    )
+    return Page[Transition](items=items, next_page_token=token)

@@ -1,0 +1,437 @@
+"""Applications: creation, edits, the state machine with its audit trail, eligibility, approval
+against the budget, and activation into a placement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.revitalization.access import REVIEW, require_any, sees
+from services.revitalization.applications import repository
+from services.revitalization.applications.states import (
+    EDITABLE,
+    Action,
+    Actor,
+    ActorNotAllowed,
+    IllegalTransition,
+    allowed_actions,
+    transition_for,
+)
+from services.revitalization.budgets import repository as budgets
+from services.revitalization.eligibility import service as eligibility
+from services.revitalization.eligibility.source import ResidenceHistorySource, ResidenceSourceUnavailable
+from services.revitalization.placements import service as placements
+from services.revitalization.programmes import service as programmes
+from shared.auth.tokens import Principal
+from shared.contracts.revitalization import (
+    Applicant,
+    Application,
+    ApplicationDetails,
+    ApplicationIn,
+    ApplicationPatch,
+    ApplicationState,
+    DecisionIn,
+    EligibilityReport,
+    Finding,
+    ProgrammeKind,
+    Transition,
+)
+from shared.values import utc_now
+from shared.web.etag import check_if_match
+from shared.web.pagination import PageRequest
+from shared.web.problems import BadGateway, Conflict, Forbidden, NotFound, UnprocessableContent
+
+
+def to_model(row: Any) -> Application:
+    return Application(
+        id=row.id,
+        programme_code=row.programme_code,
+        fiscal_year=row.fiscal_year,
+        municipality_code=row.municipality_code,
+        applicant=row.applicant,
+        title=row.title,
+        description=row.description,
+        requested_amount=row.requested_amount,
+        approved_amount=row.approved_amount,
+        disbursed_amount=row.disbursed_amount,
+        details=row.details,
+        state=row.state,
+        allowed_actions=[a.value for a in allowed_actions(ApplicationState(row.state))],
+        eligibility=row.eligibility,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+async def visible_row(*, session: AsyncSession, principal: Principal, application_id: int) -> Any:
+    """The application if this caller may see it; otherwise 404, exactly as if it did not exist."""
+    row = await repository.get_application(session, application_id)
+    if row is None or not sees(principal, row.client_id):
+        raise NotFound(f"No application {application_id}.", slug="application-not-found")
+    return row
+
+
+async def create_application(
+    *, session: AsyncSession, principal: Principal, application: ApplicationIn
+) -> Application:
+    await programmes.load_rules(
+        session=session, code=application.programme_code, fiscal_year=application.fiscal_year
+    )
+    now = utc_now()
+    values = application.model_dump(mode="json")
+    application_id = await repository.insert_application(
+        session,
+        {
+            **values,
+            "client_id": principal.client_id,
+            "approved_amount": None,
+            "disbursed_amount": 0,
+            "state": ApplicationState.DRAFT.value,
+            "eligibility": None,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    await repository.insert_transition(
+        session,
+        application_id=application_id,
+        action="create",
+        from_state=None,
+        to_state=ApplicationState.DRAFT.value,
+        actor=principal.client_id,
+        at=now,
+        reason=None,
+        changes={},
+    )
+    row = await repository.get_application(session, application_id)
+    return to_model(row)
+
+
+async def list_applications(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    page: PageRequest,
+    programme_code: str | None,
+    fiscal_year: int | None,
+    municipality_code: str | None,
+    state: ApplicationState | None,
+) -> tuple[list[Application], str | None]:
+    rows, token = await repository.page_applications(
+        session,
+        page,
+        client_id=None if principal.has(REVIEW) else principal.client_id,
+        programme_code=programme_code,
+        fiscal_year=fiscal_year,
+        municipality_code=municipality_code,
+        state=state.value if state else None,
+    )
+    return [to_model(row) for row in rows], token
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    return {key: {"old": old.get(key), "new": value} for key, value in new.items() if old.get(key) != value}
+
+
+async def edit_application(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    application_id: int,
+    patch: ApplicationPatch,
+    if_match: str | None,
+) -> Application:
+    row = await visible_row(session=session, principal=principal, application_id=application_id)
+    if row.client_id != principal.client_id:
+        raise Forbidden("Only the applying system may edit its application.", slug="not-the-applicant")
+    check_if_match(if_match, row.version)
+    state = ApplicationState(row.state)
+    if state not in EDITABLE:
+        raise Conflict(
+            f"An application in state {state.value} cannot be edited; only a draft or a returned one can.",
+            slug="not-editable",
+            state=state.value,
+            allowed_actions=[a.value for a in allowed_actions(state)],
+        )
+    changes = patch.model_dump(mode="json", exclude_unset=True)
+    if any(value is None for value in changes.values()):
+        raise UnprocessableContent("A field cannot be removed, only changed.", slug="null-not-allowed")
+    diff = _diff({name: getattr(row, name) for name in changes}, changes)
+    if not diff:
+        return to_model(row)
+    now = utc_now()
+    # Content changed: any earlier eligibility verdict no longer describes it.
+    await repository.update_application(
+        session,
+        application_id,
+        expected_version=row.version,
+        values={**changes, "eligibility": None, "updated_at": now},
+    )
+    await repository.insert_transition(
+        session,
+        application_id=application_id,
+        action="edit",
+        from_state=state.value,
+        to_state=state.value,
+        actor=principal.client_id,
+        at=now,
+        reason=None,
+        changes=diff,
+    )
+    return to_model(await repository.get_application(session, application_id))
+
+
+def _transition(state: ApplicationState, action: Action, actor: Actor, reason: str | None) -> Any:
+    try:
+        transition = transition_for(state, action, actor)
+    except IllegalTransition as exc:
+        raise Conflict(
+            str(exc),
+            slug="illegal-transition",
+            state=state.value,
+            action=action.value,
+            allowed_actions=[a.value for a in exc.allowed],
+        ) from None
+    except ActorNotAllowed as exc:
+        raise Forbidden(str(exc), slug="transition-not-allowed-for-role") from None
+    if transition.needs_reason and not reason:
+        raise UnprocessableContent(
+            f"To {action.value} an application, give a reason.", slug="reason-required"
+        )
+    return transition
+
+
+async def _apply(
+    session: AsyncSession,
+    row: Any,
+    *,
+    action: Action,
+    target: ApplicationState,
+    actor: str,
+    reason: str | None,
+    extra: dict[str, Any] | None = None,
+) -> Application:
+    now = utc_now()
+    values: dict[str, Any] = {"state": target.value, "updated_at": now, **(extra or {})}
+    old = {name: getattr(row, name) for name in values if name != "updated_at"}
+    await repository.update_application(session, row.id, expected_version=row.version, values=values)
+    await repository.insert_transition(
+        session,
+        application_id=row.id,
+        action=action.value,
+        from_state=row.state,
+        to_state=target.value,
+        actor=actor,
+        at=now,
+        reason=reason,
+        changes=_diff(old, {k: v for k, v in values.items() if k != "updated_at" and k != "awarded_at"}),
+    )
+    return to_model(await repository.get_application(session, row.id))
+
+
+async def applicant_action(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    application_id: int,
+    action: Action,
+    reason: str | None,
+    if_match: str | None,
+) -> Application:
+    row = await visible_row(session=session, principal=principal, application_id=application_id)
+    if row.client_id != principal.client_id:
+        raise Forbidden("Only the applying system may do this.", slug="not-the-applicant")
+    if if_match is not None:
+        check_if_match(if_match, row.version)
+    transition = _transition(ApplicationState(row.state), action, Actor.APPLICANT, reason)
+    if transition.source is ApplicationState.APPROVED and row.approved_amount:
+        if row.disbursed_amount:
+            raise Conflict(
+                "Money has been paid on this award; it cannot be withdrawn.", slug="already-disbursed"
+            )
+        released = await budgets.release(
+            session, row.programme_code, row.fiscal_year, row.municipality_code, row.approved_amount
+        )
+        if not released:
+            raise Conflict("The budget commitment could not be released.", slug="budget-inconsistent")
+    return await _apply(
+        session, row, action=action, target=transition.target, actor=principal.client_id, reason=reason
+    )
+
+
+async def decide(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    application_id: int,
+    decision: DecisionIn,
+    if_match: str | None,
+) -> Application:
+    row = await visible_row(session=session, principal=principal, application_id=application_id)
+    if if_match is not None:
+        check_if_match(if_match, row.version)
+    action = Action(decision.action.value)
+    transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
+    extra: dict[str, Any] = {}
+    if action is Action.APPROVE:
+        extra = await _approve(session, row, decision)
+    elif action is Action.ACTIVATE:
+        await _activate(session, row)
+    return await _apply(
+        session,
+        row,
+        action=action,
+        target=transition.target,
+        actor=principal.client_id,
+        reason=decision.reason,
+        extra=extra,
+    )
+
+
+async def _approve(session: AsyncSession, row: Any, decision: DecisionIn) -> dict[str, Any]:
+    amount = decision.approved_amount
+    if amount is None or amount <= 0:
+        raise UnprocessableContent(
+            "To approve, give the approved_amount (more than ¥0).", slug="amount-required"
+        )
+    report = EligibilityReport.model_validate(row.eligibility) if row.eligibility else None
+    if report is None or not report.eligible:
+        raise Conflict(
+            "Eligibility has not been established for the application as it stands: run an eligibility "
+            "check first (and resolve its failed findings).",
+            slug="eligibility-not-established",
+        )
+    if amount > row.requested_amount:
+        raise UnprocessableContent(
+            f"The approved amount ¥{amount:,} exceeds the amount requested ¥{row.requested_amount:,}.",
+            slug="amount-above-request",
+        )
+    cap = report.amounts.get("grant_cap")
+    if cap is not None and amount > cap:
+        raise UnprocessableContent(
+            f"The approved amount ¥{amount:,} exceeds the cap ¥{cap:,}.", slug="amount-above-cap"
+        )
+    budget = await budgets.get_budget(session, row.programme_code, row.fiscal_year, row.municipality_code)
+    if budget is None:
+        raise Conflict(
+            f"No budget is set for {row.programme_code}, fiscal year {row.fiscal_year}, "
+            f"municipality {row.municipality_code}.",
+            slug="no-budget",
+        )
+    if not await budgets.commit(session, row.programme_code, row.fiscal_year, row.municipality_code, amount):
+        current = await budgets.get_budget(
+            session, row.programme_code, row.fiscal_year, row.municipality_code
+        )
+        available = current.amount - current.committed if current else 0
+        raise Conflict(
+            f"The budget has ¥{available:,} left, less than ¥{amount:,}.",
+            slug="budget-exhausted",
+            available=available,
+        )
+    return {"approved_amount": amount, "awarded_at": utc_now()}
+
+
+async def _activate(session: AsyncSession, row: Any) -> None:
+    kind, rules = await programmes.load_rules(
+        session=session, code=row.programme_code, fiscal_year=row.fiscal_year
+    )
+    if rules.term is None or kind not in (ProgrammeKind.COOPERATOR, ProgrammeKind.ENTREPRENEUR):
+        return
+    details = ApplicationDetails.model_validate(row.details)
+    applicant = Applicant.model_validate(row.applicant)
+    if details.appointment_start_date is None or details.term_end_date is None:
+        raise UnprocessableContent(
+            "To activate, the application must give the term's start and end dates.",
+            slug="term-dates-missing",
+        )
+    await placements.create_placement(
+        session=session,
+        application_id=row.id,
+        programme_code=row.programme_code,
+        fiscal_year=row.fiscal_year,
+        municipality_code=row.municipality_code,
+        resident_code=applicant.resident_code,
+        start_date=details.appointment_start_date,
+        end_date=details.term_end_date,
+        min_months=rules.term.min_months,
+        max_months=rules.term.max_months,
+    )
+
+
+async def check_eligibility(
+    *, session: AsyncSession, principal: Principal, application_id: int, source: ResidenceHistorySource
+) -> EligibilityReport:
+    require_any(principal, REVIEW)
+    row = await visible_row(session=session, principal=principal, application_id=application_id)
+    state = ApplicationState(row.state)
+    if state not in (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW):
+        raise Conflict(
+            f"Eligibility is checked on a submitted application; this one is {state.value}.",
+            slug="not-under-review",
+        )
+    kind, rules = await programmes.load_rules(
+        session=session, code=row.programme_code, fiscal_year=row.fiscal_year
+    )
+    try:
+        verdict = await eligibility.assess(
+            application_id=row.id,
+            kind=kind,
+            rules=rules,
+            municipality_code=row.municipality_code,
+            applicant=Applicant.model_validate(row.applicant),
+            details=ApplicationDetails.model_validate(row.details),
+            requested_amount=row.requested_amount,
+            source=source,
+        )
+    except ResidenceSourceUnavailable as exc:
+        raise BadGateway(str(exc), slug="registry-unavailable") from None
+    report = EligibilityReport(
+        eligible=verdict.eligible,
+        findings=[Finding(code=f.code, passed=f.passed, detail=f.detail) for f in verdict.findings],
+        amounts=verdict.amounts,
+        checked_at=utc_now(),
+    )
+    await repository.update_application(
+        session, row.id, expected_version=row.version, values={"eligibility": report.model_dump(mode="json")}
+    )
+    failed = [f.code for f in report.findings if not f.passed]
+    await repository.insert_transition(
+        session,
+        application_id=row.id,
+        action="check_eligibility",
+        from_state=row.state,
+        to_state=row.state,
+        actor=principal.client_id,
+        at=report.checked_at,
+        reason=None,
+        changes={
+            "eligible": {"old": None, "new": report.eligible},
+            "failed_findings": {"old": None, "new": failed},
+        },
+    )
+    return report
+
+
+async def list_transitions(
+    *, session: AsyncSession, principal: Principal, application_id: int, page: PageRequest
+) -> tuple[list[Transition], str | None]:
+    await visible_row(session=session, principal=principal, application_id=application_id)
+    rows, token = await repository.page_transitions(session, application_id, page)
+    items = [
+        Transition(
+            id=r.id,
+            application_id=r.application_id,
+            action=r.action,
+            from_state=r.from_state,
+            to_state=r.to_state,
+            actor=r.actor,
+            at=r.at,
+            reason=r.reason,
+            changes=r.changes,
+        )
+        for r in rows
+    ]
+    return items, token

@@ -1,0 +1,1 @@
+"""Budgets per programme, fiscal year and municipality; commitments and disbursements."""

@@ -1,0 +1,1 @@
+"""Eligibility rules of each programme family, each result explained finding by finding."""

@@ -1,0 +1,1 @@
+"""Hometown (related-population) registrations."""

@@ -1,0 +1,141 @@
+"""HTTP handlers of hometown registrations; the counts per municipality and tier are public."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
+
+from services.revitalization.access import APPLY, REVIEW, require_any
+from services.revitalization.eligibility.source import ResidenceHistorySource
+from services.revitalization.hometown import service
+from services.revitalization.web import IfMatch, MunicipalityFilter, residence_source
+from shared.auth.dependencies import OptionalPrincipal, require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.revitalization import (
+    HometownCount,
+    HometownRegistration,
+    HometownRegistrationIn,
+    HometownReviewIn,
+    HometownStatus,
+)
+from shared.web.etag import etag_for
+from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.pagination import Page, PageParams
+
+router = APIRouter(tags=["hometown registrations"])
+RegistrationId = Annotated[int, Path(ge=1, le=2**62)]
+Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
+
+
+def _with_etag(registration: HometownRegistration) -> Response:
+    return json_response(registration, headers={"ETag": etag_for(registration.version)})
+
+
+@router.post(
+    "/hometown-registrations",
+    status_code=201,
+    response_model=HometownRegistration,
+    summary="Register a municipality as a person's hometown (Idempotency-Key)",
+)
+async def register_hometown(
+    registration: HometownRegistrationIn,
+    write: WriteDep,
+    request: Request,
+    source: Source,
+    principal: Principal = require_scopes(APPLY),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    created = await service.register(
+        session=write.session,
+        principal=principal,
+        registration=registration,
+        cap=request.app.state.settings.hometown_max_municipalities,
+        source=source,
+    )
+    return write.respond(created, headers={"ETag": etag_for(created.version)})
+
+
+@router.get(
+    "/hometown-registrations",
+    response_model=Page[HometownRegistration],
+    summary="Registrations: a reviewer sees all, an applying system its own",
+)
+async def list_hometown_registrations(
+    session: SessionDep,
+    page: PageParams,
+    municipality_code: MunicipalityFilter = None,
+    status: Annotated[HometownStatus | None, Query()] = None,
+    principal: Principal = require_scopes(),
+) -> Page[HometownRegistration]:
+    require_any(principal, APPLY, REVIEW)
+    items, token = await service.list_registrations(
+        session=session, principal=principal, page=page, municipality_code=municipality_code, status=status
+    )
+    return Page[HometownRegistration](items=items, next_page_token=token)
+
+
+@router.get(
+    "/hometown-registrations/{registration_id}",
+    response_model=HometownRegistration,
+    summary="One registration",
+)
+async def get_hometown_registration(
+    registration_id: RegistrationId, session: SessionDep, principal: Principal = require_scopes()
+) -> Response:
+    require_any(principal, APPLY, REVIEW)
+    row = await service.visible_row(session=session, principal=principal, registration_id=registration_id)
+    return _with_etag(service.to_model(row))
+
+
+@router.post(
+    "/hometown-registrations/{registration_id}/reviews",
+    response_model=HometownRegistration,
+    summary="The municipality approves or rejects a premium registration",
+)
+async def review_hometown_registration(
+    registration_id: RegistrationId,
+    decision: HometownReviewIn,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes(REVIEW),
+) -> Response:
+    result = await service.review(
+        session=session,
+        principal=principal,
+        registration_id=registration_id,
+        decision=decision,
+        if_match=if_match,
+    )
+    return _with_etag(result)
+
+
+@router.post(
+    "/hometown-registrations/{registration_id}/withdrawals",
+    response_model=HometownRegistration,
+    summary="Withdraw a registration (frees one of the person's places)",
+)
+async def withdraw_hometown_registration(
+    registration_id: RegistrationId,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes(APPLY),
+) -> Response:
+    result = await service.withdraw(
+        session=session, principal=principal, registration_id=registration_id, if_match=if_match
+    )
+    return _with_etag(result)
+
+
+@router.get(
+    "/hometown-counts",
+    response_model=Page[HometownCount],
+    summary="Active registrations per municipality and tier (public)",
+)
+async def list_hometown_counts(
+    session: SessionDep, page: PageParams, _: OptionalPrincipal, municipality_code: MunicipalityFilter = None
+) -> Page[HometownCount]:
+    items, token = await service.list_counts(session=session, page=page, municipality_code=municipality_code)
+    return Page[HometownCount](items=items, next_page_token=token)

@@ -1,0 +1,1 @@
+"""Open grants data in the 360Giving standard: public fields only, stable identifiers."""

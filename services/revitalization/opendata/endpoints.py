@@ -1,0 +1,87 @@
+"""Public open-data endpoints: a paginated list, a streamed 360Giving JSON package, a streamed CSV."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header, Request
+from starlette.responses import Response, StreamingResponse
+
+from services.revitalization.opendata import service
+from services.revitalization.opendata.giving360 import Publisher
+from services.revitalization.programmes.languages import negotiate
+from services.revitalization.web import FiscalYearFilter, ProgrammeFilter
+from shared.auth.dependencies import OptionalPrincipal
+from shared.contracts.revitalization import Grant360
+from shared.web.idempotency import SessionDep, json_response
+from shared.web.pagination import Page, PageParams
+
+router = APIRouter(tags=["open data"])
+
+
+def _publisher(request: Request) -> Publisher:
+    settings = request.app.state.settings
+    return Publisher(settings.funder_id, settings.funder_name, settings.grant_id_prefix)
+
+
+def _headers(language: str) -> dict[str, str]:
+    return {"Content-Language": language, "Vary": "Accept-Language"}
+
+
+@router.get("/open-data/grants", response_model=Page[Grant360], summary="Awards as 360Giving grants (public)")
+async def list_grants(
+    request: Request,
+    session: SessionDep,
+    page: PageParams,
+    _: OptionalPrincipal,
+    fiscal_year: FiscalYearFilter = None,
+    programme_code: ProgrammeFilter = None,
+    accept_language: str | None = Header(default=None, alias="Accept-Language", max_length=500),
+) -> Response:
+    language = negotiate(accept_language)
+    items, token = await service.list_grants(
+        session=session,
+        page=page,
+        publisher=_publisher(request),
+        language=language,
+        fiscal_year=fiscal_year,
+        programme_code=programme_code,
+    )
+    return json_response(Page[Grant360](items=items, next_page_token=token), headers=_headers(language))
+
+
+@router.get(
+    "/open-data/grants.json",
+    summary="Every award as one 360Giving JSON package, streamed (public)",
+    responses={200: {"content": {"application/json": {}}}},
+)
+async def export_grants_json(
+    request: Request,
+    _: OptionalPrincipal,
+    fiscal_year: FiscalYearFilter = None,
+    programme_code: ProgrammeFilter = None,
+    accept_language: str | None = Header(default=None, alias="Accept-Language", max_length=500),
+) -> StreamingResponse:
+    language = negotiate(accept_language)
+    body = service.stream_json(
+        request.app.state.database.sessionmaker, _publisher(request), language, fiscal_year, programme_code
+    )
+    return StreamingResponse(body, media_type="application/json", headers=_headers(language))
+
+
+@router.get(
+    "/open-data/grants.csv",
+    summary="Every award as 360Giving CSV, streamed (public)",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def export_grants_csv(
+    request: Request,
+    _: OptionalPrincipal,
+    fiscal_year: FiscalYearFilter = None,
+    programme_code: ProgrammeFilter = None,
+    accept_language: str | None = Header(default=None, alias="Accept-Language", max_length=500),
+) -> StreamingResponse:
+    language = negotiate(accept_language)
+    body = service.stream_csv(
+        request.app.state.database.sessionmaker, _publisher(request), language, fiscal_year, programme_code
+    )
+    headers = {**_headers(language), "Content-Disposition": 'attachment; filename="grants.csv"'}
+    return StreamingResponse(body, media_type="text/csv; charset=utf-8", headers=headers)

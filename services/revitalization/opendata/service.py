@@ -1,0 +1,106 @@
+"""Awards as 360Giving grants: one page at a time, or streamed whole in keyset chunks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.revitalization.opendata import repository
+from services.revitalization.opendata.giving360 import Publisher, csv_header, csv_row, to_grant
+from shared.contracts.revitalization import Grant360, ProgrammeTexts
+from shared.web.pagination import PageRequest
+
+CHUNK = 500
+
+
+class _Titles:
+    def __init__(self, texts: dict[str, dict[str, Any]], language: str) -> None:
+        self.titles = {}
+        for code, document in texts.items():
+            parsed = ProgrammeTexts.model_validate(document)
+            self.titles[code] = (parsed.name.pick(language), parsed.summary.pick(language))
+
+    def grant(self, row: Any, publisher: Publisher) -> Grant360:
+        title, summary = self.titles.get(row.programme_code, (row.programme_code, row.programme_code))
+        return to_grant(_Aware(row), title, summary, publisher)
+
+
+class _Aware:
+    """A row whose timestamps carry their UTC offset whatever the database gave back."""
+
+    def __init__(self, row: Any) -> None:
+        self._row = row
+        self.awarded_at = row.awarded_at
+        self.updated_at = row.updated_at
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+async def list_grants(
+    *,
+    session: AsyncSession,
+    page: PageRequest,
+    publisher: Publisher,
+    language: str,
+    fiscal_year: int | None,
+    programme_code: str | None,
+) -> tuple[list[Grant360], str | None]:
+    titles = _Titles(await repository.programme_texts(session), language)
+    rows, token = await repository.page_awards(
+        session, page, fiscal_year=fiscal_year, programme_code=programme_code
+    )
+    return [titles.grant(row, publisher) for row in rows], token
+
+
+async def _grants(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    publisher: Publisher,
+    language: str,
+    fiscal_year: int | None,
+    programme_code: str | None,
+) -> AsyncIterator[Grant360]:
+    # Each chunk is its own short read: a long download holds no transaction open.
+    async with sessionmaker() as session:
+        titles = _Titles(await repository.programme_texts(session), language)
+    after = 0
+    while True:
+        async with sessionmaker() as session:
+            rows = await repository.awards_after(
+                session, after, CHUNK, fiscal_year=fiscal_year, programme_code=programme_code
+            )
+        for row in rows:
+            yield titles.grant(row, publisher)
+        if len(rows) < CHUNK:
+            return
+        after = rows[-1].id
+
+
+async def stream_json(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    publisher: Publisher,
+    language: str,
+    fiscal_year: int | None,
+    programme_code: str | None,
+) -> AsyncIterator[bytes]:
+    yield b'{"grants":['
+    first = True
+    async for grant in _grants(sessionmaker, publisher, language, fiscal_year, programme_code):
+        yield (b"" if first else b",") + orjson.dumps(grant.model_dump(mode="json"))
+        first = False
+    yield b"]}"
+
+
+async def stream_csv(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    publisher: Publisher,
+    language: str,
+    fiscal_year: int | None,
+    programme_code: str | None,
+) -> AsyncIterator[bytes]:
+    yield ("\ufeff" + csv_header()).encode()
+    async for grant in _grants(sessionmaker, publisher, language, fiscal_year, programme_code):
+        yield csv_row(grant).encode()

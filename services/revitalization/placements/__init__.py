@@ -1,0 +1,1 @@
+"""Placements: the terms people serve, their extensions, and whether they stayed afterwards."""

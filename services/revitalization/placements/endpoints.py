@@ -1,0 +1,106 @@
+"""HTTP handlers of placements and settlement rates (reviewers)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from starlette.responses import Response
+
+from services.revitalization.access import REVIEW
+from services.revitalization.eligibility.source import ResidenceHistorySource
+from services.revitalization.placements import service
+from services.revitalization.web import IfMatch, MunicipalityFilter, ProgrammeFilter, residence_source
+from shared.auth.dependencies import require_scopes
+from shared.auth.tokens import Principal
+from shared.contracts.revitalization import ExtensionIn, Placement, SettlementCheckIn, SettlementRates
+from shared.web.etag import etag_for
+from shared.web.idempotency import SessionDep, json_response
+from shared.web.pagination import Page, PageParams
+
+router = APIRouter(tags=["placements"])
+PlacementId = Annotated[int, Path(ge=1, le=2**62)]
+Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
+
+
+def _with_etag(placement: Placement) -> Response:
+    return json_response(placement, headers={"ETag": etag_for(placement.version)})
+
+
+@router.get("/placements", response_model=Page[Placement], summary="Placements, filtered")
+async def list_placements(
+    session: SessionDep,
+    page: PageParams,
+    programme_code: ProgrammeFilter = None,
+    municipality_code: MunicipalityFilter = None,
+    _: Principal = require_scopes(REVIEW),
+) -> Page[Placement]:
+    items, token = await service.list_placements(
+        session=session, page=page, programme_code=programme_code, municipality_code=municipality_code
+    )
+    return Page[Placement](items=items, next_page_token=token)
+
+
+@router.get("/placements/{placement_id}", response_model=Placement, summary="One placement")
+async def get_placement(
+    placement_id: PlacementId, session: SessionDep, _: Principal = require_scopes(REVIEW)
+) -> Response:
+    return _with_etag(await service.get_placement(session=session, placement_id=placement_id))
+
+
+@router.post(
+    "/placements/{placement_id}/extensions",
+    response_model=Placement,
+    summary="Extend a term up to the programme's limit (If-Match)",
+)
+async def extend_placement(
+    placement_id: PlacementId,
+    extension: ExtensionIn,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes(REVIEW),
+) -> Response:
+    placement = await service.extend_placement(
+        session=session,
+        placement_id=placement_id,
+        new_end_date=extension.new_end_date,
+        reason=extension.reason,
+        actor=principal.client_id,
+        if_match=if_match,
+    )
+    return _with_etag(placement)
+
+
+@router.post(
+    "/placements/{placement_id}/settlement-checks",
+    response_model=Placement,
+    summary="After the term: ask the registry whether the person still lives in the municipality",
+)
+async def check_placement_settlement(
+    placement_id: PlacementId,
+    check: SettlementCheckIn,
+    session: SessionDep,
+    source: Source,
+    _: Principal = require_scopes(REVIEW),
+) -> Response:
+    placement = await service.check_settlement(
+        session=session, placement_id=placement_id, as_of_date=check.as_of_date, source=source
+    )
+    return _with_etag(placement)
+
+
+@router.get(
+    "/settlement-rates",
+    response_model=SettlementRates,
+    summary="Share of people still resident after their term, per municipality and cohort",
+)
+async def list_settlement_rates(
+    session: SessionDep,
+    programme_code: ProgrammeFilter = None,
+    municipality_code: MunicipalityFilter = None,
+    _: Principal = require_scopes(REVIEW),
+) -> SettlementRates:
+    items = await service.settlement_rate_list(
+        session=session, programme_code=programme_code, municipality_code=municipality_code
+    )
+    return SettlementRates(items=items)

@@ -1,0 +1,1 @@
+"""The programme catalogue and each programme's fiscal-year rules."""
