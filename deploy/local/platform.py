@@ -120,13 +120,25 @@ class LocalPlatform:
             self.env[f"{service.upper()}_CLIENT_ID"] = issued["client_id"]
             self.env[f"{service.upper()}_CLIENT_SECRET"] = issued["client_secret"]
 
-    async def seed_demo_data(self) -> list[str]:
-        """Runs `python -m services.<name> seed-demo` for each service that offers it."""
-        reports = []
-        for name in SERVICES:
-            if "seed-demo" in await self.command("-m", f"services.{name}", "--help"):
-                reports.append((await self.command("-m", f"services.{name}", "seed-demo")).strip())
-        return reports
+    async def load_demo_residents(self, count: int = 500) -> Path:
+        """Synthetic residents for the demo, loaded once: a second run finds the file and skips it."""
+        loaded = self.var_dir / "registry-demo.jsonl"
+        if not loaded.exists():
+            pending = self.var_dir / "registry-demo.pending.jsonl"
+            await self.command(
+                "-m",
+                "services.registry",
+                "generate",
+                "--count",
+                str(count),
+                "--seed",
+                "1",
+                "--out",
+                str(pending),
+            )
+            await self.command("-m", "services.registry", "import", str(pending), "--quiet")
+            pending.rename(loaded)
+        return loaded
 
     async def start(self, *, host: str = "127.0.0.1") -> None:
         for name in (*SERVICES, "gateway"):

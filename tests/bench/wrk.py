@@ -83,6 +83,8 @@ async def load(
             f"-c{connections}",
             f"-d{seconds}s",
             "--latency",
+            "--timeout",
+            "10s",
             "-s",
             str(script_path),
             url,
