@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
-from tests.bench.wrk import LoadResult, load
+from tests.bench.registry import registry_import, registry_lookups
+from tests.bench.wrk import LoadResult, check_clean, load
 
 CODE_LOOKUP_SQL = (
     "SELECT code, prefecture, prefecture_kana, name, name_kana, kind, from_date, to_date "
@@ -15,12 +16,6 @@ async def best_of(rounds: int, url: str, **options: object) -> LoadResult:
     """The best of a few rounds: on a shared machine the slowest rounds measure the neighbours."""
     results = [await load(url, seconds=SECONDS, connections=CONNECTIONS, **options) for _ in range(rounds)]  # type: ignore[arg-type]
     return max(results, key=lambda result: result.requests_per_second)
-
-
-def check_clean(name: str, result: LoadResult) -> None:
-    """Refuse a run whose answers were errors; a stray socket error per thousand is the load tool's."""
-    if result.non_2xx or result.errors > result.requests / 1000:
-        raise RuntimeError(f"{name}: {result.errors} socket errors, {result.non_2xx} non-2xx in {result}")
 
 
 async def gateway_overhead(ctx: BenchContext) -> None:
@@ -51,4 +46,4 @@ async def gateway_overhead(ctx: BenchContext) -> None:
     )
 
 
-SCENARIOS = [gateway_overhead]
+SCENARIOS = [gateway_overhead, registry_import, registry_lookups]

@@ -23,6 +23,12 @@ class LoadResult:
     non_2xx: int
 
 
+def check_clean(name: str, result: LoadResult) -> None:
+    """Refuse a run whose answers were errors; a stray socket error per thousand is the load tool's."""
+    if result.non_2xx or result.errors > result.requests / 1000:
+        raise RuntimeError(f"{name}: {result.errors} socket errors, {result.non_2xx} non-2xx in {result}")
+
+
 def ensure_wrk() -> str:
     """wrk's path, installing Debian's package when it is missing (the bench runs as root here)."""
     found = shutil.which("wrk")
@@ -66,7 +72,9 @@ async def load(
     method: str = "GET",
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
+    paths: list[str] | None = None,
 ) -> LoadResult:
+    """Load `url`; with `paths`, each request takes one of them at random (on `url`'s host)."""
     script = [f'wrk.method = "{method}"']
     for name, value in (headers or {}).items():
         script.append(f'wrk.headers["{name}"] = "{value}"')
@@ -75,6 +83,14 @@ async def load(
             body_path = Path(folder) / "body"
             body_path.write_bytes(body)
             script.append(f'local f = io.open("{body_path}", "rb"); wrk.body = f:read("*a"); f:close()')
+        if paths:
+            paths_path = Path(folder) / "paths"
+            paths_path.write_text("\n".join(paths) + "\n")
+            script.append(
+                f'paths = {{}}; for line in io.lines("{paths_path}") do paths[#paths + 1] = line end'
+            )
+            script.append("math.randomseed(os.time())")
+            script.append("request = function() return wrk.format(nil, paths[math.random(#paths)]) end")
         script_path = Path(folder) / "request.lua"
         script_path.write_text("\n".join(script) + "\n")
         process = await asyncio.create_subprocess_exec(

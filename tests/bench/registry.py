@@ -1,0 +1,125 @@
+"""Registry scenarios: import against a bare COPY, single lookups and bulk verification through the gateway.
+
+The register is filled with BENCH_RESIDENTS synthetic residents (default 1,000,000) from the
+registry's own generator, imported with its own import command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import asyncpg
+
+from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
+from tests.bench.wrk import check_clean, load
+
+RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "1000000"))
+LOOKUP_SQL = "SELECT * FROM residents WHERE resident_code = $1"
+PURPOSE = "benchmark"
+
+
+async def _copy_seconds(dsn: str, source: Path) -> float:
+    """A bare COPY of the same lines into a scratch table: what the database alone needs."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(
+            "DROP TABLE IF EXISTS bench_copy; CREATE UNLOGGED TABLE bench_copy (line text)"
+        )
+        started = time.perf_counter()
+        with source.open("rb") as lines:
+            await connection.copy_to_table("bench_copy", source=lines, columns=["line"], format="text")
+        seconds = time.perf_counter() - started
+        await connection.execute("DROP TABLE bench_copy")
+    finally:
+        await connection.close()
+    return seconds
+
+
+async def registry_import(ctx: BenchContext) -> None:
+    source = ctx.work_dir / "residents.jsonl"
+    started = time.perf_counter()
+    await ctx.platform.command(
+        "-m", "services.registry", "generate", "--count", str(RESIDENTS), "--seed", "1", "--out", str(source)
+    )
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    await ctx.platform.command("-m", "services.registry", "import", str(source), "--quiet")
+    imported = time.perf_counter() - started
+    copied = await _copy_seconds(ctx.asyncpg_dsn("registry"), source)
+    ctx.record(
+        "registry_import",
+        what=f"{RESIDENTS} synthetic residents, JSON Lines, python -m services.registry import",
+        generate_seconds=round(generated, 1),
+        import_seconds=round(imported, 1),
+        residents_per_second=round(RESIDENTS / imported),
+        bare_copy_seconds=round(copied, 2),
+        import_to_bare_copy=round(copied / imported, 3),
+        target="import_to_bare_copy >= 0.50",
+    )
+
+
+def _resident_codes(source: Path, count: int = 20_000) -> list[str]:
+    codes = []
+    with source.open() as lines:
+        for line in lines:
+            codes.append(json.loads(line)["resident_code"])
+            if len(codes) == count:
+                break
+    return codes
+
+
+async def registry_lookups(ctx: BenchContext) -> None:
+    source = ctx.work_dir / "residents.jsonl"
+    if not source.exists():
+        await registry_import(ctx)
+    codes = _resident_codes(source)
+    headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
+    paths = [f"/registry/v1/residents/{code}" for code in codes]
+    async with ctx.baseline("registry", LOOKUP_SQL) as baseline_url:
+        await load(baseline_url + "/x", seconds=2, connections=CONNECTIONS, paths=[f"/r/{c}" for c in codes])
+        baseline = await load(
+            baseline_url + "/x", seconds=SECONDS, connections=CONNECTIONS, paths=[f"/r/{c}" for c in codes]
+        )
+    await load(
+        ctx.platform.gateway_url + paths[0], seconds=2, connections=CONNECTIONS, headers=headers, paths=paths
+    )
+    single = await load(
+        ctx.platform.gateway_url + paths[0],
+        seconds=SECONDS,
+        connections=CONNECTIONS,
+        headers=headers,
+        paths=paths,
+    )
+    body = json.dumps({"items": [{"resident_code": code} for code in codes[:1000]]}).encode()
+    bulk = await load(
+        ctx.platform.gateway_url + "/registry/v1/residents/verifications",
+        seconds=SECONDS,
+        connections=4,
+        method="POST",
+        headers={**headers, "Content-Type": "application/json"},
+        body=body,
+    )
+    for name, result in (("baseline", baseline), ("single", single), ("bulk", bulk)):
+        check_clean(name, result)
+    ctx.record(
+        "registry_single_lookup",
+        what=f"GET /registry/v1/residents/{{code}} through the gateway, token check and access-log entry, "
+        f"random residents of {RESIDENTS}, {CONNECTIONS} connections, {SECONDS} s",
+        baseline_rps=round(baseline.requests_per_second),
+        gateway_rps=round(single.requests_per_second),
+        gateway_p99_ms=single.p99_ms,
+        gateway_to_baseline=round(single.requests_per_second / baseline.requests_per_second, 3),
+        target="gateway_to_baseline >= 0.50 and p99 < 50 ms",
+    )
+    ctx.record(
+        "registry_bulk_verification",
+        what="POST /registry/v1/residents/verifications with 1,000 resident codes, through the gateway, "
+        f"4 connections, {SECONDS} s",
+        records_per_second=round(bulk.requests_per_second * 1000),
+        p99_ms=bulk.p99_ms,
+        to_single_lookup_rate=round(bulk.requests_per_second * 1000 / single.requests_per_second, 1),
+        target="to_single_lookup_rate >= 20",
+    )
