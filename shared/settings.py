@@ -21,7 +21,9 @@ class ServiceSettings(BaseSettings):
         description="asyncpg prepared-statement cache; 0 behind a transaction-mode pooler.",
     )
     db_pool_size: int = Field(
-        default=10, ge=1, description="Connections per process (as many again may overflow)."
+        default=10,
+        ge=1,
+        description="Database connections one process holds at most (deploy/SCALING.md counts on 10).",
     )
     jwks_url: str = Field(
         default="http://127.0.0.1:8000/.well-known/jwks.json",

@@ -52,7 +52,7 @@ def create_engine(url: str, *, statement_cache_size: int = 100, pool_size: int =
     return create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_pre_ping=False,
         connect_args=connect_args,
     )
