@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +26,7 @@ from sqlalchemy import (
 )
 
 from shared.db.base import new_metadata
+from shared.db.types import UtcDateTime
 from shared.web.idempotency import idempotency_table
 
 metadata = new_metadata()
@@ -56,7 +56,7 @@ local_government_code_changes = Table(
     Column("description", Text, nullable=False),
     Column("retired_codes", JSON, nullable=False),
     Column("new_codes", JSON, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
 )
 
 local_government_code_successions = Table(
@@ -98,7 +98,7 @@ def _state_columns() -> list[Column[object]]:
         Column("status_since", Date, nullable=False),
         Column("event_type", String(20), nullable=False),
         Column("valid_from", Date, nullable=False),
-        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("recorded_at", UtcDateTime(), nullable=False),
     ]
 
 
@@ -123,7 +123,7 @@ resident_versions = Table(
     Column("resident_code", String(11), ForeignKey("residents.resident_code"), nullable=False),
     *_state_columns(),
     Column("valid_to", Date, nullable=True),
-    Column("superseded_at", DateTime(timezone=True), nullable=True),
+    Column("superseded_at", UtcDateTime(), nullable=True),
     Index("ix_resident_versions_resident", "resident_code", "valid_from"),
     Index("ix_resident_versions_municipality", "local_government_code", "valid_to"),
 )
@@ -137,7 +137,7 @@ resident_events = Table(
     Column("resident_code", String(11), ForeignKey("residents.resident_code"), nullable=False),
     Column("type", String(20), nullable=False),
     Column("effective_date", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     Column("recorded_by", String(200), nullable=False),
     Column("resident_version", Integer, nullable=False),
     Column("from_local_government_code", String(6), nullable=True),
@@ -163,7 +163,7 @@ access_log = Table(
     Column("entry_id", BigId, primary_key=True, autoincrement=True),
     Column("lane", SmallInteger, nullable=False),
     Column("sequence", BigInteger, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     Column("client_id", String(200), nullable=False),
     Column("purpose", String(200), nullable=False),
     Column("request_id", String(128), nullable=False),

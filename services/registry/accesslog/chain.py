@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import orjson
 
@@ -41,15 +41,10 @@ class Entry:
     items: str
 
 
-def as_utc(value: datetime) -> datetime:
-    """Databases without time zones give naive datetimes back; they were stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def payload(entry: Entry) -> bytes:
     return orjson.dumps(
         [
-            to_rfc3339(as_utc(entry.recorded_at)),
+            to_rfc3339(entry.recorded_at),
             entry.client_id,
             entry.purpose,
             entry.request_id,

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from services.registry.accesslog import service
-from services.registry.accesslog.chain import as_utc
 from services.registry.accesslog.purpose import PurposeHeader, provision_for
 from services.registry.responses import document_response
 from services.registry.tables import access_log
@@ -49,7 +48,7 @@ async def list_access_records(
     items = [
         {
             "entry_id": row.entry_id,
-            "recorded_at": to_rfc3339(as_utc(row.recorded_at)),
+            "recorded_at": to_rfc3339(row.recorded_at),
             "client_id": row.client_id,
             "purpose": row.purpose,
             "request_id": row.request_id,

@@ -11,7 +11,6 @@ from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.accesslog.chain import as_utc
 from services.registry.codes import repository, rules
 from shared.contracts.registry import CodeChangeRequest
 from shared.values import to_rfc3339, utc_now
@@ -174,7 +173,7 @@ def change_document(change: Mapping[Any, Any], links: Sequence[Mapping[Any, Any]
         "retired_codes": list(change["retired_codes"]),
         "new_codes": list(change["new_codes"]),
         "successions": [{"code": link["code"], "successor_code": link["successor_code"]} for link in links],
-        "recorded_at": to_rfc3339(as_utc(change["recorded_at"])),
+        "recorded_at": to_rfc3339(change["recorded_at"]),
     }
 
 

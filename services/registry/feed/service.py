@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.accesslog.chain import as_utc
 from services.registry.feed import repository
 from services.registry.residents.views import Visibility, resident_document
 from shared.contracts.registry import ProvidedItem
@@ -76,7 +75,7 @@ def event_document(
         "type": event["type"],
         "resident_code": event["resident_code"],
         "effective_date": event["effective_date"].isoformat(),
-        "recorded_at": to_rfc3339(as_utc(event["recorded_at"])),
+        "recorded_at": to_rfc3339(event["recorded_at"]),
         "resident_version": event["resident_version"],
     }
     items = [ProvidedItem.STATUS.value]

@@ -17,7 +17,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.accesslog import service as accesslog
-from services.registry.accesslog.chain import Provision, as_utc
+from services.registry.accesslog.chain import Provision
 from services.registry.accesslog.service import Provided
 from services.registry.codes import service as codes
 from services.registry.feed import repository as feed_repository
@@ -132,10 +132,10 @@ async def _as_of_document(
     session: AsyncSession, row: Row[Any], reader: Reader, *, as_of: date | None, known_at: datetime | None
 ) -> tuple[dict[str, Any], list[str]]:
     now = utc_now()
-    known = as_utc(known_at) if known_at is not None else now
+    known = known_at if known_at is not None else now
     on = as_of or rules.japan_today(known)
     past = await repository.versions_known_at(session, row.resident_code, known)
-    current = _open_state(row) if as_utc(row.recorded_at) <= known else None
+    current = _open_state(row) if row.recorded_at <= known else None
     timeline = _timeline(past, current)
     state = next(
         (s for s in timeline if s["valid_from"] <= on and (s["valid_to"] is None or on < s["valid_to"])),

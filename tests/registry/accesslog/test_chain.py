@@ -32,12 +32,6 @@ def test_an_intact_lane_verifies() -> None:
     assert chain.verify_lane([], head_sequence=0, head_hash=chain.GENESIS) is None
 
 
-def test_naive_timestamps_are_utc() -> None:
-    aware = entries(1)[0]
-    naive = replace(aware, recorded_at=aware.recorded_at.replace(tzinfo=None))
-    assert chain.payload(aware) == chain.payload(naive)
-
-
 @pytest.mark.parametrize(
     ("tamper", "entry_id", "reason"),
     [
