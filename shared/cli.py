@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from shared.db.engine import resolve_database_url
 from shared.db.migrations import upgrade_to_head
 from shared.settings import ServiceSettings
@@ -39,6 +41,4 @@ def run_service_cli(
 
 
 def _redact(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
