@@ -26,15 +26,38 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# jichi benchmark report",
         "",
-        f"Measured {report['measured_at']} on {report['machine']}. Ratios compare figures of the same run.",
+        f"Last run {report['measured_at']} on {report['machine']}. Each scenario's ratios compare "
+        "figures of one run; a scenario not run last time keeps the figures of the run it had.",
         "",
     ]
     for result in report["results"]:
         lines.append(f"## {result['scenario']}")
         lines.append("")
-        lines += [f"- **{key}**: {value}" for key, value in result.items() if key != "scenario"]
+        lines.append(f"Measured {result['measured_at']}.")
+        lines.append("")
+        lines += [
+            f"- **{key}**: {value}" for key, value in result.items() if key not in {"scenario", "measured_at"}
+        ]
         lines.append("")
     return "\n".join(lines)
+
+
+def previous_results() -> list[dict[str, Any]]:
+    path = RESULTS / "latest.json"
+    if not path.exists():
+        return []
+    report = json.loads(path.read_text())
+    return [{"measured_at": report["measured_at"], **result} for result in report["results"]]
+
+
+def merged(previous: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """This run's results replace the same scenarios' earlier ones; the others stay, in order."""
+    fresh = {result["scenario"]: result for result in new}
+    kept = [result for result in previous if result["scenario"] not in fresh]
+    order = [scenario.__name__ for scenario in SCENARIOS]
+    extra = [result for result in kept + new if result["scenario"] not in order]
+    by_name = {result["scenario"]: result for result in kept + new}
+    return [by_name[name] for name in order if name in by_name] + extra
 
 
 async def main() -> int:
@@ -48,10 +71,11 @@ async def main() -> int:
                     continue
                 print(f"scenario {scenario.__name__}", flush=True)  # noqa: T201
                 await scenario(ctx)
+        measured_at = datetime.now(UTC).isoformat(timespec="seconds")
         report = {
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "measured_at": measured_at,
             "machine": f"{host.machine()}, {host.system()} {host.release()}, Python {host.python_version()}",
-            "results": ctx.results,
+            "results": merged(previous_results(), [{**r, "measured_at": measured_at} for r in ctx.results]),
         }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
