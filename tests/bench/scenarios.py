@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.registry import registry_import, registry_lookups
+from tests.bench.revitalization import (
+    revitalization_allocation,
+    revitalization_approvals,
+    revitalization_listing,
+)
 from tests.bench.wrk import LoadResult, check_clean, load
 
 CODE_LOOKUP_SQL = (
@@ -46,4 +51,11 @@ async def gateway_overhead(ctx: BenchContext) -> None:
     )
 
 
-SCENARIOS = [gateway_overhead, registry_import, registry_lookups]
+SCENARIOS = [
+    gateway_overhead,
+    registry_import,
+    registry_lookups,
+    revitalization_listing,
+    revitalization_approvals,
+    revitalization_allocation,
+]
