@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
+from tests.bench.funds import funds_export, funds_filing, funds_search
 from tests.bench.registry import registry_import, registry_lookups
 from tests.bench.revitalization import (
     revitalization_allocation,
@@ -55,6 +56,9 @@ SCENARIOS = [
     gateway_overhead,
     registry_import,
     registry_lookups,
+    funds_search,
+    funds_export,
+    funds_filing,
     revitalization_listing,
     revitalization_approvals,
     revitalization_allocation,
