@@ -104,7 +104,11 @@ async def bench_platform(work_dir: Path) -> AsyncIterator[BenchContext]:
         ports={name: free_port() for name in PROCESSES},
         database_urls=urls,
         log_dir=work_dir,
-        extra_env={f"{name.upper()}_LOG_JSON": "true" for name in PROCESSES},
+        # A full run outlasts the default token lifetime of 15 minutes.
+        extra_env={
+            **{f"{name.upper()}_LOG_JSON": "true" for name in PROCESSES},
+            "GATEWAY_TOKEN_TTL_SECONDS": "14400",
+        },
     )
     await platform.migrate()
     await platform.ensure_service_clients()

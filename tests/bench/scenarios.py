@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
+from tests.bench.elections import elections_checkins, elections_results_linearity, elections_roll
 from tests.bench.funds import funds_export, funds_filing, funds_search
 from tests.bench.registry import registry_import, registry_lookups
 from tests.bench.revitalization import (
@@ -56,6 +57,9 @@ SCENARIOS = [
     gateway_overhead,
     registry_import,
     registry_lookups,
+    elections_roll,
+    elections_checkins,
+    elections_results_linearity,
     funds_search,
     funds_export,
     funds_filing,
