@@ -65,12 +65,17 @@ async def main() -> int:
     with tempfile.TemporaryDirectory(prefix="jichi-bench-") as folder:
         work_dir = Path(folder)
         selected = set(sys.argv[1:])
+        failures: list[str] = []
         async with bench_platform(work_dir) as ctx:
             for scenario in SCENARIOS:
                 if selected and scenario.__name__ not in selected:
                     continue
                 print(f"scenario {scenario.__name__}", flush=True)  # noqa: T201
-                await scenario(ctx)
+                try:
+                    await scenario(ctx)
+                except Exception as error:  # a failed scenario is reported; the rest still run
+                    failures.append(scenario.__name__)
+                    ctx.record(scenario.__name__, failed=f"{type(error).__name__}: {error}"[:2000])
         measured_at = datetime.now(UTC).isoformat(timespec="seconds")
         report = {
             "measured_at": measured_at,
@@ -81,7 +86,7 @@ async def main() -> int:
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (RESULTS / "latest.md").write_text(markdown(report))
     print(markdown(report))  # noqa: T201
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
