@@ -15,15 +15,16 @@ from sqlalchemy import (
     bindparam,
     exists,
     insert,
-    literal,
     or_,
     select,
     tuple_,
+    union,
     update,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from services.registry.tables import STATE_COLUMNS, resident_versions, residents
 
@@ -192,23 +193,20 @@ def extract_statement(
     include_protected: bool,
 ) -> Select[Any]:
     """A municipality's residents; with `resided_since`, also those registered there since then."""
-    here = residents.c.local_government_code == local_government_code
+    here: ColumnElement[bool] = residents.c.local_government_code == local_government_code
+    where = here
     if resided_since is not None:
-        moved_away = (
-            select(literal(1))
-            .select_from(versions)
-            .where(
-                versions.c.resident_code == residents.c.resident_code,
-                versions.c.local_government_code == local_government_code,
-                versions.c.superseded_at.is_(None),
-                versions.c.status == "active",
-                versions.c.valid_to >= resided_since,
-            )
-            .exists()
+        moved_away = select(versions.c.resident_code).where(
+            versions.c.local_government_code == local_government_code,
+            versions.c.superseded_at.is_(None),
+            versions.c.status == "active",
+            versions.c.valid_to >= resided_since,
         )
-        where = or_(here, moved_away)
-    else:
-        where = here
+        # A union of two index scans, not `here OR EXISTS (...)`: with the OR, PostgreSQL walks
+        # the whole register in key order for every page (3.6 s against 16 ms at 1 M residents).
+        where = residents.c.resident_code.in_(
+            union(select(residents.c.resident_code).where(here), moved_away)
+        )
     statement = select(residents).where(where)
     if statuses:
         statement = statement.where(residents.c.status.in_(list(statuses)))
