@@ -24,6 +24,11 @@ VoteCount = Annotated[
 MAX_REPORT_LINES = 20_000
 
 
+# Row ids are 32-bit integers in the funds database; a larger id in a request is a 422, not an
+# overflow.
+MAX_ID = 2**31 - 1
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -59,6 +64,7 @@ class OrganizationIn(_Model):
     party_id: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_ID,
         description="The party a branch or fund-raising body belongs to (required for them).",
     )
     diet_member_name: KanjiName | None = Field(
@@ -366,7 +372,10 @@ class PartyInput(_Model):
     applying: bool = Field(description="Whether the party applied for subsidies this year.")
     diet_members: int = Field(ge=0, le=1000)
     elections_party_id: int | None = Field(
-        default=None, ge=1, description="The party's id in the elections service, for imported vote totals."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="The party's id in the elections service, for imported vote totals.",
     )
 
 

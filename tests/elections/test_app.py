@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.elections.factories import Actors, make_election, problem_of
+
 
 async def test_openapi_has_stable_operation_ids(elections: httpx.AsyncClient) -> None:
     response = await elections.get("/elections/openapi.json")
@@ -36,3 +38,23 @@ async def test_openapi_has_stable_operation_ids(elections: httpx.AsyncClient) ->
 async def test_health(elections: httpx.AsyncClient) -> None:
     assert (await elections.get("/healthz")).status_code == 200
     assert (await elections.get("/readyz")).status_code == 200
+
+
+async def test_ids_beyond_the_database_range_are_refused_not_overflowed(
+    elections: httpx.AsyncClient, actors: Actors
+) -> None:
+    setup = await make_election(elections, actors)
+    response = await elections.post(
+        f"/elections/v1/elections/{setup.election_id}/polling-stations",
+        json={
+            "name": "x",
+            "counting_district_id": 135349802329289361719296,
+            "address_areas": ["丸の内9丁目"],
+        },
+        headers=actors.admin,
+    )
+    problem_of(response, 422)
+    stations = await elections.get(
+        f"/elections/v1/elections/{setup.election_id}/polling-stations", headers=actors.reader
+    )
+    assert len(stations.json()["items"]) == len(setup.station_ids)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.elections.common import VotingMethod
+from shared.contracts.elections.common import MAX_ID, VotingMethod
 from shared.values import ResidentCode, UtcDateTime
 
 
@@ -16,7 +16,10 @@ class CheckInIn(BaseModel):
     resident_code: ResidentCode
     method: VotingMethod
     station_id: int | None = Field(
-        default=None, ge=1, description="Required for ordinary and early voting; absent for absentee."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="Required for ordinary and early voting; absent for absentee.",
     )
 
 

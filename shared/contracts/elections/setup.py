@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.elections.common import ContestKind
+from shared.contracts.elections.common import MAX_ID, ContestKind
 from shared.values import KanaName, KanjiName, LocalGovernmentCode, UtcDateTime, Yen
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -88,7 +88,7 @@ class CountingDistrict(CountingDistrictIn):
 
 class PollingStationIn(_In):
     name: Name
-    counting_district_id: int = Field(ge=1)
+    counting_district_id: int = Field(ge=1, le=MAX_ID)
     address_areas: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         min_length=1,
         max_length=500,
@@ -119,7 +119,7 @@ class CandidateIn(_In):
     name: KanjiName
     kana: KanaName
     birth_date: date
-    party_id: int | None = Field(default=None, ge=1)
+    party_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     deposit_yen: Yen
     list_rank: int | None = Field(
         default=None, ge=1, le=10000, description="Order on a House of Representatives proportional list."

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.elections.common import BallotCount, Votes
+from shared.contracts.elections.common import MAX_ID, BallotCount, Votes
 from shared.values import UtcDateTime
 
 
@@ -21,8 +21,10 @@ class SheetStatus(StrEnum):
 class SelectionVotes(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    candidate_id: int | None = Field(default=None, ge=1)
-    party_id: int | None = Field(default=None, ge=1, description="Party-name votes (proportional contests).")
+    candidate_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    party_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Party-name votes (proportional contests)."
+    )
     votes: Votes
 
     @model_validator(mode="after")
@@ -37,7 +39,7 @@ class AmbiguousBallots(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    candidate_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=2, max_length=50)
+    candidate_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=2, max_length=50)
     ballots: BallotCount
 
     @model_validator(mode="after")
@@ -50,8 +52,10 @@ class AmbiguousBallots(BaseModel):
 class TallyEntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    station_id: int | None = Field(default=None, ge=1, description="A station's sheet ...")
-    counting_district_id: int | None = Field(default=None, ge=1, description="... or a counting district's.")
+    station_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="A station's sheet ...")
+    counting_district_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="... or a counting district's."
+    )
     votes: list[SelectionVotes] = Field(max_length=1000)
     ambiguous: list[AmbiguousBallots] = Field(default_factory=list, max_length=100)
     ballots_issued: BallotCount
