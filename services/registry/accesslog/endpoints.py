@@ -8,13 +8,12 @@ from starlette.responses import Response
 
 from services.registry.accesslog import service
 from services.registry.accesslog.purpose import PurposeHeader, provision_for
-from services.registry.responses import document_response
 from services.registry.tables import access_log
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import AccessRecordPage, ChainVerification
 from shared.values import ResidentCode, to_rfc3339
-from shared.web.idempotency import SessionDep
+from shared.web.idempotency import SessionDep, json_response
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["access log"])
@@ -57,7 +56,7 @@ async def list_access_records(
         }
         for row in rows
     ]
-    return document_response({"items": items, "next_page_token": token})
+    return json_response({"items": items, "next_page_token": token})
 
 
 @router.get(
@@ -76,7 +75,7 @@ async def verify_access_log(session: SessionDep, _: Principal = require_scopes("
             "sequence": found.sequence,
             "reason": found.reason,
         }
-    return document_response(
+    return json_response(
         {
             "valid": result.valid,
             "entries_checked": result.entries_checked,

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.registry.codes import repository, service
-from services.registry.responses import document_response
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import (
@@ -21,7 +20,7 @@ from shared.contracts.registry import (
     LocalGovernmentPage,
 )
 from shared.values import LocalGovernmentCode
-from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["local-government codes"])
@@ -52,7 +51,7 @@ async def list_local_government_codes(
         ),
         position_of=lambda row: [row.code],
     )
-    return document_response({"items": await service.documents(session, rows), "next_page_token": token})
+    return json_response({"items": await service.documents(session, rows), "next_page_token": token})
 
 
 @router.get(
@@ -61,7 +60,7 @@ async def list_local_government_codes(
 async def get_local_government_code(
     code: LocalGovernmentCode, session: SessionDep, _: OptionalPrincipal, as_of: AsOf = None
 ) -> Response:
-    return document_response(await service.get_code(session, code, as_of=as_of))
+    return json_response(await service.get_code(session, code, as_of=as_of))
 
 
 @router.get(
@@ -76,7 +75,7 @@ async def list_successor_codes(
     as_of: Annotated[date | None, Query(description="Default: today.")] = None,
 ) -> Response:
     on = as_of or date.today()
-    return document_response(await service.successors_in_force(session, code, on=on))
+    return json_response(await service.successors_in_force(session, code, on=on))
 
 
 @router.get(
@@ -91,9 +90,7 @@ async def list_code_changes(session: SessionDep, page: PageParams, _: OptionalPr
         fingerprint=query_fingerprint("list_code_changes"),
         position_of=lambda row: [row.change_id],
     )
-    return document_response(
-        {"items": await service.change_documents(session, rows), "next_page_token": token}
-    )
+    return json_response({"items": await service.change_documents(session, rows), "next_page_token": token})
 
 
 @router.post(

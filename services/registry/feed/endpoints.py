@@ -12,11 +12,10 @@ from services.registry.accesslog.purpose import PurposeHeader, provision_for
 from services.registry.accesslog.service import Provided
 from services.registry.feed import repository, service
 from services.registry.residents.views import Visibility
-from services.registry.responses import document_response
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
-from shared.web.idempotency import SessionDep
+from shared.web.idempotency import SessionDep, json_response
 
 router = APIRouter(tags=["change feed"])
 
@@ -50,4 +49,4 @@ async def list_events(
         provided.append(Provided(row.resident_code, items))
     await accesslog.record(session, provision=provision, operation="list_events", provided=provided)
     next_cursor = rows[-1].sequence if rows else after
-    return document_response({"items": documents, "next_cursor": next_cursor, "has_more": has_more})
+    return json_response({"items": documents, "next_cursor": next_cursor, "has_more": has_more})

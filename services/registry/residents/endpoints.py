@@ -13,7 +13,6 @@ from services.registry.residents import rules, service
 from services.registry.residents.identity import IdentityCipher
 from services.registry.residents.service import Reader, Writer
 from services.registry.residents.views import Visibility
-from services.registry.responses import document_response
 from services.registry.settings import RegistrySettings
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
@@ -36,7 +35,7 @@ from shared.contracts.registry import (
     VerificationResponse,
 )
 from shared.values import LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
-from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, PageRequest
 from shared.web.problems import Forbidden
 
@@ -144,7 +143,7 @@ async def list_residents(
         page=page,
         reader=reader_for(request, principal, purpose),
     )
-    return document_response(document)
+    return json_response(document)
 
 
 @router.get(
@@ -172,7 +171,7 @@ async def get_resident(
         as_of=as_of,
         known_at=known_at,
     )
-    return document_response(document, headers={"ETag": etag})
+    return json_response(document, headers={"ETag": etag})
 
 
 @router.post(
@@ -190,7 +189,7 @@ async def find_resident_by_individual_number(
     document, etag = await service.get_resident_by_number(
         session, individual_number=lookup.individual_number, reader=reader_for(request, principal, purpose)
     )
-    return document_response(document, headers={"ETag": etag})
+    return json_response(document, headers={"ETag": etag})
 
 
 @router.post(
@@ -206,7 +205,7 @@ async def search_residents(
     principal: Principal = require_scopes("registry:read"),
 ) -> Response:
     document = await service.search(session, query=search, reader=reader_for(request, principal, purpose))
-    return document_response(document)
+    return json_response(document)
 
 
 @router.post(
@@ -228,7 +227,7 @@ async def verify_residents(
     document = await service.verify(
         session, request=verification, reader=reader_for(request, principal, purpose)
     )
-    return document_response(document)
+    return json_response(document)
 
 
 @router.get(
@@ -247,7 +246,7 @@ async def list_resident_events(
     document = await service.events_page(
         session, resident_code=resident_code, page=page, reader=reader_for(request, principal, purpose)
     )
-    return document_response(document)
+    return json_response(document)
 
 
 @router.post(
@@ -291,4 +290,4 @@ async def set_resident_protection(
     document, etag = await service.set_protection(
         session, resident_code=resident_code, active=order.active, if_match=if_match
     )
-    return document_response(document, headers={"ETag": etag})
+    return json_response(document, headers={"ETag": etag})
