@@ -233,10 +233,15 @@ class Upstream:
             connection.close()
             if not (reused and retry_stale and error.kind == "connect"):
                 raise
+        except BaseException:
+            # A body that failed half-way (too large, client gone, cancelled) would leave the
+            # upstream waiting for the rest of it on a connection nobody owns any more.
+            connection.close()
+            raise
         connection = await self._connect()
         try:
             return await self._exchange(connection, request_head, body, is_head)
-        except UpstreamError:
+        except BaseException:
             connection.close()
             raise
 

@@ -38,18 +38,23 @@ async def fuzz(selected: tuple[str, ...]) -> int:
                     print(log_path.read_text())  # noqa: T201
                     return 1
                 token = await token_for(platform, fuzzer)
-                failures = [name for name in selected if await run_schemathesis(platform, name, token) != 0]
+                reports = {name: await run_schemathesis(platform, name, token) for name in selected}
             finally:
                 await platform.stop()
+        failures = {name: report for name, report in reports.items() if report is not None}
         if failures:
-            print(f"contract fuzzing failed for: {', '.join(failures)}")  # noqa: T201
+            # CI shows the end of the output: the platform's log first, the failures last.
             print("platform log tail:\n" + "".join(log_path.read_text().splitlines(True)[-80:]))  # noqa: T201
+            for name, report in failures.items():
+                print(f"\n-- {name} failures --\n{report}")  # noqa: T201
+            print(f"contract fuzzing failed for: {', '.join(failures)}")  # noqa: T201
             return 1
     print(f"contract fuzzing passed: {', '.join(selected)}")  # noqa: T201
     return 0
 
 
-async def run_schemathesis(platform: LocalPlatform, service: str, token: str) -> int:
+async def run_schemathesis(platform: LocalPlatform, service: str, token: str) -> str | None:
+    """Runs schemathesis, echoing its output; returns its failure report, or None when it passed."""
     print(f"\n-- {service} --", flush=True)  # noqa: T201
     process = await asyncio.create_subprocess_exec(
         str(Path(sys.executable).parent / "st"),
@@ -76,8 +81,27 @@ async def run_schemathesis(platform: LocalPlatform, service: str, token: str) ->
         "--warnings",
         "off",
         cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
-    return await process.wait()
+    assert process.stdout is not None
+    output: list[str] = []
+    async for raw in process.stdout:
+        line = raw.decode(errors="replace")
+        output.append(line)
+        print(line, end="", flush=True)  # noqa: T201
+    if await process.wait() == 0:
+        return None
+    return "".join(output[failure_start(output) :])[-6000:]
+
+
+def failure_start(output: list[str]) -> int:
+    """Where schemathesis's failure section begins (its summary if there is none)."""
+    for marker in ("FAILURES", "ERRORS", "SUMMARY"):
+        for index, line in enumerate(output):
+            if marker in line and line.lstrip().startswith("="):
+                return index
+    return max(0, len(output) - 60)
 
 
 if __name__ == "__main__":

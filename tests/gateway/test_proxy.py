@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from tests.gateway.conftest import GatewayFactory
+from tests.gateway.upstream_app import UPLOADS
 from tests.shared.web.test_problems import assert_problem
 
 
@@ -73,6 +74,17 @@ async def test_streams_request_bodies(gateway: httpx.AsyncClient) -> None:
 async def test_oversized_body_is_413(gateway: httpx.AsyncClient) -> None:
     response = await gateway.put("/registry/v1/echo", content=b"x" * 2_000_000)
     assert_problem(response, 413, "content-too-large")
+
+
+async def test_oversized_streamed_body_lets_go_of_the_upstream(gateway: httpx.AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(30):
+            yield b"x" * 100_000
+
+    response = await gateway.post("/registry/v1/upload", content=chunks())
+    assert_problem(response, 413, "content-too-large")
+    # The upstream must not be left waiting for the rest of the body.
+    assert await asyncio.wait_for(UPLOADS.get(), timeout=5) == "disconnected"
 
 
 async def test_upstream_status_passes_through(gateway: httpx.AsyncClient) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
@@ -24,6 +24,20 @@ async def echo(request: Request) -> Response:
         },
         headers={"Connection": "keep-alive", "X-Upstream": "yes", "Keep-Alive": "timeout=5"},
     )
+
+
+UPLOADS: asyncio.Queue[str] = asyncio.Queue()
+"""What became of each body sent to /upload: "complete:<bytes>" or "disconnected"."""
+
+
+async def upload(request: Request) -> Response:
+    try:
+        body = await request.body()
+    except ClientDisconnect:
+        UPLOADS.put_nowait("disconnected")
+        raise
+    UPLOADS.put_nowait(f"complete:{len(body)}")
+    return JSONResponse({"body_length": len(body)})
 
 
 async def slow(_request: Request) -> Response:
@@ -64,6 +78,7 @@ def upstream_app() -> Starlette:
     return Starlette(
         routes=[
             Route("/registry/v1/echo", echo, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]),
+            Route("/registry/v1/upload", upload, methods=["POST"]),
             Route("/registry/v1/slow", slow),
             Route("/registry/v1/stream", stream),
             Route("/registry/v1/status/{code:int}", status),
