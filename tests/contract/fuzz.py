@@ -9,6 +9,7 @@ response conforms to its documented schema, status code and content type.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import os
 import sys
 import tempfile
@@ -85,13 +86,15 @@ async def run_schemathesis(platform: LocalPlatform, service: str, token: str) ->
         stderr=asyncio.subprocess.STDOUT,
     )
     assert process.stdout is not None
-    output: list[str] = []
-    async for raw in process.stdout:
-        line = raw.decode(errors="replace")
-        output.append(line)
-        print(line, end="", flush=True)  # noqa: T201
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    received: list[str] = []
+    while chunk := await process.stdout.read(65_536):  # progress lines can be long: no readline
+        received.append(decoder.decode(chunk))
+        sys.stdout.write(received[-1])
+        sys.stdout.flush()
     if await process.wait() == 0:
         return None
+    output = "".join(received).splitlines(keepends=True)
     return "".join(output[failure_start(output) :])[-6000:]
 
 
