@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,6 +41,7 @@ def create_app(
 
     @asynccontextmanager
     async def startup(app: FastAPI) -> AsyncIterator[None]:
+        app.state.roll_builds = {}
         if resident_source is not None:
             app.state.resident_source = resident_source
         else:
@@ -52,7 +54,15 @@ def create_app(
             )
             registry: ResidentSource = RegistrySource(gateway, purpose=settings.registry_purpose)
             app.state.resident_source = registry
-        yield
+        try:
+            yield
+        finally:
+            # Builds still running are cancelled and recorded as interrupted.
+            builds: dict[int, asyncio.Task[None]] = app.state.roll_builds
+            running = list(builds.values())
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
 
     return create_service_app(
         name=SERVICE,

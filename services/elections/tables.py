@@ -51,6 +51,7 @@ contests = Table(
     Column("kind", String(40), nullable=False),
     Column("seats", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("election_id", "name"),
     CheckConstraint("seats >= 1", name="seats_positive"),
 )
@@ -81,6 +82,7 @@ polling_stations = Table(
     Column("name", String(200), nullable=False),
     Column("local_government_code", String(6), nullable=False),
     Column("address_areas", JSON, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("election_id", "name"),
 )
 
@@ -109,6 +111,7 @@ candidates = Table(
     Column("list_rank", Integer, nullable=True),
     Column("priority_rank", Integer, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
     # One candidacy per person per election, whatever the contest.
     UniqueConstraint("election_id", "person_key"),
     UniqueConstraint("contest_id", "party_id", "list_rank"),
@@ -139,6 +142,30 @@ roll_feeds = Table(
     Column("built_at", UtcDateTime(), nullable=False),
     Column("synced_at", UtcDateTime(), nullable=True),
     Column("version", Integer, nullable=False),
+)
+
+roll_builds = Table(
+    "roll_builds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False, index=True),
+    # Equal to election_id while the build is queued or running, NULL once it ended: the unique
+    # constraint then allows one build in progress per election, on SQLite and PostgreSQL alike.
+    Column("active_election_id", Integer, nullable=True),
+    Column("state", String(20), nullable=False),
+    Column("registration", String(20), nullable=False),
+    Column("reference_date", Date, nullable=False),
+    Column("age_date", Date, nullable=False),
+    Column("residents_examined", Integer, nullable=False),
+    Column("voters", Integer, nullable=False),
+    Column("cursor", String(200), nullable=True),
+    Column("requested_by", String(200), nullable=False),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=True),
+    Column("finished_at", UtcDateTime(), nullable=True),
+    Column("heartbeat_at", UtcDateTime(), nullable=False),
+    Column("problem", JSON, nullable=True),
+    UniqueConstraint("active_election_id"),
 )
 
 check_ins = Table(

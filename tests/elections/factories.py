@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,3 +140,26 @@ def dates_around(polling_in_days: int = 0) -> dict[str, str]:
         "polling_day": polling.isoformat(),
         "reference_date": (polling - timedelta(days=8)).isoformat(),
     }
+
+
+async def build_roll(
+    client: httpx.AsyncClient, actors: Actors, election_id: int, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Request a build of the roll and poll it until it ends; returns the ended build."""
+    response = await client.post(
+        f"{API}/elections/{election_id}/roll/builds", json=body, headers=actors.admin
+    )
+    assert response.status_code == 202, response.text
+    return await ended(client, actors, response.headers["location"])
+
+
+async def ended(client: httpx.AsyncClient, actors: Actors, location: str) -> dict[str, Any]:
+    """Poll a build of the roll until it succeeded or failed."""
+    for _ in range(1000):
+        polled = await client.get(location, headers=actors.reader)
+        assert polled.status_code == 200, polled.text
+        build: dict[str, Any] = polled.json()
+        if build["state"] in ("succeeded", "failed"):
+            return build
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the build did not end: {build}")

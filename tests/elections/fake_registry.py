@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
@@ -79,6 +80,8 @@ class FakeRegistry:
     requests: list[httpx.Request] = field(default_factory=list)
     tokens_issued: int = 0
     outage: Callable[[httpx.Request], bool] | None = None
+    delay: Callable[[], Awaitable[Any]] | None = None
+    """Awaited before every extract page is served (to hold a build while it runs)."""
 
     def add(self, *items: Resident) -> None:
         for item in items:
@@ -157,5 +160,10 @@ class FakeRegistry:
     def purposes(self) -> set[str]:
         return {unquote(r.headers[PURPOSE_HEADER]) for r in self.requests if PURPOSE_HEADER in r.headers}
 
+    async def async_handler(self, request: httpx.Request) -> httpx.Response:
+        if self.delay is not None and request.url.path == "/registry/v1/residents":
+            await self.delay()
+        return self.handler(request)
+
     def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.async_handler))

@@ -34,6 +34,8 @@ router = APIRouter(tags=["elections"])
 
 ElectionId = Path(ge=1, le=2**31 - 1)
 ContestId = Path(ge=1, le=2**31 - 1)
+StationId = Path(ge=1, le=2**31 - 1)
+CandidateId = Path(ge=1, le=2**31 - 1)
 
 
 @router.post("/elections", status_code=201, response_model=Election, summary="Create an election")
@@ -117,8 +119,23 @@ async def list_contests(
 @router.get("/contests/{contest_id}", response_model=Contest, summary="Get a contest")
 async def get_contest(
     session: SessionDep, contest_id: int = ContestId, _: Principal = require_scopes("elections:read")
-) -> Contest:
-    return await service.get_contest(session=session, contest_id=contest_id)
+) -> Response:
+    contest = await service.get_contest(session=session, contest_id=contest_id)
+    return json_response(contest, headers={"ETag": etag_for(contest.version)})
+
+
+@router.put("/contests/{contest_id}", response_model=Contest, summary="Correct a contest (If-Match required)")
+async def replace_contest(
+    body: ContestIn,
+    session: SessionDep,
+    contest_id: int = ContestId,
+    if_match: Annotated[str | None, Header()] = None,
+    principal: Principal = require_scopes("elections:admin"),
+) -> Response:
+    contest = await service.replace_contest(
+        session=session, actor=principal.client_id, contest_id=contest_id, data=body, if_match=if_match
+    )
+    return json_response(contest, headers={"ETag": etag_for(contest.version)})
 
 
 @router.post(
@@ -206,9 +223,33 @@ async def list_polling_stations(
         fingerprint=query_fingerprint("list_polling_stations", election_id=election_id),
         position_of=lambda row: [row.id],
     )
-    return Page[PollingStation](
-        items=[PollingStation.model_validate(row._mapping) for row in rows], next_page_token=token
+    return Page[PollingStation](items=[service.station_model(row) for row in rows], next_page_token=token)
+
+
+@router.get("/polling-stations/{station_id}", response_model=PollingStation, summary="Get a polling station")
+async def get_polling_station(
+    session: SessionDep, station_id: int = StationId, _: Principal = require_scopes("elections:read")
+) -> Response:
+    station = service.station_model(await service.require_station(session, station_id))
+    return json_response(station, headers={"ETag": etag_for(station.version)})
+
+
+@router.put(
+    "/polling-stations/{station_id}",
+    response_model=PollingStation,
+    summary="Correct a polling station (If-Match required); its voters follow the new address areas",
+)
+async def replace_polling_station(
+    body: PollingStationIn,
+    session: SessionDep,
+    station_id: int = StationId,
+    if_match: Annotated[str | None, Header()] = None,
+    principal: Principal = require_scopes("elections:admin"),
+) -> Response:
+    station = await service.replace_polling_station(
+        session=session, actor=principal.client_id, station_id=station_id, data=body, if_match=if_match
     )
+    return json_response(station, headers={"ETag": etag_for(station.version)})
 
 
 @router.post(
@@ -284,3 +325,27 @@ async def list_candidates(
         position_of=lambda row: [row.id],
     )
     return Page[Candidate](items=[service.candidate_model(row) for row in rows], next_page_token=token)
+
+
+@router.get("/candidates/{candidate_id}", response_model=Candidate, summary="Get a candidate")
+async def get_candidate(
+    session: SessionDep, candidate_id: int = CandidateId, _: Principal = require_scopes("elections:read")
+) -> Response:
+    candidate = service.candidate_model(await service.require_candidate(session, candidate_id))
+    return json_response(candidate, headers={"ETag": etag_for(candidate.version)})
+
+
+@router.put(
+    "/candidates/{candidate_id}", response_model=Candidate, summary="Correct a candidacy (If-Match required)"
+)
+async def replace_candidate(
+    body: CandidateIn,
+    session: SessionDep,
+    candidate_id: int = CandidateId,
+    if_match: Annotated[str | None, Header()] = None,
+    principal: Principal = require_scopes("elections:admin"),
+) -> Response:
+    candidate = await service.replace_candidate(
+        session=session, actor=principal.client_id, candidate_id=candidate_id, data=body, if_match=if_match
+    )
+    return json_response(candidate, headers={"ETag": etag_for(candidate.version)})

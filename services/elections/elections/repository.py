@@ -5,20 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.rows import insert_id
 from services.elections.tables import (
     candidates,
+    certifications,
     contest_areas,
     contests,
     counting_districts,
     elections,
     parties,
     polling_stations,
+    tally_sheets,
 )
+from shared.web.etag import update_versioned
 from shared.web.problems import Conflict
 
 
@@ -205,10 +208,14 @@ async def parties_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
     )
 
 
-async def person_key_taken(session: AsyncSession, election_id: int, person_key: str) -> bool:
+async def person_key_taken(
+    session: AsyncSession, election_id: int, person_key: str, *, other_than: int | None = None
+) -> bool:
     statement = select(func.count()).where(
         candidates.c.election_id == election_id, candidates.c.person_key == person_key
     )
+    if other_than is not None:
+        statement = statement.where(candidates.c.id != other_than)
     return bool((await session.execute(statement)).scalar_one())
 
 
@@ -235,3 +242,67 @@ async def candidates_of(session: AsyncSession, contest_id: int) -> list[Row[Any]
             )
         ).all()
     )
+
+
+async def _update(
+    session: AsyncSession, table: Table, row: Row[Any], values: dict[str, Any], conflict: Conflict
+) -> None:
+    try:
+        async with session.begin_nested():
+            await update_versioned(
+                session, table, table.c.id == row.id, expected_version=row.version, values=values
+            )
+    except IntegrityError:
+        raise conflict from None
+
+
+async def update_contest(
+    session: AsyncSession, row: Row[Any], *, values: dict[str, Any], codes: list[str]
+) -> None:
+    await _update(
+        session,
+        contests,
+        row,
+        values,
+        Conflict(f"The election already has a contest named {values['name']!r}.", slug="duplicate-contest"),
+    )
+    await session.execute(delete(contest_areas).where(contest_areas.c.contest_id == row.id))
+    await session.execute(
+        insert(contest_areas), [{"contest_id": row.id, "local_government_code": c} for c in codes]
+    )
+
+
+async def update_station(session: AsyncSession, row: Row[Any], *, values: dict[str, Any]) -> None:
+    await _update(
+        session,
+        polling_stations,
+        row,
+        values,
+        Conflict(
+            f"The election already has a polling station named {values['name']!r}.",
+            slug="duplicate-polling-station",
+        ),
+    )
+
+
+async def update_candidate(session: AsyncSession, row: Row[Any], *, values: dict[str, Any]) -> None:
+    await _update(
+        session,
+        candidates,
+        row,
+        values,
+        Conflict(
+            "A candidate stands once per election, and each list position holds one candidate.",
+            slug="duplicate-candidacy",
+        ),
+    )
+
+
+async def contest_has_tallies(session: AsyncSession, contest_id: int) -> bool:
+    statement = select(tally_sheets.c.id).where(tally_sheets.c.contest_id == contest_id).limit(1)
+    return (await session.execute(statement)).first() is not None
+
+
+async def contest_is_certified(session: AsyncSession, contest_id: int) -> bool:
+    statement = select(certifications.c.contest_id).where(certifications.c.contest_id == contest_id)
+    return (await session.execute(statement)).first() is not None

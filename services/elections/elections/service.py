@@ -57,11 +57,30 @@ def contest_model(row: Row[Any], codes: list[str]) -> Contest:
         seats=row.seats,
         local_government_codes=codes,
         created_at=row.created_at,
+        version=row.version,
     )
 
 
 def candidate_model(row: Row[Any]) -> Candidate:
     return Candidate.model_validate({**row._mapping, "created_at": row.created_at})
+
+
+def station_model(row: Row[Any]) -> PollingStation:
+    return PollingStation.model_validate(row._mapping)
+
+
+async def require_station(session: AsyncSession, station_id: int) -> Row[Any]:
+    row = await repository.get_station(session, station_id)
+    if row is None:
+        raise NotFound(f"No polling station {station_id}.", slug="polling-station-not-found")
+    return row
+
+
+async def require_candidate(session: AsyncSession, candidate_id: int) -> Row[Any]:
+    row = await repository.get_candidate(session, candidate_id)
+    if row is None:
+        raise NotFound(f"No candidate {candidate_id}.", slug="candidate-not-found")
+    return row
 
 
 async def require_election(session: AsyncSession, election_id: int) -> Row[Any]:
@@ -195,10 +214,10 @@ async def create_counting_district(
     return CountingDistrict(id=district_id, election_id=election_id, **data.model_dump())
 
 
-async def create_polling_station(
-    *, session: AsyncSession, actor: str, election_id: int, data: PollingStationIn
-) -> PollingStation:
-    await require_election(session, election_id)
+async def _station_district(
+    session: AsyncSession, election_id: int, data: PollingStationIn, *, station_id: int | None
+) -> Row[Any]:
+    """The station's counting district, after checking its areas against the other stations'."""
     district = await repository.get_counting_district(session, data.counting_district_id)
     if district is None or district.election_id != election_id:
         raise UnprocessableContent(
@@ -209,7 +228,10 @@ async def create_polling_station(
         raise UnprocessableContent("A station lists each address area once.", slug="duplicate-address-area")
     taken = {
         area
-        for _, areas in await repository.station_areas(session, election_id, district.local_government_code)
+        for other, areas in await repository.station_areas(
+            session, election_id, district.local_government_code
+        )
+        if other != station_id
         for area in areas
     }
     overlap = sorted(taken & set(data.address_areas))
@@ -219,6 +241,14 @@ async def create_polling_station(
             slug="address-area-taken",
             areas=overlap,
         )
+    return district
+
+
+async def create_polling_station(
+    *, session: AsyncSession, actor: str, election_id: int, data: PollingStationIn
+) -> PollingStation:
+    await require_election(session, election_id)
+    district = await _station_district(session, election_id, data, station_id=None)
     station_id = await repository.insert_station(
         session,
         election_id=election_id,
@@ -241,14 +271,7 @@ async def create_polling_station(
         subject=f"polling_station:{station_id}",
         details={**data.model_dump(mode="json"), "voters_assigned": moved},
     )
-    return PollingStation(
-        id=station_id,
-        election_id=election_id,
-        counting_district_id=district.id,
-        name=data.name,
-        local_government_code=district.local_government_code,
-        address_areas=list(data.address_areas),
-    )
+    return station_model(await require_station(session, station_id))
 
 
 async def create_party(*, session: AsyncSession, actor: str, election_id: int, data: PartyIn) -> Party:
@@ -267,9 +290,10 @@ async def create_party(*, session: AsyncSession, actor: str, election_id: int, d
     return Party(id=party_id, election_id=election_id, **data.model_dump())
 
 
-async def create_candidate(
-    *, session: AsyncSession, actor: str, contest_id: int, data: CandidateIn
-) -> Candidate:
+async def _candidacy_key(
+    session: AsyncSession, contest_id: int, data: CandidateIn, *, candidate_id: int | None
+) -> str:
+    """The candidacy's person key, after checking it against the law and the other candidacies."""
     contest = await require_contest(session, contest_id)
     election = await require_election(session, contest.election_id)
     if data.party_id is not None:
@@ -289,13 +313,21 @@ async def create_candidate(
     if problems:
         raise UnprocessableContent("; ".join(problems) + ".", slug="invalid-candidacy", problems=problems)
     person_key = f"{fold_kana_for_matching(data.kana)}|{data.birth_date.isoformat()}"
-    if await repository.person_key_taken(session, election.id, person_key):
+    if await repository.person_key_taken(session, election.id, person_key, other_than=candidate_id):
         raise Conflict("This person already stands in this election.", slug="duplicate-candidacy")
+    return person_key
+
+
+async def create_candidate(
+    *, session: AsyncSession, actor: str, contest_id: int, data: CandidateIn
+) -> Candidate:
+    contest = await require_contest(session, contest_id)
+    person_key = await _candidacy_key(session, contest_id, data, candidate_id=None)
     candidate_id = await repository.insert_candidate(
         session,
         {
             **data.model_dump(),
-            "election_id": election.id,
+            "election_id": contest.election_id,
             "contest_id": contest_id,
             "person_key": person_key,
             "created_at": datetime.now(UTC),
@@ -305,10 +337,105 @@ async def create_candidate(
         session=session,
         actor=actor,
         action="candidate.created",
-        election_id=election.id,
+        election_id=contest.election_id,
         subject=f"candidate:{candidate_id}",
         details=data.model_dump(mode="json"),
     )
     row = await repository.get_candidate(session, candidate_id)
     assert row is not None
     return candidate_model(row)
+
+
+async def replace_contest(
+    *, session: AsyncSession, actor: str, contest_id: int, data: ContestIn, if_match: str | None
+) -> Contest:
+    """Correct a contest (If-Match required); frozen once tally sheets exist, since they count by it."""
+    row = await require_contest(session, contest_id)
+    check_if_match(if_match, row.version)
+    if await repository.contest_has_tallies(session, contest_id):
+        raise Conflict(
+            "Tally sheets exist for this contest: it can no longer change.", slug="tallies-entered"
+        )
+    if data.kind.value != row.kind and await repository.candidates_of(session, contest_id):
+        raise Conflict(
+            "The contest has candidates, whose candidacy depends on its kind: it cannot change kind.",
+            slug="contest-has-candidates",
+        )
+    await repository.update_contest(
+        session,
+        row,
+        values={"name": data.name, "kind": data.kind.value, "seats": data.seats},
+        codes=sorted(data.local_government_codes),
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="contest.updated",
+        election_id=row.election_id,
+        subject=f"contest:{contest_id}",
+        details=data.model_dump(mode="json"),
+    )
+    return await get_contest(session=session, contest_id=contest_id)
+
+
+async def replace_polling_station(
+    *, session: AsyncSession, actor: str, station_id: int, data: PollingStationIn, if_match: str | None
+) -> PollingStation:
+    """Correct a station (If-Match required); its voters are reassigned by the new address areas."""
+    row = await require_station(session, station_id)
+    check_if_match(if_match, row.version)
+    district = await _station_district(session, row.election_id, data, station_id=station_id)
+    if district.local_government_code != row.local_government_code:
+        raise UnprocessableContent(
+            "A station stays in its municipality: choose a counting district of "
+            f"{row.local_government_code}, or add a new station.",
+            slug="station-municipality-fixed",
+        )
+    await repository.update_station(
+        session,
+        row,
+        values={
+            "name": data.name,
+            "counting_district_id": district.id,
+            "address_areas": list(data.address_areas),
+        },
+    )
+    moved = await assignment.reassign_stations(
+        session=session,
+        election_id=row.election_id,
+        municipality=row.local_government_code,
+        areas=sorted({*row.address_areas, *data.address_areas}),
+    )
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="polling_station.updated",
+        election_id=row.election_id,
+        subject=f"polling_station:{station_id}",
+        details={**data.model_dump(mode="json"), "voters_reassigned": moved},
+    )
+    return station_model(await require_station(session, station_id))
+
+
+async def replace_candidate(
+    *, session: AsyncSession, actor: str, candidate_id: int, data: CandidateIn, if_match: str | None
+) -> Candidate:
+    """Correct a candidacy (If-Match required) under the same rules as registering it; frozen once
+    the contest's result is certified."""
+    row = await require_candidate(session, candidate_id)
+    check_if_match(if_match, row.version)
+    if await repository.contest_is_certified(session, row.contest_id):
+        raise Conflict(
+            "The contest's result is certified: its candidates are frozen.", slug="result-certified"
+        )
+    person_key = await _candidacy_key(session, row.contest_id, data, candidate_id=candidate_id)
+    await repository.update_candidate(session, row, values={**data.model_dump(), "person_key": person_key})
+    await audit.record(
+        session=session,
+        actor=actor,
+        action="candidate.updated",
+        election_id=row.election_id,
+        subject=f"candidate:{candidate_id}",
+        details=data.model_dump(mode="json"),
+    )
+    return candidate_model(await require_candidate(session, candidate_id))

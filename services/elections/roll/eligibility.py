@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 VOTING_AGE = 18
 JAPANESE = "JP"
 
 
+@lru_cache(maxsize=4096)
 def add_months(day: date, months: int) -> date:
     """The same calendar day `months` later (or earlier), clamped to the end of a shorter month."""
     index = day.year * 12 + (day.month - 1) + months
@@ -41,9 +43,16 @@ def attains_age_on(birth_date: date, age: int) -> date:
     return birthday - timedelta(days=1)
 
 
+PERIODIC_REGISTRATION_MONTHS = (3, 6, 9, 12)
+
+
 def periodic_registration_dates(year: int) -> tuple[date, ...]:
     """Periodic registration (定時登録): 1 March, June, September and December."""
-    return tuple(date(year, month, 1) for month in (3, 6, 9, 12))
+    return tuple(date(year, month, 1) for month in PERIODIC_REGISTRATION_MONTHS)
+
+
+def is_periodic_registration_date(day: date) -> bool:
+    return day in periodic_registration_dates(day.year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +80,8 @@ class ReasonCode(StrEnum):
     NOT_JAPANESE_NATIONAL = "not_japanese_national"
     AGE_18_ON_POLLING_DAY = "age_18_on_polling_day"
     UNDER_18_ON_POLLING_DAY = "under_18_on_polling_day"
+    AGE_18_ON_REGISTRATION_DATE = "age_18_on_registration_date"
+    UNDER_18_ON_REGISTRATION_DATE = "under_18_on_registration_date"
     DECEASED = "deceased"
     RESIDENT_3_MONTHS = "resident_3_months"
     RESIDENT_LESS_THAN_3_MONTHS = "resident_less_than_3_months"
@@ -96,9 +107,9 @@ class Decision:
 
 def _continuous_from(residences: Sequence[ResidencePeriod], municipality: str, day: date) -> date | None:
     """Start of the unbroken stay in `municipality` that covers `day` (adjacent periods join)."""
-    periods = sorted(
-        (p for p in residences if p.local_government_code == municipality), key=lambda p: p.from_date
-    )
+    periods = [p for p in residences if p.local_government_code == municipality]
+    if len(periods) > 1:
+        periods.sort(key=lambda p: p.from_date)
     current = next((p for p in periods if p.covers(day)), None)
     if current is None:
         return None
@@ -167,26 +178,31 @@ def _residence(facts: ResidentFacts, municipality: str, reference_date: date) ->
     )
 
 
-def decide(facts: ResidentFacts, *, municipality: str, polling_day: date, reference_date: date) -> Decision:
-    """Whether the resident is on `municipality`'s roll, with every reason that decided it."""
+def decide(
+    facts: ResidentFacts,
+    *,
+    municipality: str,
+    polling_day: date,
+    reference_date: date,
+    periodic: bool = False,
+) -> Decision:
+    """Whether the resident is on `municipality`'s roll, with every reason that decided it.
+
+    Election-time registration counts age on polling day; periodic registration (`periodic`) counts
+    it on the registration date, which is then the reference date too."""
     reasons: list[Reason] = []
     if facts.nationality.upper() == JAPANESE:
         reasons.append(Reason(ReasonCode.JAPANESE_NATIONAL, True, "Japanese national"))
     else:
         reasons.append(Reason(ReasonCode.NOT_JAPANESE_NATIONAL, False, f"nationality {facts.nationality}"))
     attained = attains_age_on(facts.birth_date, VOTING_AGE)
-    if attained <= polling_day:
-        reasons.append(
-            Reason(ReasonCode.AGE_18_ON_POLLING_DAY, True, f"18 from {attained}, polling day {polling_day}")
-        )
+    age_day, label = (reference_date, "registration date") if periodic else (polling_day, "polling day")
+    if attained <= age_day:
+        code = ReasonCode.AGE_18_ON_REGISTRATION_DATE if periodic else ReasonCode.AGE_18_ON_POLLING_DAY
+        reasons.append(Reason(code, True, f"18 from {attained}, {label} {age_day}"))
     else:
-        reasons.append(
-            Reason(
-                ReasonCode.UNDER_18_ON_POLLING_DAY,
-                False,
-                f"18 only from {attained}, after polling day {polling_day}",
-            )
-        )
+        code = ReasonCode.UNDER_18_ON_REGISTRATION_DATE if periodic else ReasonCode.UNDER_18_ON_POLLING_DAY
+        reasons.append(Reason(code, False, f"18 only from {attained}, after {label} {age_day}"))
     if facts.death_date is not None:
         reasons.append(Reason(ReasonCode.DECEASED, False, f"died on {facts.death_date}"))
     reasons.append(_residence(facts, municipality, reference_date))

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
+from starlette.responses import Response
 
 from services.elections.elections.service import require_election
-from services.elections.roll import repository, service
+from services.elections.roll import builds, repository, service
 from services.elections.roll.source import ResidentSource
 from services.elections.tables import roll_entries
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
-from shared.contracts.elections import RollBuild, RollDecision, RollSync, Voter
+from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, RollSync, Voter
 from shared.values import LocalGovernmentCode, ResidentCode
-from shared.web.idempotency import SessionDep
+from shared.web.idempotency import SessionDep, WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["voter roll"])
 
 ElectionId = Path(ge=1, le=2**31 - 1)
+
+
+def _live(request: Request) -> frozenset[int]:
+    """The builds this process is running."""
+    running: dict[int, asyncio.Task[None]] = request.app.state.roll_builds
+    return frozenset(running)
 
 
 def resident_source(request: Request) -> ResidentSource:
@@ -29,18 +37,66 @@ def resident_source(request: Request) -> ResidentSource:
 
 @router.post(
     "/elections/{election_id}/roll/builds",
-    status_code=201,
+    status_code=202,
     response_model=RollBuild,
-    summary="Build the roll from the registry's bulk extract (replaces the previous build)",
+    summary="Build the roll from the registry's bulk extract (replaces the previous roll once it succeeds)",
+    description="Answers 202 at once with the build's `Location`; poll it until `state` is `succeeded` "
+    "or `failed`. One build per election runs at a time (409 otherwise).",
 )
 async def build_roll(
     request: Request,
-    session: SessionDep,
+    write: WriteDep,
+    background: BackgroundTasks,
+    body: RollBuildIn | None = None,
     election_id: int = ElectionId,
     principal: Principal = require_scopes("elections:admin"),
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    build = await builds.request_build(
+        session=write.session,
+        actor=principal.client_id,
+        election_id=election_id,
+        data=body or RollBuildIn(),
+        live=_live(request),
+    )
+    # Runs after the response, so after the transaction that recorded the build committed.
+    background.add_task(_start_worker, request, election_id, build.id)
+    return write.respond(
+        build,
+        status_code=202,
+        headers={"Location": builds.location(election_id, build.id), "Retry-After": "2"},
+    )
+
+
+async def _start_worker(request: Request, election_id: int, build_id: int) -> None:
+    running: dict[int, asyncio.Task[None]] = request.app.state.roll_builds
+    task = asyncio.create_task(
+        builds.run_build(
+            database=request.app.state.database,
+            source=resident_source(request),
+            election_id=election_id,
+            build_id=build_id,
+        )
+    )
+    running[build_id] = task
+    task.add_done_callback(lambda _: running.pop(build_id, None))
+
+
+@router.get(
+    "/elections/{election_id}/roll/builds/{build_id}",
+    response_model=RollBuild,
+    summary="A build of the roll: its state, counts, and the problem when it failed",
+)
+async def get_roll_build(
+    request: Request,
+    session: SessionDep,
+    election_id: int = ElectionId,
+    build_id: int = Path(ge=1, le=2**31 - 1),
+    _: Principal = require_scopes("elections:read"),
 ) -> RollBuild:
-    return await service.build_roll(
-        session=session, source=resident_source(request), actor=principal.client_id, election_id=election_id
+    return await builds.get_build(
+        session=session, election_id=election_id, build_id=build_id, live=_live(request)
     )
 
 
@@ -56,7 +112,11 @@ async def sync_roll(
     principal: Principal = require_scopes("elections:admin"),
 ) -> RollSync:
     return await service.sync_roll(
-        session=session, source=resident_source(request), actor=principal.client_id, election_id=election_id
+        session=session,
+        source=resident_source(request),
+        actor=principal.client_id,
+        election_id=election_id,
+        live=_live(request),
     )
 
 

@@ -6,11 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, or_, select, update
+import orjson
+from sqlalchemy import Row, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.tables import counting_districts, roll_entries, roll_feeds
+from services.elections.tables import counting_districts, roll_builds, roll_entries, roll_feeds
 
 
 async def municipalities_of(session: AsyncSession, election_id: int) -> list[str]:
@@ -23,12 +24,40 @@ async def municipalities_of(session: AsyncSession, election_id: int) -> list[str
     return list((await session.execute(statement)).scalars())
 
 
-async def clear_municipality(session: AsyncSession, election_id: int, code: str) -> None:
-    await session.execute(
-        delete(roll_entries).where(
-            roll_entries.c.election_id == election_id, roll_entries.c.local_government_code == code
-        )
-    )
+async def clear_roll(session: AsyncSession, election_id: int) -> None:
+    await session.execute(delete(roll_entries).where(roll_entries.c.election_id == election_id))
+
+
+ENTRY_COLUMNS = (
+    "election_id",
+    "resident_code",
+    "local_government_code",
+    "on_roll",
+    "reasons",
+    "sex",
+    "birth_date",
+    "address",
+    "station_id",
+    "decided_at",
+)
+
+
+async def insert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """New entries in bulk: COPY through the raw asyncpg connection (in the session's transaction) on
+    PostgreSQL, one executemany on SQLite."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        await session.execute(insert(roll_entries), list(rows))
+        return
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    assert raw is not None
+    records = [
+        tuple(orjson.dumps(row[c]).decode() if c == "reasons" else row[c] for c in ENTRY_COLUMNS)
+        for row in rows
+    ]
+    await raw.copy_records_to_table("roll_entries", records=records, columns=ENTRY_COLUMNS)
 
 
 async def upsert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -147,3 +176,52 @@ async def assign_stations(
         .values(station_id=bindparam("station")),
         [{"code": code, "station": station} for code, station in assignments.items()],
     )
+
+
+# --- builds ------------------------------------------------------------------------------------
+
+
+async def add_build(session: AsyncSession, values: dict[str, Any]) -> int:
+    result = await session.execute(insert(roll_builds).values(**values).returning(roll_builds.c.id))
+    return int(result.scalar_one())
+
+
+async def get_build(session: AsyncSession, election_id: int, build_id: int) -> Row[Any] | None:
+    statement = select(roll_builds).where(
+        roll_builds.c.election_id == election_id, roll_builds.c.id == build_id
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def update_build(session: AsyncSession, build_id: int, **values: Any) -> None:
+    await session.execute(update(roll_builds).where(roll_builds.c.id == build_id).values(**values))
+
+
+async def end_stale_builds(
+    session: AsyncSession, election_id: int, *, beat_before: datetime, problem: dict[str, Any], now: datetime
+) -> None:
+    """Builds whose worker stopped beating (its process ended) are failed, which frees the election."""
+    await session.execute(
+        update(roll_builds)
+        .where(
+            roll_builds.c.election_id == election_id,
+            roll_builds.c.active_election_id.is_not(None),
+            roll_builds.c.heartbeat_at < beat_before,
+        )
+        .values(state="failed", active_election_id=None, finished_at=now, problem=problem)
+    )
+
+
+async def last_succeeded_build(session: AsyncSession, election_id: int) -> Row[Any] | None:
+    statement = (
+        select(roll_builds)
+        .where(roll_builds.c.election_id == election_id, roll_builds.c.state == "succeeded")
+        .order_by(roll_builds.c.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(statement)).first()
+
+
+async def active_build(session: AsyncSession, election_id: int) -> Row[Any] | None:
+    statement = select(roll_builds).where(roll_builds.c.active_election_id == election_id)
+    return (await session.execute(statement)).one_or_none()

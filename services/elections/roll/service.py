@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,18 +19,66 @@ from services.elections.roll.eligibility import (
     ReasonCode,
     ResidencePeriod,
     ResidentFacts,
-    add_months,
     decide,
 )
-from services.elections.roll.source import ResidentSource
-from shared.contracts.elections import RollBuild, RollDecision, RollSync
-from shared.contracts.registry import Resident, ResidentStatus
-from shared.web.problems import Conflict, NotFound, UnprocessableContent
+from services.elections.roll.source import ResidentSource, RollResident
+from shared.contracts.elections import Registration, RollDecision, RollSync
+from shared.contracts.registry import ResidentStatus
+from shared.web.problems import Conflict, NotFound
 
 MAX_FEED_PAGES_PER_SYNC = 100
+STALE_AFTER = timedelta(minutes=2)
+"""A build whose worker has not beaten its heartbeat for this long is taken to have stopped."""
 
 
-def facts_of(resident: Resident) -> ResidentFacts | None:
+def is_stale(build: Any, now: datetime, live: frozenset[int]) -> bool:
+    """A queued or running build whose worker stopped: not running in this process (`live`) and
+    silent for STALE_AFTER (another replica's worker beats the heartbeat)."""
+    return (
+        build.active_election_id is not None
+        and build.id not in live
+        and build.heartbeat_at < now - STALE_AFTER
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What a roll is decided as of: election-time registration (reference date, age on polling day)
+    or a periodic registration (its date for both)."""
+
+    registration: Registration
+    polling_day: date
+    reference_date: date
+
+    @property
+    def age_date(self) -> date:
+        return self.reference_date if self.registration == Registration.PERIODIC else self.polling_day
+
+    def decide(self, facts: ResidentFacts, municipality: str) -> Decision:
+        return decide(
+            facts,
+            municipality=municipality,
+            polling_day=self.polling_day,
+            reference_date=self.reference_date,
+            periodic=self.registration == Registration.PERIODIC,
+        )
+
+
+NO_FACTS = Decision(
+    False,
+    (Reason(ReasonCode.NOT_RESIDENT, False, "the registry did not provide date of birth and nationality"),),
+)
+
+
+async def current_basis(session: AsyncSession, election: Any) -> Basis:
+    """The basis of the election's last successful build (election-time when there is none)."""
+    build = await repository.last_succeeded_build(session, election.id)
+    if build is None:
+        return Basis(Registration.ELECTION_TIME, election.polling_day, election.reference_date)
+    return Basis(Registration(build.registration), election.polling_day, build.reference_date)
+
+
+def facts_of(resident: RollResident) -> ResidentFacts | None:
     if resident.date_of_birth is None or resident.nationality is None:
         return None
     periods = [
@@ -45,7 +94,7 @@ def facts_of(resident: Resident) -> ResidentFacts | None:
     return ResidentFacts(resident.date_of_birth, resident.nationality, periods, death)
 
 
-def _address_in(resident: Resident, municipality: str, day: date) -> str | None:
+def _address_in(resident: RollResident, municipality: str, day: date) -> str | None:
     periods = [p for p in resident.residence_history or [] if p.local_government_code == municipality]
     covering = [p for p in periods if p.from_date <= day and (p.to_date is None or day < p.to_date)]
     chosen = covering or sorted(periods, key=lambda p: p.from_date)[-1:]
@@ -57,7 +106,7 @@ def _address_in(resident: Resident, municipality: str, day: date) -> str | None:
 
 
 def _decide_for_election(
-    resident: Resident, municipalities: list[str], *, polling_day: date, reference_date: date
+    resident: RollResident, municipalities: list[str], basis: Basis
 ) -> tuple[str, Decision] | None:
     """The municipality whose roll the resident belongs to (at most one can list them), or the one
     they last lived in, with its decision; None when the resident never lived in any of them."""
@@ -69,14 +118,8 @@ def _decide_for_election(
     if not candidates:
         return None
     if facts is None:
-        missing = Reason(
-            ReasonCode.NOT_RESIDENT, False, "the registry did not provide date of birth and nationality"
-        )
-        return candidates[0], Decision(False, (missing,))
-    decisions = [
-        (m, decide(facts, municipality=m, polling_day=polling_day, reference_date=reference_date))
-        for m in candidates
-    ]
+        return candidates[0], NO_FACTS
+    decisions = [(m, basis.decide(facts, m)) for m in candidates]
     for municipality, decision in decisions:
         if decision.on_roll:
             return municipality, decision
@@ -88,9 +131,9 @@ def _decide_for_election(
     )
 
 
-def _entry(
+def entry(
     election_id: int,
-    resident: Resident,
+    resident: RollResident,
     municipality: str,
     decision: Decision,
     stations: StationIndex,
@@ -125,91 +168,25 @@ def _removed(existing: Any, why: str, now: datetime) -> dict[str, Any]:
     }
 
 
-async def build_roll(
-    *, session: AsyncSession, source: ResidentSource, actor: str, election_id: int
-) -> RollBuild:
-    election = await require_election(session, election_id)
-    municipalities = await repository.municipalities_of(session, election_id)
-    if not municipalities:
-        raise UnprocessableContent(
-            "The election has no counting districts, so no municipality's roll to build.",
-            slug="no-municipalities",
-        )
-    now = datetime.now(UTC)
-    cursor: int | None = None
-    examined = 0
-    for municipality in municipalities:
-        stations = StationIndex(await setup_repository.station_areas(session, election_id, municipality))
-        await repository.clear_municipality(session, election_id, municipality)
-        # Voters who moved out less than four months before the reference date may stay on this roll.
-        async for page in source.extract(municipality, resided_since=add_months(election.reference_date, -4)):
-            # The feed head before the first page: events after it are replayed by the next sync.
-            cursor = page.feed_cursor if cursor is None else min(cursor, page.feed_cursor)
-            rows = []
-            for resident in page.items:
-                facts = facts_of(resident)
-                if facts is None:
-                    decision = Decision(
-                        False,
-                        (
-                            Reason(
-                                ReasonCode.NOT_RESIDENT,
-                                False,
-                                "the registry did not provide date of birth and nationality",
-                            ),
-                        ),
-                    )
-                else:
-                    decision = decide(
-                        facts,
-                        municipality=municipality,
-                        polling_day=election.polling_day,
-                        reference_date=election.reference_date,
-                    )
-                rows.append(
-                    _entry(
-                        election_id, resident, municipality, decision, stations, election.reference_date, now
-                    )
-                )
-            # A resident listed by two municipalities keeps the decision that puts them on a roll.
-            await repository.upsert_entries(session, [r for r in rows if r["on_roll"]])
-            off_roll = [r for r in rows if not r["on_roll"]]
-            if off_roll:
-                already = await repository.codes_on_file(
-                    session, election_id, [r["resident_code"] for r in off_roll]
-                )
-                await repository.upsert_entries(
-                    session, [r for r in off_roll if r["resident_code"] not in already]
-                )
-            examined += len(rows)
-    cursor_text = None if cursor is None else str(cursor)
-    await repository.save_built_feed(session, election_id, cursor_text, now)
-    voters = await repository.count_entries(session, election_id, on_roll=True)
-    await audit.record(
-        session=session,
-        actor=actor,
-        action="roll.built",
-        election_id=election_id,
-        subject=f"election:{election_id}",
-        details={
-            "municipalities": municipalities,
-            "examined": examined,
-            "voters": voters,
-            "cursor": cursor_text,
-        },
-    )
-    return RollBuild(
-        election_id=election_id, residents_examined=examined, voters=voters, cursor=cursor_text, built_at=now
-    )
-
-
 async def sync_roll(
-    *, session: AsyncSession, source: ResidentSource, actor: str, election_id: int
+    *,
+    session: AsyncSession,
+    source: ResidentSource,
+    actor: str,
+    election_id: int,
+    live: frozenset[int] = frozenset(),
 ) -> RollSync:
     election = await require_election(session, election_id)
+    basis = await current_basis(session, election)
     feed = await repository.get_feed(session, election_id)
     if feed is None or feed.cursor is None:
         raise Conflict("Build the roll before following the change feed.", slug="roll-not-built")
+    running = await repository.active_build(session, election_id)
+    if running is not None and not is_stale(running, datetime.now(UTC), live):
+        raise Conflict(
+            "A build of this roll is in progress; it replaces the roll, so follow the feed after it ends.",
+            slug="roll-build-in-progress",
+        )
     municipalities = await repository.municipalities_of(session, election_id)
     ours = set(municipalities)
     cursor = int(feed.cursor)
@@ -241,9 +218,7 @@ async def sync_roll(
             if existing is not None:
                 rows.append(_removed(existing._mapping, "no longer visible in the registry", now))
             continue
-        chosen = _decide_for_election(
-            resident, municipalities, polling_day=election.polling_day, reference_date=election.reference_date
-        )
+        chosen = _decide_for_election(resident, municipalities, basis)
         if chosen is None:
             existing = await repository.get_entry(session, election_id, code)
             if existing is not None:
@@ -255,13 +230,13 @@ async def sync_roll(
             continue
         municipality, decision = chosen
         rows.append(
-            _entry(
+            entry(
                 election_id,
                 resident,
                 municipality,
                 decision,
                 stations[municipality],
-                election.reference_date,
+                basis.reference_date,
                 now,
             )
         )

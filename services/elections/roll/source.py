@@ -13,16 +13,17 @@ from typing import Protocol
 from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel, Field, ValidationError
 
 from shared.contracts.registry import (
     MAX_EXTRACT_PAGE_SIZE,
     MAX_FEED_LIMIT,
     PURPOSE_HEADER,
     EventFeed,
-    Resident,
-    ResidentPage,
+    ResidentStatus,
 )
 from shared.http.gateway_client import GatewayAuthError, GatewayClient
+from shared.values import Sex
 from shared.web.problems import BadGateway, GatewayTimeout
 
 EXTRACT_PATH = "/registry/v1/residents"
@@ -30,13 +31,50 @@ RESIDENT_PATH = "/registry/v1/residents/{resident_code}"
 FEED_PATH = "/registry/v1/events"
 
 
+class RollPeriod(BaseModel):
+    local_government_code: str
+    address_lines: list[str] = Field(default_factory=list)
+    from_date: date
+    to_date: date | None = None
+
+
+class RollAddress(BaseModel):
+    local_government_code: str
+    address_lines: list[str]
+
+
+class RollResident(BaseModel):
+    """The items of a registry record (`shared.contracts.registry.Resident`) the roll needs.
+
+    Parsed without the registry's check-digit validators, which run in Python and cost more than
+    deciding the resident: the registry validated every code when it stored it."""
+
+    resident_code: str = Field(pattern=r"^[0-9]{11}$")
+    date_of_birth: date | None = None
+    sex: Sex | None = None
+    nationality: str | None = None
+    status: ResidentStatus | None = None
+    status_since_date: date | None = None
+    address: RollAddress | None = None
+    address_since_date: date | None = None
+    residence_history: list[RollPeriod] | None = None
+
+
+class RollExtractPage(BaseModel):
+    """A page of the registry's municipality extract (`ResidentPage`), as the roll reads it."""
+
+    items: list[RollResident]
+    next_page_token: str | None = None
+    feed_cursor: int
+
+
 class ResidentSource(Protocol):
-    def extract(self, local_government_code: str, *, resided_since: date) -> AsyncIterator[ResidentPage]:
+    def extract(self, local_government_code: str, *, resided_since: date) -> AsyncIterator[RollExtractPage]:
         """Pages of the municipality's residents with their residence history, including those who
         were registered there on or after `resided_since` and have moved away."""
         ...
 
-    async def resident(self, resident_code: str) -> Resident | None: ...
+    async def resident(self, resident_code: str) -> RollResident | None: ...
 
     async def events(self, after: int) -> EventFeed: ...
 
@@ -68,7 +106,7 @@ class RegistrySource:
 
     async def extract(
         self, local_government_code: str, *, resided_since: date
-    ) -> AsyncIterator[ResidentPage]:
+    ) -> AsyncIterator[RollExtractPage]:
         token: str | None = None
         while True:
             params: dict[str, str | int] = {
@@ -85,13 +123,19 @@ class RegistrySource:
                     slug="registry-unavailable",
                     upstream_status=response.status_code,
                 )
-            page = ResidentPage.model_validate_json(response.content)
+            try:
+                page = RollExtractPage.model_validate_json(response.content)
+            except ValidationError:
+                raise BadGateway(
+                    "The registry answered an extract page the roll cannot read.",
+                    slug="registry-invalid-answer",
+                ) from None
             yield page
             token = page.next_page_token
             if not token:
                 return
 
-    async def resident(self, resident_code: str) -> Resident | None:
+    async def resident(self, resident_code: str) -> RollResident | None:
         response = await self._get(RESIDENT_PATH.format(resident_code=resident_code), {})
         if response.status_code == 404:
             return None
@@ -101,7 +145,7 @@ class RegistrySource:
                 slug="registry-unavailable",
                 upstream_status=response.status_code,
             )
-        return Resident.model_validate_json(response.content)
+        return RollResident.model_validate_json(response.content)
 
     async def events(self, after: int) -> EventFeed:
         response = await self._get(FEED_PATH, {"after": after, "limit": MAX_FEED_LIMIT})

@@ -15,7 +15,16 @@ from shared.contracts.elections.results import (
     QuotientStep,
     SelectionCount,
 )
-from shared.contracts.elections.roll import RollBuild, RollDecision, RollReason, RollSync, Voter
+from shared.contracts.elections.roll import (
+    Registration,
+    RollBuild,
+    RollBuildIn,
+    RollBuildState,
+    RollDecision,
+    RollReason,
+    RollSync,
+    Voter,
+)
 from shared.contracts.elections.setup import (
     Candidate,
     CandidateIn,
@@ -83,8 +92,11 @@ __all__ = [
     "PollingStation",
     "PollingStationIn",
     "QuotientStep",
+    "Registration",
     "ResultStatus",
     "RollBuild",
+    "RollBuildIn",
+    "RollBuildState",
     "RollDecision",
     "RollReason",
     "RollSync",

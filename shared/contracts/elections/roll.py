@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.values import UtcDateTime
 
@@ -35,12 +37,51 @@ class Voter(BaseModel):
     birth_date: date
 
 
+class Registration(StrEnum):
+    """選挙時登録 (as of the election's reference date, age counted on polling day) or 定時登録
+    (as of a periodic registration date, 1 March, June, September or December, age counted on it)."""
+
+    ELECTION_TIME = "election_time"
+    PERIODIC = "periodic"
+
+
+class RollBuildIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    registration: Registration = Registration.ELECTION_TIME
+    registration_date: date | None = Field(
+        default=None,
+        description="Periodic registration only: the registration date (1 March, June, September or "
+        "December), no later than the election's reference date.",
+    )
+
+
+class RollBuildState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 class RollBuild(BaseModel):
+    """A build of the roll: an asynchronous job, polled at its `Location` until it ends."""
+
+    id: int
     election_id: int
-    residents_examined: int
-    voters: int
+    state: RollBuildState
+    registration: Registration
+    reference_date: date = Field(description="Three months' residence and the four-month rule count to it.")
+    age_date: date = Field(description="Voters are 18 or older on this day.")
+    residents_examined: int = Field(description="So far, while the build runs.")
+    voters: int = Field(description="On the roll; known when the build succeeded, 0 before.")
     cursor: str | None = Field(description="Change-feed position the roll is current to.")
-    built_at: UtcDateTime
+    requested_by: str
+    requested_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
+    problem: dict[str, Any] | None = Field(
+        description="Why the build failed (an RFC 9457 problem); the previous roll is left unchanged."
+    )
 
 
 class RollSync(BaseModel):

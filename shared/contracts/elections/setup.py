@@ -74,6 +74,7 @@ class Contest(BaseModel):
     seats: int
     local_government_codes: list[str]
     created_at: UtcDateTime
+    version: int = Field(description="Increases with every change; the ETag is derived from it.")
 
 
 class CountingDistrictIn(_In):
@@ -103,6 +104,7 @@ class PollingStation(BaseModel):
     name: str
     local_government_code: str
     address_areas: list[str]
+    version: int = Field(description="Increases with every change; the ETag is derived from it.")
 
 
 class PartyIn(_In):
@@ -141,3 +143,4 @@ class Candidate(BaseModel):
     list_rank: int | None
     priority_rank: int | None
     created_at: UtcDateTime
+    version: int = Field(description="Increases with every change; the ETag is derived from it.")

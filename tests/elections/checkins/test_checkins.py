@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.elections.factories import API, Actors, Setup, dates_around, make_election, problem_of
+from tests.elections.factories import API, Actors, Setup, build_roll, dates_around, make_election, problem_of
 from tests.elections.fake_registry import FakeRegistry, code, resident
 
 
@@ -18,8 +18,8 @@ async def ready(
     registry.add(
         resident(1, line="丸の内1丁目1"), resident(2, line="丸の内2丁目1"), resident(3, nationality="US")
     )
-    built = await elections.post(f"{API}/elections/{setup.election_id}/roll/builds", headers=actors.admin)
-    assert built.json()["voters"] == 2
+    built = await build_roll(elections, actors, setup.election_id)
+    assert built["voters"] == 2
     return setup
 
 

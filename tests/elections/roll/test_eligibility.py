@@ -13,6 +13,7 @@ from services.elections.roll.eligibility import (
     add_months,
     attains_age_on,
     decide,
+    is_periodic_registration_date,
     periodic_registration_dates,
 )
 
@@ -223,3 +224,69 @@ def test_periodic_registration_dates() -> None:
         date(2026, 9, 1),
         date(2026, 12, 1),
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "periodic"),
+    [
+        (date(2026, 3, 1), True),
+        (date(2026, 6, 1), True),
+        (date(2026, 9, 1), True),
+        (date(2026, 12, 1), True),
+        (date(2026, 2, 28), False),
+        (date(2026, 3, 2), False),
+        (date(2026, 1, 1), False),
+        (date(2026, 4, 1), False),
+        (date(2026, 11, 30), False),
+    ],
+)
+def test_is_periodic_registration_date(day: date, periodic: bool) -> None:
+    assert is_periodic_registration_date(day) is periodic
+
+
+SEPTEMBER = date(2026, 9, 1)
+
+
+def periodic(resident: ResidentFacts) -> tuple[bool, set[ReasonCode]]:
+    decision = decide(
+        resident, municipality=HERE, polling_day=POLLING_DAY, reference_date=SEPTEMBER, periodic=True
+    )
+    return decision.on_roll, {r.code for r in decision.reasons if not r.satisfied} or {
+        r.code for r in decision.reasons
+    }
+
+
+@pytest.mark.parametrize(
+    ("birth", "on_roll"),
+    [
+        (date(2008, 9, 1), True),  # attains 18 on 31 August
+        (date(2008, 9, 2), True),  # attains 18 on 1 September, the registration date
+        (date(2008, 9, 3), False),  # attains 18 on 2 September: waits for the next registration
+    ],
+)
+def test_periodic_registration_counts_age_on_the_registration_date(birth: date, on_roll: bool) -> None:
+    on, reasons = periodic(facts(birth=birth))
+    assert on is on_roll
+    expected = ReasonCode.AGE_18_ON_REGISTRATION_DATE if on_roll else ReasonCode.UNDER_18_ON_REGISTRATION_DATE
+    assert expected in reasons
+
+
+@pytest.mark.parametrize(
+    ("moved_in", "on_roll"),
+    [
+        (date(2026, 6, 1), True),  # three months to the day before 1 September
+        (date(2026, 6, 2), False),
+    ],
+)
+def test_periodic_registration_counts_residence_to_the_registration_date(
+    moved_in: date, on_roll: bool
+) -> None:
+    on, _ = periodic(facts(residences=(ResidencePeriod(HERE, moved_in),)))
+    assert on is on_roll
+
+
+def test_election_time_registration_counts_age_on_polling_day_not_the_reference_date() -> None:
+    # 18 on polling day (12 July) but not yet on the reference date (24 June).
+    on, reasons = codes(facts(birth=date(2008, 7, 1)))
+    assert on is True
+    assert ReasonCode.AGE_18_ON_POLLING_DAY in reasons

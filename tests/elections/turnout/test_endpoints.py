@@ -7,7 +7,16 @@ from datetime import date, datetime, timedelta
 import httpx
 
 from shared.values import JST, Sex
-from tests.elections.factories import API, CHIYODA, Actors, Setup, dates_around, make_election, problem_of
+from tests.elections.factories import (
+    API,
+    CHIYODA,
+    Actors,
+    Setup,
+    build_roll,
+    dates_around,
+    make_election,
+    problem_of,
+)
 from tests.elections.fake_registry import FakeRegistry, code, resident
 
 
@@ -25,8 +34,8 @@ async def polling_today(elections: httpx.AsyncClient, actors: Actors, registry: 
         resident(3, line="丸の内2丁目1", sex=Sex.FEMALE, birth=date(1940, 1, 1)),
         resident(4, line="丸の内2丁目2", sex=Sex.NOT_KNOWN, birth=date(1990, 6, 1)),
     )
-    built = await elections.post(f"{API}/elections/{setup.election_id}/roll/builds", headers=actors.admin)
-    assert built.json()["voters"] == 4, built.text
+    built = await build_roll(elections, actors, setup.election_id)
+    assert built["voters"] == 4, built
     for n, station in ((1, 0), (2, 0), (3, 1)):
         response = await elections.post(
             f"{API}/elections/{setup.election_id}/check-ins",
@@ -100,7 +109,7 @@ async def test_early_and_absentee_are_not_in_the_hourly_figures(
 ) -> None:
     setup = await make_election(elections, actors, stations=1, dates=dates_around(2))
     registry.add(resident(1, line="丸の内1丁目1"), resident(2, line="丸の内1丁目2"))
-    await elections.post(f"{API}/elections/{setup.election_id}/roll/builds", headers=actors.admin)
+    await build_roll(elections, actors, setup.election_id)
     path = f"{API}/elections/{setup.election_id}/check-ins"
     await elections.post(
         path,
