@@ -12,6 +12,7 @@ from services.revitalization import tables
 from services.revitalization.allocation.endpoints import router as allocation_router
 from services.revitalization.applications.endpoints import router as applications_router
 from services.revitalization.budgets.endpoints import router as budgets_router
+from services.revitalization.categories.endpoints import router as categories_router
 from services.revitalization.eligibility.http_source import SCOPES, RegistryResidenceSource
 from services.revitalization.eligibility.source import ResidenceHistorySource
 from services.revitalization.hometown.endpoints import router as hometown_router
@@ -59,6 +60,7 @@ def create_app(
         routers=[
             caller_router(),
             programmes_router,
+            categories_router,
             applications_router,
             budgets_router,
             placements_router,

@@ -46,6 +46,33 @@ programme_years = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+# The register of municipality categories (fiscal strength) per fiscal year: a programme's rules give each
+# category its national share and caps; a municipality the register does not list takes the rules' default.
+municipality_categories = Table(
+    "municipality_categories",
+    metadata,
+    Column("fiscal_year", Integer, primary_key=True),
+    Column("municipality_code", String(6), primary_key=True),
+    Column("category", String(63), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Every entry made or changed, with who, when and the old and new category: grants depend on it.
+municipality_category_changes = Table(
+    "municipality_category_changes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("old_category", String(63), nullable=True),
+    Column("new_category", String(63), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_municipality_category_changes_entry", "fiscal_year", "municipality_code", "id"),
+)
+
 applications = Table(
     "applications",
     metadata,
@@ -75,6 +102,7 @@ applications = Table(
     ),
     Index("ix_applications_filter", "programme_code", "fiscal_year", "state", "id"),
     Index("ix_applications_municipality", "municipality_code", "id"),
+    Index("ix_applications_year_state", "fiscal_year", "state", "id"),
     Index("ix_applications_client", "client_id", "id"),
 )
 
@@ -158,6 +186,18 @@ spending_lines = Table(
         ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
     ),
     Index("ix_spending_lines_year", "fiscal_year", "claimant_code", "id"),
+    # Claims group a year's lines by claimant, programme, person and category: read in that order, with
+    # what they add up (PostgreSQL keeps amount and months in the index: an index-only scan).
+    Index(
+        "ix_spending_lines_claims",
+        "fiscal_year",
+        "claimant_code",
+        "programme_code",
+        "person_ref",
+        "category",
+        "id",
+        postgresql_include=["amount", "months"],
+    ),
 )
 
 hometown_people = Table(

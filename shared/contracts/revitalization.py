@@ -4,6 +4,7 @@ allocation-tax claims, hometown registrations and open grants data."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -139,13 +140,21 @@ class LoanTier(Strict):
 
 
 class NationalShareRules(Strict):
+    """What each municipality category gets; which category a municipality is in, per fiscal year, is
+    the register's (`/municipality-categories`)."""
+
     shares: dict[Slug, Share] = Field(min_length=1, description="Municipality category → national share.")
-    default_category: Slug
-    municipality_categories: dict[LocalGovernmentCode, Slug] = Field(default_factory=dict)
+    default_category: Slug = Field(
+        description="The category of a municipality the register lists no category for in that fiscal year."
+    )
+    category_grant_caps: dict[Slug, Yen] = Field(
+        default_factory=dict,
+        description="Municipality category → the most one grant may be, whatever the loan tier allows.",
+    )
 
     @model_validator(mode="after")
     def _known_categories(self) -> NationalShareRules:
-        unknown = ({self.default_category} | set(self.municipality_categories.values())) - set(self.shares)
+        unknown = ({self.default_category} | set(self.category_grant_caps)) - set(self.shares)
         if unknown:
             raise ValueError(f"categories without a share: {', '.join(sorted(unknown))}")
         return self
@@ -197,6 +206,56 @@ class ProgrammeYear(BaseModel):
     fiscal_year: int
     rules: ProgrammeYearRules
     version: int
+
+
+# ---------------------------------------------------------------- municipality categories
+
+
+class MunicipalityCategoryIn(Strict):
+    category: Slug = Field(
+        description="A category the programmes' rules give a share to, e.g. fiscally_weak."
+    )
+
+
+class MunicipalityCategoryEntry(Strict):
+    municipality_code: LocalGovernmentCode
+    category: Slug
+
+
+class MunicipalityCategoryBatchIn(Strict):
+    fiscal_year: FiscalYear
+    entries: list[MunicipalityCategoryEntry] = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _once_each(self) -> MunicipalityCategoryBatchIn:
+        counts = Counter(entry.municipality_code for entry in self.entries)
+        repeated = sorted(code for code, count in counts.items() if count > 1)
+        if repeated:
+            raise ValueError(f"municipalities listed more than once: {', '.join(repeated)}")
+        return self
+
+
+class MunicipalityCategoryBatch(BaseModel):
+    fiscal_year: int
+    created: int
+
+
+class MunicipalityCategory(BaseModel):
+    fiscal_year: int
+    municipality_code: str
+    category: str
+    version: int
+    updated_at: UtcDateTime
+
+
+class MunicipalityCategoryChange(BaseModel):
+    id: int
+    fiscal_year: int
+    municipality_code: str
+    old_category: str | None = Field(description="None when the entry was made.")
+    new_category: str
+    actor: str = Field(description="The client id that made the change.")
+    at: UtcDateTime
 
 
 # ---------------------------------------------------------------- applications

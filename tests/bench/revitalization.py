@@ -18,7 +18,6 @@ the API itself.
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 import os
 import random
@@ -34,8 +33,8 @@ from urllib.parse import urlencode
 import asyncpg
 import httpx
 
-from deploy.local.platform import ROOT
-from shared.values import resident_code_check_digit
+from services.revitalization.local_governments import local_governments
+from shared.values import resident_code_check_digit, to_rfc3339
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.wrk import LoadResult, check_clean, load
 
@@ -113,14 +112,11 @@ _LOADED: dict[int, Loaded] = {}
 
 
 def _codes() -> tuple[list[str], list[str]]:
-    municipalities, prefectures = [], []
-    with (ROOT / "services" / "registry" / "data" / "local_government_codes.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["kind"] == "municipality":
-                municipalities.append(row["code"])
-            elif row["kind"] == "prefecture":
-                prefectures.append(row["code"])
-    return municipalities, prefectures
+    governments = local_governments().values()
+    return (
+        [g.code for g in governments if g.kind == "municipality"],
+        [g.code for g in governments if g.kind == "prefecture"],
+    )
 
 
 def _resident_code(rng: random.Random) -> str:
@@ -183,7 +179,7 @@ def _eligibility(programme: str, requested: int, eligible: bool, at: datetime) -
         "eligible": eligible,
         "findings": findings,
         "amounts": {"grant_cap": cap},
-        "checked_at": at.isoformat(),
+        "checked_at": to_rfc3339(at),
     }
 
 

@@ -14,7 +14,7 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import Claim, SpendingBatch, SpendingBatchIn, SpendingLine
 from shared.values import FiscalYear
-from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import Page, PageParams
 
 router = APIRouter(tags=["allocation tax"])
@@ -61,8 +61,8 @@ async def list_allocation_claims(
     fiscal_year: RequiredFiscalYear,
     claimant_code: MunicipalityFilter = None,
     _: Principal = require_scopes(REVIEW),
-) -> Page[Claim]:
+) -> Response:
     items, token = await service.list_claims(
         session=session, page=page, fiscal_year=fiscal_year, claimant_code=claimant_code
     )
-    return Page[Claim](items=items, next_page_token=token)
+    return json_response({"items": items, "next_page_token": token})

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import BigInteger, Row, cast, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.revitalization.allocation.rules import CategorySpending
 from services.revitalization.tables import spending_lines
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
@@ -62,10 +63,42 @@ async def page_claimants(
     return [row.claimant_code for row in rows], token
 
 
-async def lines_of(
-    session: AsyncSession, *, fiscal_year: int, claimant_codes: Sequence[str]
-) -> list[Row[Any]]:
-    statement = select(spending_lines).where(
-        spending_lines.c.fiscal_year == fiscal_year, spending_lines.c.claimant_code.in_(claimant_codes)
+async def spending_of(
+    session: AsyncSession,
+    *,
+    fiscal_year: int,
+    claimants: tuple[str, str],
+    programme_codes: Sequence[str],
+) -> list[CategorySpending]:
+    """Per claimant, programme, person and category: the sum of the lines, their ids and most months.
+
+    `claimants` is the first and last claimant of a page, a range `ix_spending_lines_claims` reads in
+    the grouping's order."""
+    line = spending_lines.c
+    if session.get_bind().dialect.name == "postgresql":
+        ids: Any = func.array_agg(line.id)
+    else:
+        ids = func.group_concat(line.id)
+    keys = (line.claimant_code, line.programme_code, line.person_ref, line.category)
+    statement = (
+        select(*keys, cast(func.sum(line.amount), BigInteger), func.max(line.months), ids)
+        .where(
+            line.fiscal_year == fiscal_year,
+            line.claimant_code.between(*claimants),
+            line.programme_code.in_(programme_codes),
+        )
+        .group_by(*keys)
+        .order_by(*keys)
     )
-    return list((await session.execute(statement)).all())
+    return [
+        CategorySpending(
+            claimant,
+            programme,
+            person,
+            category,
+            int(spent),
+            int(months),
+            tuple(sorted(line_ids if isinstance(line_ids, list) else map(int, line_ids.split(",")))),
+        )
+        for claimant, programme, person, category, spent, months, line_ids in await session.execute(statement)
+    ]

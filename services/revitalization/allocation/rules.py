@@ -5,15 +5,16 @@ up to the programme's per-person cap, granting the allowance to categories in th
 list them; each counted amount is reimbursed at its rate (the category's, else the programme's),
 truncated to the yen. Caps are prorated by months served when the rules say so. A fixed amount
 per person (the ordinary allocation tax for digital-skill staff) is reported apart. Every amount
-keeps the ids of the spending lines that produced it.
+keeps the ids of the spending lines that produced it; the per-line sums come from the database.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import groupby
+from operator import attrgetter
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +37,17 @@ class AllocationRule:
 
 
 @dataclass(frozen=True, slots=True)
-class SpendingLine:
-    id: int
+class CategorySpending:
+    """What one person spent in one category: the sum of their spending lines (the database adds them
+    up), with the lines' ids and the most months any of them served."""
+
     claimant_code: str
     programme_code: str
     person_ref: str
     category: str
-    amount: int
-    months: int = 12
+    spent: int
+    months: int
+    line_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,21 +94,17 @@ def _prorated(amount: int | None, months: int, rule: AllocationRule) -> int | No
     return amount * months // 12
 
 
-def _person_claim(person_ref: str, lines: Sequence[SpendingLine], rule: AllocationRule) -> PersonClaim:
-    months = max(line.months for line in lines)
+def _person_claim(person_ref: str, spending: Sequence[CategorySpending], rule: AllocationRule) -> PersonClaim:
+    months = max(item.months for item in spending)
     person_cap = _prorated(rule.per_person_cap, months, rule)
     remaining = person_cap
-    by_category: dict[str, list[SpendingLine]] = defaultdict(list)
-    for line in lines:
-        by_category[line.category].append(line)
+    by_category = {item.category: item for item in spending}
     order = [c.name for c in rule.categories] + sorted(set(by_category) - {c.name for c in rule.categories})
     amounts = []
     for name in order:
         if name not in by_category:
             continue
-        category_lines = by_category[name]
-        spent = sum(line.amount for line in category_lines)
-        ids = tuple(sorted(line.id for line in category_lines))
+        spent, ids = by_category[name].spent, by_category[name].line_ids
         category = rule.category(name)
         if category is None:
             amounts.append(
@@ -138,22 +138,20 @@ def _person_claim(person_ref: str, lines: Sequence[SpendingLine], rule: Allocati
     )
 
 
-def compute_claims(lines: Iterable[SpendingLine], rules: Mapping[str, AllocationRule]) -> list[ClaimantClaim]:
+def compute_claims(
+    spending: Iterable[CategorySpending], rules: Mapping[str, AllocationRule]
+) -> list[ClaimantClaim]:
     """Claims per claimant, programme and person, in code order; programmes without rules are skipped
-    by the caller (it refuses lines for them on input)."""
-    grouped: dict[str, dict[str, dict[str, list[SpendingLine]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(list))
-    )
-    for line in lines:
-        grouped[line.claimant_code][line.programme_code][line.person_ref].append(line)
+    by the caller (it refuses lines for them on input). Sorting is linear on input already in order."""
+    ordered = sorted(spending, key=attrgetter("claimant_code", "programme_code", "person_ref", "category"))
     claims = []
-    for claimant in sorted(grouped):
+    for claimant, of_claimant in groupby(ordered, key=attrgetter("claimant_code")):
         programmes = []
-        for programme in sorted(grouped[claimant]):
+        for programme, of_programme in groupby(of_claimant, key=attrgetter("programme_code")):
             rule = rules[programme]
             persons = tuple(
-                _person_claim(person, grouped[claimant][programme][person], rule)
-                for person in sorted(grouped[claimant][programme])
+                _person_claim(person, list(of_person), rule)
+                for person, of_person in groupby(of_programme, key=attrgetter("person_ref"))
             )
             programmes.append(
                 ProgrammeClaim(

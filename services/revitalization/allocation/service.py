@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,16 +12,11 @@ from services.revitalization.allocation.rules import (
     AllocationRule,
     CategoryRule,
     ClaimantClaim,
-    SpendingLine,
     compute_claims,
 )
 from services.revitalization.programmes import repository as programmes
 from shared.contracts.revitalization import (
     AllocationRules,
-    Claim,
-    ClaimCategory,
-    ClaimPerson,
-    ClaimProgramme,
     ProgrammeYearRules,
     SpendingLineIn,
 )
@@ -96,59 +92,59 @@ async def list_lines(
     return [SpendingLineModel.model_validate(row, from_attributes=True) for row in rows], token
 
 
-def _claim_model(claim: ClaimantClaim, fiscal_year: int) -> Claim:
-    return Claim(
-        claimant_code=claim.claimant_code,
-        fiscal_year=fiscal_year,
-        special_amount=claim.special_amount,
-        ordinary_amount=claim.ordinary_amount,
-        programmes=[
-            ClaimProgramme(
-                programme_code=p.programme_code,
-                special_amount=p.special_amount,
-                ordinary_amount=p.ordinary_amount,
-                persons=[
-                    ClaimPerson(
-                        person_ref=person.person_ref,
-                        months=person.months,
-                        person_cap=person.person_cap,
-                        special_amount=person.special_amount,
-                        ordinary_amount=person.ordinary_amount,
-                        categories=[
-                            ClaimCategory(
-                                category=c.category,
-                                spent=c.spent,
-                                cap=c.cap,
-                                counted=c.counted,
-                                rate=str(c.rate),
-                                claimed=c.claimed,
-                                line_ids=list(c.line_ids),
-                                explanation=c.note,
-                            )
+def _claim_document(claim: ClaimantClaim, fiscal_year: int) -> dict[str, Any]:
+    """A claim in the shape of the `Claim` model, built as plain JSON-ready dicts: a year's claims hold
+    tens of thousands of amounts, computed here and validated by nothing a model would add."""
+    return {
+        "claimant_code": claim.claimant_code,
+        "fiscal_year": fiscal_year,
+        "programmes": [
+            {
+                "programme_code": p.programme_code,
+                "persons": [
+                    {
+                        "person_ref": person.person_ref,
+                        "months": person.months,
+                        "person_cap": person.person_cap,
+                        "categories": [
+                            {
+                                "category": c.category,
+                                "spent": c.spent,
+                                "cap": c.cap,
+                                "counted": c.counted,
+                                "rate": str(c.rate),
+                                "claimed": c.claimed,
+                                "line_ids": c.line_ids,
+                                "explanation": c.note,
+                            }
                             for c in person.categories
                         ],
-                    )
+                        "special_amount": person.special_amount,
+                        "ordinary_amount": person.ordinary_amount,
+                    }
                     for person in p.persons
                 ],
-            )
+                "special_amount": p.special_amount,
+                "ordinary_amount": p.ordinary_amount,
+            }
             for p in claim.programmes
         ],
-    )
+        "special_amount": claim.special_amount,
+        "ordinary_amount": claim.ordinary_amount,
+    }
 
 
 async def list_claims(
     *, session: AsyncSession, page: PageRequest, fiscal_year: int, claimant_code: str | None
-) -> tuple[list[Claim], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Claims as `Claim`-shaped documents (see `_claim_document`)."""
     claimants, token = await repository.page_claimants(
         session, page, fiscal_year=fiscal_year, claimant_code=claimant_code
     )
     if not claimants:
         return [], token
     rules = {code: allocation_rule(r) for code, r in (await _rules_of_year(session, fiscal_year)).items()}
-    rows = await repository.lines_of(session, fiscal_year=fiscal_year, claimant_codes=claimants)
-    lines = [
-        SpendingLine(r.id, r.claimant_code, r.programme_code, r.person_ref, r.category, r.amount, r.months)
-        for r in rows
-        if r.programme_code in rules
-    ]
-    return [_claim_model(claim, fiscal_year) for claim in compute_claims(lines, rules)], token
+    spending = await repository.spending_of(
+        session, fiscal_year=fiscal_year, claimants=(claimants[0], claimants[-1]), programme_codes=list(rules)
+    )
+    return [_claim_document(claim, fiscal_year) for claim in compute_claims(spending, rules)], token

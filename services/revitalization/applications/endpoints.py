@@ -73,7 +73,7 @@ async def list_applications(
     municipality_code: MunicipalityFilter = None,
     state: StateFilter = None,
     principal: Principal = require_scopes(),
-) -> Page[Application]:
+) -> Response:
     require_any(principal, APPLY, REVIEW)
     items, token = await service.list_applications(
         session=session,
@@ -84,7 +84,7 @@ async def list_applications(
         municipality_code=municipality_code,
         state=state,
     )
-    return Page[Application](items=items, next_page_token=token)
+    return json_response({"items": items, "next_page_token": token})
 
 
 @router.get("/applications/{application_id}", response_model=Application, summary="One application")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, Text, cast, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.tables import application_transitions, applications
@@ -23,7 +23,28 @@ async def get_application(session: AsyncSession, application_id: int) -> Row[Any
     return (await session.execute(statement)).one_or_none()
 
 
-async def page_applications(
+# The listing's columns, its JSON documents as their stored text (see service.list_applications).
+LISTED = (
+    applications.c.id,
+    applications.c.programme_code,
+    applications.c.fiscal_year,
+    applications.c.municipality_code,
+    cast(applications.c.applicant, Text).label("applicant"),
+    applications.c.title,
+    applications.c.description,
+    applications.c.requested_amount,
+    applications.c.approved_amount,
+    applications.c.disbursed_amount,
+    cast(applications.c.details, Text).label("details"),
+    applications.c.state,
+    cast(applications.c.eligibility, Text).label("eligibility"),
+    applications.c.version,
+    applications.c.created_at,
+    applications.c.updated_at,
+)
+
+
+async def page_application_documents(
     session: AsyncSession,
     page: PageRequest,
     *,
@@ -33,7 +54,7 @@ async def page_applications(
     municipality_code: str | None,
     state: str | None,
 ) -> tuple[list[Row[Any]], str | None]:
-    statement = select(applications)
+    statement = select(*LISTED)
     filters = {
         "client_id": client_id,
         "programme_code": programme_code,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.access import REVIEW, require_any, sees
@@ -19,6 +20,7 @@ from services.revitalization.applications.states import (
     transition_for,
 )
 from services.revitalization.budgets import repository as budgets
+from services.revitalization.categories import service as categories
 from services.revitalization.eligibility import service as eligibility
 from services.revitalization.eligibility.source import ResidenceHistorySource, ResidenceSourceUnavailable
 from services.revitalization.placements import service as placements
@@ -37,10 +39,15 @@ from shared.contracts.revitalization import (
     ProgrammeKind,
     Transition,
 )
-from shared.values import utc_now
+from shared.values import to_rfc3339, utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
 from shared.web.problems import BadGateway, Conflict, Forbidden, NotFound, UnprocessableContent
+
+# What each state allows, worked out once: every listed application carries it.
+ALLOWED_ACTIONS: dict[str, list[str]] = {
+    state.value: [action.value for action in allowed_actions(state)] for state in ApplicationState
+}
 
 
 def to_model(row: Any) -> Application:
@@ -57,7 +64,7 @@ def to_model(row: Any) -> Application:
         disbursed_amount=row.disbursed_amount,
         details=row.details,
         state=row.state,
-        allowed_actions=[a.value for a in allowed_actions(ApplicationState(row.state))],
+        allowed_actions=ALLOWED_ACTIONS[row.state],
         eligibility=row.eligibility,
         version=row.version,
         created_at=row.created_at,
@@ -119,8 +126,11 @@ async def list_applications(
     fiscal_year: int | None,
     municipality_code: str | None,
     state: ApplicationState | None,
-) -> tuple[list[Application], str | None]:
-    rows, token = await repository.page_applications(
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page as JSON-ready items. The stored documents (applicant, details, eligibility) were written
+    from their API models (`model_dump(mode="json")`), so they pass through as JSON fragments instead of
+    being decoded, validated and encoded again for every row; `to_model` gives the same shape."""
+    rows, token = await repository.page_application_documents(
         session,
         page,
         client_id=None if principal.has(REVIEW) else principal.client_id,
@@ -129,7 +139,28 @@ async def list_applications(
         municipality_code=municipality_code,
         state=state.value if state else None,
     )
-    return [to_model(row) for row in rows], token
+    return [
+        {
+            "id": row.id,
+            "programme_code": row.programme_code,
+            "fiscal_year": row.fiscal_year,
+            "municipality_code": row.municipality_code,
+            "applicant": orjson.Fragment(row.applicant),
+            "title": row.title,
+            "description": row.description,
+            "requested_amount": row.requested_amount,
+            "approved_amount": row.approved_amount,
+            "disbursed_amount": row.disbursed_amount,
+            "details": orjson.Fragment(row.details),
+            "state": row.state,
+            "allowed_actions": ALLOWED_ACTIONS[row.state],
+            "eligibility": None if row.eligibility is None else orjson.Fragment(row.eligibility),
+            "version": row.version,
+            "created_at": to_rfc3339(row.created_at),
+            "updated_at": to_rfc3339(row.updated_at),
+        }
+        for row in rows
+    ], token
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +187,8 @@ async def edit_application(
             state=state.value,
             allowed_actions=[a.value for a in allowed_actions(state)],
         )
-    changes = patch.model_dump(mode="json", exclude_unset=True)
+    # Whole documents for the fields sent: a nested model keeps its defaults, as on creation.
+    changes = patch.model_dump(mode="json", include=set(patch.model_fields_set))
     if any(value is None for value in changes.values()):
         raise UnprocessableContent("A field cannot be removed, only changed.", slug="null-not-allowed")
     diff = _diff({name: getattr(row, name) for name in changes}, changes)
@@ -375,12 +407,17 @@ async def check_eligibility(
     kind, rules = await programmes.load_rules(
         session=session, code=row.programme_code, fiscal_year=row.fiscal_year
     )
+    category = await categories.category_of(
+        session=session, fiscal_year=row.fiscal_year, municipality_code=row.municipality_code
+    )
     try:
         verdict = await eligibility.assess(
             application_id=row.id,
             kind=kind,
             rules=rules,
+            fiscal_year=row.fiscal_year,
             municipality_code=row.municipality_code,
+            municipality_category=category,
             applicant=Applicant.model_validate(row.applicant),
             details=ApplicationDetails.model_validate(row.details),
             requested_amount=row.requested_amount,

@@ -23,9 +23,12 @@ def check_local10000(
     loan: int,
     tiers: Sequence[LoanTier],
     national_shares: Mapping[str, Fraction],
+    category_caps: Mapping[str, int],
     category: str,
 ) -> Verdict:
-    """Eligibility of a grant request with its loan; amounts: grant_cap, national_share, local_share."""
+    """Eligibility of a grant request with its loan; amounts: grant_cap, national_share, local_share.
+
+    The cap is the loan tier's, lowered to the municipality category's cap where the rules set one."""
     if grant <= 0:
         return Verdict((Finding("grant-not-positive", False, "The grant requested must be more than ¥0."),))
     ratio = Fraction(loan, grant)
@@ -51,17 +54,35 @@ def check_local10000(
             f"The loan is {float(ratio):.2f} × the grant, which gives a grant cap of ¥{tier.cap:,}.",
         )
     ]
-    if grant > tier.cap:
-        better = [t for t in tiers if t.cap >= grant and t.min_ratio > tier.min_ratio]
+    category_cap = category_caps.get(category)
+
+    def capped(tier_cap: int) -> int:
+        return tier_cap if category_cap is None else min(tier_cap, category_cap)
+
+    cap = capped(tier.cap)
+    if cap < tier.cap:
+        findings.append(
+            Finding(
+                "category-cap",
+                True,
+                f"A {category} municipality may grant at most ¥{cap:,}, below the loan tier's cap.",
+            )
+        )
+    if grant > cap:
+        better = [t for t in tiers if capped(t.cap) >= grant and t.min_ratio > tier.min_ratio]
         hint = ""
         if better:
             step = min(better, key=lambda t: t.min_ratio)
-            hint = f" A loan of at least {step.min_ratio} × the grant would allow up to ¥{step.cap:,}."
+            hint = (
+                f" A loan of at least {step.min_ratio} × the grant would allow up to ¥{capped(step.cap):,}."
+            )
         findings.append(
-            Finding("grant-above-cap", False, f"The grant ¥{grant:,} exceeds the cap ¥{tier.cap:,}.{hint}")
+            Finding("grant-above-cap", False, f"The grant ¥{grant:,} exceeds the cap ¥{cap:,}.{hint}")
         )
     else:
-        findings.append(Finding("grant-within-cap", True, f"The grant ¥{grant:,} is within the cap."))
+        findings.append(
+            Finding("grant-within-cap", True, f"The grant ¥{grant:,} is within the cap ¥{cap:,}.")
+        )
     share = national_shares.get(category)
     if share is None:
         findings.append(
@@ -69,7 +90,7 @@ def check_local10000(
                 "unknown-category", False, f"No national share is set for municipality category {category}."
             )
         )
-        return Verdict(tuple(findings), {"grant_cap": tier.cap})
+        return Verdict(tuple(findings), {"grant_cap": cap})
     national = grant * share.numerator // share.denominator
     findings.append(
         Finding(
@@ -79,5 +100,5 @@ def check_local10000(
         )
     )
     return Verdict(
-        tuple(findings), {"grant_cap": tier.cap, "national_share": national, "local_share": grant - national}
+        tuple(findings), {"grant_cap": cap, "national_share": national, "local_share": grant - national}
     )

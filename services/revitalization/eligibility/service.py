@@ -55,12 +55,15 @@ async def assess(
     application_id: int,
     kind: ProgrammeKind,
     rules: ProgrammeYearRules,
+    fiscal_year: int,
     municipality_code: str,
+    municipality_category: str | None,
     applicant: Applicant,
     details: ApplicationDetails,
     requested_amount: int,
     source: ResidenceHistorySource,
 ) -> Verdict:
+    """`municipality_category` is the register's entry for the municipality and fiscal year, if any."""
     findings: list[Finding] = _cap(rules, requested_amount)
     amounts: dict[str, int] = {}
     if rules.grant_cap is not None:
@@ -90,12 +93,32 @@ async def assess(
             findings.append(_missing("the local-bank loan amount"))
         else:
             shares = rules.national_share
-            category = shares.municipality_categories.get(municipality_code, shares.default_category)
+            if municipality_category is None:
+                category = shares.default_category
+                findings.append(
+                    Finding(
+                        "municipality-category",
+                        True,
+                        f"The register lists no category for {municipality_code} in fiscal year "
+                        f"{fiscal_year}: the default category {category} applies.",
+                    )
+                )
+            else:
+                category = municipality_category
+                findings.append(
+                    Finding(
+                        "municipality-category",
+                        True,
+                        f"The register puts {municipality_code} in category {category} for fiscal year "
+                        f"{fiscal_year}.",
+                    )
+                )
             verdict = check_local10000(
                 grant=requested_amount,
                 loan=details.loan_amount,
                 tiers=[LoanTier(Fraction(t.min_loan_ratio), t.grant_cap) for t in rules.loan_tiers],
                 national_shares={name: Fraction(share) for name, share in shares.shares.items()},
+                category_caps=shares.category_grant_caps,
                 category=category,
             )
             findings.extend(verdict.findings)

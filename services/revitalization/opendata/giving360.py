@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from typing import Any, Final
 
+from services.revitalization.local_governments import full_name
 from shared.contracts.revitalization import (
     Grant360,
     Location360,
@@ -53,8 +54,13 @@ class Publisher:
     id_prefix: str
 
 
+def place_name(code: str) -> str:
+    """The official name with its prefecture; the code itself for one newer than the national list."""
+    return full_name(code) or code
+
+
 def municipality_org(code: str) -> Organisation360:
-    return Organisation360(id=f"JP-LGC-{code}", name=f"Local government {code}")
+    return Organisation360(id=f"JP-LGC-{code}", name=place_name(code))
 
 
 def to_grant(row: Any, programme_title: str, programme_summary: str, publisher: Publisher) -> Grant360:
@@ -65,7 +71,7 @@ def to_grant(row: Any, programme_title: str, programme_summary: str, publisher: 
         title, description = row.title, row.description
     else:
         recipient = municipality_org(row.municipality_code)
-        title, description = f"{programme_title} ({row.municipality_code})", programme_summary
+        title, description = f"{programme_title} ({recipient.name})", programme_summary
     return Grant360(
         id=f"{publisher.id_prefix}-{row.id}",
         title=title,
@@ -82,7 +88,11 @@ def to_grant(row: Any, programme_title: str, programme_summary: str, publisher: 
         recipientOrganization=[recipient],
         fundingOrganization=[Organisation360(id=publisher.funder_id, name=publisher.funder_name)],
         beneficiaryLocation=[
-            Location360(geoCode=row.municipality_code, geoCodeType=GEO_CODE_TYPE, name=row.municipality_code)
+            Location360(
+                geoCode=row.municipality_code,
+                geoCodeType=GEO_CODE_TYPE,
+                name=place_name(row.municipality_code),
+            )
         ],
         grantProgramme=[Programme360(code=row.programme_code, title=programme_title)],
         dateModified=row.updated_at,

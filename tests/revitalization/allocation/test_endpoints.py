@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.contracts.revitalization import Claim
 from tests.revitalization.factories import APPLY, REVIEW, RURAL, headers
 from tests.support.tokens import TokenFactory
 
@@ -57,6 +58,8 @@ async def test_claims_are_computed_per_municipality_and_traced(
         headers=headers(tokens, REVIEW),
     )
     [morioka] = second.json()["items"]
+    for claim in (iwate, morioka):
+        assert Claim.model_validate(claim).model_dump(mode="json") == claim
     assert second.json()["next_page_token"] is None
     programmes = {p["programme_code"]: p for p in morioka["programmes"]}
     coop = programmes["cooperators"]
@@ -135,3 +138,31 @@ async def test_claims_need_review_scope_and_a_fiscal_year(
         f"{BASE}/allocation-claims?fiscal_year=2024", headers=headers(tokens, REVIEW)
     )
     assert empty.json() == {"items": [], "next_page_token": None}
+
+
+async def test_lines_are_summed_by_the_database_and_every_one_traced(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    review = headers(tokens, REVIEW)
+    batches = [
+        [line("remuneration", 1_000_000, months=6), line("activity", 10_000, months=3)],
+        [line("remuneration", 1_500_000, months=9), line("remuneration", 250_001, months=3)],
+        [line("remuneration", 7, claimant_code="032026")],
+    ]
+    ids: list[int] = []
+    for batch in batches:
+        recorded = await revitalization.post(f"{BASE}/spending-lines", json={"lines": batch}, headers=review)
+        assert recorded.status_code == 201
+        ids += recorded.json()["ids"]
+    claims = await revitalization.get(
+        f"{BASE}/allocation-claims?fiscal_year=2024&claimant_code={RURAL}", headers=review
+    )
+    [claim] = claims.json()["items"]
+    [person] = claim["programmes"][0]["persons"]
+    assert person["months"] == 9
+    categories = {c["category"]: c for c in person["categories"]}
+    assert categories["remuneration"]["spent"] == 2_750_001
+    assert categories["remuneration"]["line_ids"] == [ids[0], ids[2], ids[3]]
+    assert categories["remuneration"]["cap"] == 4_500_000 * 9 // 12
+    assert categories["activity"]["line_ids"] == [ids[1]]
+    assert person["person_cap"] == 5_500_000 * 9 // 12

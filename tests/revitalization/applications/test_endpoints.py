@@ -265,6 +265,35 @@ async def test_listing_filters_and_keyset_pages(
     assert [i["id"] for i in submitted.json()["items"]] == [ids[0]]
 
 
+async def test_listed_items_are_exactly_the_application_as_read_alone(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
+) -> None:
+    """The listing passes the stored documents through; they must read as the validated model does."""
+    draft = await create(revitalization, tokens, cooperator_application(None))
+    edited = await revitalization.patch(
+        f"{BASE}/applications/{draft['id']}",
+        # A nested document sent in part: the stored one keeps the model's defaults.
+        json={"applicant": {"kind": "person", "name": "山田花子"}, "details": {"loan_amount": 1}},
+        headers=headers(tokens, APPLY, **{"If-Match": '"v1"'}),
+    )
+    assert edited.status_code == 200, edited.text
+    checked = await under_review(revitalization, tokens, cooperator_application(registry.cooperator()))
+    organisation = await under_review(revitalization, tokens, local10000_application(1_000_000, 1_000_000))
+    review = headers(tokens, REVIEW)
+    listed = (await revitalization.get(f"{BASE}/applications", headers=review)).json()["items"]
+    assert [item["id"] for item in listed] == [draft["id"], checked["id"], organisation["id"]]
+    for item in listed:
+        alone = await revitalization.get(f"{BASE}/applications/{item['id']}", headers=review)
+        assert item == alone.json()
+    assert listed[0]["applicant"] == {
+        "kind": "person",
+        "name": "山田花子",
+        "resident_code": None,
+        "former_cooperator": False,
+    }
+    assert listed[1]["eligibility"]["eligible"] is True
+
+
 async def test_eligibility_is_explained_when_it_fails(
     revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
 ) -> None:

@@ -1,24 +1,15 @@
-"""The copy of the designated cities must match the code master it was copied from."""
+"""Urban origins: metropolitan-area prefectures (rules) and designated cities (the code list)."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
-from services.revitalization.eligibility.urban_areas import designated_cities, urban_reason
-
-MASTER = Path(__file__).resolve().parents[3] / "services" / "registry" / "data" / "local_government_codes.csv"
+from services.revitalization.eligibility.urban_areas import DESIGNATED, urban_reason
+from services.revitalization.local_governments import local_governments
 
 
-def test_copy_matches_the_code_master() -> None:
-    with MASTER.open(encoding="utf-8", newline="") as handle:
-        expected = {
-            row["code"]: (row["name"], row["kind"])
-            for row in csv.DictReader(handle)
-            if row["kind"] in ("designated_city", "designated_city_ward")
-        }
-    assert {code: (c.name, c.kind) for code, c in designated_cities().items()} == expected
-    assert sum(1 for c in designated_cities().values() if c.kind == "designated_city") == 20
+def test_twenty_designated_cities_with_their_wards() -> None:
+    kinds = [g.kind for g in local_governments().values() if g.kind in DESIGNATED]
+    assert kinds.count("designated_city") == 20
+    assert kinds.count("designated_city_ward") == 175
 
 
 def test_urban_reasons() -> None:

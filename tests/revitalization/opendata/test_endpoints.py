@@ -18,6 +18,7 @@ from tests.revitalization.factories import (
 from tests.support.tokens import TokenFactory
 
 BASE = "/revitalization/v1"
+MORIOKA = "岩手県盛岡市"
 
 
 async def awards(
@@ -47,14 +48,19 @@ async def test_public_grants_in_360giving_shape_without_personal_data(
     grants = listed.json()["items"]
     assert [g["id"] for g in grants] == [f"360G-jichi-rev-{person_id}", f"360G-jichi-rev-{organisation_id}"]
     person, organisation = grants
-    assert person["title"] == f"Local Revitalization Cooperators ({RURAL})"
-    assert person["recipientOrganization"] == [{"id": f"JP-LGC-{RURAL}", "name": f"Local government {RURAL}"}]
+    assert person["title"] == f"Local Revitalization Cooperators ({MORIOKA})"
+    assert person["recipientOrganization"] == [{"id": f"JP-LGC-{RURAL}", "name": MORIOKA}]
     assert person["amountAwarded"] == 4_000_000
     assert person["amountAppliedFor"] == 5_000_000
     assert person["amountDisbursed"] == 0
     assert person["currency"] == "JPY"
     assert person["plannedDates"] == [{"startDate": "2024-07-01", "endDate": "2025-06-30"}]
-    assert person["beneficiaryLocation"][0] == {"geoCode": RURAL, "geoCodeType": "JIS X 0402", "name": RURAL}
+    assert person["beneficiaryLocation"][0] == {
+        "geoCode": RURAL,
+        "geoCodeType": "JIS X 0402",
+        "name": MORIOKA,
+    }
+    assert organisation["beneficiaryLocation"][0]["name"] == MORIOKA
     assert person["grantProgramme"] == [{"code": "cooperators", "title": "Local Revitalization Cooperators"}]
     assert organisation["recipientOrganization"][0]["name"] == "株式会社もりおか発酵"
     assert organisation["title"] == "地元の米を使った発酵食品の工房"
@@ -63,7 +69,7 @@ async def test_public_grants_in_360giving_shape_without_personal_data(
     package = await revitalization.get(f"{BASE}/open-data/grants.json")
     assert package.headers["Content-Language"] == "ja"
     assert [g["id"] for g in package.json()["grants"]] == [g["id"] for g in grants]
-    assert package.json()["grants"][0]["title"] == f"地域おこし協力隊 ({RURAL})"
+    assert package.json()["grants"][0]["title"] == f"地域おこし協力隊 ({MORIOKA})"
 
     exported = await revitalization.get(
         f"{BASE}/open-data/grants.csv", headers={"Accept-Language": "ja-x-easy"}
@@ -73,6 +79,10 @@ async def test_public_grants_in_360giving_shape_without_personal_data(
     assert [r["Identifier"] for r in rows] == [g["id"] for g in grants]
     assert rows[0]["Grant Programme:Title"] == "ちいき おこし きょうりょくたい"
     assert rows[1]["Amount Awarded"] == "20000000"
+    assert [r["Beneficiary Location:Name"] for r in rows] == [MORIOKA, MORIOKA]
+    assert rows[0]["Recipient Org:Name"] == MORIOKA
+    again = await revitalization.get(f"{BASE}/open-data/grants", headers={"Accept-Language": "en"})
+    assert again.json()["items"] == grants  # stable identifiers and content
 
     for body in (listed.text, package.text, exported.content.decode("utf-8-sig")):
         assert "山田太郎" not in body

@@ -1,0 +1,1 @@
+"""The register of municipality categories per fiscal year."""
