@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
 import services.registry
 from services.registry import tables
 from services.registry.accesslog import endpoints as accesslog_endpoints
+from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
 from services.registry.feed import endpoints as feed_endpoints
 from services.registry.residents import endpoints as residents_endpoints
+from services.registry.residents.fastpath import CurrentResidentLookup
 from services.registry.residents.identity import IdentityCipher
 from services.registry.settings import RegistrySettings
 from shared.auth.tokens import JwksSource
-from shared.web.app import create_service_app
+from shared.web.app import api_prefix, create_service_app
 from shared.web.caller import caller_router
 
 SERVICE = "registry"
+
+
+@asynccontextmanager
+async def _access_log_writer(app: FastAPI) -> AsyncIterator[None]:
+    writer = AccessLogWriter(app.state.database)
+    writer.start()
+    app.state.access_log_writer = writer
+    try:
+        yield
+    finally:
+        await writer.close()
 
 
 def create_app(settings: RegistrySettings | None = None, *, jwks_source: JwksSource | None = None) -> FastAPI:
@@ -35,6 +52,8 @@ def create_app(settings: RegistrySettings | None = None, *, jwks_source: JwksSou
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
+        startup=_access_log_writer,
+        inner_middleware=[Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE))],
     )
     app.state.identity_cipher = IdentityCipher(settings.identity_key.get_secret_value())
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import greenlet_spawn
 
 VAR_DIR = Path("var")
 
@@ -56,6 +58,20 @@ def create_engine(url: str, *, statement_cache_size: int = 100, pool_size: int =
         pool_pre_ping=False,
         connect_args=connect_args,
     )
+
+
+@asynccontextmanager
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """A pooled connection's own driver connection (asyncpg), outside any transaction.
+
+    For the few hot statements where SQLAlchemy's per-statement work costs more than the
+    database: each statement sent on it commits by itself. Back to the pool on exit.
+    """
+    pooled = await engine.raw_connection()
+    try:
+        yield pooled.driver_connection
+    finally:
+        await greenlet_spawn(pooled.close)
 
 
 def _unique_statement_name() -> str:

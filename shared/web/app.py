@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Table
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -82,9 +84,14 @@ def create_service_app(
     idempotency_table: Table | None = None,
     jwks_source: JwksSource | None = None,
     startup: Startup | None = None,
+    inner_middleware: Sequence[Middleware] = (),
     version: str = "1.0.0",
 ) -> FastAPI:
-    """A service app: its routes under `/<name>/v1`, problems, auth, health, metrics, docs."""
+    """A service app: its routes under `/<name>/v1`, problems, auth, health, metrics, docs.
+
+    `inner_middleware` (outermost first) runs inside the request context: the request id,
+    trace, access log and metrics are already set up around it.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -108,11 +115,12 @@ def create_service_app(
             audience=name,
         )
         try:
-            if startup is None:
+            async with startup(app) if startup is not None else nullcontext():
+                # What exists now (modules, routes, tables, the app) lives as long as the process:
+                # frozen, the collector stops walking it on every full collection, which
+                # otherwise costs a large request (a bulk read) a fifth of its time.
+                gc.freeze()
                 yield
-            else:
-                async with startup(app):
-                    yield
         finally:
             await http.aclose()
             await database.dispose()
@@ -140,6 +148,8 @@ def create_service_app(
     install_health(app, readiness)
     install_openapi(app)
     mount_docs(app, docs_path=f"/{name}/docs", openapi_url=f"/{name}/openapi.json", title=title)
+    for middleware in reversed(inner_middleware):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     app.add_middleware(
         RequestContextMiddleware,
         service=name,

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import orjson
 
@@ -41,10 +42,16 @@ class Entry:
     items: str
 
 
+@lru_cache(maxsize=256)
+def _stamp(recorded_at: datetime) -> str:
+    """The entries of one request, and of one batch, share their time: format it once."""
+    return to_rfc3339(recorded_at)
+
+
 def payload(entry: Entry) -> bytes:
     return orjson.dumps(
         [
-            to_rfc3339(entry.recorded_at),
+            _stamp(entry.recorded_at),
             entry.client_id,
             entry.purpose,
             entry.request_id,

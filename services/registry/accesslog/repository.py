@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import LargeBinary, Row, bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.registry.accesslog.chain import Entry
 from services.registry.tables import access_log, access_log_heads
 
 _APPEND_ONE_POSTGRES = text(
@@ -70,6 +71,77 @@ async def insert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
         )
         return
     await session.execute(insert(access_log), list(rows))
+
+
+def rows_of(
+    lane: int, first_sequence: int, entries: Sequence[Entry], hashes: Sequence[bytes]
+) -> list[dict[str, Any]]:
+    return [
+        {**values_of(entry), "lane": lane, "sequence": first_sequence + offset, "hash": digest}
+        for offset, (entry, digest) in enumerate(zip(entries, hashes, strict=True))
+    ]
+
+
+def values_of(entry: Entry) -> dict[str, Any]:
+    return {
+        "recorded_at": entry.recorded_at,
+        "client_id": entry.client_id,
+        "purpose": entry.purpose,
+        "request_id": entry.request_id,
+        "operation": entry.operation,
+        "resident_code": entry.resident_code,
+        "items": entry.items,
+    }
+
+
+# The head advances only if it is still where the writer last left it; the rows go in the same
+# statement, so the batch is one round trip and one commit (auto-committed by the server).
+_APPEND_BATCH_POSTGRES = """
+    WITH head AS (
+        UPDATE access_log_heads SET sequence = $3, last_hash = $4
+        WHERE lane = $1 AND sequence = $2 AND last_hash = $5
+        RETURNING lane
+    )
+    INSERT INTO access_log
+        (lane, sequence, recorded_at, client_id, purpose, request_id, operation, resident_code, items, hash)
+    SELECT head.lane, e.sequence, e.recorded_at, e.client_id, e.purpose, e.request_id, e.operation,
+           e.resident_code, e.items, e.hash
+    FROM head, unnest(
+        $6::bigint[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+        $13::text[], $14::bytea[]
+    ) AS e(sequence, recorded_at, client_id, purpose, request_id, operation, resident_code, items, hash)
+"""
+
+
+async def lane_head(driver: Any, lane: int) -> tuple[int, bytes] | None:
+    """A lane's head on a raw asyncpg connection (outside any transaction)."""
+    row = await driver.fetchrow("SELECT sequence, last_hash FROM access_log_heads WHERE lane = $1", lane)
+    return None if row is None else (int(row["sequence"]), bytes(row["last_hash"]))
+
+
+async def append_batch(
+    driver: Any, *, lane: int, after: tuple[int, bytes], entries: Sequence[Entry], hashes: Sequence[bytes]
+) -> bool:
+    """Append `entries` after the head `after` of `lane`; False (nothing written) if it moved."""
+    sequence, previous = after
+    status: str = await driver.execute(
+        _APPEND_BATCH_POSTGRES,
+        lane,
+        sequence,
+        sequence + len(entries),
+        hashes[-1],
+        previous,
+        list(range(sequence + 1, sequence + 1 + len(entries))),
+        [entry.recorded_at for entry in entries],
+        [entry.client_id for entry in entries],
+        [entry.purpose for entry in entries],
+        [entry.request_id for entry in entries],
+        [entry.operation for entry in entries],
+        [entry.resident_code for entry in entries],
+        [entry.items for entry in entries],
+        list(hashes),
+    )
+    return status == f"INSERT 0 {len(entries)}"
 
 
 async def set_head_hash(session: AsyncSession, *, lane: int, last_hash: bytes) -> None:

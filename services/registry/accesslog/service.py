@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,10 +24,22 @@ class Provided:
     items: Sequence[str]
 
 
-def _unavailable() -> ServiceUnavailable:
+def unavailable() -> ServiceUnavailable:
     return ServiceUnavailable(
         "The access log could not be written, so no personal data is provided; retry later.",
         slug="access-log-unavailable",
+    )
+
+
+def entry_of(provision: Provision, operation: str, provided: Provided, recorded_at: datetime) -> Entry:
+    return Entry(
+        recorded_at=recorded_at,
+        client_id=provision.client_id,
+        purpose=provision.purpose,
+        request_id=provision.request_id,
+        operation=operation,
+        resident_code=provided.resident_code,
+        items=",".join(provided.items),
     )
 
 
@@ -37,18 +50,7 @@ async def record(
     if not provided:
         return
     recorded_at = utc_now()
-    entries = [
-        Entry(
-            recorded_at=recorded_at,
-            client_id=provision.client_id,
-            purpose=provision.purpose,
-            request_id=provision.request_id,
-            operation=operation,
-            resident_code=item.resident_code,
-            items=",".join(item.items),
-        )
-        for item in provided
-    ]
+    entries = [entry_of(provision, operation, item, recorded_at) for item in provided]
     lane = _lanes.randrange(LANES)
     try:
         if len(entries) == 1 and session.get_bind().dialect.name == "postgresql":
@@ -57,38 +59,20 @@ async def record(
                 session,
                 lane=lane,
                 payload=chain.payload(entry),
-                values=_values(entry),
+                values=repository.values_of(entry),
             )
             if written != 1:
-                raise _unavailable()
+                raise unavailable()
             return
         reserved = await repository.reserve(session, lane=lane, count=len(entries))
         if reserved is None:
-            raise _unavailable()
+            raise unavailable()
         first_sequence, previous = reserved
         hashes = chain.chain(previous, entries)
-        await repository.insert_entries(
-            session,
-            [
-                {**_values(entry), "lane": lane, "sequence": first_sequence + offset, "hash": digest}
-                for offset, (entry, digest) in enumerate(zip(entries, hashes, strict=True))
-            ],
-        )
+        await repository.insert_entries(session, repository.rows_of(lane, first_sequence, entries, hashes))
         await repository.set_head_hash(session, lane=lane, last_hash=hashes[-1])
     except SQLAlchemyError as error:
-        raise _unavailable() from error
-
-
-def _values(entry: Entry) -> dict[str, object]:
-    return {
-        "recorded_at": entry.recorded_at,
-        "client_id": entry.client_id,
-        "purpose": entry.purpose,
-        "request_id": entry.request_id,
-        "operation": entry.operation,
-        "resident_code": entry.resident_code,
-        "items": entry.items,
-    }
+        raise unavailable() from error
 
 
 @dataclass(frozen=True, slots=True)

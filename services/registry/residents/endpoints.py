@@ -34,6 +34,7 @@ from shared.contracts.registry import (
     VerificationRequest,
     VerificationResponse,
 )
+from shared.db.engine import Database
 from shared.values import LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, PageRequest
@@ -156,21 +157,30 @@ async def list_residents(
 async def get_resident(
     request: Request,
     resident_code: ResidentCodePath,
-    session: SessionDep,
     purpose: PurposeHeader = None,
     as_of: Annotated[date | None, Query(description="The date the record should be as of.")] = None,
     known_at: Annotated[UtcDateTime | None, Query(description="Knowledge as of this instant.")] = None,
     principal: Principal = require_scopes("registry:read"),
 ) -> Response:
-    if (as_of is not None or known_at is not None) and not principal.has("registry:history"):
+    database: Database = request.app.state.database
+    if as_of is None and known_at is None:
+        document, etag = await service.get_current_resident(
+            database.engine,
+            request.app.state.access_log_writer,
+            resident_code=resident_code,
+            reader=reader_for(request, principal, purpose),
+        )
+        return json_response(document, headers={"ETag": etag})
+    if not principal.has("registry:history"):
         raise _insufficient("registry:history", "as-of queries")
-    document, etag = await service.get_resident(
-        session,
-        resident_code=resident_code,
-        reader=reader_for(request, principal, purpose),
-        as_of=as_of,
-        known_at=known_at,
-    )
+    async with database.sessionmaker.begin() as session:
+        document, etag = await service.get_resident_as_of(
+            session,
+            resident_code=resident_code,
+            reader=reader_for(request, principal, purpose),
+            as_of=as_of,
+            known_at=known_at,
+        )
     return json_response(document, headers={"ETag": etag})
 
 
@@ -225,7 +235,10 @@ async def verify_residents(
     ):
         raise _insufficient("registry:identity", "verification by individual number")
     document = await service.verify(
-        session, request=verification, reader=reader_for(request, principal, purpose)
+        session,
+        request.app.state.access_log_writer,
+        request=verification,
+        reader=reader_for(request, principal, purpose),
     )
     return json_response(document)
 

@@ -1,7 +1,8 @@
 """The operations on residents: register, record events, look up, match, verify, extract.
 
-Every read that provides personal data writes its access-log entries in the same
-transaction before returning (see `accesslog.service.record`).
+Every read that provides personal data has its access-log entries committed before it
+returns: the current-record lookup and bulk verification through the process's group-commit
+writer (`accesslog.writer`), the others in their own transaction (`accesslog.service.record`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services.registry.accesslog import service as accesslog
 from services.registry.accesslog.chain import Provision
 from services.registry.accesslog.service import Provided
+from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import service as codes
 from services.registry.feed import repository as feed_repository
 from services.registry.feed import service as feed
@@ -27,7 +29,7 @@ from services.registry.residents.history import residence_periods
 from services.registry.residents.identity import IdentityCipher
 from services.registry.residents.keys import address_key, join_address, kana_key, name_key
 from services.registry.residents.views import Visibility, address_document, resident_document
-from services.registry.tables import residents
+from services.registry.tables import STATE_COLUMNS, residents
 from shared.contracts.registry import (
     CorrectionRequest,
     DeathRequest,
@@ -69,18 +71,21 @@ def _not_found(resident_code: str) -> NotFound:
     return NotFound("No resident has this resident code.", slug="resident-not-found")
 
 
-def _number(reader: Reader, row: Row[Any]) -> str | None:
-    if reader.visibility.identity and row.individual_number_ciphertext is not None:
-        return reader.cipher.decrypt(bytes(row.individual_number_ciphertext))
+def _number(reader: Reader, record: Mapping[Any, Any]) -> str | None:
+    ciphertext = record["individual_number_ciphertext"]
+    if reader.visibility.identity and ciphertext is not None:
+        return reader.cipher.decrypt(bytes(ciphertext))
     return None
 
 
-def _open_state(row: Row[Any]) -> dict[str, Any]:
-    return {**repository.state_of(row), "valid_to": None}
+def _open_state(record: Mapping[Any, Any]) -> dict[str, Any]:
+    return {**{name: record[name] for name in STATE_COLUMNS}, "valid_to": None}
 
 
-def _timeline(past: Sequence[Row[Any]], current: Mapping[Any, Any] | None) -> list[Mapping[Any, Any]]:
-    states: list[Mapping[Any, Any]] = [version._mapping for version in past]
+def _timeline(
+    past: Sequence[Mapping[Any, Any]], current: Mapping[Any, Any] | None
+) -> list[Mapping[Any, Any]]:
+    states = list(past)
     if current is not None:
         states.append(current)
     return sorted(states, key=lambda state: state["valid_from"])
@@ -89,41 +94,65 @@ def _timeline(past: Sequence[Row[Any]], current: Mapping[Any, Any] | None) -> li
 async def _current_document(
     session: AsyncSession, row: Row[Any], reader: Reader
 ) -> tuple[dict[str, Any], list[str]]:
-    history = None
+    past = []
     if reader.visibility.shows_history(row.protected):
-        past = await repository.believed_versions(session, [row.resident_code])
-        history = residence_periods(_timeline(past, _open_state(row)))
+        past = [
+            version._mapping for version in await repository.believed_versions(session, [row.resident_code])
+        ]
+    return _document_of(row._mapping, past, reader)
+
+
+def _document_of(
+    record: Mapping[Any, Any], past: Sequence[Mapping[Any, Any]], reader: Reader
+) -> tuple[dict[str, Any], list[str]]:
+    protected = record["protected"]
+    history = None
+    if reader.visibility.shows_history(protected):
+        history = residence_periods(_timeline(past, _open_state(record)))
     return resident_document(
-        row._mapping,
-        resident_code=row.resident_code,
-        version=row.version,
-        protected=row.protected,
+        record,
+        resident_code=record["resident_code"],
+        version=record["version"],
+        protected=protected,
         visibility=reader.visibility,
-        individual_number=_number(reader, row),
+        individual_number=_number(reader, record),
         history=history,
     )
 
 
-async def get_resident(
+async def get_current_resident(
+    engine: AsyncEngine, log: AccessLogWriter, *, resident_code: str, reader: Reader
+) -> tuple[dict[str, Any], str]:
+    """The record as it stands, read in one round trip; its log entry joins the next group commit."""
+    found = await repository.current_with_past(engine, resident_code, with_past=reader.visibility.history)
+    if found is None:
+        raise _not_found(resident_code)
+    record, past = found
+    document, items = _document_of(record, past, reader)
+    await log.append(
+        accesslog.entry_of(reader.provision, "get_resident", Provided(resident_code, items), utc_now())
+    )
+    return document, etag_for(record["version"])
+
+
+async def get_resident_as_of(
     session: AsyncSession,
     *,
     resident_code: str,
     reader: Reader,
-    as_of: date | None = None,
-    known_at: datetime | None = None,
+    as_of: date | None,
+    known_at: datetime | None,
 ) -> tuple[dict[str, Any], str]:
-    """The record (now, or as it stood on `as_of` as known at `known_at`) and its ETag."""
+    """The record as it stood on `as_of` (default today) as known at `known_at` (default now)."""
     row = await repository.get(session, resident_code)
     if row is None:
         raise _not_found(resident_code)
-    if as_of is None and known_at is None:
-        document, items = await _current_document(session, row, reader)
-        operation = "get_resident"
-    else:
-        document, items = await _as_of_document(session, row, reader, as_of=as_of, known_at=known_at)
-        operation = "get_resident_as_of"
+    document, items = await _as_of_document(session, row, reader, as_of=as_of, known_at=known_at)
     await accesslog.record(
-        session, provision=reader.provision, operation=operation, provided=[Provided(resident_code, items)]
+        session,
+        provision=reader.provision,
+        operation="get_resident_as_of",
+        provided=[Provided(resident_code, items)],
     )
     return document, etag_for(row.version)
 
@@ -134,8 +163,10 @@ async def _as_of_document(
     now = utc_now()
     known = known_at if known_at is not None else now
     on = as_of or rules.japan_today(known)
-    past = await repository.versions_known_at(session, row.resident_code, known)
-    current = _open_state(row) if row.recorded_at <= known else None
+    past = [
+        version._mapping for version in await repository.versions_known_at(session, row.resident_code, known)
+    ]
+    current = _open_state(row._mapping) if row.recorded_at <= known else None
     timeline = _timeline(past, current)
     state = next(
         (s for s in timeline if s["valid_from"] <= on and (s["valid_to"] is None or on < s["valid_to"])),
@@ -153,7 +184,7 @@ async def _as_of_document(
         version=row.version,
         protected=row.protected,
         visibility=reader.visibility,
-        individual_number=_number(reader, row),
+        individual_number=_number(reader, row._mapping),
         history=history,
         as_of=on,
         known_at=known,
@@ -216,14 +247,19 @@ async def search(session: AsyncSession, *, query: ResidentSearch, reader: Reader
     return {"candidates": candidates}
 
 
+# Plain strings: enum member lookups cost more than the rest of a verification item.
 _OUTCOMES = {
-    ResidentStatus.ACTIVE.value: VerificationOutcome.FOUND,
-    ResidentStatus.MOVED_OUT.value: VerificationOutcome.MOVED_OUT,
-    ResidentStatus.DECEASED.value: VerificationOutcome.DECEASED,
+    ResidentStatus.ACTIVE.value: VerificationOutcome.FOUND.value,
+    ResidentStatus.MOVED_OUT.value: VerificationOutcome.MOVED_OUT.value,
+    ResidentStatus.DECEASED.value: VerificationOutcome.DECEASED.value,
 }
+_STATUS_ITEM = ProvidedItem.STATUS.value
+_ADDRESS_ITEM = ProvidedItem.ADDRESS.value
 
 
-async def verify(session: AsyncSession, *, request: VerificationRequest, reader: Reader) -> dict[str, Any]:
+async def verify(
+    session: AsyncSession, log: AccessLogWriter, *, request: VerificationRequest, reader: Reader
+) -> dict[str, Any]:
     """Up to 1,000 records in one round of set-based queries (by code, number, four items)."""
     items = request.items
     hashes = {
@@ -237,7 +273,7 @@ async def verify(session: AsyncSession, *, request: VerificationRequest, reader:
         if item.four_items is not None
     }
     by_code = {
-        row.resident_code: row._mapping
+        row["resident_code"]: row
         for row in await repository.verification_rows(
             session, {item.resident_code for item in items if item.resident_code is not None}
         )
@@ -283,21 +319,21 @@ async def verify(session: AsyncSession, *, request: VerificationRequest, reader:
             results.append(result)
             continue
         code = found["resident_code"]
-        result.update(
-            outcome=_OUTCOMES[found["status"]].value,
-            resident_code=code,
-            status_since_date=found["status_since"].isoformat() if found["status"] != "active" else None,
-        )
-        given = provided.setdefault(code, {ProvidedItem.STATUS.value})
+        status = found["status"]
+        result["outcome"] = _OUTCOMES[status]
+        result["resident_code"] = code
+        result["status_since_date"] = found["status_since"].isoformat() if status != "active" else None
+        given = provided.setdefault(code, {_STATUS_ITEM})
         if visibility.shows_address(found["protected"]):
             result["address"] = address_document(found)
-            given.add(ProvidedItem.ADDRESS.value)
+            given.add(_ADDRESS_ITEM)
         results.append(result)
-    await accesslog.record(
-        session,
-        provision=reader.provision,
-        operation="verify_residents",
-        provided=[Provided(code, sorted(given)) for code, given in provided.items()],
+    now = utc_now()
+    await log.append_all(
+        [
+            accesslog.entry_of(reader.provision, "verify_residents", Provided(code, sorted(given)), now)
+            for code, given in provided.items()
+        ]
     )
     return {"results": results}
 
@@ -315,6 +351,7 @@ async def extract_page(
     await codes.require_known(session, local_government_code)
     visibility = reader.visibility
     feed_cursor = await feed.head(session)
+    await repository.plan_for_these_values(session)
     statement = repository.extract_statement(
         local_government_code=local_government_code,
         statuses=statuses,
@@ -344,7 +381,7 @@ async def extract_page(
         history = None
         if visibility.shows_history(row.protected):
             history = residence_periods(
-                sorted([*histories[row.resident_code], _open_state(row)], key=_by_start)
+                sorted([*histories[row.resident_code], _open_state(row._mapping)], key=_by_start)
             )
         document, items = resident_document(
             row._mapping,
@@ -352,7 +389,7 @@ async def extract_page(
             version=row.version,
             protected=row.protected,
             visibility=visibility,
-            individual_number=_number(reader, row),
+            individual_number=_number(reader, row._mapping),
             history=history,
         )
         documents.append(document)
