@@ -46,7 +46,7 @@ def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "--batch-size", type=int, default=10_000, help="lines per transaction (default 10000)"
     )
     importer.add_argument("--report", default=None, help="error report path (default FILE.errors.jsonl)")
-    importer.add_argument("--workers", type=int, default=None, help="preparing processes (default: CPUs - 1)")
+    importer.add_argument("--workers", type=int, default=None, help="preparing processes (default: CPUs)")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(handler=_import)
     generator = commands.add_parser("generate", help="write synthetic residents in the import format")

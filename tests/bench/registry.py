@@ -1,4 +1,5 @@
-"""Registry scenarios: import against a bare COPY, single lookups and bulk verification through the gateway.
+"""Registry scenarios: import against a bare COPY of the same rows, single lookups and bulk
+verification through the gateway.
 
 The register is filled with BENCH_RESIDENTS synthetic residents (default 1,000,000) from the
 registry's own generator, imported with its own import command.
@@ -18,27 +19,54 @@ from tests.bench.wrk import check_clean, load
 
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "1000000"))
 LOOKUP_SQL = "SELECT * FROM residents WHERE resident_code = $1"
+IMPORTED_TABLES = ("residents", "resident_versions")
 PURPOSE = "benchmark"
 
 
-async def _copy_seconds(dsn: str, source: Path) -> float:
-    """A bare COPY of the same lines into a scratch table: what the database alone needs."""
+async def _bare_copy_seconds(dsn: str, work_dir: Path) -> dict[str, float]:
+    """What the database alone needs to store the same rows: a bare COPY of exactly the rows the
+    import wrote into `residents` and `resident_versions` (every column, read back after the
+    import in their stored order and so precomputed), into fresh tables made `LIKE <table>
+    INCLUDING ALL` (logged, with the same primary keys, unique constraint and indexes), in
+    PostgreSQL's binary COPY format (the cheapest for the server to read), one COPY and one
+    commit per table, timed together."""
     connection = await asyncpg.connect(dsn)
+    seconds: dict[str, float] = {}
     try:
-        await connection.execute(
-            "DROP TABLE IF EXISTS bench_copy; CREATE UNLOGGED TABLE bench_copy (line text)"
-        )
-        started = time.perf_counter()
-        with source.open("rb") as lines:
-            await connection.copy_to_table("bench_copy", source=lines, columns=["line"], format="text")
-        seconds = time.perf_counter() - started
-        await connection.execute("DROP TABLE bench_copy")
+        for table in IMPORTED_TABLES:
+            rows = work_dir / f"{table}.copy"
+            scratch = f"bench_copy_{table}"
+            await connection.copy_from_table(table, output=rows, format="binary")
+            await connection.execute(
+                f"DROP TABLE IF EXISTS {scratch}; CREATE TABLE {scratch} (LIKE {table} INCLUDING ALL)"
+            )
+            started = time.perf_counter()
+            await connection.copy_to_table(scratch, source=rows, format="binary")
+            seconds[table] = time.perf_counter() - started
+            await connection.execute(f"DROP TABLE {scratch}")
+            rows.unlink()
     finally:
         await connection.close()
     return seconds
 
 
+async def _row_counts(dsn: str) -> dict[str, int]:
+    connection = await asyncpg.connect(dsn)
+    try:
+        return {
+            table: await connection.fetchval(f"SELECT count(*) FROM {table}") for table in IMPORTED_TABLES
+        }
+    finally:
+        await connection.close()
+
+
 async def registry_import(ctx: BenchContext) -> None:
+    """The import command against a bare COPY of the rows it wrote (`_bare_copy_seconds`), same run.
+
+    The import starts from an empty register, as a first load does; the ratio compares the
+    whole command (reading JSON Lines, checking every line, the keyed hash and encryption of
+    each individual number, COPY, indexes) with the database storing those rows alone.
+    """
     source = ctx.work_dir / "residents.jsonl"
     started = time.perf_counter()
     await ctx.platform.command(
@@ -48,15 +76,24 @@ async def registry_import(ctx: BenchContext) -> None:
     started = time.perf_counter()
     await ctx.platform.command("-m", "services.registry", "import", str(source), "--quiet")
     imported = time.perf_counter() - started
-    copied = await _copy_seconds(ctx.asyncpg_dsn("registry"), source)
+    dsn = ctx.asyncpg_dsn("registry")
+    counts = await _row_counts(dsn)
+    copied = await _bare_copy_seconds(dsn, ctx.work_dir)
+    bare_copy = sum(copied.values())
     ctx.record(
         "registry_import",
-        what=f"{RESIDENTS} synthetic residents, JSON Lines, python -m services.registry import",
+        what=f"{RESIDENTS} synthetic residents, JSON Lines, python -m services.registry import, into an "
+        "empty register; baseline: binary COPY of the same rows into fresh tables LIKE residents and "
+        "resident_versions INCLUDING ALL (logged, same indexes), same run",
         generate_seconds=round(generated, 1),
         import_seconds=round(imported, 1),
         residents_per_second=round(RESIDENTS / imported),
-        bare_copy_seconds=round(copied, 2),
-        import_to_bare_copy=round(copied / imported, 3),
+        residents_rows=counts["residents"],
+        resident_versions_rows=counts["resident_versions"],
+        bare_copy_seconds=round(bare_copy, 2),
+        bare_copy_residents_seconds=round(copied["residents"], 2),
+        bare_copy_resident_versions_seconds=round(copied["resident_versions"], 2),
+        import_to_bare_copy=round(bare_copy / imported, 3),
         target="import_to_bare_copy >= 0.50",
     )
 

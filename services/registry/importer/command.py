@@ -1,7 +1,11 @@
 """`python -m services.registry import FILE`: residents from CSV or JSON Lines.
 
-Lines are checked and prepared in worker processes while the main process writes the
-previous batch. A batch is written in one transaction only if every line in it is valid
+The main process reads the file in chunks of raw lines; worker processes decode and check
+each line and, on PostgreSQL, turn a valid batch into binary COPY streams, so the main process
+only checks uniqueness across batches and hands those bytes to COPY while the workers prepare
+the next chunks. Into an empty register, secondary indexes and the foreign key from past
+states to residents are dropped for the load and rebuilt once at the end (`loader`).
+A batch is written in one transaction only if every line in it is valid
 (all-or-nothing per batch); each bad line gets a line in the report file (JSON Lines:
 line number, field, message) and the batch's other lines are reported as not imported.
 Resident codes and individual numbers must be unique in the file and in the register.
@@ -15,10 +19,12 @@ import io
 import json
 import os
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from random import Random
 from typing import IO, Any
@@ -29,7 +35,8 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 
 from services.registry.codes.service import RESIDENCE_KINDS
 from services.registry.importer import loader
-from services.registry.importer.parsing import Context, LineError, Prepared, prepare
+from services.registry.importer.copy_binary import encode_rows
+from services.registry.importer.parsing import Context, LineError, prepare
 from services.registry.residents.identity import IdentityCipher
 from services.registry.residents.rules import japan_today
 from services.registry.settings import RegistrySettings
@@ -49,8 +56,38 @@ class Summary:
     report: Path
 
 
-Line = tuple[int, str]
 Error = dict[str, Any]
+Rows = list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Lines of the file as read (blank ones included), with the number of the first."""
+
+    first_line: int
+    lines: list[bytes]
+
+
+@dataclass(slots=True)
+class Batch:
+    """A chunk checked and prepared by a worker.
+
+    `keys` holds (line, resident code, individual-number hash) of each valid line, for the
+    uniqueness check across batches. The rows come as binary COPY streams for PostgreSQL and as tuples
+    for the portable path; there are none when a line is bad (the batch is not written).
+    """
+
+    first_line: int
+    last_line: int
+    lines: int
+    size: int
+    keys: list[tuple[int, str, bytes | None]]
+    errors: list[Error]
+    residents: Rows = field(default_factory=list)
+    versions: Rows = field(default_factory=list)
+    residents_copy: bytes = b""
+    versions_copy: bytes = b""
+
 
 _worker_context: Context | None = None
 _worker_rng = Random()  # noqa: S311 - seeded from os.urandom; codes are checked for uniqueness
@@ -62,35 +99,57 @@ def _init_worker(codes: frozenset[str], today: date, recorded_at: Any, secret: s
     _worker_rng.seed(os.urandom(16))
 
 
-def _decode(text: str, csv_fields: list[str] | None) -> dict[str, Any]:
+def _decode(raw: bytes, csv_fields: list[str] | None) -> dict[str, Any]:
     if csv_fields is None:
-        record = orjson.loads(text)
+        record = orjson.loads(raw)
         if not isinstance(record, dict):
             raise LineError("line", "must be a JSON object")
         return record
-    values = next(csv.reader([text]))
+    values = next(csv.reader([raw.decode()]))
     if len(values) != len(csv_fields):
         raise LineError("line", f"has {len(values)} fields, the header has {len(csv_fields)}")
     return dict(zip(csv_fields, values, strict=True))
 
 
-def prepare_batch(
-    lines: list[Line], csv_fields: list[str] | None
-) -> tuple[list[Prepared | None], list[Error]]:
-    """Worker: each line prepared, or None with an error naming the line and field."""
-    assert _worker_context is not None
-    prepared: list[Prepared | None] = []
+def prepare_batch(chunk: Chunk, csv_fields: list[str] | None, binary_copy: bool) -> Batch:
+    """Worker: every line checked; the rows only if all of them are valid."""
+    context = _worker_context
+    assert context is not None
+    rng = _worker_rng
+    residents: Rows = []
+    versions: Rows = []
+    keys: list[tuple[int, str, bytes | None]] = []
     errors: list[Error] = []
-    for number, text in lines:
+    number = chunk.first_line - 1
+    size = lines = 0
+    for raw in chunk.lines:
+        number += 1
+        size += len(raw)
+        raw = raw.rstrip(b"\r\n")
+        if not raw.strip():
+            continue
+        lines += 1
         try:
-            prepared.append(prepare(_decode(text, csv_fields), _worker_context, _worker_rng))
+            prepared = prepare(_decode(raw, csv_fields), context, rng)
         except LineError as error:
-            prepared.append(None)
             errors.append({"line": number, "field": error.field, "error": error.message})
-        except (orjson.JSONDecodeError, csv.Error):
-            prepared.append(None)
+            continue
+        except (orjson.JSONDecodeError, csv.Error, UnicodeDecodeError):
             errors.append({"line": number, "field": "line", "error": "is not valid JSON / CSV"})
-    return prepared, errors
+            continue
+        keys.append((number, prepared.resident_code, prepared.number_hash))
+        if not errors:
+            residents.append(prepared.resident)
+            versions.extend(prepared.versions)
+    batch = Batch(chunk.first_line, chunk.first_line + len(chunk.lines) - 1, lines, size, keys, errors)
+    if errors:
+        return batch
+    if binary_copy:
+        batch.residents_copy = encode_rows(residents)
+        batch.versions_copy = encode_rows(versions) if versions else b""
+    else:
+        batch.residents, batch.versions = residents, versions
+    return batch
 
 
 class _InlineExecutor(Executor):
@@ -105,21 +164,10 @@ class _InlineExecutor(Executor):
         return future
 
 
-def _batches(handle: IO[str], size: int, *, skip_header: bool, progress: tqdm[Any]) -> Iterator[list[Line]]:
-    batch: list[Line] = []
-    for number, text in enumerate(handle, start=1):
-        progress.update(len(text.encode()))
-        if skip_header and number == 1:
-            continue
-        stripped = text.rstrip("\r\n")
-        if not stripped.strip():
-            continue
-        batch.append((number, stripped))
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _chunks(handle: IO[bytes], size: int, first_line: int) -> Iterator[Chunk]:
+    while lines := list(islice(handle, size)):
+        yield Chunk(first_line, lines)
+        first_line += len(lines)
 
 
 def run_import(
@@ -157,15 +205,17 @@ async def import_file(
     engine = create_engine(resolve_database_url("registry", settings.database_url))
     workers = workers if workers is not None else os.cpu_count() or 1
     is_csv = path.suffix.lower() == ".csv"
+    binary_copy = engine.dialect.name == "postgresql"
     size = await asyncio.to_thread(os.path.getsize, path)
+    bulk_load = False
     try:
         async with engine.connect() as connection:
             codes = frozenset(await loader.residence_codes(connection, RESIDENCE_KINDS))
             empty = await loader.register_is_empty(connection)
-        bulk_load = empty and engine.dialect.name == "postgresql"
+        bulk_load = empty and binary_copy
         if bulk_load:
             async with engine.begin() as connection:
-                await loader.drop_secondary_indexes(connection)
+                await loader.begin_bulk_load(connection)
         now = utc_now()
         init_args = (codes, japan_today(now), now, settings.identity_key.get_secret_value())
         executor: Executor
@@ -179,70 +229,67 @@ async def import_file(
         seen_hashes: set[bytes] = set()
         with (
             executor,
-            path.open(encoding="utf-8", newline="") as handle,
+            path.open("rb") as handle,
             report_path.open("w", encoding="utf-8") as errors_out,
             tqdm(total=size, unit="B", unit_scale=True, desc="import", disable=not show_progress) as progress,
         ):
             csv_fields = None
             if is_csv:
-                csv_fields = next(csv.reader([handle.readline()]))
-                handle.seek(0)
+                header = handle.readline()
+                progress.update(len(header))
+                csv_fields = next(csv.reader([header.decode()]))
             loop = asyncio.get_running_loop()
-            pending: list[tuple[list[Line], asyncio.Future[Any]]] = []
-            batches = _batches(handle, batch_size, skip_header=is_csv, progress=progress)
+            pending: deque[asyncio.Future[Batch]] = deque()
+            chunks = _chunks(handle, batch_size, first_line=2 if is_csv else 1)
 
-            def submit_next() -> bool:
-                batch = next(batches, None)
-                if batch is None:
-                    return False
-                future = asyncio.wrap_future(executor.submit(prepare_batch, batch, csv_fields), loop=loop)
-                pending.append((batch, future))
-                return True
+            def submit_next() -> None:
+                chunk = next(chunks, None)
+                if chunk is not None:
+                    submitted = executor.submit(prepare_batch, chunk, csv_fields, binary_copy)
+                    pending.append(asyncio.wrap_future(submitted, loop=loop))
 
             for _ in range(max(2, workers * 2)):
-                if not submit_next():
-                    break
-            while pending:
-                batch, future = pending.pop(0)
-                prepared, errors = await future
                 submit_next()
-                counts["lines"] += len(batch)
-                await _check_unique(
-                    engine, batch, prepared, errors, seen_codes, seen_hashes, in_register=not empty
-                )
-                if errors:
-                    counts["rejected_lines"] += len(batch)
+            while pending:
+                batch = await pending.popleft()
+                submit_next()
+                counts["lines"] += batch.lines
+                progress.update(batch.size)
+                await _check_unique(engine, batch, seen_codes, seen_hashes, in_register=not empty)
+                if batch.errors:
+                    counts["rejected_lines"] += batch.lines
                     counts["rejected_batches"] += 1
-                    _report(errors_out, batch, errors)
+                    _report(errors_out, batch, batch.errors)
                     continue
-                resident_rows = [item.resident for item in prepared if item is not None]
-                version_rows = [row for item in prepared if item is not None for row in item.versions]
                 try:
                     async with engine.begin() as connection:
-                        await loader.write_batch(connection, resident_rows, version_rows)
+                        if binary_copy:
+                            await loader.copy_batch(connection, batch.residents_copy, batch.versions_copy)
+                        else:
+                            await loader.insert_batch(connection, batch.residents, batch.versions)
                 except (IntegrityError, DBAPIError) as error:
-                    counts["rejected_lines"] += len(batch)
+                    counts["rejected_lines"] += batch.lines
                     counts["rejected_batches"] += 1
                     reason = (
                         f"the database refused the batch ({type(error.orig).__name__}); "
                         "was it written concurrently?"
                     )
-                    _report(errors_out, batch, [{"line": batch[0][0], "field": "batch", "error": reason}])
+                    _report(
+                        errors_out, batch, [{"line": batch.first_line, "field": "batch", "error": reason}]
+                    )
                     continue
-                counts["imported"] += len(resident_rows)
+                counts["imported"] += len(batch.keys)
     finally:
         if bulk_load:
             async with engine.begin() as connection:
-                await loader.create_secondary_indexes(connection)
+                await loader.end_bulk_load(connection)
         await engine.dispose()
     return Summary(**counts, seconds=time.perf_counter() - started, report=report_path)
 
 
 async def _check_unique(
     engine: Any,
-    batch: list[Line],
-    prepared: list[Prepared | None],
-    errors: list[Error],
+    batch: Batch,
     seen_codes: set[str],
     seen_hashes: set[bytes],
     *,
@@ -250,43 +297,44 @@ async def _check_unique(
 ) -> None:
     """Duplicates within the file (earlier lines win) and, unless the register was empty when
     the import began, against the register."""
-    valid = [(line[0], item) for line, item in zip(batch, prepared, strict=True) if item is not None]
     taken: set[str] = set()
     taken_numbers: set[bytes] = set()
     if in_register:
         async with engine.connect() as connection:
-            taken = await loader.taken_codes(connection, [item.resident_code for _, item in valid])
-            numbers = [item.number_hash for _, item in valid if item.number_hash is not None]
+            taken = await loader.taken_codes(connection, [code for _, code, _ in batch.keys])
+            numbers = [number_hash for _, _, number_hash in batch.keys if number_hash is not None]
             taken_numbers = await loader.taken_hashes(connection, numbers)
-    for number, item in valid:
-        if item.resident_code in seen_codes or item.resident_code in taken:
+    errors = batch.errors
+    for number, code, number_hash in batch.keys:
+        if code in seen_codes or code in taken:
             errors.append(
                 {"line": number, "field": "resident_code", "error": "is already registered or repeated"}
             )
-        if item.number_hash is not None and (
-            item.number_hash in seen_hashes or item.number_hash in taken_numbers
-        ):
-            errors.append(
-                {"line": number, "field": "individual_number", "error": "is already registered or repeated"}
-            )
-        seen_codes.add(item.resident_code)
-        if item.number_hash is not None:
-            seen_hashes.add(item.number_hash)
+        seen_codes.add(code)
+        if number_hash is not None:
+            if number_hash in seen_hashes or number_hash in taken_numbers:
+                errors.append(
+                    {
+                        "line": number,
+                        "field": "individual_number",
+                        "error": "is already registered or repeated",
+                    }
+                )
+            seen_hashes.add(number_hash)
 
 
-def _report(out: IO[str], batch: list[Line], errors: list[Error]) -> None:
+def _report(out: IO[str], batch: Batch, errors: list[Error]) -> None:
     bad = {error["line"] for error in errors}
     buffer = io.StringIO()
     for error in sorted(errors, key=lambda item: item["line"]):
         buffer.write(json.dumps(error, ensure_ascii=False) + "\n")
-    first, last = batch[0][0], batch[-1][0]
     buffer.write(
         json.dumps(
             {
-                "batch_first_line": first,
-                "batch_last_line": last,
+                "batch_first_line": batch.first_line,
+                "batch_last_line": batch.last_line,
                 "error": f"batch not imported: {len(bad)} bad line(s), "
-                f"{len(batch) - len(bad)} valid line(s) held back",
+                f"{batch.lines - len(bad)} valid line(s) held back",
             }
         )
         + "\n"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Index, exists, insert, select
+from sqlalchemy import ForeignKeyConstraint, Index, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.schema import CreateIndex, DropIndex
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from services.registry.importer.parsing import RESIDENT_COLUMNS, VERSION_COLUMNS
 from services.registry.tables import local_government_codes, resident_versions, residents
@@ -24,19 +25,27 @@ SECONDARY_INDEXES: tuple[Index, ...] = (*residents.indexes, *resident_versions.i
 """Dropped during a bulk load into an empty register and rebuilt once at the end (sorting
 once is far cheaper than maintaining five B-trees row by row)."""
 
+VERSION_TO_RESIDENT: Final[ForeignKeyConstraint] = next(iter(resident_versions.foreign_key_constraints))
+"""Dropped during a bulk load as well and validated once at the end (one join instead of one
+trigger-fired lookup per past state); the import itself writes a resident before its states."""
+
 
 async def register_is_empty(connection: AsyncConnection) -> bool:
     return not bool((await connection.execute(select(exists().select_from(residents)))).scalar())
 
 
-async def drop_secondary_indexes(connection: AsyncConnection) -> None:
+async def begin_bulk_load(connection: AsyncConnection) -> None:
     for index in SECONDARY_INDEXES:
         await connection.execute(DropIndex(index, if_exists=True))
+    await connection.execute(DropConstraint(VERSION_TO_RESIDENT, if_exists=True))
 
 
-async def create_secondary_indexes(connection: AsyncConnection) -> None:
+async def end_bulk_load(connection: AsyncConnection) -> None:
+    """Indexes and the foreign key back (whatever state an interrupted load left them in)."""
     for index in SECONDARY_INDEXES:
         await connection.execute(CreateIndex(index, if_not_exists=True))
+    await connection.execute(DropConstraint(VERSION_TO_RESIDENT, if_exists=True))
+    await connection.execute(AddConstraint(VERSION_TO_RESIDENT))
 
 
 async def taken_codes(connection: AsyncConnection, codes: Sequence[str]) -> set[str]:
@@ -59,21 +68,28 @@ async def taken_hashes(connection: AsyncConnection, hashes: Sequence[bytes]) -> 
     return found
 
 
-async def write_batch(
+async def copy_batch(connection: AsyncConnection, residents_copy: bytes, versions_copy: bytes) -> None:
+    """PostgreSQL: COPY one batch (binary COPY streams) inside the connection's transaction."""
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    await driver.copy_to_table(
+        "residents", source=io.BytesIO(residents_copy), columns=list(RESIDENT_COLUMNS), format="binary"
+    )
+    if versions_copy:
+        await driver.copy_to_table(
+            "resident_versions",
+            source=io.BytesIO(versions_copy),
+            columns=list(VERSION_COLUMNS),
+            format="binary",
+        )
+
+
+async def insert_batch(
     connection: AsyncConnection,
     resident_rows: Sequence[tuple[Any, ...]],
     version_rows: Sequence[tuple[Any, ...]],
 ) -> None:
-    """Write one batch inside the connection's transaction (the caller commits or rolls back)."""
-    if connection.dialect.name == "postgresql":
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
-        await driver.copy_records_to_table("residents", records=resident_rows, columns=list(RESIDENT_COLUMNS))
-        if version_rows:
-            await driver.copy_records_to_table(
-                "resident_versions", records=version_rows, columns=list(VERSION_COLUMNS)
-            )
-        return
+    """The portable path: one multi-row INSERT per table inside the connection's transaction."""
     await connection.execute(
         insert(residents), [dict(zip(RESIDENT_COLUMNS, row, strict=True)) for row in resident_rows]
     )

@@ -2,6 +2,8 @@
 
 The import reads millions of lines, so this checks each field by hand instead of building
 pydantic models; the rules are those of the API (`shared.values`, `shared.contracts.registry`).
+Names, kana, dates and addresses repeat a great deal across a register, so each worker
+remembers what it has already normalised (`Memo`) and does that work once per distinct value.
 
 Line format (JSON Lines; CSV has the same names, with `address_line1..3` instead of the
 `address_lines` list and no `residence_history`):
@@ -21,8 +23,9 @@ import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from random import Random
-from typing import Any
+from typing import Any, Final
 
 from services.registry.residents.identity import IdentityCipher
 from services.registry.residents.keys import address_key, join_address, kana_key, name_key
@@ -54,6 +57,24 @@ _SEXES = frozenset({"not_known", "male", "female", "not_applicable"})
 _STATUSES = frozenset({"active", "moved_out", "deceased"})
 _PERIOD_REASONS = frozenset({"birth", "move_in", "move_within", "correction"})
 _CONTROL = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_STATE: Final = itemgetter(*STATE_COLUMNS)
+_V_MUNICIPALITY, _V_ADDRESS, _V_ADDRESS_KEY, _V_ADDRESS_SINCE, _V_ADDRESS_REASON = (
+    VERSION_COLUMNS.index(name)
+    for name in ("local_government_code", "address", "address_key", "address_since", "address_reason")
+)
+_V_EVENT_TYPE, _V_VALID_FROM, _V_VALID_TO = (
+    VERSION_COLUMNS.index(name) for name in ("event_type", "valid_from", "valid_to")
+)
+_MEMO_LIMIT: Final = 200_000
+"""Distinct values a worker remembers per kind before it starts afresh (bounds its memory)."""
+
+_NAME_EMPTY: Final = "must not be empty"
+_NAME_LONG: Final = f"must have at most {NAME_MAX_LENGTH} characters"
+_NAME_CONTROL: Final = "must not contain control characters"
+_KANA_BAD: Final = "must be full-width katakana (ー, ・ and spaces allowed), 1-100 characters"
+_LINES_COUNT: Final = f"must be 1 to {MAX_ADDRESS_LINES} lines"
+_LINE_TEXT: Final = f"each line is text of 1 to {ADDRESS_LINE_MAX_LENGTH} characters"
+_LINE_BREAK: Final = "a line must not contain a line break"
 
 
 class LineError(ValueError):
@@ -61,6 +82,31 @@ class LineError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class _Invalid:
+    """A remembered refusal: the message to give for this value."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+@dataclass(slots=True)
+class Memo:
+    """Per-worker results for values already seen (each a pure function of its key)."""
+
+    names: dict[str, str | _Invalid] = field(default_factory=dict)
+    kana: dict[str, str | _Invalid] = field(default_factory=dict)
+    dates: dict[str, date | None] = field(default_factory=dict)
+    addresses: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    heads: dict[str, bool] = field(default_factory=dict)
+
+    def remember(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(table) >= _MEMO_LIMIT:
+            table.clear()
+        table[key] = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +117,7 @@ class Context:
     today: date
     recorded_at: datetime
     cipher: IdentityCipher
+    memo: Memo = field(default_factory=Memo)
 
 
 @dataclass(slots=True)
@@ -92,54 +139,86 @@ def _text(record: Mapping[Any, Any], name: str, *, required: bool = True) -> str
     return value
 
 
-def _name(record: Mapping[Any, Any], name: str, *, required: bool = True) -> str | None:
+def _normalized_name(raw: str) -> str | _Invalid:
+    value = normalize_name(raw)
+    if not value:
+        return _Invalid(_NAME_EMPTY)
+    if len(value) > NAME_MAX_LENGTH:
+        return _Invalid(_NAME_LONG)
+    if any(unicodedata.category(char) in _CONTROL for char in value):
+        return _Invalid(_NAME_CONTROL)
+    return value
+
+
+def _name(record: Mapping[Any, Any], name: str, memo: Memo, *, required: bool = True) -> str | None:
     raw = _text(record, name, required=required)
     if raw is None:
         return None
-    value = normalize_name(raw)
-    if not value:
-        raise LineError(name, "must not be empty")
-    if len(value) > NAME_MAX_LENGTH:
-        raise LineError(name, f"must have at most {NAME_MAX_LENGTH} characters")
-    if any(unicodedata.category(char) in _CONTROL for char in value):
-        raise LineError(name, "must not contain control characters")
+    value = memo.names.get(raw)
+    if value is None:
+        value = _normalized_name(raw)
+        memo.remember(memo.names, raw, value)
+    if isinstance(value, _Invalid):
+        raise LineError(name, value.message)
     return value
 
 
-def _kana(record: Mapping[Any, Any], name: str) -> str:
-    raw = _text(record, name)
-    assert raw is not None
+def _normalized_kana(raw: str) -> str | _Invalid:
     value = normalize_kana(raw)
     if not value or len(value) > NAME_MAX_LENGTH or not _KANA.match(value):
-        raise LineError(name, "must be full-width katakana (ー, ・ and spaces allowed), 1-100 characters")
+        return _Invalid(_KANA_BAD)
     return value
 
 
-def _date(record: Mapping[Any, Any], name: str, *, required: bool = True) -> date | None:
+def _kana(record: Mapping[Any, Any], name: str, memo: Memo) -> str:
+    raw = _text(record, name)
+    assert raw is not None
+    value = memo.kana.get(raw)
+    if value is None:
+        value = _normalized_kana(raw)
+        memo.remember(memo.kana, raw, value)
+    if isinstance(value, _Invalid):
+        raise LineError(name, value.message)
+    return value
+
+
+def _date(record: Mapping[Any, Any], name: str, memo: Memo, *, required: bool = True) -> date | None:
     raw = _text(record, name, required=required)
     if raw is None:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise LineError(name, "must be a date YYYY-MM-DD") from None
+        value = memo.dates[raw]
+    except KeyError:
+        try:
+            value = date.fromisoformat(raw)
+        except ValueError:
+            value = None
+        memo.remember(memo.dates, raw, value)
+    if value is None:
+        raise LineError(name, "must be a date YYYY-MM-DD")
+    return value
 
 
-def _lines(record: Mapping[Any, Any], name: str = "address_lines") -> list[str]:
+def _address(record: Mapping[Any, Any], memo: Memo, name: str = "address_lines") -> tuple[str, str]:
+    """The stored address (lines normalised and joined) and its matching key."""
     raw = record.get(name)
     if raw is None:
         raw = [record.get(f"address_line{n}") for n in range(1, MAX_ADDRESS_LINES + 1)]
         raw = [line for line in raw if line]
     if not isinstance(raw, list) or not raw or len(raw) > MAX_ADDRESS_LINES:
-        raise LineError(name, f"must be 1 to {MAX_ADDRESS_LINES} lines")
-    lines = []
+        raise LineError(name, _LINES_COUNT)
     for line in raw:
         if not isinstance(line, str) or not line.strip() or len(line) > ADDRESS_LINE_MAX_LENGTH:
-            raise LineError(name, f"each line is text of 1 to {ADDRESS_LINE_MAX_LENGTH} characters")
+            raise LineError(name, _LINE_TEXT)
         if "\n" in line:
-            raise LineError(name, "a line must not contain a line break")
-        lines.append(line)
-    return lines
+            raise LineError(name, _LINE_BREAK)
+    lines = tuple(raw)
+    known = memo.addresses.get(lines)
+    if known is None:
+        address = join_address(lines)
+        known = (address, address_key(address))
+        memo.remember(memo.addresses, lines, known)
+    return known
 
 
 def _code(value: Any, name: str, context: Context) -> str:
@@ -150,28 +229,30 @@ def _code(value: Any, name: str, context: Context) -> str:
 
 def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepared:
     """Check one line; the rows to write, or `LineError` naming the first bad field."""
+    memo = context.memo
+    today = context.today
     code = _text(record, "resident_code", required=False)
     if code is None:
         code = issue_resident_code(rng)
     elif not is_valid_resident_code(code):
         raise LineError("resident_code", "is not a valid resident code")
-    family_name = _name(record, "family_name")
-    given_name = _name(record, "given_name")
-    family_kana = _kana(record, "family_name_kana")
-    given_kana = _kana(record, "given_name_kana")
+    family_name = _name(record, "family_name", memo)
+    given_name = _name(record, "given_name", memo)
+    family_kana = _kana(record, "family_name_kana", memo)
+    given_kana = _kana(record, "given_name_kana", memo)
     assert family_name is not None
     assert given_name is not None
-    birth = _date(record, "date_of_birth")
+    birth = _date(record, "date_of_birth", memo)
     assert birth is not None
-    if birth > context.today:
+    if birth > today:
         raise LineError("date_of_birth", "is in the future")
     sex = record.get("sex")
     if sex not in _SEXES:
         raise LineError("sex", "must be one of male, female, not_known, not_applicable")
     nationality = record.get("nationality") or "JP"
-    if not isinstance(nationality, str) or not _COUNTRY.match(nationality):
+    if nationality != "JP" and (not isinstance(nationality, str) or not _COUNTRY.match(nationality)):
         raise LineError("nationality", "must be an ISO 3166-1 alpha-2 code")
-    status_of_residence = _name(record, "status_of_residence", required=False)
+    status_of_residence = _name(record, "status_of_residence", memo, required=False)
     if nationality != "JP" and status_of_residence is None:
         raise LineError("status_of_residence", "is required for a foreign resident")
     if nationality == "JP" and status_of_residence is not None:
@@ -184,42 +265,44 @@ def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepare
         number_hash = context.cipher.lookup_hash(number)
         ciphertext = context.cipher.encrypt(number)
     municipality = _code(record.get("local_government_code"), "local_government_code", context)
-    address = join_address(_lines(record))
-    since = _date(record, "address_since_date")
+    address, key = _address(record, memo)
+    since = _date(record, "address_since_date", memo)
     assert since is not None
-    if since < birth or since > context.today:
+    if since < birth or since > today:
         raise LineError("address_since_date", "must be between the date of birth and today")
     status = record.get("status") or "active"
     if status not in _STATUSES:
         raise LineError("status", "must be active, moved_out or deceased")
-    status_since = _date(record, "status_since_date", required=False) or since
-    if status_since < since or status_since > context.today:
+    status_since = _date(record, "status_since_date", memo, required=False) or since
+    if status_since < since or status_since > today:
         raise LineError("status_since_date", "must be between address_since_date and today")
     household = _text(record, "household_id", required=False) or "H" + code[:11].rjust(12, "0")
     if not _HOUSEHOLD.match(household):
         raise LineError("household_id", "must be H followed by 12 digits")
     head = _text(record, "household_head_code", required=False) or code
-    if head != code and not is_valid_resident_code(head):
-        raise LineError("household_head_code", "is not a valid resident code")
-    relationship = _name(record, "relationship", required=False) or "世帯主"
+    if head != code and head not in memo.heads:
+        if not is_valid_resident_code(head):
+            raise LineError("household_head_code", "is not a valid resident code")
+        memo.remember(memo.heads, head, True)
+    relationship = _name(record, "relationship", memo, required=False) or "世帯主"
     reason = "birth" if since == birth else "move_in"
     state: dict[str, Any] = {
         "family_name": family_name,
         "given_name": given_name,
         "family_name_kana": family_kana,
         "given_name_kana": given_kana,
-        "former_family_name": _name(record, "former_family_name", required=False),
-        "alias": _name(record, "alias", required=False),
+        "former_family_name": _name(record, "former_family_name", memo, required=False),
+        "alias": _name(record, "alias", memo, required=False),
         "name_key": name_key(family_name, given_name),
         "kana_key": kana_key(family_kana, given_kana),
         "date_of_birth": birth,
         "sex": sex,
         "nationality": nationality,
         "status_of_residence": status_of_residence,
-        "period_of_stay_until": _date(record, "period_of_stay_until_date", required=False),
+        "period_of_stay_until": _date(record, "period_of_stay_until_date", memo, required=False),
         "local_government_code": municipality,
         "address": address,
-        "address_key": address_key(address),
+        "address_key": key,
         "address_since": since,
         "address_reason": reason,
         "from_abroad": False,
@@ -232,11 +315,12 @@ def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepare
         "valid_from": since,
         "recorded_at": context.recorded_at,
     }
-    versions = _history(record.get("residence_history"), state, code, context)
+    history = record.get("residence_history")
+    versions = [] if history is None or history == "" else _history(history, state, code, context)
     if status != "active" and status_since > since:
         # The active stretch at the current address becomes a past state; the record now
         # holds the status, as if the event had been recorded.
-        versions.append((code, *(state[column] for column in STATE_COLUMNS), status_since, None))
+        versions.append((code, *_STATE(state), status_since, None))
     if status != "active":
         state.update(
             status=status,
@@ -244,7 +328,7 @@ def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepare
             event_type=_STATUS_EVENT[status],
             valid_from=status_since,
         )
-    resident = (code, number_hash, ciphertext, *(state[column] for column in STATE_COLUMNS), False, 1)
+    resident = (code, number_hash, ciphertext, *_STATE(state), False, 1)
     return Prepared(resident=resident, versions=versions, resident_code=code, number_hash=number_hash)
 
 
@@ -252,20 +336,20 @@ _STATUS_EVENT = {"moved_out": "move_out", "deceased": "death"}
 
 
 def _history(raw: Any, state: Mapping[Any, Any], code: str, context: Context) -> list[tuple[Any, ...]]:
-    if raw is None or raw == "":
-        return []
     if not isinstance(raw, list) or len(raw) > 50:
         raise LineError("residence_history", "must be a list of at most 50 periods")
+    memo = context.memo
     rows: list[tuple[Any, ...]] = []
+    template = [code, *_STATE(state), None, None]
     previous_end = state["date_of_birth"]
     for index, period in enumerate(raw):
         where = f"residence_history/{index}"
         if not isinstance(period, dict):
             raise LineError(where, "must be an object")
         municipality = _code(period.get("local_government_code"), f"{where}/local_government_code", context)
-        lines = _lines(period)
-        start = _date(period, "from_date")
-        end = _date(period, "to_date")
+        address, key = _address(period, memo)
+        start = _date(period, "from_date", memo)
+        end = _date(period, "to_date", memo)
         assert start is not None
         assert end is not None
         if start < previous_end or end <= start or end > state["address_since"]:
@@ -273,17 +357,13 @@ def _history(raw: Any, state: Mapping[Any, Any], code: str, context: Context) ->
         reason = period.get("reason") or "move_in"
         if reason not in _PERIOD_REASONS:
             raise LineError(f"{where}/reason", "must be birth, move_in, move_within or correction")
-        address = join_address(lines)
-        past = {
-            **state,
-            "local_government_code": municipality,
-            "address": address,
-            "address_key": address_key(address),
-            "address_since": start,
-            "address_reason": reason,
-            "event_type": reason,
-            "valid_from": start,
-        }
-        rows.append((code, *(past[column] for column in STATE_COLUMNS), end, None))
+        past = template.copy()
+        past[_V_MUNICIPALITY] = municipality
+        past[_V_ADDRESS] = address
+        past[_V_ADDRESS_KEY] = key
+        past[_V_ADDRESS_SINCE] = past[_V_VALID_FROM] = start
+        past[_V_ADDRESS_REASON] = past[_V_EVENT_TYPE] = reason
+        past[_V_VALID_TO] = end
+        rows.append(tuple(past))
         previous_end = end
     return rows

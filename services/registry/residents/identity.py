@@ -28,7 +28,7 @@ class IdentityCipher:
 
     def lookup_hash(self, number: str) -> bytes:
         """HMAC-SHA256 of the number: equal numbers give equal hashes, nothing else can be learnt."""
-        return hmac.new(self._hash_key, number.encode(), hashlib.sha256).digest()
+        return hmac.digest(self._hash_key, number.encode(), "sha256")
 
     def encrypt(self, number: str) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)

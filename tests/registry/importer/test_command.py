@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import Connection, inspect
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.registry.generator.generate import write
+from services.registry.importer import loader
 from services.registry.importer.command import import_file
 from services.registry.settings import RegistrySettings
 from tests.registry.conftest import ALL_READ, Headers
@@ -98,3 +101,42 @@ async def test_csv_import(
     assert (
         await registry.get(f"/registry/v1/residents/{code}", headers=headers("registry:read"))
     ).status_code == 200
+
+
+async def test_blank_lines_keep_line_numbers_and_a_bulk_load_restores_the_schema(
+    registry: httpx.AsyncClient, registry_db: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "residents.jsonl"
+    write(4, 11, source)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace('"sex":"', '"sex":"x')
+    source.write_text("\n".join([lines[0], "", *lines[1:]]) + "\n", encoding="utf-8")
+    summary = await import_file(
+        source,
+        settings=RegistrySettings(database_url=registry_db),
+        batch_size=2,
+        workers=1,
+        show_progress=False,
+    )
+    assert (summary.lines, summary.imported, summary.rejected_lines) == (4, 2, 2)
+    report = [json.loads(text) for text in summary.report.read_text().splitlines()]
+    assert report[0] == {
+        "line": 4,
+        "field": "sex",
+        "error": "must be one of male, female, not_known, not_applicable",
+    }
+    assert report[1]["batch_first_line"] == 3
+    engine = create_async_engine(registry_db)
+    async with engine.connect() as connection:
+        indexes, foreign_keys = await connection.run_sync(_schema)
+    await engine.dispose()
+    assert {index.name for index in loader.SECONDARY_INDEXES} <= indexes
+    assert loader.VERSION_TO_RESIDENT.name in foreign_keys
+
+
+def _schema(connection: Connection) -> tuple[set[str], set[str]]:
+    inspector = inspect(connection)
+    tables = ("residents", "resident_versions")
+    indexes = {index["name"] for table in tables for index in inspector.get_indexes(table) if index["name"]}
+    foreign_keys = {key["name"] for key in inspector.get_foreign_keys("resident_versions") if key["name"]}
+    return indexes, foreign_keys

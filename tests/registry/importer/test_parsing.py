@@ -112,3 +112,19 @@ def test_bad_lines_name_the_field(overrides: dict[str, Any], field: str) -> None
     with pytest.raises(LineError) as raised:
         prepare(line(**overrides), CONTEXT, Random(1))
     assert raised.value.field == field
+
+
+def test_a_remembered_value_is_judged_the_same_again() -> None:
+    context = Context(CONTEXT.residence_codes, CONTEXT.today, CONTEXT.recorded_at, CONTEXT.cipher)
+    for _ in range(2):
+        with pytest.raises(LineError) as raised:
+            prepare(line(given_name="太\x00郎"), context, Random(1))
+        assert (raised.value.field, raised.value.message) == (
+            "given_name",
+            "must not contain control characters",
+        )
+        with pytest.raises(LineError) as raised:
+            prepare(line(relationship="太\x00郎"), context, Random(1))
+        assert raised.value.field == "relationship"
+        fresh = Context(CONTEXT.residence_codes, CONTEXT.today, CONTEXT.recorded_at, CONTEXT.cipher)
+        assert prepare(line(), context, Random(1)).resident == prepare(line(), fresh, Random(1)).resident
