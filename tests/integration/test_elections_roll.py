@@ -30,9 +30,8 @@ from services.gateway.settings import GatewaySettings
 from services.registry.app import create_app as create_registry
 from services.registry.settings import RegistrySettings
 from shared.db.engine import Database, create_engine
-from shared.db.migrations import upgrade_to_head_async
 from shared.values import JST
-from tests.support.databases import SERVICES_DIR, fresh_database
+from tests.support.databases import prepare_database
 from tests.support.servers import free_port, serving
 
 CHIYODA, SAPPORO_CHUO = "131016", "011011"
@@ -47,18 +46,14 @@ class RollPlatform:
     elections_purpose: str
 
 
-async def _database(name: str, folder: Path) -> str:
-    # Databases of their own (jichi_test_roll_* on PostgreSQL), apart from the service suites' ones.
-    url = await fresh_database(f"roll_{name}", folder)
-    await upgrade_to_head_async(SERVICES_DIR / name / "migrations", url)
-    return url
-
-
 @pytest.fixture(scope="module")
 async def roll_platform(sqlite_dir: Path) -> AsyncIterator[RollPlatform]:
     folder = sqlite_dir / "integration-roll"
     folder.mkdir(exist_ok=True)
-    urls = {name: await _database(name, folder) for name in ("gateway", "registry", "elections")}
+    urls = {
+        name: await prepare_database(name, folder, name=f"roll_{name}")
+        for name in ("gateway", "registry", "elections")
+    }
     database = Database(create_engine(urls["gateway"]))
     elections_settings = ElectionsSettings(database_url=urls["elections"])
     async with database.sessionmaker() as session:

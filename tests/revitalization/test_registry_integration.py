@@ -23,8 +23,7 @@ from services.registry.settings import RegistrySettings
 from services.revitalization.app import create_app as create_revitalization
 from services.revitalization.settings import RevitalizationSettings
 from shared.db.engine import Database, create_engine
-from shared.db.migrations import upgrade_to_head_async
-from tests.support.databases import SERVICES_DIR, fresh_database
+from tests.support.databases import prepare_database
 from tests.support.servers import free_port, serving
 
 PURPOSE = {"X-Purpose": "integration test"}
@@ -37,18 +36,14 @@ class Stack:
     bureau: tuple[str, str]
 
 
-async def _database(service: str, folder: Path) -> str:
-    # Names of their own, so that this module never drops the databases of the other tests.
-    url = await fresh_database(f"{service}_for_revitalization", folder)
-    await upgrade_to_head_async(SERVICES_DIR / service / "migrations", url)
-    return url
-
-
 @pytest.fixture(scope="module")
 async def stack(sqlite_dir: Path) -> AsyncIterator[Stack]:
     folder = sqlite_dir / "revitalization-integration"
     folder.mkdir(exist_ok=True)
-    urls = {name: await _database(name, folder) for name in ("gateway", "registry", "revitalization")}
+    urls = {
+        name: await prepare_database(name, folder, name=f"{name}_for_revitalization")
+        for name in ("gateway", "registry", "revitalization")
+    }
     gateway_port = free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
     jwks_url = f"{gateway_url}/.well-known/jwks.json"

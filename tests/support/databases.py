@@ -39,9 +39,12 @@ async def fresh_database(name: str, sqlite_dir: Path) -> str:
     return parsed.set(database=database).render_as_string(hide_password=False)
 
 
-async def prepare_database(service: str, sqlite_dir: Path) -> str:
-    """A fresh database for the service, migrated to head with its own Alembic revisions."""
-    url = await fresh_database(service, sqlite_dir)
+async def prepare_database(service: str, sqlite_dir: Path, *, name: str | None = None) -> str:
+    """A fresh database for the service, migrated to head with its own Alembic revisions.
+
+    `name` (default: the service's) keeps a suite's databases apart from the other suites'.
+    """
+    url = await fresh_database(name or service, sqlite_dir)
     await upgrade_to_head_async(SERVICES_DIR / service / "migrations", url)
     return url
 

@@ -28,9 +28,9 @@ async def clear_roll(session: AsyncSession, election_id: int) -> None:
     await session.execute(delete(roll_entries).where(roll_entries.c.election_id == election_id))
 
 
+KEY_COLUMNS = ("election_id", "resident_code")
 ENTRY_COLUMNS = (
-    "election_id",
-    "resident_code",
+    *KEY_COLUMNS,
     "local_government_code",
     "on_roll",
     "reasons",
@@ -68,19 +68,7 @@ async def upsert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
     statement = module.insert(roll_entries)
     statement = statement.on_conflict_do_update(
         index_elements=[roll_entries.c.election_id, roll_entries.c.resident_code],
-        set_={
-            name: statement.excluded[name]
-            for name in (
-                "local_government_code",
-                "on_roll",
-                "reasons",
-                "sex",
-                "birth_date",
-                "address",
-                "station_id",
-                "decided_at",
-            )
-        },
+        set_={name: statement.excluded[name] for name in ENTRY_COLUMNS if name not in KEY_COLUMNS},
     )
     await session.execute(statement, list(rows))
 
