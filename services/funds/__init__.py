@@ -5,13 +5,22 @@ disclosure search, donation limits and party subsidies.
   each transaction (the fundraising-party threshold drops from ¥200,000 to ¥50,000 on
   2027-01-01). Unverified figures: company caps for capital of ¥10bn and more (configure
   `FUNDS_COMPANY_CAP_STEPS_ABOVE_10BN`; until then ¥30M applies from ¥5bn), union and other
-  bodies' caps, other income itemised from ¥100,000.
+  bodies' caps, other income itemised from ¥100,000, the stricter itemization of
+  Diet-member-related organizations (expenditures over ¥10,000 but personnel costs, from 2009).
+- Diet-member-related organizations (registered as such, and fund-management organizations,
+  which always name their Diet member or candidate) itemize and must name the payee of every
+  expenditure over the stricter threshold. Every report shows its due date (31 March of the next
+  year, 31 May for Diet-member-related organizations, both rule data) and whether its first
+  filing came after it, by the calendar of Japan.
 - A filing that reveals a breach is accepted; the breach becomes a finding (funds:review),
   recomputed for every donor a filing or amendment touches, across all reports of the year.
   Donors are matched by folded name plus municipality plus normalised address.
 - Public endpoints return only what the law itemizes, addresses cut to the municipality, for
-  three years after first filing. Donor-name search is a substring match on the folded name
-  (a trigram GIN index on PostgreSQL).
+  three years after first filing. Donor-name search is a substring match on the folded name;
+  on PostgreSQL through a GIN index of the name's substrings of one to three characters
+  (migration 0003), so that a one- or two-character surname is index-driven too.
+- Exports stream from PostgreSQL's `COPY ... TO STDOUT` (CSV, or `row_to_json` lines) through a
+  bounded queue; on SQLite a keyset walk renders the same text.
 - Party subsidies are split to the yen by the largest-remainder method (see
   `subsidies/allocation.py`); vote totals are entered or imported from the elections service.
 """

@@ -42,7 +42,14 @@ class FundsRules:
     party_ticket_disclosure_over: int
     expenditure_itemised_from: int
     other_income_itemised_from: int
+    # Diet-member-related organizations (国会議員関係政治団体) itemize every expenditure over this
+    # amount, whatever its size class, but the exempt categories; None before the rule existed.
+    diet_member_expenditure_itemised_over: int | None
+    diet_member_itemisation_exempt: frozenset[str]
     public_years: int
+    # Filing: the report of year Y is due on this (month, day) of Y + 1.
+    report_due: tuple[int, int]
+    diet_member_report_due: tuple[int, int]
     # Party subsidies.
     subsidy_yen_per_capita: int
     party_min_members: int
@@ -84,7 +91,11 @@ _BASE: Final = FundsRules(
     party_ticket_disclosure_over=200_000,
     expenditure_itemised_from=50_000,
     other_income_itemised_from=100_000,
+    diet_member_expenditure_itemised_over=None,
+    diet_member_itemisation_exempt=frozenset(),
     public_years=3,
+    report_due=(3, 31),
+    diet_member_report_due=(5, 31),
     subsidy_yen_per_capita=250,
     party_min_members=5,
     party_min_vote_share=Decimal("0.02"),
@@ -93,14 +104,31 @@ _BASE: Final = FundsRules(
         "union caps by membership (¥7.5M under 50,000 members, ¥15M under 100,000, ¥30M above)",
         "other bodies' caps by annual expenses (¥7.5M under ¥20M, ¥15M under ¥60M, ¥30M above)",
         "other income itemised from ¥100,000",
+        "Diet-member-related organizations itemize expenditures over ¥10,000 (personnel costs "
+        "exempt) from 2009; the reference says only 'stricter itemization'",
     ),
+)
+
+# The 2007 amendment: Diet-member-related organizations itemize from ¥10,000 (reports of 2009 on).
+_DIET_MEMBER_RULES: Final = replace(
+    _BASE,
+    effective_from=date(2009, 1, 1),
+    diet_member_expenditure_itemised_over=10_000,
+    diet_member_itemisation_exempt=frozenset({"personnel"}),
 )
 
 RULES: Final[tuple[FundsRules, ...]] = (
     _BASE,
-    replace(_BASE, effective_from=date(2027, 1, 1), party_ticket_disclosure_over=50_000),
+    _DIET_MEMBER_RULES,
+    replace(_DIET_MEMBER_RULES, effective_from=date(2027, 1, 1), party_ticket_disclosure_over=50_000),
 )
 """Every period's rules, oldest first."""
+
+
+def report_due_date(year: int, *, diet_member_related: bool, rules: FundsRules) -> date:
+    """The day the report of `year` is due (the rules of that year's 31 December)."""
+    month, day = rules.diet_member_report_due if diet_member_related else rules.report_due
+    return date(year + 1, month, day)
 
 
 def rules_on(day: date, *, table: Sequence[FundsRules] = RULES) -> FundsRules:

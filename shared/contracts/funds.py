@@ -252,6 +252,11 @@ class ReportVersionSummary(BaseModel):
     balance: int
     category_totals: dict[LineCategory, int]
     line_count: int
+    due_date: date = Field(
+        description="31 March of the next year; 31 May for Diet-member-related organizations "
+        "(and fund-management organizations, which the law counts among them)."
+    )
+    filed_late: bool = Field(description="The report was first filed after its due date (Japan time).")
 
 
 class ReportVersion(ReportVersionSummary):

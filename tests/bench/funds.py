@@ -1,7 +1,7 @@
 """Funds scenarios (issue 5, "Speed"): donor-name search, export against a bare COPY, a 5,000-line filing.
 
-Background data: BENCH_FUNDS_LINES itemized lines (default 4,000,000; the issue asks for
-10,000,000, which takes about 14 minutes here, see LINES) of published annual reports,
+Background data: BENCH_FUNDS_LINES itemized lines (default 10,000,000, as the issue asks) of
+published annual reports,
 1,000 lines a report, over BENCH_FUNDS_YEARS calendar years (default 10). Filing
 them through the API would take hours (the API takes at most 1 MiB a request), so organizations,
 reports, versions and lines are bulk-loaded directly into the funds tables with asyncpg
@@ -11,8 +11,10 @@ then the tables are vacuumed and analysed. Every derived column is filled the wa
 fills it at filing, with the service's own pure functions: `search_key` (the folded name that
 donor-name search matches), `donor_key`, `published_address`, and the publication rule (a donor
 is itemized when the donor's total to the organization in the year is over ¥50,000; an
-expenditure from ¥50,000). Findings are not computed for the background (the filing scenario
-computes its own, across the background donations of its year).
+expenditure when the service's `expenditure_itemised` says so, which is stricter for
+Diet-member-related organizations). Findings are not computed for the background (the filing
+scenario computes its own, across the background donations of its year). The fill's seconds
+(load, then indexes and vacuum) are reported with each scenario.
 
 Anonymous callers are limited to 20 requests/s per address by the gateway, so the load runs
 use a token of the bench client narrowed to a scope that is not `funds:review`: the same public
@@ -39,13 +41,14 @@ import httpx
 
 from deploy.local.platform import token_for
 from services.funds.municipalities import published_address
-from services.funds.reports.identity import donor_key, search_key
+from services.funds.reports.identity import GRAM_MAX, donor_key, query_grams, search_key
+from services.funds.reports.publication import expenditure_itemised, is_diet_member_related
+from services.funds.rulebook import rules_on
+from shared.contracts.funds import LineCategory
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.wrk import check_clean, load
 
-# The issue asks for 10,000,000 lines; at that size the scenarios take about 14 minutes on this
-# machine (2 cores), so the default is the largest that fits the ~8-minute budget (estimated).
-LINES = int(os.environ.get("BENCH_FUNDS_LINES", "4000000"))
+LINES = int(os.environ.get("BENCH_FUNDS_LINES", "10000000"))
 YEARS = int(os.environ.get("BENCH_FUNDS_YEARS", "10"))
 DEEP_PAGE = int(os.environ.get("BENCH_FUNDS_DEEP_PAGE", "10000"))
 FILING_LINES = int(os.environ.get("BENCH_FUNDS_FILING_LINES", "5000"))
@@ -201,6 +204,7 @@ def _report_lines(
 ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
     """One report's lines (as COPY records) and its category totals."""
     start = date(year, 1, 1).toordinal()
+    diet_member_related = is_diet_member_related(_organization_kind(organization_id - 1))
     drafts: list[tuple[str, str, int, date, Donor]] = []
     donor_totals: dict[str, int] = defaultdict(int)
     amounts = rng.choices(DONATION_AMOUNTS, DONATION_WEIGHTS, k=LINES_PER_REPORT)
@@ -231,7 +235,9 @@ def _report_lines(
             sizes = (donor.capital_yen,)
         else:
             # A payee: named, no donor identity, no address.
-            published = amount >= 50_000
+            published = expenditure_itemised(
+                LineCategory(category), amount, rules=rules_on(day), diet_member_related=diet_member_related
+            )
             donor_columns = (donor.name, donor.columns[1], None, None, None, None, None, None, None)
             sizes = (None,)
         records.append(
@@ -259,6 +265,10 @@ def _report_lines(
             )
         )
     return records, dict(totals)
+
+
+def _organization_kind(index: int) -> str:
+    return "political_party" if index == 0 else ORGANIZATION_KINDS[index % len(ORGANIZATION_KINDS)]
 
 
 async def _secondary_schema(connection: asyncpg.Connection) -> tuple[list[str], list[tuple[str, str]]]:
@@ -298,7 +308,7 @@ async def _load(ctx: BenchContext) -> FundsData:
             (
                 index + 1,
                 f"政治研究会{index + 1}" if index else "ベンチ党",
-                "political_party" if index == 0 else ORGANIZATION_KINDS[index % len(ORGANIZATION_KINDS)],
+                _organization_kind(index),
                 f"bench-organization-{index + 1}",
                 "山田太郎",
                 "佐藤花子",
@@ -477,22 +487,27 @@ async def _timed_get(client: httpx.AsyncClient, path: str, headers: dict[str, st
 
 
 async def _bare_search_ms(ctx: BenchContext, names: Sequence[str]) -> float:
-    """The median time of the first page's SQL, asyncpg alone, over the same names."""
-    sql = (
+    """The median time of the first page's SQL, asyncpg alone, over the same names: the service's
+    conditions (the name grams, and the pattern for keys longer than a gram), planned per name."""
+    select_from = (
         f"SELECT {PUBLIC_LINE_SELECT} FROM report_lines l JOIN organizations o ON o.id = l.organization_id "
-        f"WHERE {PUBLIC_WHERE} AND l.name_key LIKE $1 ESCAPE '\\' "
-        f"ORDER BY l.sort_date, l.id LIMIT {PAGE_SIZE + 1}"
+        f"WHERE {PUBLIC_WHERE} AND l.name_grams @> $1::text[]"
     )
+    order = f" ORDER BY l.sort_date, l.id LIMIT {PAGE_SIZE + 1}"
     connection = await asyncpg.connect(ctx.asyncpg_dsn("funds"))
     try:
-        statement = await connection.prepare(sql)
+        await connection.execute("SET plan_cache_mode = force_custom_plan")
+        short = await connection.prepare(select_from + order)
+        long = await connection.prepare(select_from + " AND l.name_key LIKE $2 ESCAPE '\\'" + order)
         times = []
         for name in names:
-            pattern = (
-                "%" + search_key(name).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            )
+            key = search_key(name)
             started = time.perf_counter()
-            await statement.fetch(pattern)
+            if len(key) <= GRAM_MAX:
+                await short.fetch(query_grams(key))
+            else:
+                pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                await long.fetch(query_grams(key), pattern)
             times.append((time.perf_counter() - started) * 1000)
     finally:
         await connection.close()
@@ -538,6 +553,7 @@ async def funds_search(ctx: BenchContext) -> None:
         deep_page=page,
         deep_page_median_ms=round(statistics.median(deep_ms), 2),
         deep_to_first_page=round(statistics.median(deep_ms) / statistics.median(first_ms), 3),
+        fill_seconds={"copy": round(data.load_seconds), "indexes_and_vacuum": round(data.index_seconds)},
         target=f"p99 reported; deep_to_first_page <= 1.5 (page {DEEP_PAGE} of donor_name={DEEP_QUERY}, "
         "sorted by date)",
     )
@@ -595,6 +611,9 @@ async def funds_export(ctx: BenchContext) -> None:
     year = data.last_year
     pid = ctx.platform.processes["funds"].pid
     figures: dict[str, Any] = {}
+    # The year's lines are read once first (and the reading discarded), so that neither the export
+    # nor the bare COPY measured after it pays for bringing them into memory.
+    await _bare_copy(ctx, year, "csv")
     async with httpx.AsyncClient(base_url=ctx.platform.gateway_url, timeout=60.0) as client:
         for fmt in ("csv", "jsonl"):
             rss_before = _rss_kib(pid)[0]
@@ -700,7 +719,10 @@ async def _bare_line_copy(ctx: BenchContext, report_id: int) -> float:
         records = await connection.fetch(
             f"SELECT {', '.join(LINE_COLUMNS)} FROM report_lines WHERE report_id = $1", report_id
         )
-        await connection.execute("CREATE TEMP TABLE bench_lines (LIKE report_lines INCLUDING DEFAULTS)")
+        # INCLUDING GENERATED: the scratch table computes the name grams as the real one does.
+        await connection.execute(
+            "CREATE TEMP TABLE bench_lines (LIKE report_lines INCLUDING DEFAULTS INCLUDING GENERATED)"
+        )
         started = time.perf_counter()
         await connection.copy_records_to_table(
             "bench_lines", records=[tuple(record) for record in records], columns=LINE_COLUMNS

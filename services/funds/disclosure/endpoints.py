@@ -115,13 +115,17 @@ async def search_disclosed_lines(
 ) -> Page[DisclosedLine]:
     """Search the itemized lines of all published reports (the regulator also sees unpublished ones)."""
     full = service.sees_everything(principal)
-    statement = repository.lines_statement(_filters(query), full=full, today=utc_now().date())
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = repository.lines_statement(
+        _filters(query), full=full, today=utc_now().date(), postgres=postgres
+    )
     columns, descending = service.sort_columns(sort)
     fingerprint = query_fingerprint("search_disclosed_lines", full=full, sort=sort, **query.model_dump())
     after = None
     if page.page_token:
         position = page.codec.decode(page.page_token, fingerprint)
         after = service.decode_position(sort, position)
+    await repository.plan_each_search(session)
     rows = await repository.chunk(
         session, statement, columns, after, page.page_size + 1, descending=descending
     )
@@ -147,10 +151,12 @@ async def export_disclosed_lines(
 ) -> StreamingResponse:
     """Every matching line, streamed in chunks (CSV with a header, or JSON Lines), in id order."""
     full = service.sees_everything(principal)
-    statement = repository.lines_statement(_filters(query), full=full, today=utc_now().date())
+    filters = _filters(query)
     media_type = "text/csv; charset=utf-8" if format is ExportFormat.csv else "application/jsonl"
     return StreamingResponse(
-        service.export_lines(request.app.state.database, statement, full=full, fmt=format.value),
+        service.export_stream(
+            request.app.state.database, filters, full=full, today=utc_now().date(), fmt=format.value
+        ),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="disclosed-lines.{format.value}"'},
     )
@@ -167,9 +173,11 @@ async def list_donor_aggregates(
     """Per donor per year: total given, number of donations and of recipients (itemized donors only)."""
     full = service.sees_everything(principal)
     key = search_key(donor_name) if donor_name is not None else None
+    postgres = session.get_bind().dialect.name == "postgresql"
     statement = repository.donor_aggregate_statement(
-        full=full, today=utc_now().date(), year=year, name_key=key
+        full=full, today=utc_now().date(), year=year, name_key=key, postgres=postgres
     )
+    await repository.plan_each_search(session)
     rows, token = await keyset_page(
         session,
         statement,

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Row, Select, and_, func, literal, select, tuple_
+import asyncpg
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.funds.reports.identity import GRAM_MAX, query_grams
 from services.funds.tables import organizations, report_lines, report_versions, reports
-from shared.contracts.funds import DONATION_CATEGORIES, LineCategory
+from shared.contracts.funds import DONATION_CATEGORIES, DisclosedLine, LineCategory
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +52,34 @@ def _like_pattern(key: str) -> str:
     return f"%{escaped}%"
 
 
+# PostgreSQL only (a generated column of migration 0003), so not in the portable table definition.
+_NAME_GRAMS: Final = literal_column("report_lines.name_grams", ARRAY(Text))
+
+
+def name_matches(key: str, *, postgres: bool) -> ColumnElement[bool]:
+    """Lines whose folded name contains `key`.
+
+    On PostgreSQL through the gram index of migration 0003. A key of up to three characters (most
+    searches: a surname, a given name) is one gram: containing it is containing the key, so the
+    planner estimates the one condition from the gram statistics, and walks the sort index for a
+    common name, reads the gram index for a rare one. Longer keys also check the pattern."""
+    pattern = report_lines.c.name_key.like(_like_pattern(key), escape="\\")
+    if not postgres:
+        return pattern
+    grams = _NAME_GRAMS.contains(literal(query_grams(key), ARRAY(Text)))
+    return grams if len(key) <= GRAM_MAX else and_(grams, pattern)
+
+
+async def plan_each_search(session: AsyncSession) -> None:
+    """PostgreSQL: plan this transaction's statements for their own parameters.
+
+    A prepared statement's generic plan cannot know whether the searched name is rare (use the
+    name index) or common (walk the sort index and stop at a page): one plan for every name made
+    the rare or the common ones scan millions of lines."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def visibility(*, full: bool, today: date) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [report_lines.c.is_current.is_(True)]
     if not full:
@@ -40,11 +87,13 @@ def visibility(*, full: bool, today: date) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def line_conditions(filters: LineFilters, *, full: bool, today: date) -> list[ColumnElement[bool]]:
+def line_conditions(
+    filters: LineFilters, *, full: bool, today: date, postgres: bool
+) -> list[ColumnElement[bool]]:
     c = report_lines.c
     conditions = visibility(full=full, today=today)
     if filters.name_key:
-        conditions.append(c.name_key.like(_like_pattern(filters.name_key), escape="\\"))
+        conditions.append(name_matches(filters.name_key, postgres=postgres))
     if filters.organization_id is not None:
         conditions.append(c.organization_id == filters.organization_id)
     if filters.min_amount is not None:
@@ -64,11 +113,40 @@ def line_conditions(filters: LineFilters, *, full: bool, today: date) -> list[Co
     return conditions
 
 
-def lines_statement(filters: LineFilters, *, full: bool, today: date) -> Select[Any]:
+# What a DisclosedLine shows (but the address), and the sort keys.
+_LINE_COLUMNS: Final = tuple(
+    report_lines.c[name]
+    for name in (
+        "id",
+        "organization_id",
+        "year",
+        "version",
+        "line_no",
+        "category",
+        "direction",
+        "amount",
+        "transaction_date",
+        "sort_date",
+        "name",
+        "donor_kind",
+        "occupation",
+        "published_address",
+        "prefecture_code",
+        "event_name",
+        "published",
+    )
+)
+
+
+def lines_statement(filters: LineFilters, *, full: bool, today: date, postgres: bool) -> Select[Any]:
     return (
-        select(report_lines, organizations.c.name.label("organization_name"))
+        select(
+            *_LINE_COLUMNS,
+            (report_lines.c.address if full else cast(null(), String)).label("address"),
+            organizations.c.name.label("organization_name"),
+        )
         .join(organizations, organizations.c.id == report_lines.c.organization_id)
-        .where(and_(*line_conditions(filters, full=full, today=today)))
+        .where(and_(*line_conditions(filters, full=full, today=today, postgres=postgres)))
     )
 
 
@@ -89,8 +167,75 @@ async def chunk(
     return list((await session.execute(statement.order_by(*ordering).limit(size))).all())
 
 
+def export_statement(filters: LineFilters, *, full: bool, today: date, csv: bool) -> Select[Any]:
+    """PostgreSQL: the DisclosedLine columns of every matching line in id order, as text.
+
+    For CSV, booleans are spelt as Python's csv module writes them and dates in ISO form, so that
+    the text PostgreSQL produces is what the portable path produces."""
+    c = report_lines.c
+    columns: dict[str, ColumnElement[Any]] = {
+        "id": c.id,
+        "organization_id": c.organization_id,
+        "organization_name": organizations.c.name,
+        "year": c.year,
+        "version": c.version,
+        "line_no": c.line_no,
+        "category": c.category,
+        "direction": c.direction,
+        "amount": c.amount,
+        "transaction_date": func.to_char(c.transaction_date, "YYYY-MM-DD") if csv else c.transaction_date,
+        "name": c.name,
+        "donor_kind": c.donor_kind,
+        "occupation": c.occupation,
+        "published_address": c.published_address,
+        "prefecture_code": c.prefecture_code,
+        "event_name": c.event_name,
+        "address": c.address if full else cast(null(), String),
+        "published": case((c.published, "True"), else_="False") if csv else c.published,
+    }
+    rows = (
+        select(*(columns[name].label(name) for name in DisclosedLine.model_fields))
+        .join_from(report_lines, organizations, organizations.c.id == report_lines.c.organization_id)
+        .where(and_(*line_conditions(filters, full=full, today=today, postgres=True)))
+        .order_by(c.id)
+    )
+    if csv:
+        return rows
+    # row_to_json keeps the column order and writes compact JSON, as the portable path does.
+    return select(func.row_to_json(rows.subquery("line").table_valued()))
+
+
+# One-byte control characters never appear unescaped in JSON text, so a CSV COPY quoting and
+# delimiting with them passes each JSON document through verbatim (the text format would double
+# every backslash).
+_VERBATIM: dict[str, Any] = {"format": "csv", "quote": "\x01", "delimiter": "\x02"}
+
+
+async def copy_export(
+    connection: asyncpg.Connection,
+    dialect: Dialect,
+    statement: Select[Any],
+    *,
+    csv: bool,
+    sink: Callable[[bytes], Awaitable[None]],
+) -> None:
+    """COPY the statement's rows TO STDOUT: CSV with a header, or one JSON object a line.
+
+    asyncpg stops reading while `sink` runs, so a slow reader holds the server back rather than
+    filling memory."""
+    compiled = statement.compile(dialect=dialect)
+    sql = compiled.string
+    args = [compiled.params[name] for name in compiled.positiontup or ()]
+    options = {"format": "csv", "header": True} if csv else _VERBATIM
+
+    async def output(data: bytes | bytearray | memoryview) -> None:
+        await sink(bytes(data))
+
+    await connection.copy_from_query(sql, *args, output=output, **options)
+
+
 def donor_aggregate_statement(
-    *, full: bool, today: date, year: int | None, name_key: str | None
+    *, full: bool, today: date, year: int | None, name_key: str | None, postgres: bool
 ) -> Select[Any]:
     c = report_lines.c
     conditions = [
@@ -101,7 +246,7 @@ def donor_aggregate_statement(
     if year is not None:
         conditions.append(c.year == year)
     if name_key:
-        conditions.append(c.name_key.like(_like_pattern(name_key), escape="\\"))
+        conditions.append(name_matches(name_key, postgres=postgres))
     return (
         select(
             c.year,

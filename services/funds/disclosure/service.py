@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -20,6 +22,9 @@ from shared.contracts.funds import DisclosedLine
 from shared.db.engine import Database
 
 EXPORT_CHUNK = 2_000
+# Chunks (each one network read of the COPY stream, at most a few hundred KiB) held between the
+# database and a slow client: the export's memory bound.
+EXPORT_QUEUE_CHUNKS = 16
 
 
 class LineSort(StrEnum):
@@ -88,10 +93,72 @@ def _csv_bytes(models: Sequence[DisclosedLine], *, header: bool) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def export_stream(
+    database: Database, filters: repository.LineFilters, *, full: bool, today: date, fmt: str
+) -> AsyncGenerator[bytes, None]:
+    """Every matching line in id order, as CSV (with a BOM and a header) or JSON Lines."""
+    if database.is_sqlite:
+        statement = repository.lines_statement(filters, full=full, today=today, postgres=False)
+        return export_lines(database, statement, full=full, fmt=fmt)
+    csv_format = fmt == "csv"
+    statement = repository.export_statement(filters, full=full, today=today, csv=csv_format)
+    return copy_lines(database, statement, csv_format=csv_format)
+
+
+def _crlf(chunk: bytes, quoted: bool) -> tuple[bytes, bool]:
+    """PostgreSQL ends CSV records with LF; the export (RFC 4180) ends them with CRLF. A newline is
+    a record end when it is outside quotes; `quoted` carries the state from the previous chunk."""
+    parts = chunk.split(b'"')
+    outside = 1 if quoted else 0
+    for index in range(outside, len(parts), 2):
+        parts[index] = parts[index].replace(b"\n", b"\r\n")
+    return b'"'.join(parts), quoted != (len(parts) % 2 == 0)
+
+
+async def copy_lines(
+    database: Database, statement: Select[Any], *, csv_format: bool
+) -> AsyncGenerator[bytes, None]:
+    """PostgreSQL: the rows as PostgreSQL's COPY writes them, through a bounded queue."""
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(EXPORT_QUEUE_CHUNKS)
+
+    async with database.engine.connect() as connection:
+        raw = (await connection.get_raw_connection()).driver_connection
+
+        async def produce() -> None:
+            try:
+                await repository.copy_export(
+                    raw, connection.dialect, statement, csv=csv_format, sink=queue.put
+                )
+            finally:
+                await queue.put(None)  # the end, or a failure that awaiting the task raises
+
+        producer = asyncio.create_task(produce())
+        finished = False
+        try:
+            if csv_format:
+                yield "\ufeff".encode()  # so spreadsheet software reads the Japanese text as UTF-8
+            quoted = False
+            while (chunk := await queue.get()) is not None:
+                if csv_format:
+                    chunk, quoted = _crlf(chunk, quoted)
+                yield chunk
+            await producer
+            finished = True
+        finally:
+            if not finished:
+                # The client went away (or the COPY failed): stop the COPY and drop the connection,
+                # whose protocol state is unknown after a cancelled COPY.
+                producer.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await producer
+                await connection.invalidate()
+
+
 async def export_lines(
     database: Database, statement: Select[Any], *, full: bool, fmt: str
-) -> AsyncIterator[bytes]:
-    """Stream every matching line in id order, one keyset chunk (and one short transaction) at a time."""
+) -> AsyncGenerator[bytes, None]:
+    """The portable path: every matching line in id order, one keyset chunk (and one short
+    transaction) at a time."""
     columns = [report_lines.c.id]
     after: list[Any] | None = None
     first = True

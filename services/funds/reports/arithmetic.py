@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
+from services.funds.reports.publication import RulesOn, expenditure_itemised
+from services.funds.rulebook import rules_on
 from shared.contracts.funds import (
     DONATION_CATEGORIES,
+    EXPENDITURE_CATEGORIES,
     Direction,
     DonorKind,
     LineCategory,
@@ -49,7 +53,9 @@ def _line_numbers(indexes: Sequence[int]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _line_problems(index: int, line: ReportLineIn, year: int) -> list[ReportProblem]:
+def _line_problems(
+    index: int, line: ReportLineIn, year: int, *, diet_member_related: bool, rules: RulesOn
+) -> list[ReportProblem]:
     at = f"/lines/{index}"
     problems: list[ReportProblem] = []
 
@@ -71,6 +77,12 @@ def _line_problems(index: int, line: ReportLineIn, year: int) -> list[ReportProb
         )
     if line.address is not None and line.municipality_code is None:
         problem("/municipality_code", "an address needs its municipality code", "municipality_missing")
+    if line.category in EXPENDITURE_CATEGORIES and line.name is None:
+        line_rules = rules(line.transaction_date or date(year, 12, 31))
+        if expenditure_itemised(
+            line.category, line.amount, rules=line_rules, diet_member_related=diet_member_related
+        ):
+            problem("/name", "an itemized expenditure needs its payee", "payee_missing")
     allowed = ALLOWED_DONORS.get(line.category)
     if allowed is None:
         if line.donor_kind is not None and line.category is not LineCategory.loan:
@@ -109,11 +121,15 @@ def check_report(
     *,
     year: int,
     previous_balance: int | None,
+    diet_member_related: bool = False,
+    rules: RulesOn = rules_on,
 ) -> list[ReportProblem]:
     """Every structural and arithmetic problem of the report, in body order."""
     problems: list[ReportProblem] = []
     for index, line in enumerate(lines):
-        problems.extend(_line_problems(index, line, year))
+        problems.extend(
+            _line_problems(index, line, year, diet_member_related=diet_member_related, rules=rules)
+        )
 
     sums: dict[LineCategory, int] = defaultdict(int)
     members: dict[LineCategory, list[int]] = defaultdict(list)

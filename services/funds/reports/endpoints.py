@@ -94,7 +94,7 @@ async def get_report(
     """The current version; the public sees only itemized lines, cut to the municipality."""
     organization = await organization_service.get_or_404(session, organization_id)
     full = service.sees_full_detail(principal, organization)
-    current = await service.read_version(session, organization_id, year, None, full=full)
+    current = await service.read_version(session, organization, year, None, full=full)
     return json_response(current, headers={"ETag": etag_for(current.version)})
 
 
@@ -109,7 +109,7 @@ async def list_report_versions(
     report = await service.report_or_404(
         session, organization_id, year, full=service.sees_full_detail(principal, organization)
     )
-    return await service.list_versions(session, report)
+    return await service.list_versions(session, report, organization)
 
 
 @router.get(
@@ -124,4 +124,4 @@ async def get_report_version(
 ) -> ReportVersion:
     organization = await organization_service.get_or_404(session, organization_id)
     full = service.sees_full_detail(principal, organization)
-    return await service.read_version(session, organization_id, year, version, full=full)
+    return await service.read_version(session, organization, year, version, full=full)

@@ -15,6 +15,7 @@ from typing import Final
 from services.funds.municipalities import municipality
 from shared.values import fold_for_matching
 
+GRAM_MAX: Final = 3
 _DASHES: Final = str.maketrans(dict.fromkeys("‐‑‒–—―−ー─－", "-"))
 _BLOCK_WORDS: Final = re.compile(r"(丁目|番地|番|号)")
 _KANJI_DIGITS: Final = {c: i for i, c in enumerate("〇一二三四五六七八九")}
@@ -59,3 +60,13 @@ def donor_key(name: str, municipality_code: str | None, address: str | None) -> 
 def search_key(name: str) -> str:
     """What donor-name search matches against: the folded name."""
     return fold_for_matching(name)
+
+
+def query_grams(key: str) -> list[str]:
+    """The grams a name must contain to contain `key` (a folded, non-empty search key): the key itself
+    up to three characters (then containing the gram is containing the key), else its trigrams.
+    The database side is `funds_name_grams` (every substring of one to three characters of a name),
+    in migration 0003."""
+    if len(key) <= GRAM_MAX:
+        return [key]
+    return list(dict.fromkeys(key[index : index + GRAM_MAX] for index in range(len(key) - GRAM_MAX + 1)))

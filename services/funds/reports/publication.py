@@ -4,7 +4,9 @@
   threshold (more than ¥50,000) is itemized with every donation; smaller donors never are;
 - fundraising parties: a buyer whose payments for one event exceed the threshold in force on
   the event's date (over ¥200,000; over ¥50,000 from 2027-01-01);
-- expenditures of the threshold (¥50,000) or more;
+- expenditures of the threshold (¥50,000) or more; a Diet-member-related organization's
+  (国会議員関係政治団体: one so registered, or a Diet member's fund-management organization)
+  every expenditure over its stricter threshold (¥10,000, personnel costs exempt), see rulebook;
 - membership fees (no names), business income, loans, grants and party subsidies are itemized;
   other income from its threshold.
 Anonymous lines name nobody and are never itemized.
@@ -14,16 +16,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import Final
 
-from services.funds.rulebook import FundsRules, rules_on
+from services.funds.rulebook import FundsRules, report_due_date, rules_on
 from shared.contracts.funds import (
     DONATION_CATEGORIES,
     EXPENDITURE_CATEGORIES,
     DonorKind,
     LineCategory,
+    OrganizationKind,
     ReportLineIn,
 )
+from shared.values import JST
 
 RulesOn = Callable[[date], FundsRules]
 _ALWAYS = frozenset(
@@ -37,11 +42,46 @@ _ALWAYS = frozenset(
 )
 
 
+_DIET_MEMBER_RELATED: Final = frozenset(
+    {OrganizationKind.diet_member_related, OrganizationKind.fund_management_organization}
+)
+
+
+def is_diet_member_related(kind: str) -> bool:
+    """A Diet-member-related organization: registered as one, or a fund-management organization
+    (here always a Diet member's or candidate's, whom it must name; the law counts those among them)."""
+    return kind in _DIET_MEMBER_RELATED
+
+
+def expenditure_itemised(
+    category: LineCategory, amount: int, *, rules: FundsRules, diet_member_related: bool
+) -> bool:
+    """Whether an expenditure line is itemized (its payee named) under `rules`."""
+    stricter = rules.diet_member_expenditure_itemised_over
+    if (
+        diet_member_related
+        and stricter is not None
+        and category.value not in rules.diet_member_itemisation_exempt
+    ):
+        return amount > stricter
+    return amount >= rules.expenditure_itemised_from
+
+
+def due_date(year: int, *, diet_member_related: bool, rules: RulesOn = rules_on) -> date:
+    return report_due_date(year, diet_member_related=diet_member_related, rules=rules(date(year, 12, 31)))
+
+
+def filed_late(first_filed_at: datetime, due: date) -> bool:
+    """Filed after the due date, by the calendar of Japan (where the deadline runs)."""
+    return first_filed_at.astimezone(JST).date() > due
+
+
 def published_lines(
     lines: Sequence[ReportLineIn],
     donor_keys: Sequence[str | None],
     *,
     year: int,
+    diet_member_related: bool = False,
     rules: RulesOn = rules_on,
 ) -> list[bool]:
     """One flag per line: True when the line is itemized publicly."""
@@ -78,7 +118,11 @@ def published_lines(
                 threshold = rules(event_day).party_ticket_disclosure_over
                 flags.append(event_totals[(line.event_name, key)] > threshold)
         elif category in EXPENDITURE_CATEGORIES:
-            flags.append(line.amount >= line_rules.expenditure_itemised_from)
+            flags.append(
+                expenditure_itemised(
+                    category, line.amount, rules=line_rules, diet_member_related=diet_member_related
+                )
+            )
         elif category in _ALWAYS:
             flags.append(True)
         else:

@@ -15,7 +15,13 @@ from services.funds.findings import service as findings_service
 from services.funds.reports import repository
 from services.funds.reports.arithmetic import ReportProblem, check_report
 from services.funds.reports.identity import donor_key, search_key
-from services.funds.reports.publication import public_until, published_lines
+from services.funds.reports.publication import (
+    due_date,
+    filed_late,
+    is_diet_member_related,
+    public_until,
+    published_lines,
+)
 from services.funds.rulebook import FundsRules
 from services.funds.tables import reports
 from shared.auth.tokens import Principal
@@ -63,20 +69,22 @@ def _line_rows(
     report_id: int,
     version_id: int,
     version: int,
-    organization_id: int,
+    organization: Row[Any],
     year: int,
     until: date,
     rules: RulesOn,
 ) -> list[dict[str, Any]]:
     keys = [_line_key(line) for line in lines]
-    flags = published_lines(lines, keys, year=year, rules=rules)
+    flags = published_lines(
+        lines, keys, year=year, diet_member_related=is_diet_member_related(organization.kind), rules=rules
+    )
     rows = []
     for line_no, (line, key, published) in enumerate(zip(lines, keys, flags, strict=True)):
         rows.append(
             {
                 "report_version_id": version_id,
                 "report_id": report_id,
-                "organization_id": organization_id,
+                "organization_id": organization.id,
                 "year": year,
                 "version": version,
                 "is_current": True,
@@ -136,6 +144,7 @@ async def _validate(
     body: ReportTotals,
     lines: Sequence[ReportLineIn],
     year: int,
+    rules: RulesOn,
 ) -> None:
     if year < organization.registered_date.year:
         raise UnprocessableContent(
@@ -148,7 +157,14 @@ async def _validate(
             slug="year-outside-registration",
         )
     previous = await repository.current_balance(session, organization.id, year - 1)
-    problems = check_report(body, lines, year=year, previous_balance=previous)
+    problems = check_report(
+        body,
+        lines,
+        year=year,
+        previous_balance=previous,
+        diet_member_related=is_diet_member_related(organization.kind),
+        rules=rules,
+    )
     if problems:
         raise _refuse(problems)
 
@@ -156,7 +172,7 @@ async def _validate(
 async def file_report(
     *, session: AsyncSession, principal: Principal, organization: Row[Any], body: ReportIn, rules: RulesOn
 ) -> ReportVersion:
-    await _validate(session, organization, body, body.lines, body.year)
+    await _validate(session, organization, body, body.lines, body.year, rules)
     if await repository.get_report(session, organization.id, body.year) is not None:
         raise Conflict(
             f"The {body.year} report is already filed; file an amendment instead.", slug="report-exists"
@@ -187,7 +203,7 @@ async def file_report(
         report_id=report_id,
         version_id=version_id,
         version=1,
-        organization_id=organization.id,
+        organization=organization,
         year=body.year,
         until=until,
         rules=rules,
@@ -197,7 +213,7 @@ async def file_report(
     await findings_service.recompute(
         session=session, year=body.year, donor_keys=keys, report_id=report_id, rules=rules
     )
-    return await read_version(session, organization.id, body.year, 1, full=True)
+    return await read_version(session, organization, body.year, 1, full=True)
 
 
 async def amend_report(
@@ -209,7 +225,7 @@ async def amend_report(
     body: AmendmentIn,
     rules: RulesOn,
 ) -> ReportVersion:
-    await _validate(session, organization, body, body.lines, report.year)
+    await _validate(session, organization, body, body.lines, report.year, rules)
     new_version = report.current_version + 1
     await update_versioned(
         session,
@@ -236,7 +252,7 @@ async def amend_report(
         report_id=report.id,
         version_id=version_id,
         version=new_version,
-        organization_id=organization.id,
+        organization=organization,
         year=report.year,
         until=report.public_until,
         rules=rules,
@@ -246,7 +262,7 @@ async def amend_report(
     await findings_service.recompute(
         session=session, year=report.year, donor_keys=keys, report_id=report.id, rules=rules
     )
-    return await read_version(session, organization.id, report.year, new_version, full=True)
+    return await read_version(session, organization, report.year, new_version, full=True)
 
 
 def sees_full_detail(principal: Principal | None, organization: Row[Any]) -> bool:
@@ -266,9 +282,10 @@ async def report_or_404(
     return report
 
 
-def _summary_values(row: Row[Any], report: Row[Any], organization_id: int) -> dict[str, Any]:
+def _summary_values(row: Row[Any], report: Row[Any], organization: Row[Any]) -> dict[str, Any]:
+    due = due_date(report.year, diet_member_related=is_diet_member_related(organization.kind))
     return {
-        "organization_id": organization_id,
+        "organization_id": organization.id,
         "year": report.year,
         "version": row.version,
         "amends_version": row.version - 1 if row.version > 1 else None,
@@ -282,12 +299,16 @@ def _summary_values(row: Row[Any], report: Row[Any], organization_id: int) -> di
         "balance": row.balance,
         "category_totals": {LineCategory(k): v for k, v in row.category_totals.items()},
         "line_count": row.line_count,
+        "due_date": due,
+        "filed_late": filed_late(report.first_filed_at, due),
     }
 
 
-async def list_versions(session: AsyncSession, report: Row[Any]) -> list[ReportVersionSummary]:
+async def list_versions(
+    session: AsyncSession, report: Row[Any], organization: Row[Any]
+) -> list[ReportVersionSummary]:
     return [
-        ReportVersionSummary(**_summary_values(row, report, report.organization_id))
+        ReportVersionSummary(**_summary_values(row, report, organization))
         for row in await repository.versions(session, report.id)
     ]
 
@@ -327,13 +348,14 @@ def line_model(row: Row[Any], *, full: bool) -> ReportLine:
 
 
 async def read_version(
-    session: AsyncSession, organization_id: int, year: int, number: int | None, *, full: bool
+    session: AsyncSession, organization: Row[Any], year: int, number: int | None, *, full: bool
 ) -> ReportVersion:
+    organization_id = organization.id
     report = await report_or_404(session, organization_id, year, full=full)
     row = await repository.version(session, report.id, number or report.current_version)
     if row is None:
         raise NotFound(f"The {year} report of organization {organization_id} has no version {number}.")
     lines = await repository.lines_of(session, row.id, published_only=not full)
     return ReportVersion(
-        **_summary_values(row, report, organization_id), lines=[line_model(line, full=full) for line in lines]
+        **_summary_values(row, report, organization), lines=[line_model(line, full=full) for line in lines]
     )
