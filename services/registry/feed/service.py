@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.feed import repository
 from services.registry.residents.views import Visibility, resident_document
+from services.registry.tables import STATE_COLUMNS
 from shared.contracts.registry import ProvidedItem
 from shared.values import to_rfc3339
 
 _SNAPSHOT_LEAVES_OUT = frozenset(
     {"name_key", "kana_key", "address_key", "valid_from", "recorded_at", "event_type"}
 )
+SNAPSHOT_COLUMNS = tuple(name for name in STATE_COLUMNS if name not in _SNAPSHOT_LEAVES_OUT)
 
 
 def snapshot(state: Mapping[Any, Any]) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 The main process reads the file in chunks of raw lines; worker processes decode and check
 each line and, on PostgreSQL, turn a valid batch into binary COPY streams, so the main process
 only checks uniqueness across batches and hands those bytes to COPY while the workers prepare
-the next chunks. Into an empty register, secondary indexes and the foreign key from past
-states to residents are dropped for the load and rebuilt once at the end (`loader`).
+the next chunks. Each batch also tells the change feed of its residents, in its own
+transaction, as if they had been recorded through the API. Into an empty register, secondary
+indexes and the foreign key from past states to residents are dropped for the load and
+rebuilt once at the end (`loader`).
 A batch is written in one transaction only if every line in it is valid
 (all-or-nothing per batch); each bad line gets a line in the report file (JSON Lines:
 line number, field, message) and the batch's other lines are reported as not imported.
@@ -44,6 +46,8 @@ from shared.db.engine import create_engine, resolve_database_url
 from shared.values import utc_now
 
 DEFAULT_BATCH_SIZE = 10_000
+RECORDED_BY = "import"
+"""Who recorded an imported resident's feed event (the API writes the client's id there)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +271,9 @@ async def import_file(
                             await loader.copy_batch(connection, batch.residents_copy, batch.versions_copy)
                         else:
                             await loader.insert_batch(connection, batch.residents, batch.versions)
+                        await loader.record_in_feed(
+                            connection, [code for _, code, _ in batch.keys], recorded_by=RECORDED_BY
+                        )
                 except (IntegrityError, DBAPIError) as error:
                     counts["rejected_lines"] += batch.lines
                     counts["rejected_batches"] += 1

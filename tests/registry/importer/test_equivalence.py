@@ -74,3 +74,14 @@ async def test_imported_and_registered_residents_look_alike(
         for code in (registered, IMPORTED)
     ]
     assert [entry["operation"] for entry in logged[1]] == [entry["operation"] for entry in logged[0]]
+    feed = headers("registry:feed", *ALL_READ)
+    events = (await registry.get("/registry/v1/events", headers=feed)).json()["items"]
+    by_resident = {event["resident_code"]: event for event in events}
+    imported_event, registered_event = by_resident[IMPORTED], by_resident[registered]
+    assert [event["sequence"] for event in events] == sorted(event["sequence"] for event in events)
+    assert _comparable(imported_event["resident"]) == _comparable(registered_event["resident"])
+    assert imported_event["type"] == registered_event["type"]
+    assert imported_event["to_local_government_code"] == CHIYODA
+    assert imported_event["effective_date"] == "1990-04-01"
+    history = (await registry.get(f"{BASE}/{IMPORTED}/events", headers=feed)).json()["items"]
+    assert [event["sequence"] for event in history] == [imported_event["sequence"]]
