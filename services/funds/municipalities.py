@@ -7,27 +7,18 @@ more, so an address can only leave the service cut at the municipality.
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Final
+
+from shared.local_governments import CodeListEntry, read_local_governments
 
 _CSV: Final = Path(__file__).parent / "data" / "local_government_codes.csv"
 
 
-class Municipality(NamedTuple):
-    code: str
-    prefecture: str
-    name: str
-
-
 @cache
-def _by_code() -> dict[str, Municipality]:
-    with _CSV.open(encoding="utf-8", newline="") as handle:
-        return {
-            row["code"]: Municipality(row["code"], row["prefecture"], row["name"])
-            for row in csv.DictReader(handle)
-        }
+def _by_code() -> dict[str, CodeListEntry]:
+    return read_local_governments(_CSV)
 
 
 @cache
@@ -35,7 +26,7 @@ def _prefectures() -> dict[str, str]:
     return {code[:2]: entry.prefecture for code, entry in _by_code().items()}
 
 
-def municipality(code: str) -> Municipality | None:
+def municipality(code: str) -> CodeListEntry | None:
     return _by_code().get(code)
 
 

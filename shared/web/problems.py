@@ -156,6 +156,22 @@ def problem_body(
     instance: str | None,
     extensions: Mapping[str, Any] | None = None,
 ) -> bytes:
+    return orjson.dumps(
+        problem_document(
+            status=status, slug=slug, title=title, detail=detail, instance=instance, extensions=extensions
+        )
+    )
+
+
+def problem_document(
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None,
+    instance: str | None,
+    extensions: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     document: dict[str, Any] = {
         "type": TYPE_PREFIX + slug,
         "title": title,
@@ -166,7 +182,7 @@ def problem_body(
     }
     if extensions:
         document.update(extensions)
-    return orjson.dumps(document)
+    return document
 
 
 def problem_response(

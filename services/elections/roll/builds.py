@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import orjson
 from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,7 +34,7 @@ from services.elections.roll.service import NO_FACTS, STALE_AFTER, Basis, entry,
 from services.elections.roll.source import ResidentSource, RollExtractPage, RollResident
 from shared.contracts.elections import Registration, RollBuild, RollBuildIn, RollBuildState
 from shared.db.engine import Database
-from shared.web.problems import Conflict, NotFound, Problem, UnprocessableContent, problem_body
+from shared.web.problems import Conflict, NotFound, Problem, UnprocessableContent, problem_document
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +50,7 @@ INTERRUPTED = {
 
 
 def build_model(row: Row[Any]) -> RollBuild:
-    return RollBuild.model_validate(
-        {
-            **row._mapping,
-            "requested_at": row.requested_at,
-            "started_at": row.started_at,
-            "finished_at": row.finished_at,
-        }
-    )
+    return RollBuild.model_validate(row._mapping)
 
 
 def location(election_id: int, build_id: int) -> str:
@@ -262,17 +254,14 @@ async def _set_state(database: Database, build_id: int, **values: Any) -> None:
 
 def _problem_of(exc: BaseException) -> dict[str, Any]:
     if isinstance(exc, Problem):
-        document = orjson.loads(
-            problem_body(
-                status=exc.status,
-                slug=exc.problem_slug,
-                title=exc.problem_title,
-                detail=exc.detail,
-                instance=None,
-                extensions=exc.extensions,
-            )
+        return problem_document(
+            status=exc.status,
+            slug=exc.problem_slug,
+            title=exc.problem_title,
+            detail=exc.detail,
+            instance=None,
+            extensions=exc.extensions,
         )
-        return dict(document)
     return {
         "type": "urn:jichi:problem:internal-error",
         "title": "Internal error",

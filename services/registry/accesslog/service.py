@@ -64,15 +64,21 @@ async def record(
             if written != 1:
                 raise unavailable()
             return
-        reserved = await repository.reserve(session, lane=lane, count=len(entries))
-        if reserved is None:
-            raise unavailable()
-        first_sequence, previous = reserved
-        hashes = chain.chain(previous, entries)
-        await repository.insert_entries(session, repository.rows_of(lane, first_sequence, entries, hashes))
-        await repository.set_head_hash(session, lane=lane, last_hash=hashes[-1])
+        await append_in_transaction(session, lane=lane, entries=entries)
     except SQLAlchemyError as error:
         raise unavailable() from error
+
+
+async def append_in_transaction(session: AsyncSession, *, lane: int, entries: Sequence[Entry]) -> None:
+    """Append `entries` to `lane` in the session's transaction, which holds the lane's head until
+    it commits; 503 if the lane's head row is gone."""
+    reserved = await repository.reserve(session, lane=lane, count=len(entries))
+    if reserved is None:
+        raise unavailable()
+    first_sequence, previous = reserved
+    hashes = chain.chain(previous, entries)
+    await repository.insert_entries(session, repository.rows_of(lane, first_sequence, entries, hashes))
+    await repository.set_head_hash(session, lane=lane, last_hash=hashes[-1])
 
 
 @dataclass(frozen=True, slots=True)

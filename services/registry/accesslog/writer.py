@@ -18,8 +18,9 @@ import structlog
 
 from services.registry.accesslog import chain, repository
 from services.registry.accesslog.chain import LANES, Entry
-from services.registry.accesslog.service import unavailable
+from services.registry.accesslog.service import append_in_transaction, unavailable
 from shared.db.engine import Database, driver_connection
+from shared.web.problems import ServiceUnavailable
 
 MAX_BATCH = 1000
 FLUSHERS = 2
@@ -107,7 +108,7 @@ class AccessLogWriter:
             try:
                 await self._write(cursor, [entry for item in batch for entry in item.entries])
             except Exception as error:  # whatever failed, these entries are not written
-                if not isinstance(error, _LaneUnavailableError):
+                if not isinstance(error, _LaneUnavailableError | ServiceUnavailable):
                     log.warning("access_log_write_failed", lane=cursor.lane, error=type(error).__name__)
                 cursor.head = None
                 for item in batch:
@@ -121,14 +122,7 @@ class AccessLogWriter:
     async def _write(self, cursor: _Cursor, entries: Sequence[Entry]) -> None:
         if not self.is_postgres:
             async with self.database.sessionmaker.begin() as session:
-                reserved = await repository.reserve(session, lane=cursor.lane, count=len(entries))
-                if reserved is None:
-                    raise _LaneUnavailableError
-                first, previous = reserved
-                hashes = chain.chain(previous, entries)
-                rows = repository.rows_of(cursor.lane, first, entries, hashes)
-                await repository.insert_entries(session, rows)
-                await repository.set_head_hash(session, lane=cursor.lane, last_hash=hashes[-1])
+                await append_in_transaction(session, lane=cursor.lane, entries=entries)
             return
         async with driver_connection(self.database.engine) as driver:
             for _attempt in range(_ATTEMPTS):

@@ -33,9 +33,8 @@ from shared.db.engine import driver_connection
 versions = resident_versions
 
 
-def state_of(row: Row[Any]) -> dict[str, Any]:
-    mapping = row._mapping
-    return {name: mapping[name] for name in STATE_COLUMNS}
+def state_of(record: Mapping[Any, Any]) -> dict[str, Any]:
+    return {name: record[name] for name in STATE_COLUMNS}
 
 
 async def get(session: AsyncSession, resident_code: str) -> Row[Any] | None:

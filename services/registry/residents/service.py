@@ -29,7 +29,7 @@ from services.registry.residents.history import residence_periods
 from services.registry.residents.identity import IdentityCipher
 from services.registry.residents.keys import address_key, join_address, kana_key, name_key
 from services.registry.residents.views import Visibility, address_document, resident_document
-from services.registry.tables import STATE_COLUMNS, residents
+from services.registry.tables import residents
 from shared.contracts.registry import (
     CorrectionRequest,
     DeathRequest,
@@ -79,7 +79,7 @@ def _number(reader: Reader, record: Mapping[Any, Any]) -> str | None:
 
 
 def _open_state(record: Mapping[Any, Any]) -> dict[str, Any]:
-    return {**{name: record[name] for name in STATE_COLUMNS}, "valid_to": None}
+    return {**repository.state_of(record), "valid_to": None}
 
 
 def _timeline(
@@ -566,7 +566,7 @@ async def record_event(
     if row is None:
         raise _not_found(resident_code)
     check_if_match(if_match, row.version)
-    current = repository.state_of(row)
+    current = repository.state_of(row._mapping)
     registered_since = current["valid_from"]
     if isinstance(event, CorrectionRequest):
         registered_since = await repository.registered_since(session, resident_code, current["valid_from"])
@@ -590,7 +590,7 @@ async def record_event(
         overlapping = await repository.overlapping_versions(session, resident_code, event.effective_date)
         correction = rules.correct(
             [
-                {**repository.state_of(v), "valid_to": v.valid_to, "version_id": v.version_id}
+                {**repository.state_of(v._mapping), "valid_to": v.valid_to, "version_id": v.version_id}
                 for v in overlapping
             ],
             current,
