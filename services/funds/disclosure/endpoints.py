@@ -25,6 +25,7 @@ from shared.contracts.funds import (
     OrganizationAggregate,
     PrefectureAggregate,
 )
+from shared.db.engine import plan_for_own_values
 from shared.values import utc_now
 from shared.web.idempotency import SessionDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
@@ -125,7 +126,8 @@ async def search_disclosed_lines(
     if page.page_token:
         position = page.codec.decode(page.page_token, fingerprint)
         after = service.decode_position(sort, position)
-    await repository.plan_each_search(session)
+    # One plan for every name makes the rare or the common ones scan millions of lines.
+    await plan_for_own_values(session)
     rows = await repository.chunk(
         session, statement, columns, after, page.page_size + 1, descending=descending
     )
@@ -177,7 +179,7 @@ async def list_donor_aggregates(
     statement = repository.donor_aggregate_statement(
         full=full, today=utc_now().date(), year=year, name_key=key, postgres=postgres
     )
-    await repository.plan_each_search(session)
+    await plan_for_own_values(session)
     rows, token = await keyset_page(
         session,
         statement,

@@ -21,7 +21,6 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
-    text,
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -68,16 +67,6 @@ def name_matches(key: str, *, postgres: bool) -> ColumnElement[bool]:
         return pattern
     grams = _NAME_GRAMS.contains(literal(query_grams(key), ARRAY(Text)))
     return grams if len(key) <= GRAM_MAX else and_(grams, pattern)
-
-
-async def plan_each_search(session: AsyncSession) -> None:
-    """PostgreSQL: plan this transaction's statements for their own parameters.
-
-    A prepared statement's generic plan cannot know whether the searched name is rare (use the
-    name index) or common (walk the sort index and stop at a page): one plan for every name made
-    the rare or the common ones scan millions of lines."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def visibility(*, full: bool, today: date) -> list[ColumnElement[bool]]:

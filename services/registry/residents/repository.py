@@ -17,7 +17,6 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     tuple_,
     union,
     update,
@@ -241,17 +240,6 @@ async def supersede_versions(session: AsyncSession, version_ids: Sequence[int], 
         await session.execute(
             update(versions).where(versions.c.version_id.in_(list(version_ids))).values(superseded_at=at)
         )
-
-
-async def plan_for_these_values(session: AsyncSession) -> None:
-    """Have PostgreSQL plan the extract for each page's own values, for this transaction.
-
-    After five runs of a prepared statement PostgreSQL may switch to a generic plan; for the
-    extract's union that plan reads far more of the register (2.3-2.7 s a page instead of 18-36 ms
-    at 1 M residents), so a consumer paging through a municipality slowed down after page five.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def extract_statement(

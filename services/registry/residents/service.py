@@ -44,6 +44,7 @@ from shared.contracts.registry import (
     VerificationOutcome,
     VerificationRequest,
 )
+from shared.db.engine import plan_for_own_values
 from shared.values import issue_resident_code, utc_now
 from shared.web.etag import check_if_match, etag_for
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
@@ -351,7 +352,9 @@ async def extract_page(
     await codes.require_known(session, local_government_code)
     visibility = reader.visibility
     feed_cursor = await feed.head(session)
-    await repository.plan_for_these_values(session)
+    # A generic plan of the extract's union read far more of the register (2.3-2.7 s a page
+    # instead of 18-36 ms at 1 M residents): a consumer paging through slowed after page five.
+    await plan_for_own_values(session)
     statement = repository.extract_statement(
         local_government_code=local_government_code,
         statuses=statuses,
