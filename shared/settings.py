@@ -25,6 +25,11 @@ class ServiceSettings(BaseSettings):
         ge=1,
         description="Database connections one process holds at most (deploy/SCALING.md counts on 10).",
     )
+    db_hot_connections: int = Field(
+        default=0,
+        ge=0,
+        description="Connections beyond the pool size lent to the service's hottest single statements.",
+    )
     jwks_url: str = Field(
         default="http://127.0.0.1:8000/.well-known/jwks.json",
         description="The gateway's public keys, which verify every bearer token.",

@@ -27,7 +27,7 @@ from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRate
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
 from services.gateway.upstream import Upstream
 from shared.db.engine import Database, create_engine, resolve_database_url
-from shared.web.app import install_openapi
+from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi
 from shared.web.docs import mount_docs
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
 from shared.web.observability import configure_logging, metrics_endpoint
@@ -112,6 +112,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=lambda route: f"gateway_{route.name}",
+        telemetry=WITHOUT_OPENTELEMETRY,
     )
     install_problem_handlers(app)
     app.include_router(oauth.router)

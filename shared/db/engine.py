@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from asyncpg import PostgresError
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -97,12 +100,103 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class LentConnections:
+    """A few of the pool's driver connections, kept out of it and lent for one statement at a time.
+
+    A checkout from SQLAlchemy's pool costs about 75 µs here (asyncpg's own pool, 45 µs), more
+    than the hottest single-row statement itself; lending from a list costs next to nothing.
+    Connections are taken from the engine's pool as they are first needed, up to `size`; a
+    statement that finds all of them busy waits for the next one given back. A connection that
+    failed other than by a database error (closed, cancelled mid-statement) is dropped, and the
+    next statement takes a fresh one.
+    """
+
+    def __init__(self, engine: AsyncEngine, size: int) -> None:
+        self.engine = engine
+        self.size = size
+        self.taken = 0
+        self._idle: list[Any] = []
+        self._waiters: deque[asyncio.Future[Any]] = deque()
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]:
+        pooled = await self._borrow()
+        try:
+            records: list[Any] = await pooled.driver_connection.fetch(query, *args)
+        except PostgresError:
+            self._give_back(pooled)
+            raise
+        except BaseException:
+            await self._drop(pooled)
+            raise
+        self._give_back(pooled)
+        return records
+
+    async def _borrow(self) -> Any:
+        while True:
+            if self._idle:
+                return self._idle.pop()
+            if self.taken < self.size:
+                self.taken += 1
+                try:
+                    return await self.engine.raw_connection()
+                except BaseException:
+                    self.taken -= 1
+                    self._hand_over(None)
+                    raise
+            waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                pooled = await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
+                    self._give_back(waiter.result())
+                raise
+            if pooled is not None:
+                return pooled
+            # None: a connection was dropped, so one more may be taken from the pool.
+
+    def _give_back(self, pooled: Any) -> None:
+        if not self._hand_over(pooled):
+            self._idle.append(pooled)
+
+    def _hand_over(self, pooled: Any) -> bool:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(pooled)
+                return True
+        return False
+
+    async def _drop(self, pooled: Any) -> None:
+        self.taken -= 1
+        self._hand_over(None)
+        await greenlet_spawn(pooled.invalidate)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        self.taken -= len(idle)
+        for pooled in idle:
+            await greenlet_spawn(pooled.close)
+
+
 class Database:
     """Owns one service's engine; hands out sessions that commit on success and roll back on error."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, hot_connections: int = 0) -> None:
+        """`hot_connections` of the engine's pool (PostgreSQL) are lent to `driver_fetch`."""
         self.engine = engine
         self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        hot = hot_connections if engine.dialect.name == "postgresql" else 0
+        self._lent = LentConnections(engine, hot) if hot else None
+
+    async def driver_fetch(self, query: str, *args: Any) -> list[Any]:
+        """PostgreSQL: the records of one statement sent straight to the driver, committing by
+        itself; for the few hot reads where SQLAlchemy's own work costs more than the database."""
+        if self._lent is not None:
+            return await self._lent.fetch(query, *args)
+        async with driver_connection(self.engine) as driver:
+            records: list[Any] = await driver.fetch(query, *args)
+        return records
 
     @property
     def is_sqlite(self) -> bool:
@@ -122,4 +216,6 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self._lent is not None:
+            await self._lent.close()
         await self.engine.dispose()

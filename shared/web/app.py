@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import Table
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -27,6 +28,11 @@ from shared.web.pagination import PageTokenCodec
 from shared.web.problems import install_problem_handlers, problem_response
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+# Traces are continued by our own request context (traceparent) and requests are measured by
+# Prometheus; FastAPI's OpenTelemetry instruments would only ask, on every request, whether a
+# provider exists.
+WITHOUT_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def api_prefix(service: str) -> str:
@@ -100,8 +106,9 @@ def create_service_app(
             create_engine(
                 resolve_database_url(name, settings.database_url),
                 statement_cache_size=settings.db_statement_cache_size,
-                pool_size=settings.db_pool_size,
-            )
+                pool_size=settings.db_pool_size + settings.db_hot_connections,
+            ),
+            hot_connections=settings.db_hot_connections,
         )
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
         app.state.settings = settings
@@ -137,6 +144,7 @@ def create_service_app(
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        telemetry=WITHOUT_OPENTELEMETRY,
     )
     install_problem_handlers(app)
     for router in routers:

@@ -32,11 +32,33 @@ class RequestTooLarge(StarletteHTTPException):
         super().__init__(413, f"The request body exceeds {limit} bytes.")
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+class _RequestHeaders:
+    """The headers this middleware reads, found in one pass over the request's headers."""
+
+    __slots__ = ("content_length", "content_type", "request_id", "traceparent", "transfer_encoding")
+
+    def __init__(self, scope: Scope) -> None:
+        self.request_id = self.traceparent = self.content_length = None
+        self.content_type = self.transfer_encoding = None
+        value: bytes
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                self.request_id = value.decode("latin-1")
+            elif name == b"traceparent":
+                self.traceparent = value.decode("latin-1")
+            elif name == b"content-length":
+                self.content_length = value.decode("latin-1")
+            elif name == b"content-type":
+                self.content_type = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                self.transfer_encoding = value.decode("latin-1")
+
+    @property
+    def may_have_body(self) -> bool:
+        """HTTP/1.1 frames a request body by Content-Length or Transfer-Encoding; without either, none."""
+        return (self.content_length is not None and self.content_length != "0") or bool(
+            self.transfer_encoding
+        )
 
 
 class RequestContextMiddleware:
@@ -60,8 +82,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = accept_request_id(_header(scope, b"x-request-id"))
-        trace = continue_trace(_header(scope, b"traceparent"))
+        headers = _RequestHeaders(scope)
+        request_id = accept_request_id(headers.request_id)
+        trace = continue_trace(headers.traceparent)
         request_id_var.set(request_id)
         traceparent_var.set(trace.header)
         structlog.contextvars.clear_contextvars()
@@ -78,11 +101,12 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            rejection = self._reject_early(scope)
+            rejection = self._reject_early(scope, headers)
             if rejection is not None:
                 await rejection(scope, receive, send_with_context)
             else:
-                await self.app(scope, self._limited(receive), send_with_context)
+                limited = self._limited(receive) if headers.may_have_body else receive
+                await self.app(scope, limited, send_with_context)
         except RequestTooLarge:
             if not started_response[0]:
                 await self._too_large(scope)(scope, receive, send_with_context)
@@ -101,9 +125,9 @@ class RequestContextMiddleware:
         finally:
             self._observe(scope, status_holder[0], time.perf_counter() - started)
 
-    def _reject_early(self, scope: Scope) -> Response | None:
+    def _reject_early(self, scope: Scope, headers: _RequestHeaders) -> Response | None:
         path = scope["path"]
-        length = _header(scope, b"content-length")
+        length = headers.content_length
         if length is not None:
             if not length.isdigit():
                 return problem_response(
@@ -116,9 +140,8 @@ class RequestContextMiddleware:
             if int(length) > self.max_body_bytes:
                 return self._too_large(scope)
         if scope["method"].encode() in _BODY_METHODS:
-            has_body = (length is not None and length != "0") or _header(scope, b"transfer-encoding")
-            media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
-            if has_body and media_type not in self.accepted_media_types:
+            media_type = (headers.content_type or "").split(";")[0].strip().lower()
+            if headers.may_have_body and media_type not in self.accepted_media_types:
                 accepted = ", ".join(sorted(self.accepted_media_types))
                 return problem_response(
                     status=415,

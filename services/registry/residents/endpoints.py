@@ -165,7 +165,7 @@ async def get_resident(
     database: Database = request.app.state.database
     if as_of is None and known_at is None:
         document, etag = await service.get_current_resident(
-            database.engine,
+            database,
             request.app.state.access_log_writer,
             resident_code=resident_code,
             reader=reader_for(request, principal, purpose),

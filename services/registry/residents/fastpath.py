@@ -85,7 +85,7 @@ class CurrentResidentLookup:
                 cipher=state.identity_cipher,
             )
             document, etag = await service.get_current_resident(
-                state.database.engine, state.access_log_writer, resident_code=code, reader=reader
+                state.database, state.access_log_writer, resident_code=code, reader=reader
             )
         except Problem:
             return False

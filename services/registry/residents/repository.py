@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.registry.tables import STATE_COLUMNS, resident_versions, residents
-from shared.db.engine import driver_connection
+from shared.db.engine import Database, driver_connection
 
 versions = resident_versions
 
@@ -59,12 +59,11 @@ _CURRENT_WITH_PAST_POSTGRES = f"""
 
 
 async def current_with_past(
-    engine: AsyncEngine, resident_code: str, *, with_past: bool
+    database: Database, resident_code: str, *, with_past: bool
 ) -> tuple[Mapping[Any, Any], list[Mapping[Any, Any]]] | None:
     """A resident's current record and (if asked) its believed past states, or None."""
-    if engine.dialect.name == "postgresql":
-        async with driver_connection(engine) as driver:
-            records = await driver.fetch(_CURRENT_WITH_PAST_POSTGRES, resident_code, with_past)
+    if not database.is_sqlite:
+        records = await database.driver_fetch(_CURRENT_WITH_PAST_POSTGRES, resident_code, with_past)
         if not records:
             return None
         past: list[Mapping[Any, Any]] = [
@@ -73,7 +72,7 @@ async def current_with_past(
             if record["past_valid_from"] is not None
         ]
         return records[0], past
-    async with engine.connect() as connection:
+    async with database.engine.connect() as connection:
         row = (
             await connection.execute(select(residents).where(residents.c.resident_code == resident_code))
         ).one_or_none()

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.accesslog import service as accesslog
 from services.registry.accesslog.chain import Provision
@@ -44,7 +44,7 @@ from shared.contracts.registry import (
     VerificationOutcome,
     VerificationRequest,
 )
-from shared.db.engine import plan_for_own_values
+from shared.db.engine import Database, plan_for_own_values
 from shared.values import issue_resident_code, utc_now
 from shared.web.etag import check_if_match, etag_for
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
@@ -122,10 +122,10 @@ def _document_of(
 
 
 async def get_current_resident(
-    engine: AsyncEngine, log: AccessLogWriter, *, resident_code: str, reader: Reader
+    database: Database, log: AccessLogWriter, *, resident_code: str, reader: Reader
 ) -> tuple[dict[str, Any], str]:
     """The record as it stands, read in one round trip; its log entry joins the next group commit."""
-    found = await repository.current_with_past(engine, resident_code, with_past=reader.visibility.history)
+    found = await repository.current_with_past(database, resident_code, with_past=reader.visibility.history)
     if found is None:
         raise _not_found(resident_code)
     record, past = found
