@@ -23,7 +23,13 @@ from shared.db.engine import Database, driver_connection
 from shared.web.problems import ServiceUnavailable
 
 MAX_BATCH = 1000
-FLUSHERS = 2
+# A batch costs the database a transaction, a head update and a WAL flush whatever its size:
+# written as soon as anything waited, single lookups at 50 connections made batches of 8
+# entries; waiting up to 2 ms for 64 made them 21-24 and cut the database's CPU per lookup by
+# a tenth, the registry's by a twentieth, for 2 ms more latency.
+FLUSHERS = 1
+LINGER_SECONDS = 0.002
+LINGER_UNTIL = 64
 _ATTEMPTS = 5
 log = structlog.get_logger("jichi.registry.accesslog")
 _lanes = random.Random()  # noqa: S311 - spreads processes over lanes; nothing secret
@@ -104,6 +110,8 @@ class AccessLogWriter:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            if not self._closing and sum(len(item.entries) for item in self._pending) < LINGER_UNTIL:
+                await asyncio.sleep(LINGER_SECONDS)
             batch = self._next_batch()
             try:
                 await self._write(cursor, [entry for item in batch for entry in item.entries])

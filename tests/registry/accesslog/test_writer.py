@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from services.registry.accesslog import chain, repository
 from services.registry.accesslog.chain import LANES, Entry
+from services.registry.accesslog.writer import LINGER_UNTIL, AccessLogWriter
 from shared.contracts.registry import AccessRecordPage, ChainVerification
 from shared.values import utc_now
 from tests.registry.conftest import Headers, Register
@@ -68,3 +72,49 @@ async def test_a_lane_moved_by_another_writer_is_left_for_another(
     result = await verification(registry, headers)
     assert result.valid
     assert result.entries_checked == 2 + LANES
+
+
+class RecordingWriter(AccessLogWriter):
+    """The writer's batching, with the database write replaced by a note of each batch's size."""
+
+    def __init__(self) -> None:
+        super().__init__(SimpleNamespace(engine=SimpleNamespace(dialect=SimpleNamespace(name="postgresql"))))  # type: ignore[arg-type]
+        self.batches: list[int] = []
+
+    async def _write(self, cursor: Any, entries: Sequence[Entry]) -> None:
+        self.batches.append(len(entries))
+
+
+def _entry(number: int) -> Entry:
+    return Entry(utc_now(), "client", "test", f"r{number}", "get_resident", "12345678901", "basic")
+
+
+async def test_entries_arriving_together_share_one_batch() -> None:
+    writer = RecordingWriter()
+    writer.start()
+
+    async def lookup(number: int) -> None:
+        await asyncio.sleep(number * 0.0001)
+        await writer.append(_entry(number))
+
+    await asyncio.gather(*(lookup(n) for n in range(10)))
+    await writer.append(_entry(10))
+    await writer.close()
+    assert writer.batches == [10, 1]
+
+
+async def test_a_batch_full_enough_is_written_without_waiting() -> None:
+    writer = RecordingWriter()
+    writer.start()
+
+    async def late(number: int) -> None:
+        await asyncio.sleep(0.0005)
+        await writer.append(_entry(number))
+
+    # Had the full batch waited its 2 ms, the three later entries would have joined it.
+    await asyncio.gather(
+        writer.append_all([_entry(n) for n in range(LINGER_UNTIL)]), *(late(n) for n in range(3))
+    )
+    await writer.close()
+    assert writer.batches[0] == LINGER_UNTIL
+    assert sum(writer.batches) == LINGER_UNTIL + 3
