@@ -18,7 +18,7 @@ from shared.web.problems import ServiceUnavailable
 _lanes = random.Random()  # noqa: S311 - spreads writers over lanes; nothing secret
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, like Entry: a bulk verification makes a thousand
 class Provided:
     resident_code: str
     items: Sequence[str]

@@ -254,8 +254,8 @@ _OUTCOMES = {
     ResidentStatus.MOVED_OUT.value: VerificationOutcome.MOVED_OUT.value,
     ResidentStatus.DECEASED.value: VerificationOutcome.DECEASED.value,
 }
-_STATUS_ITEM = ProvidedItem.STATUS.value
-_ADDRESS_ITEM = ProvidedItem.ADDRESS.value
+_STATUS_ONLY = (ProvidedItem.STATUS.value,)
+_STATUS_AND_ADDRESS = tuple(sorted((ProvidedItem.STATUS.value, ProvidedItem.ADDRESS.value)))
 
 
 async def verify(
@@ -293,7 +293,7 @@ async def verify(
         by_birth[row.date_of_birth].append(row._mapping)
     visibility = reader.visibility
     results: list[dict[str, Any]] = []
-    provided: dict[str, set[str]] = {}
+    address_provided: dict[str, bool] = {}
     for index, item in enumerate(items):
         result: dict[str, Any] = {"index": index, "reference": item.reference}
         found: Mapping[Any, Any] | None = None
@@ -324,16 +324,23 @@ async def verify(
         result["outcome"] = _OUTCOMES[status]
         result["resident_code"] = code
         result["status_since_date"] = found["status_since"].isoformat() if status != "active" else None
-        given = provided.setdefault(code, {_STATUS_ITEM})
         if visibility.shows_address(found["protected"]):
             result["address"] = address_document(found)
-            given.add(_ADDRESS_ITEM)
+            address_provided[code] = True
+        else:
+            address_provided.setdefault(code, False)
         results.append(result)
     now = utc_now()
+    provision = reader.provision
     await log.append_all(
         [
-            accesslog.entry_of(reader.provision, "verify_residents", Provided(code, sorted(given)), now)
-            for code, given in provided.items()
+            accesslog.entry_of(
+                provision,
+                "verify_residents",
+                Provided(code, _STATUS_AND_ADDRESS if address else _STATUS_ONLY),
+                now,
+            )
+            for code, address in address_provided.items()
         ]
     )
     return {"results": results}
