@@ -27,7 +27,7 @@ from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRate
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
 from services.gateway.upstream import Upstream
 from shared.db.engine import Database, create_engine, resolve_database_url
-from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi
+from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
 from shared.web.observability import configure_logging, metrics_endpoint
@@ -94,6 +94,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
         app.state.upstream_urls = urls
         app.state.merged_openapi = MergedOpenAPI(http, urls)
         app.state.proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer))
+        settle_garbage_collector()
         try:
             yield
         finally:

@@ -39,6 +39,19 @@ def api_prefix(service: str) -> str:
     return f"/{service}/v1"
 
 
+def settle_garbage_collector() -> None:
+    """Called once startup is done, in every process that serves requests.
+
+    What exists by then (modules, routes, tables, the app) lives as long as the process: frozen,
+    the collector stops walking it on every full collection, which otherwise cost a large
+    request (a bulk read) a fifth of its time. And a request allocates hundreds of short-lived
+    objects, few in cycles: collecting the young generation every 50,000 allocations instead of
+    every 700 cut the registry's CPU per lookup by 5-10% (196-211 against 220-223 µs).
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
 def install_health(app: FastAPI, readiness: Callable[[], Any]) -> None:
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "alive"})
@@ -123,10 +136,7 @@ def create_service_app(
         )
         try:
             async with startup(app) if startup is not None else nullcontext():
-                # What exists now (modules, routes, tables, the app) lives as long as the process:
-                # frozen, the collector stops walking it on every full collection, which
-                # otherwise costs a large request (a bulk read) a fifth of its time.
-                gc.freeze()
+                settle_garbage_collector()
                 yield
         finally:
             await http.aclose()

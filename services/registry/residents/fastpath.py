@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.registry.accesslog.chain import Provision
@@ -25,7 +26,6 @@ from shared.auth.tokens import TokenVerifier
 from shared.contracts.registry import PURPOSE_HEADER
 from shared.values import is_valid_resident_code
 from shared.web.context import current_request_id
-from shared.web.idempotency import json_response
 from shared.web.problems import Problem
 
 _PURPOSE = PURPOSE_HEADER.lower().encode()
@@ -91,5 +91,18 @@ class CurrentResidentLookup:
             return False
         scope.setdefault("state", {})["client_id"] = principal.client_id
         scope["route"] = self.route
-        await json_response(document, headers={"ETag": etag})(scope, receive, send)
+        # The two ASGI messages json_response would send, without building a Response first.
+        body = orjson.dumps(document)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-length", str(len(body)).encode()),
+                    (b"content-type", b"application/json"),
+                    (b"etag", etag.encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
         return True
