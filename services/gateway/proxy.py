@@ -53,7 +53,8 @@ CALLER_SUPPLIED_IDENTITY = frozenset(
     }
 )
 _DROP_REQUEST = HOP_BY_HOP | CALLER_SUPPLIED_IDENTITY
-_DROP_RESPONSE = (HOP_BY_HOP - {b"content-length"}) | {b"x-request-id", b"traceparent"}
+# The gateway's own server writes Date and Server: the upstream's would repeat them.
+_DROP_RESPONSE = (HOP_BY_HOP - {b"content-length"}) | {b"x-request-id", b"traceparent", b"date", b"server"}
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
@@ -211,6 +212,10 @@ class Proxy:
         response_headers = [(n, v) for n, v in response.headers if n not in _DROP_RESPONSE]
         response_headers.extend(echo)
         await send({"type": "http.response.start", "status": response.status, "headers": response_headers})
+        whole = response.whole_body()
+        if whole is not None:
+            await send({"type": "http.response.body", "body": whole, "more_body": False})
+            return response.status
         try:
             async for chunk in response.body():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})

@@ -144,6 +144,18 @@ class UpstreamResponse:
         finally:
             self._upstream.release(connection, reusable=self._done and connection.keep_alive)
 
+    def whole_body(self) -> bytes | None:
+        """The body, if all of it has arrived already (a small answer comes in one read); the
+        connection then goes back to the pool. None while more is to come: read `body()`."""
+        connection = self._connection
+        if not connection.complete or connection.error is not None:
+            return None
+        body = b"".join(connection.chunks)
+        connection.chunks.clear()
+        self._done = True
+        self._upstream.release(connection, reusable=connection.keep_alive)
+        return body
+
     def discard(self) -> None:
         self._upstream.release(self._connection, reusable=False)
 

@@ -47,6 +47,14 @@ async def test_strips_identity_and_hop_by_hop_headers(gateway: httpx.AsyncClient
     assert response.headers["x-upstream"] == "yes"
 
 
+async def test_the_upstreams_date_and_server_are_not_repeated(gateway: httpx.AsyncClient) -> None:
+    # Here the gateway runs without a server of its own, which in production writes both once.
+    response = await gateway.get("/registry/v1/echo")
+    assert response.status_code == 200
+    assert "date" not in response.headers
+    assert "server" not in response.headers
+
+
 async def test_authorization_is_passed_through(gateway: httpx.AsyncClient) -> None:
     response = await gateway.get("/registry/v1/echo", headers={"Authorization": "Bearer abc"})
     assert response.json()["headers"]["authorization"] == "Bearer abc"
