@@ -15,12 +15,13 @@ from pathlib import Path
 import asyncpg
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
-from tests.bench.wrk import check_clean, load
+from tests.bench.wrk import LoadResult, check_clean, load
 
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "1000000"))
 LOOKUP_SQL = "SELECT * FROM residents WHERE resident_code = $1"
 IMPORTED_TABLES = ("residents", "resident_versions", "resident_events")
 PURPOSE = "benchmark"
+LOOKUP_ROUNDS = 2
 
 
 async def _bare_copy_seconds(dsn: str, work_dir: Path) -> dict[str, float]:
@@ -106,28 +107,45 @@ def _resident_codes(source: Path, count: int = 20_000) -> list[str]:
     return codes
 
 
+async def _settle(dsn: str) -> None:
+    """Vacuum and analyse the register after its load, as the other scenarios do after theirs:
+    otherwise autovacuum works through a million fresh rows of each table during the lookups,
+    which are measured after the baseline and so would pay for it alone."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f"VACUUM (ANALYZE) {', '.join(IMPORTED_TABLES)}")
+    finally:
+        await connection.close()
+
+
 async def registry_lookups(ctx: BenchContext) -> None:
     source = ctx.work_dir / "residents.jsonl"
     if not source.exists():
         await registry_import(ctx)
+    await _settle(ctx.asyncpg_dsn("registry"))
     codes = _resident_codes(source)
     headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
     paths = [f"/registry/v1/residents/{code}" for code in codes]
+    baselines: list[LoadResult] = []
+    singles: list[LoadResult] = []
     async with ctx.baseline("registry", LOOKUP_SQL) as baseline_url:
-        await load(baseline_url + "/x", seconds=2, connections=CONNECTIONS, paths=[f"/r/{c}" for c in codes])
-        baseline = await load(
-            baseline_url + "/x", seconds=SECONDS, connections=CONNECTIONS, paths=[f"/r/{c}" for c in codes]
-        )
-    await load(
-        ctx.platform.gateway_url + paths[0], seconds=2, connections=CONNECTIONS, headers=headers, paths=paths
-    )
-    single = await load(
-        ctx.platform.gateway_url + paths[0],
-        seconds=SECONDS,
-        connections=CONNECTIONS,
-        headers=headers,
-        paths=paths,
-    )
+        # Interleaved, best of each: a burst of load from elsewhere on these shared cores then
+        # spoils one round of one side rather than the ratio.
+        for _round in range(LOOKUP_ROUNDS):
+            baseline_paths = [f"/r/{c}" for c in codes]
+            await load(baseline_url + "/x", seconds=2, connections=CONNECTIONS, paths=baseline_paths)
+            baselines.append(
+                await load(
+                    baseline_url + "/x", seconds=SECONDS, connections=CONNECTIONS, paths=baseline_paths
+                )
+            )
+            single_url = ctx.platform.gateway_url + paths[0]
+            await load(single_url, seconds=2, connections=CONNECTIONS, headers=headers, paths=paths)
+            singles.append(
+                await load(single_url, seconds=SECONDS, connections=CONNECTIONS, headers=headers, paths=paths)
+            )
+    baseline = max(baselines, key=lambda result: result.requests_per_second)
+    single = max(singles, key=lambda result: result.requests_per_second)
     body = json.dumps({"items": [{"resident_code": code} for code in codes[:1000]]}).encode()
     bulk = await load(
         ctx.platform.gateway_url + "/registry/v1/residents/verifications",
@@ -137,16 +155,26 @@ async def registry_lookups(ctx: BenchContext) -> None:
         headers={**headers, "Content-Type": "application/json"},
         body=body,
     )
-    for name, result in (("baseline", baseline), ("single", single), ("bulk", bulk)):
+    for name, result in (
+        *(("baseline", r) for r in baselines),
+        *(("single", r) for r in singles),
+        ("bulk", bulk),
+    ):
         check_clean(name, result)
     ctx.record(
         "registry_single_lookup",
         what=f"GET /registry/v1/residents/{{code}} through the gateway, token check and access-log entry, "
-        f"random residents of {RESIDENTS}, {CONNECTIONS} connections, {SECONDS} s",
+        f"random residents of {RESIDENTS} (vacuumed and analysed after the import), {CONNECTIONS} "
+        f"connections, {SECONDS} s; baseline and gateway interleaved, best of {LOOKUP_ROUNDS} each",
         baseline_rps=round(baseline.requests_per_second),
         gateway_rps=round(single.requests_per_second),
         gateway_p99_ms=single.p99_ms,
         gateway_to_baseline=round(single.requests_per_second / baseline.requests_per_second, 3),
+        rounds={
+            "baseline_rps": [round(r.requests_per_second) for r in baselines],
+            "gateway_rps": [round(r.requests_per_second) for r in singles],
+            "gateway_p99_ms": [r.p99_ms for r in singles],
+        },
         target="gateway_to_baseline >= 0.50 and p99 < 50 ms",
     )
     ctx.record(
