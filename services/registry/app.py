@@ -53,7 +53,7 @@ def create_app(settings: RegistrySettings | None = None, *, jwks_source: JwksSou
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
         startup=_access_log_writer,
-        inner_middleware=[Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE))],
+        front_middleware=[Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE))],
     )
     app.state.identity_cipher = IdentityCipher(settings.identity_key.get_secret_value())
     return app

@@ -16,6 +16,7 @@ from sqlalchemy import Table
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp
 
 from shared.auth.tokens import HttpJwksSource, JwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine, resolve_database_url
@@ -93,6 +94,22 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+class ServiceApp(FastAPI):
+    """FastAPI inside `outer_middleware`: the request context and a service's hottest reads
+    wrap FastAPI's own error, telemetry and body-limit layers, which a read answered in front
+    of them (the registry's current record, ~8 µs) does not pass through."""
+
+    def __init__(self, *, outer_middleware: Sequence[Middleware], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.outer_middleware = list(outer_middleware)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for middleware in reversed(self.outer_middleware):
+            app = middleware.cls(app, *middleware.args, **middleware.kwargs)
+        return app
+
+
 def create_service_app(
     *,
     name: str,
@@ -103,13 +120,13 @@ def create_service_app(
     idempotency_table: Table | None = None,
     jwks_source: JwksSource | None = None,
     startup: Startup | None = None,
-    inner_middleware: Sequence[Middleware] = (),
+    front_middleware: Sequence[Middleware] = (),
     version: str = "1.0.0",
 ) -> FastAPI:
     """A service app: its routes under `/<name>/v1`, problems, auth, health, metrics, docs.
 
-    `inner_middleware` (outermost first) runs inside the request context: the request id,
-    trace, access log and metrics are already set up around it.
+    `front_middleware` (outermost first) runs inside the request context, where the request id,
+    trace, access log and metrics are set up, and in front of FastAPI's own layers.
     """
 
     @asynccontextmanager
@@ -145,7 +162,17 @@ def create_service_app(
     def operation_id(route: APIRoute) -> str:
         return f"{name}_{route.name}"
 
-    app = FastAPI(
+    app = ServiceApp(
+        outer_middleware=[
+            Middleware(
+                RequestContextMiddleware,
+                service=name,
+                max_body_bytes=settings.max_body_bytes,
+                accepted_media_types=JSON_MEDIA_TYPES,
+                route_prefix=api_prefix(name),
+            ),
+            *front_middleware,
+        ],
         title=title,
         description=description,
         version=version,
@@ -166,13 +193,4 @@ def create_service_app(
     install_health(app, readiness)
     install_openapi(app)
     mount_docs(app, docs_path=f"/{name}/docs", openapi_url=f"/{name}/openapi.json", title=title)
-    for middleware in reversed(inner_middleware):
-        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
-    app.add_middleware(
-        RequestContextMiddleware,
-        service=name,
-        max_body_bytes=settings.max_body_bytes,
-        accepted_media_types=JSON_MEDIA_TYPES,
-        route_prefix=api_prefix(name),
-    )
     return app

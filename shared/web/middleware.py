@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.web.context import accept_request_id, continue_trace, request_id_var, traceparent_var
 from shared.web.observability import REQUEST_SECONDS
-from shared.web.problems import problem_response
+from shared.web.problems import internal_error_response, problem_response
 
 access_log = structlog.get_logger("jichi.access")
 log = structlog.get_logger("jichi.errors")
@@ -115,13 +115,7 @@ class RequestContextMiddleware:
             # gets a problem with the request id instead of a stack trace.
             log.exception("unhandled_exception", path=scope["path"])
             if not started_response[0]:
-                await problem_response(
-                    status=500,
-                    slug="internal-error",
-                    title="Internal error",
-                    detail="The request could not be completed; it has been logged with its request id.",
-                    instance=scope["path"],
-                )(scope, receive, send_with_context)
+                await internal_error_response(scope["path"])(scope, receive, send_with_context)
         finally:
             self._observe(scope, status_holder[0], time.perf_counter() - started)
 

@@ -278,7 +278,24 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     )
 
 
+def internal_error_response(path: str) -> Response:
+    return problem_response(
+        status=500,
+        slug="internal-error",
+        title="Internal error",
+        detail="The request could not be completed; it has been logged with its request id.",
+        instance=path,
+    )
+
+
+async def _on_unexpected(request: Request, _exc: Exception) -> Response:
+    # Starlette's outermost error layer answers with this, then raises the error on to the
+    # request context, which logs it.
+    return internal_error_response(request.url.path)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _on_unexpected)
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
