@@ -147,18 +147,22 @@ async def registry_lookups(ctx: BenchContext) -> None:
     baseline = max(baselines, key=lambda result: result.requests_per_second)
     single = max(singles, key=lambda result: result.requests_per_second)
     body = json.dumps({"items": [{"resident_code": code} for code in codes[:1000]]}).encode()
-    bulk = await load(
-        ctx.platform.gateway_url + "/registry/v1/residents/verifications",
-        seconds=SECONDS,
-        connections=4,
-        method="POST",
-        headers={**headers, "Content-Type": "application/json"},
-        body=body,
-    )
+    bulks = [
+        await load(
+            ctx.platform.gateway_url + "/registry/v1/residents/verifications",
+            seconds=SECONDS,
+            connections=4,
+            method="POST",
+            headers={**headers, "Content-Type": "application/json"},
+            body=body,
+        )
+        for _round in range(LOOKUP_ROUNDS)
+    ]
+    bulk = max(bulks, key=lambda result: result.requests_per_second)
     for name, result in (
         *(("baseline", r) for r in baselines),
         *(("single", r) for r in singles),
-        ("bulk", bulk),
+        *(("bulk", r) for r in bulks),
     ):
         check_clean(name, result)
     ctx.record(
@@ -180,9 +184,10 @@ async def registry_lookups(ctx: BenchContext) -> None:
     ctx.record(
         "registry_bulk_verification",
         what="POST /registry/v1/residents/verifications with 1,000 resident codes, through the gateway, "
-        f"4 connections, {SECONDS} s",
+        f"4 connections, {SECONDS} s, best of {LOOKUP_ROUNDS} (like the single lookups it is compared with)",
         records_per_second=round(bulk.requests_per_second * 1000),
         p99_ms=bulk.p99_ms,
         to_single_lookup_rate=round(bulk.requests_per_second * 1000 / single.requests_per_second, 1),
+        records_per_second_per_round=[round(r.requests_per_second * 1000) for r in bulks],
         target="to_single_lookup_rate >= 20",
     )
