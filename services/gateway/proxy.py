@@ -18,10 +18,9 @@ from services.gateway.ratelimit import RateLimiter
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstream, UpstreamError
 from shared.web.context import accept_request_id, continue_trace, request_id_var
-from shared.web.observability import RATE_LIMITED, REQUEST_SECONDS, UPSTREAM_FAILURES
+from shared.web.observability import RATE_LIMITED, UPSTREAM_FAILURES, log_request, request_timer
 from shared.web.problems import problem_response
 
-access_log = structlog.get_logger("jichi.access")
 log = structlog.get_logger("jichi.gateway")
 
 HOP_BY_HOP = frozenset(
@@ -120,19 +119,18 @@ class Proxy:
             client_host,
         )
         seconds = time.perf_counter() - started
-        REQUEST_SECONDS.labels("gateway", scope["method"], f"/{upstream_name}/*", str(status)).observe(
-            seconds
-        )
-        access_log.info(
-            "request",
-            service="gateway",
-            request_id=request_id,
-            method=scope["method"],
-            path=scope["path"],
-            upstream=upstream_name,
-            status=status,
-            duration_ms=round(seconds * 1000, 2),
-            client_id=caller.client_id if caller else None,
+        request_timer("gateway", scope["method"], f"/{upstream_name}/*", status).observe(seconds)
+        log_request(
+            {
+                "service": "gateway",
+                "request_id": request_id,
+                "method": scope["method"],
+                "path": scope["path"],
+                "upstream": upstream_name,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+                "client_id": caller.client_id if caller else None,
+            }
         )
 
     async def _forward(

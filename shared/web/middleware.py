@@ -14,10 +14,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.web.context import accept_request_id, continue_trace, request_id_var, traceparent_var
-from shared.web.observability import REQUEST_SECONDS
+from shared.web.observability import log_request, request_timer
 from shared.web.problems import internal_error_response, problem_response
 
-access_log = structlog.get_logger("jichi.access")
 log = structlog.get_logger("jichi.errors")
 
 JSON_MEDIA_TYPES = frozenset({"application/json", "application/merge-patch+json"})
@@ -117,7 +116,8 @@ class RequestContextMiddleware:
             if not started_response[0]:
                 await internal_error_response(scope["path"])(scope, receive, send_with_context)
         finally:
-            self._observe(scope, status_holder[0], time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            self._observe(scope, status_holder[0], seconds, request_id, trace.trace_id)
 
     def _reject_early(self, scope: Scope, headers: _RequestHeaders) -> Response | None:
         path = scope["path"]
@@ -171,7 +171,7 @@ class RequestContextMiddleware:
 
         return receive_limited
 
-    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+    def _observe(self, scope: Scope, status: int, seconds: float, request_id: str, trace_id: str) -> None:
         route = getattr(scope.get("route"), "path", None)
         if route is None:
             template = "unmatched"
@@ -180,16 +180,19 @@ class RequestContextMiddleware:
             template = self.route_prefix + route
         else:
             template = route
-        REQUEST_SECONDS.labels(self.service, scope["method"], template, str(status)).observe(seconds)
+        request_timer(self.service, scope["method"], template, status).observe(seconds)
         if scope["path"] in _QUIET_PATHS:
             return
         state = scope.get("state") or {}
-        access_log.info(
-            "request",
-            service=self.service,
-            method=scope["method"],
-            route=template,
-            status=status,
-            duration_ms=round(seconds * 1000, 2),
-            client_id=state.get("client_id"),
+        log_request(
+            {
+                "service": self.service,
+                "method": scope["method"],
+                "route": template,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+                "client_id": state.get("client_id"),
+                "request_id": request_id,
+                "trace_id": trace_id,
+            }
         )
