@@ -57,14 +57,14 @@ class _Connection(asyncio.Protocol):
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self._fail(UpstreamError("protocol", "upstream tried to upgrade the connection"))
+            self.fail(UpstreamError("protocol", "upstream tried to upgrade the connection"))
         except httptools.HttpParserError as exc:
-            self._fail(UpstreamError("protocol", f"malformed upstream response: {exc}"))
+            self.fail(UpstreamError("protocol", f"malformed upstream response: {exc}"))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         if not self.complete:
-            self._fail(UpstreamError("connect", "upstream closed the connection"))
+            self.fail(UpstreamError("connect", "upstream closed the connection"))
 
     # httptools callbacks
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -86,7 +86,7 @@ class _Connection(asyncio.Protocol):
         self.complete = True
         self.data_ready.set()
 
-    def _fail(self, error: UpstreamError) -> None:
+    def fail(self, error: UpstreamError) -> None:
         self.error = error
         self.keep_alive = False
         if not self.headers_ready.done():
@@ -270,12 +270,16 @@ class Upstream:
                 if chunk:
                     connection.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
             connection.write(b"0\r\n\r\n")
+        # A timer that fails the wait: about half what an asyncio.timeout() block costs, per request.
+        timer = asyncio.get_running_loop().call_later(self.read_timeout, self._time_out, connection)
         try:
-            async with asyncio.timeout(self.read_timeout):
-                await connection.headers_ready
-        except TimeoutError:
-            raise UpstreamError("timeout", f"{self.name} did not answer in {self.read_timeout:g} s") from None
+            await connection.headers_ready
+        finally:
+            timer.cancel()
         return UpstreamResponse(connection.status, connection.headers, connection, self, self.read_timeout)
+
+    def _time_out(self, connection: _Connection) -> None:
+        connection.fail(UpstreamError("timeout", f"{self.name} did not answer in {self.read_timeout:g} s"))
 
     def close(self) -> None:
         while self._idle:

@@ -86,7 +86,7 @@ class RequestContextMiddleware:
         trace = continue_trace(headers.traceparent)
         request_id_var.set(request_id)
         traceparent_var.set(trace.header)
-        structlog.contextvars.clear_contextvars()
+        # Nothing else is ever bound, so binding both replaces whatever an earlier request left.
         structlog.contextvars.bind_contextvars(request_id=request_id, trace_id=trace.trace_id)
         status_holder = [500]
         started_response = [False]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import unquote
 
@@ -19,6 +20,7 @@ def _required(detail: str) -> BadRequest:
     return BadRequest(detail, slug="purpose-required", header=PURPOSE_HEADER)
 
 
+@lru_cache(maxsize=1024)  # callers send the same few purposes; a refused one is not kept
 def decode_purpose(raw: str | None) -> str:
     """Header text as sent: raw UTF-8 bytes and percent-encoded UTF-8 are both accepted."""
     if raw is None:
