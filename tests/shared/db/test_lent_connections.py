@@ -88,14 +88,20 @@ async def test_a_database_error_keeps_the_connection_anything_else_drops_it() ->
     assert len(engine.handed_out) == 2
 
 
-async def test_a_waiter_gets_a_fresh_connection_when_the_busy_one_is_dropped() -> None:
+async def one_busy_one_waiting() -> tuple[FakeEngine, LentConnections, asyncio.Task[Any], asyncio.Task[Any]]:
+    """One connection, held by a statement that has not finished, and a second statement in line."""
     engine = FakeEngine()
     lent = LentConnections(engine, 1)  # type: ignore[arg-type]
     engine.gate.clear()
-    failing = asyncio.create_task(lent.fetch("SELECT 1"))
+    running = asyncio.create_task(lent.fetch("SELECT 1"))
     await asyncio.sleep(0)
     waiting = asyncio.create_task(lent.fetch("SELECT 2"))
     await asyncio.sleep(0)
+    return engine, lent, running, waiting
+
+
+async def test_a_waiter_gets_a_fresh_connection_when_the_busy_one_is_dropped() -> None:
+    engine, lent, failing, waiting = await one_busy_one_waiting()
     engine.handed_out[0].driver_connection.fail_with = ConnectionResetError()
     engine.gate.set()
     with pytest.raises(ConnectionResetError):
@@ -105,13 +111,7 @@ async def test_a_waiter_gets_a_fresh_connection_when_the_busy_one_is_dropped() -
 
 
 async def test_a_cancelled_waiter_leaves_nothing_behind() -> None:
-    engine = FakeEngine()
-    lent = LentConnections(engine, 1)  # type: ignore[arg-type]
-    engine.gate.clear()
-    running = asyncio.create_task(lent.fetch("SELECT 1"))
-    await asyncio.sleep(0)
-    waiting = asyncio.create_task(lent.fetch("SELECT 2"))
-    await asyncio.sleep(0)
+    engine, lent, running, waiting = await one_busy_one_waiting()
     waiting.cancel()
     engine.gate.set()
     await running
