@@ -107,8 +107,8 @@ class LentConnections:
     than the hottest single-row statement itself; lending from a list costs next to nothing.
     Connections are taken from the engine's pool as they are first needed, up to `size`; a
     statement that finds all of them busy waits for the next one given back. A connection that
-    failed other than by a database error (closed, cancelled mid-statement) is dropped, and the
-    next statement takes a fresh one.
+    that failed and is closed, or failed other than by a database error (cancelled mid-statement),
+    is dropped, and the next statement takes a fresh one.
     """
 
     def __init__(self, engine: AsyncEngine, size: int) -> None:
@@ -123,7 +123,11 @@ class LentConnections:
         try:
             records: list[Any] = await pooled.driver_connection.fetch(query, *args)
         except PostgresError:
-            self._give_back(pooled)
+            # A statement's error leaves the connection usable, a server shutting down does not.
+            if pooled.driver_connection.is_closed():
+                await self._drop(pooled)
+            else:
+                self._give_back(pooled)
             raise
         except BaseException:
             await self._drop(pooled)

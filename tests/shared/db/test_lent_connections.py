@@ -19,6 +19,10 @@ class FakeDriver:
         self.gate = gate
         self.busy = False
         self.fail_with: BaseException | None = None
+        self.closed = False
+
+    def is_closed(self) -> bool:
+        return self.closed
 
     async def fetch(self, query: str, *args: Any) -> list[Any]:
         assert not self.busy, "a driver connection runs one statement at a time"
@@ -86,6 +90,19 @@ async def test_a_database_error_keeps_the_connection_anything_else_drops_it() ->
     assert first.invalidated
     assert (await lent.fetch("SELECT 2"))[0][0] == 1
     assert len(engine.handed_out) == 2
+
+
+async def test_a_database_error_on_a_connection_the_server_closed_drops_it() -> None:
+    engine = FakeEngine()
+    lent = LentConnections(engine, 1)  # type: ignore[arg-type]
+    await lent.fetch("SELECT 1")
+    first = engine.handed_out[0].driver_connection
+    first.fail_with = PostgresError("terminating connection due to administrator command")
+    first.closed = True
+    with pytest.raises(PostgresError):
+        await lent.fetch("SELECT 1")
+    assert engine.handed_out[0].invalidated
+    assert (await lent.fetch("SELECT 2"))[0][0] == 1
 
 
 async def one_busy_one_waiting() -> tuple[FakeEngine, LentConnections, asyncio.Task[Any], asyncio.Task[Any]]:
