@@ -86,10 +86,6 @@ class BatchedLineWriter:
     log = debug = info = warn = warning = error = err = critical = exception = fatal = failure = msg
 
 
-def _batched_stdout(*_args: Any) -> BatchedLineWriter:
-    return BatchedLineWriter(sys.stdout)
-
-
 def log_request(fields: dict[str, Any]) -> None:
     """The access line of one request (`fields` then `event`, `level` and `timestamp`).
 
@@ -115,8 +111,10 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
+    # One writer for every logger and the request lines: one flush per loop turn for all.
+    lines = BatchedLineWriter(sys.stdout)
     if json and numeric <= logging.INFO:
-        _request_lines = BatchedLineWriter(sys.stdout)
+        _request_lines = lines
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=numeric)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # orjson: every request logs a line, and the standard library's encoder took half its cost.
@@ -134,7 +132,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=_batched_stdout,
+        logger_factory=lambda *_args: lines,
         cache_logger_on_first_use=True,
     )
 

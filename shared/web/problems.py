@@ -147,22 +147,6 @@ _STATUS_CLASSES: dict[int, type[Problem]] = {
 }
 
 
-def problem_body(
-    *,
-    status: int,
-    slug: str,
-    title: str,
-    detail: str | None,
-    instance: str | None,
-    extensions: Mapping[str, Any] | None = None,
-) -> bytes:
-    return orjson.dumps(
-        problem_document(
-            status=status, slug=slug, title=title, detail=detail, instance=instance, extensions=extensions
-        )
-    )
-
-
 def problem_document(
     *,
     status: int,
@@ -195,8 +179,10 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
 ) -> Response:
-    body = problem_body(
-        status=status, slug=slug, title=title, detail=detail, instance=instance, extensions=extensions
+    body = orjson.dumps(
+        problem_document(
+            status=status, slug=slug, title=title, detail=detail, instance=instance, extensions=extensions
+        )
     )
     return Response(body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_MEDIA_TYPE)
 

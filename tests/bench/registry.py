@@ -126,20 +126,20 @@ async def registry_lookups(ctx: BenchContext) -> None:
     codes = _resident_codes(source)
     headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
     paths = [f"/registry/v1/residents/{code}" for code in codes]
+    baseline_paths = [f"/r/{code}" for code in codes]
+    single_url = ctx.platform.gateway_url + paths[0]
     baselines: list[LoadResult] = []
     singles: list[LoadResult] = []
     async with ctx.baseline("registry", LOOKUP_SQL) as baseline_url:
         # Interleaved, best of each: a burst of load from elsewhere on these shared cores then
         # spoils one round of one side rather than the ratio.
         for _round in range(LOOKUP_ROUNDS):
-            baseline_paths = [f"/r/{c}" for c in codes]
             await load(baseline_url + "/x", seconds=2, connections=CONNECTIONS, paths=baseline_paths)
             baselines.append(
                 await load(
                     baseline_url + "/x", seconds=SECONDS, connections=CONNECTIONS, paths=baseline_paths
                 )
             )
-            single_url = ctx.platform.gateway_url + paths[0]
             await load(single_url, seconds=2, connections=CONNECTIONS, headers=headers, paths=paths)
             singles.append(
                 await load(single_url, seconds=SECONDS, connections=CONNECTIONS, headers=headers, paths=paths)

@@ -69,32 +69,30 @@ def station_model(row: Row[Any]) -> PollingStation:
     return PollingStation.model_validate(row._mapping)
 
 
+def _existing(row: Row[Any] | None, detail: str, slug: str) -> Row[Any]:
+    if row is None:
+        raise NotFound(detail, slug=slug)
+    return row
+
+
 async def require_station(session: AsyncSession, station_id: int) -> Row[Any]:
     row = await repository.get_station(session, station_id)
-    if row is None:
-        raise NotFound(f"No polling station {station_id}.", slug="polling-station-not-found")
-    return row
+    return _existing(row, f"No polling station {station_id}.", "polling-station-not-found")
 
 
 async def require_candidate(session: AsyncSession, candidate_id: int) -> Row[Any]:
     row = await repository.get_candidate(session, candidate_id)
-    if row is None:
-        raise NotFound(f"No candidate {candidate_id}.", slug="candidate-not-found")
-    return row
+    return _existing(row, f"No candidate {candidate_id}.", "candidate-not-found")
 
 
 async def require_election(session: AsyncSession, election_id: int) -> Row[Any]:
     row = await repository.get_election(session, election_id)
-    if row is None:
-        raise NotFound(f"No election {election_id}.", slug="election-not-found")
-    return row
+    return _existing(row, f"No election {election_id}.", "election-not-found")
 
 
 async def require_contest(session: AsyncSession, contest_id: int) -> Row[Any]:
     row = await repository.get_contest(session, contest_id)
-    if row is None:
-        raise NotFound(f"No contest {contest_id}.", slug="contest-not-found")
-    return row
+    return _existing(row, f"No contest {contest_id}.", "contest-not-found")
 
 
 async def create_election(*, session: AsyncSession, actor: str, data: ElectionIn) -> Election:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
@@ -150,17 +150,30 @@ def _normalized_name(raw: str) -> str | _Invalid:
     return value
 
 
-def _name(record: Mapping[Any, Any], name: str, memo: Memo, *, required: bool = True) -> str | None:
+def _normalized_field(
+    record: Mapping[Any, Any],
+    name: str,
+    memo: Memo,
+    table: dict[str, str | _Invalid],
+    normalize: Callable[[str], str | _Invalid],
+    *,
+    required: bool,
+) -> str | None:
+    """The field's text normalised, remembered in `table` for the next line with the same text."""
     raw = _text(record, name, required=required)
     if raw is None:
         return None
-    value = memo.names.get(raw)
+    value = table.get(raw)
     if value is None:
-        value = _normalized_name(raw)
-        memo.remember(memo.names, raw, value)
+        value = normalize(raw)
+        memo.remember(table, raw, value)
     if isinstance(value, _Invalid):
         raise LineError(name, value.message)
     return value
+
+
+def _name(record: Mapping[Any, Any], name: str, memo: Memo, *, required: bool = True) -> str | None:
+    return _normalized_field(record, name, memo, memo.names, _normalized_name, required=required)
 
 
 def _normalized_kana(raw: str) -> str | _Invalid:
@@ -171,14 +184,8 @@ def _normalized_kana(raw: str) -> str | _Invalid:
 
 
 def _kana(record: Mapping[Any, Any], name: str, memo: Memo) -> str:
-    raw = _text(record, name)
-    assert raw is not None
-    value = memo.kana.get(raw)
-    if value is None:
-        value = _normalized_kana(raw)
-        memo.remember(memo.kana, raw, value)
-    if isinstance(value, _Invalid):
-        raise LineError(name, value.message)
+    value = _normalized_field(record, name, memo, memo.kana, _normalized_kana, required=True)
+    assert value is not None
     return value
 
 

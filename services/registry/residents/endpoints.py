@@ -235,6 +235,7 @@ async def verify_residents(
     ):
         raise _insufficient("registry:identity", "verification by individual number")
     document = await service.verify(
+        request.app.state.database,
         session,
         request.app.state.access_log_writer,
         request=verification,

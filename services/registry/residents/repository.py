@@ -23,11 +23,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.registry.tables import STATE_COLUMNS, resident_versions, residents
-from shared.db.engine import Database, driver_connection
+from shared.db.engine import Database
 
 versions = resident_versions
 
@@ -118,15 +118,15 @@ _VERIFICATION_ROWS_POSTGRES = f"""
 # which cost more than the lookup of a thousand codes.
 
 
-async def verification_rows(session: AsyncSession, codes: Collection[str]) -> list[Mapping[Any, Any]]:
+async def verification_rows(
+    database: Database, session: AsyncSession, codes: Collection[str]
+) -> list[Mapping[Any, Any]]:
     """Just what a verification answer needs, for many resident codes in one statement."""
     if not codes:
         return []
-    engine = session.bind
-    if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql":
+    if not database.is_sqlite:
         # A thousand rows through SQLAlchemy's result machinery cost more than the query.
-        async with driver_connection(engine) as driver:
-            return list(await driver.fetch(_VERIFICATION_ROWS_POSTGRES, ",".join(codes)))
+        return await database.driver_fetch(_VERIFICATION_ROWS_POSTGRES, ",".join(codes))
     statement: Select[Any] = select(*VERIFICATION_COLUMNS).where(
         _any_of(session, residents.c.resident_code, codes, String)
     )

@@ -259,7 +259,12 @@ _STATUS_AND_ADDRESS = tuple(sorted((ProvidedItem.STATUS.value, ProvidedItem.ADDR
 
 
 async def verify(
-    session: AsyncSession, log: AccessLogWriter, *, request: VerificationRequest, reader: Reader
+    database: Database,
+    session: AsyncSession,
+    log: AccessLogWriter,
+    *,
+    request: VerificationRequest,
+    reader: Reader,
 ) -> dict[str, Any]:
     """Up to 1,000 records in one round of set-based queries (by code, number, four items)."""
     items = request.items
@@ -276,7 +281,7 @@ async def verify(
     by_code = {
         row["resident_code"]: row
         for row in await repository.verification_rows(
-            session, {item.resident_code for item in items if item.resident_code is not None}
+            database, session, {item.resident_code for item in items if item.resident_code is not None}
         )
     }
     by_hash = {
