@@ -44,11 +44,12 @@ async def fuzz(selected: tuple[str, ...]) -> int:
                 await platform.stop()
         failures = {name: report for name, report in reports.items() if report is not None}
         if failures:
-            # CI shows the end of the output: the platform's log first, the failures last.
+            # CI shows only the end of the output: the platform's log first, then what failed,
+            # each service's errors and failures last, with their exception's own line at the end.
             print("platform log tail:\n" + "".join(log_path.read_text().splitlines(True)[-80:]))  # noqa: T201
+            print(f"contract fuzzing failed for: {', '.join(failures)}")  # noqa: T201
             for name, report in failures.items():
                 print(f"\n-- {name} failures --\n{report}")  # noqa: T201
-            print(f"contract fuzzing failed for: {', '.join(failures)}")  # noqa: T201
             return 1
     print(f"contract fuzzing passed: {', '.join(selected)}")  # noqa: T201
     return 0
@@ -94,17 +95,27 @@ async def run_schemathesis(platform: LocalPlatform, service: str, token: str) ->
         sys.stdout.flush()
     if await process.wait() == 0:
         return None
-    output = "".join(received).splitlines(keepends=True)
-    return "".join(output[failure_start(output) :])[-6000:]
+    return failure_details("".join(received).splitlines(keepends=True))[-6000:]
 
 
-def failure_start(output: list[str]) -> int:
-    """Where schemathesis's failure section begins (its summary if there is none)."""
-    for marker in ("FAILURES", "ERRORS", "SUMMARY"):
-        for index, line in enumerate(output):
-            if marker in line and line.lstrip().startswith("="):
-                return index
-    return max(0, len(output) - 60)
+def failure_details(output: list[str]) -> str:
+    """Schemathesis's FAILURES and ERRORS sections without its summary and advice, which a CI
+    tail would show instead of them; the summary itself when there are no such sections."""
+    sections = {
+        marker: index
+        for index, line in enumerate(output)
+        for marker in ("FAILURES", "ERRORS", "SUMMARY")
+        if marker in line and line.lstrip().startswith("=")
+    }
+    summary = sections.get("SUMMARY", len(output))
+    start = min(sections.get("FAILURES", summary), sections.get("ERRORS", summary))
+    if start == summary:
+        return "".join(output[summary:] or output[-60:])
+    return "".join(line for line in output[start:summary] if not _is_advice(line))
+
+
+def _is_advice(line: str) -> bool:
+    return "Need more help?" in line or "Join our Discord" in line
 
 
 if __name__ == "__main__":
