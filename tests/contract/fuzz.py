@@ -75,7 +75,7 @@ async def run_schemathesis(platform: LocalPlatform, service: str, token: str) ->
         "--seed",
         "20261127",
         "--workers",
-        "2",
+        "1",
         "--request-timeout",
         "30",
         "--suppress-health-check",
