@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("registry", "elections", "funds", "revitalization")
 PROCESSES = ("gateway", *SERVICES)
 DEFAULT_PORTS = {"gateway": 8000, "registry": 8001, "elections": 8002, "funds": 8003, "revitalization": 8004}
+# Every process serves HTTP this way, here as in the image and the manifests.
+HTTP_PROTOCOL = "shared.web.server:HttpProtocol"
 COLOURS = {"gateway": 36, "registry": 32, "elections": 33, "funds": 35, "revitalization": 34}
 
 # What each service may do when it calls another through the gateway.
@@ -149,7 +151,7 @@ class LocalPlatform:
             )
             command = ["-m", "uvicorn", f"services.{name}.app:create_app", "--factory"]
             command += ["--host", host, "--port", str(self.ports[name])]
-            command += ["--no-access-log", "--timeout-keep-alive", "30"]
+            command += ["--no-access-log", "--timeout-keep-alive", "30", "--http", HTTP_PROTOCOL]
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 *command,

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from deploy.local.platform import PROCESSES, ROOT, LocalPlatform, token_for
+from deploy.local.platform import HTTP_PROTOCOL, PROCESSES, ROOT, LocalPlatform, token_for
 from shared.auth.scopes import SCOPES
 from tests.support.servers import free_port
 
@@ -53,6 +53,8 @@ class BenchContext:
             "--port",
             str(port),
             "--no-access-log",
+            "--http",
+            HTTP_PROTOCOL,
             "--log-level",
             "warning",
             cwd=ROOT,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from deploy.local.platform import HTTP_PROTOCOL
+
 from .support import dockerfile
 from .support.paths import DEPLOY, PROCESSES, REPO
 
@@ -51,7 +53,7 @@ def test_default_command_is_the_contract_uvicorn_line_for_the_build_arg() -> Non
     line = cmd[-1]
     assert line.startswith("exec uvicorn ")
     assert '"services.${JICHI_SERVICE}.app:create_app"' in line
-    for flag in ("--factory", "--host 0.0.0.0", "--port 8000", "--no-access-log"):
+    for flag in ("--factory", "--host 0.0.0.0", "--port 8000", "--no-access-log", f"--http {HTTP_PROTOCOL}"):
         assert flag in line
     assert "--workers" not in line
     run = " ".join(i.args for i in final.instructions if i.keyword == "RUN")

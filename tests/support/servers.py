@@ -10,6 +10,8 @@ from typing import Any
 
 import uvicorn
 
+from deploy.local.platform import HTTP_PROTOCOL
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -20,13 +22,13 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
-    """Serve `app` with uvicorn (httptools, lifespan on); yields its base URL."""
+    """Serve `app` with uvicorn as the platform does (lifespan on); yields its base URL."""
     port = port or free_port()
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=port,
-        http="httptools",
+        http=HTTP_PROTOCOL,
         lifespan="on",
         log_level="warning",
         access_log=False,

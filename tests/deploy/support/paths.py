@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from deploy.local.platform import HTTP_PROTOCOL
+
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
 K8S = DEPLOY / "k8s"
@@ -29,6 +31,8 @@ def uvicorn_command(process: str) -> list[str]:
         "--port",
         "8000",
         "--no-access-log",
+        "--http",
+        HTTP_PROTOCOL,
     ]
 
 
