@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import sys
 from datetime import UTC, datetime
@@ -50,40 +51,58 @@ def request_timer(service: str, method: str, route: str, status: int) -> Any:
 
 
 _configured = False
+# How long a log line may wait for others to share its write; lost with the process if it is killed.
+FLUSH_SECONDS = 0.02
 _request_lines: BatchedLineWriter | None = None
 _access_log = structlog.get_logger("jichi.access")
 
 
 class BatchedLineWriter:
-    """A structlog logger writing lines to a stream, flushed once per event-loop turn.
+    """A structlog logger writing lines to a stream, together a few milliseconds after the first.
 
-    Every request writes a log line; flushing each one costs a system call per request. Lines
-    written in one turn of the loop (under load, those of many requests) go out in one write;
-    outside a running loop (commands, tests) each line is flushed at once.
+    Every request writes a log line in each process it passes. The stream is unbuffered where
+    PYTHONUNBUFFERED is set (the image sets it), so each line written to it was a system call
+    of its own, per request and process. Here lines wait in a list for FLUSH_SECONDS after the
+    first and go out in one write; an error or anything above goes out at once with whatever
+    waited. Outside a running loop (commands, tests) every line goes out at once, and what
+    waits at exit is written then.
     """
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self._waiting: list[str] = []
         self._flush_pending = False
 
     def msg(self, message: str | bytes) -> None:
-        line = message.decode() if isinstance(message, bytes) else message
-        self._stream.write(line + "\n")
+        self._waiting.append((message.decode() if isinstance(message, bytes) else message) + "\n")
         if self._flush_pending:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self._stream.flush()
+            self.write_out()
             return
         self._flush_pending = True
-        loop.call_soon(self._flush)
+        loop.call_later(FLUSH_SECONDS, self._flush)
+
+    def urgent(self, message: str | bytes) -> None:
+        self._waiting.append((message.decode() if isinstance(message, bytes) else message) + "\n")
+        self.write_out()
 
     def _flush(self) -> None:
         self._flush_pending = False
-        self._stream.flush()
+        self.write_out()
 
-    log = debug = info = warn = warning = error = err = critical = exception = fatal = failure = msg
+    def write_out(self) -> None:
+        """Everything waiting, in one write."""
+        if self._waiting:
+            text = "".join(self._waiting)
+            self._waiting.clear()
+            self._stream.write(text)
+            self._stream.flush()
+
+    log = debug = info = warn = warning = msg
+    error = err = critical = exception = fatal = failure = urgent
 
 
 def log_request(fields: dict[str, Any]) -> None:
@@ -111,8 +130,9 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    # One writer for every logger and the request lines: one flush per loop turn for all.
+    # One writer for every logger and the request lines: one write every few milliseconds for all.
     lines = BatchedLineWriter(sys.stdout)
+    atexit.register(lines.write_out)
     if json and numeric <= logging.INFO:
         _request_lines = lines
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=numeric)

@@ -12,6 +12,11 @@ class CountingStream(io.StringIO):
     def __init__(self) -> None:
         super().__init__()
         self.flushes = 0
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
 
     def flush(self) -> None:
         self.flushes += 1
@@ -27,19 +32,40 @@ def test_outside_a_loop_every_line_is_flushed_at_once() -> None:
     assert stream.flushes == 2
 
 
-async def test_lines_of_one_loop_turn_are_flushed_together_after_it() -> None:
+async def test_lines_go_out_in_one_write_shortly_after_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(observability, "FLUSH_SECONDS", 0.01)
     stream = CountingStream()
     writer = BatchedLineWriter(stream)
-    for number in range(100):
+    for number in range(50):
         writer.info(orjson.dumps({"n": number}))
-    assert stream.flushes == 0
     await asyncio.sleep(0)
-    assert stream.flushes == 1
+    for number in range(50, 100):
+        writer.info(orjson.dumps({"n": number}))
+    assert stream.getvalue() == ""
+    await asyncio.sleep(0.05)
+    assert (stream.writes, stream.flushes) == (1, 1)
     assert [orjson.loads(line)["n"] for line in stream.getvalue().splitlines()] == list(range(100))
     writer.info("later")
-    await asyncio.sleep(0)
-    assert stream.flushes == 2
+    await asyncio.sleep(0.05)
+    assert (stream.writes, stream.flushes) == (2, 2)
     assert stream.getvalue().endswith("later\n")
+
+
+async def test_an_error_goes_out_at_once_with_what_waited() -> None:
+    stream = CountingStream()
+    writer = BatchedLineWriter(stream)
+    writer.info("request")
+    writer.error("failed")
+    assert (stream.writes, stream.flushes) == (1, 1)
+    assert stream.getvalue() == "request\nfailed\n"
+
+
+async def test_what_waits_can_be_written_out_at_exit() -> None:
+    stream = CountingStream()
+    writer = BatchedLineWriter(stream)
+    writer.info("last request")
+    writer.write_out()
+    assert stream.getvalue() == "last request\n"
 
 
 def test_a_request_line_is_the_json_document_structlog_would_write(monkeypatch: pytest.MonkeyPatch) -> None:
