@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.util import greenlet_spawn
+
+from shared.db.batching import FetchesTogether
 
 VAR_DIR = Path("var")
 
@@ -192,6 +194,7 @@ class Database:
         self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         hot = hot_connections if engine.dialect.name == "postgresql" else 0
         self._lent = LentConnections(engine, hot) if hot else None
+        self._together = FetchesTogether(self.driver_fetch)
 
     async def driver_fetch(self, query: str, *args: Any) -> list[Any]:
         """PostgreSQL: the records of one statement sent straight to the driver, committing by
@@ -201,6 +204,11 @@ class Database:
         async with driver_connection(self.engine) as driver:
             records: list[Any] = await driver.fetch(query, *args)
         return records
+
+    async def fetch_together(self, query: str, key_column: str, key: Hashable, *args: Any) -> list[Any]:
+        """PostgreSQL: the records of `key`, read by one `driver_fetch` of `query` (keys as `$1`,
+        `args` after) for every key asked for in the same event-loop turn (`FetchesTogether`)."""
+        return await self._together.fetch(query, key_column, key, *args)
 
     @property
     def is_sqlite(self) -> bool:
@@ -220,6 +228,7 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        await self._together.close()
         if self._lent is not None:
             await self._lent.close()
         await self.engine.dispose()

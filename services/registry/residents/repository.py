@@ -47,14 +47,15 @@ PAST_COLUMNS = (
 )  # fmt: skip
 """What a residence history needs of each past state."""
 
-# One round trip, no transaction: the current record, and with $2 its believed past states (one
-# row each, the record repeated); a record without past states still comes back once.
+# One round trip, no transaction, for every lookup of the same event-loop turn: each current
+# record of the codes in $1, and with $2 its believed past states (one row each, the record
+# repeated); a record without past states still comes back once.
 _CURRENT_WITH_PAST_POSTGRES = f"""
     SELECT r.*, {", ".join(f"v.{name} AS past_{name}" for name in PAST_COLUMNS)}
     FROM residents r
     LEFT JOIN resident_versions v
         ON $2 AND v.resident_code = r.resident_code AND v.superseded_at IS NULL
-    WHERE r.resident_code = $1
+    WHERE r.resident_code = ANY($1::text[])
 """  # noqa: S608 - the column names are constants
 
 
@@ -63,7 +64,9 @@ async def current_with_past(
 ) -> tuple[Mapping[Any, Any], list[Mapping[Any, Any]]] | None:
     """A resident's current record and (if asked) its believed past states, or None."""
     if not database.is_sqlite:
-        records = await database.driver_fetch(_CURRENT_WITH_PAST_POSTGRES, resident_code, with_past)
+        records = await database.fetch_together(
+            _CURRENT_WITH_PAST_POSTGRES, "resident_code", resident_code, with_past
+        )
         if not records:
             return None
         past: list[Mapping[Any, Any]] = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -82,3 +84,18 @@ async def test_what_is_not_a_plain_success_gets_the_routes_problem(
 
 def _valid(first: str) -> str:
     return first[:10] + str(resident_code_check_digit(first[:10]))
+
+
+async def test_concurrent_lookups_each_get_their_own_resident(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    # On PostgreSQL the lookups of one event-loop turn share one statement.
+    names = ["一郎", "二郎", "三郎", "四郎", "五郎", "六郎"]
+    codes = [await register(given_name=name) for name in names]
+    asked = [*codes, codes[0], _valid("9999999999")]
+    answers = await asyncio.gather(
+        *(registry.get(f"{BASE}/{code}", headers=headers(*ALL_READ)) for code in asked)
+    )
+    assert [answer.status_code for answer in answers] == [200] * 7 + [404]
+    assert [answer.json()["given_name"] for answer in answers[:7]] == [*names, names[0]]
+    assert [answer.json()["resident_code"] for answer in answers[:7]] == asked[:7]
