@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
 import httptools
@@ -121,11 +121,11 @@ class UpstreamResponse:
     _connection: _Connection
     _upstream: Upstream
     _read_timeout: float
-    _done: bool = field(default=False)
 
     async def body(self) -> AsyncIterator[bytes]:
         """The body in chunks as they arrive; the connection returns to the pool at the end."""
         connection = self._connection
+        finished = False
         try:
             while True:
                 while connection.chunks:
@@ -140,9 +140,9 @@ class UpstreamResponse:
                         await connection.data_ready.wait()
                 except TimeoutError:
                     raise UpstreamError("timeout", "upstream stopped sending the body") from None
-            self._done = True
+            finished = True
         finally:
-            self._upstream.release(connection, reusable=self._done and connection.keep_alive)
+            self._upstream.release(connection, reusable=finished and connection.keep_alive)
 
     def whole_body(self) -> bytes | None:
         """The body, if all of it has arrived already (a small answer comes in one read); the
@@ -152,7 +152,6 @@ class UpstreamResponse:
             return None
         body = b"".join(connection.chunks)
         connection.chunks.clear()
-        self._done = True
         self._upstream.release(connection, reusable=connection.keep_alive)
         return body
 

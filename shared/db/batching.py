@@ -32,9 +32,7 @@ class FetchesTogether:
     def __init__(self, fetch: Fetch, *, max_keys: int = MAX_KEYS) -> None:
         self._fetch = fetch
         self.max_keys = max_keys
-        self._open: dict[
-            tuple[str, str, tuple[Any, ...]], dict[Hashable, list[asyncio.Future[list[Any]]]]
-        ] = {}
+        self._open: dict[Group, Waiting] = {}
         self._sending: set[asyncio.Task[None]] = set()
 
     async def fetch(self, query: str, key_column: str, key: Hashable, *args: Any) -> list[Any]:

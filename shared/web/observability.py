@@ -74,7 +74,7 @@ class BatchedLineWriter:
         self._flush_pending = False
 
     def msg(self, message: str | bytes) -> None:
-        self._waiting.append((message.decode() if isinstance(message, bytes) else message) + "\n")
+        self._add(message)
         if self._flush_pending:
             return
         try:
@@ -86,8 +86,11 @@ class BatchedLineWriter:
         loop.call_later(FLUSH_SECONDS, self._flush)
 
     def urgent(self, message: str | bytes) -> None:
-        self._waiting.append((message.decode() if isinstance(message, bytes) else message) + "\n")
+        self._add(message)
         self.write_out()
+
+    def _add(self, message: str | bytes) -> None:
+        self._waiting.append((message.decode() if isinstance(message, bytes) else message) + "\n")
 
     def _flush(self) -> None:
         self._flush_pending = False
