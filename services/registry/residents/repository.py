@@ -104,7 +104,6 @@ def _any_of(session: AsyncSession, column: Any, values: Collection[Any], item_ty
 
 VERIFICATION_COLUMNS = (
     residents.c.resident_code,
-    residents.c.individual_number_hash,
     residents.c.status,
     residents.c.status_since,
     residents.c.protected,

@@ -111,6 +111,9 @@ async def test_blank_lines_keep_line_numbers_and_a_bulk_load_restores_the_schema
     lines = source.read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace('"sex":"', '"sex":"x')
     source.write_text("\n".join([lines[0], "", *lines[1:]]) + "\n", encoding="utf-8")
+    engine = create_async_engine(registry_db)
+    async with engine.connect() as connection:
+        indexes_before, _ = await connection.run_sync(_schema)
     summary = await import_file(
         source,
         settings=RegistrySettings(database_url=registry_db),
@@ -126,11 +129,12 @@ async def test_blank_lines_keep_line_numbers_and_a_bulk_load_restores_the_schema
         "error": "must be one of male, female, not_known, not_applicable",
     }
     assert report[1]["batch_first_line"] == 3
-    engine = create_async_engine(registry_db)
     async with engine.connect() as connection:
         indexes, foreign_keys = await connection.run_sync(_schema)
     await engine.dispose()
-    assert {index.name for index in loader.SECONDARY_INDEXES} <= indexes
+    # As the migrations made them for this database (one index is PostgreSQL's only).
+    assert indexes == indexes_before
+    assert len({index.name for index in loader.SECONDARY_INDEXES} & indexes) >= 5
     assert loader.VERSION_TO_RESIDENT.name in foreign_keys
 
 
