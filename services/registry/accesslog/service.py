@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +29,19 @@ def unavailable() -> ServiceUnavailable:
         "The access log could not be written, so no personal data is provided; retry later.",
         slug="access-log-unavailable",
     )
+
+
+def entries_of(
+    provision: Provision, operation: str, items_by_resident: Mapping[str, str], recorded_at: datetime
+) -> list[Entry]:
+    """One entry per resident, each resident's items already comma-joined: a bulk verification
+    makes a thousand, and building them through `Provided` and `entry_of` cost 0.85 us each
+    against 0.25."""
+    client_id, purpose, request_id = provision.client_id, provision.purpose, provision.request_id
+    return [
+        Entry(recorded_at, client_id, purpose, request_id, operation, resident_code, items)
+        for resident_code, items in items_by_resident.items()
+    ]
 
 
 def entry_of(provision: Provision, operation: str, provided: Provided, recorded_at: datetime) -> Entry:

@@ -254,8 +254,9 @@ _OUTCOMES = {
     ResidentStatus.MOVED_OUT.value: VerificationOutcome.MOVED_OUT.value,
     ResidentStatus.DECEASED.value: VerificationOutcome.DECEASED.value,
 }
-_STATUS_ONLY = (ProvidedItem.STATUS.value,)
-_STATUS_AND_ADDRESS = tuple(sorted((ProvidedItem.STATUS.value, ProvidedItem.ADDRESS.value)))
+# A verification's items as its access-log entries store them (comma-joined, sorted).
+_STATUS_ONLY_ITEMS = ProvidedItem.STATUS.value
+_STATUS_AND_ADDRESS_ITEMS = ",".join(sorted((ProvidedItem.STATUS.value, ProvidedItem.ADDRESS.value)))
 
 
 async def verify(
@@ -298,7 +299,7 @@ async def verify(
         by_birth[row.date_of_birth].append(row._mapping)
     visibility = reader.visibility
     results: list[dict[str, Any]] = []
-    address_provided: dict[str, bool] = {}
+    items_provided: dict[str, str] = {}
     for index, item in enumerate(items):
         result: dict[str, Any] = {"index": index, "reference": item.reference}
         found: Mapping[Any, Any] | None = None
@@ -331,22 +332,12 @@ async def verify(
         result["status_since_date"] = found["status_since"].isoformat() if status != "active" else None
         if visibility.shows_address(found["protected"]):
             result["address"] = address_document(found)
-            address_provided[code] = True
+            items_provided[code] = _STATUS_AND_ADDRESS_ITEMS
         else:
-            address_provided.setdefault(code, False)
+            items_provided.setdefault(code, _STATUS_ONLY_ITEMS)
         results.append(result)
-    now = utc_now()
-    provision = reader.provision
     await log.append_all(
-        [
-            accesslog.entry_of(
-                provision,
-                "verify_residents",
-                Provided(code, _STATUS_AND_ADDRESS if address else _STATUS_ONLY),
-                now,
-            )
-            for code, address in address_provided.items()
-        ]
+        accesslog.entries_of(reader.provision, "verify_residents", items_provided, utc_now())
     )
     return {"results": results}
 

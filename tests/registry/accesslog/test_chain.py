@@ -52,3 +52,21 @@ def test_tampering_is_found(tamper: object, entry_id: int | None, reason: str) -
     assert found is not None
     assert found.entry_id == entry_id
     assert reason in found.reason
+
+
+def test_a_batch_hashes_as_its_entries_linked_one_by_one() -> None:
+    """`chain` serialises a run's shared provision once; the hashes must still be `link`'s."""
+    first, second = datetime(2026, 11, 27, 1, 2, 3, tzinfo=UTC), datetime(2026, 11, 27, 1, 2, 4, tzinfo=UTC)
+    batch = [
+        chain.Entry(first, "pension", "年金", "req-1", "verify_residents", "00000000019", "address,status"),
+        chain.Entry(first, "pension", "年金", "req-1", "verify_residents", "00000000027", "status"),
+        chain.Entry(first, "pension", "年金", "req-2", "verify_residents", "00000000019", "status"),
+        chain.Entry(second, "pension", "年金", "req-2", "verify_residents", "00000000019", "status"),
+        chain.Entry(second, "city", '"quoted"', "req-3", "get_resident", "00000000035", "basic"),
+        chain.Entry(second, "city", '"quoted"', "req-3", "search_residents", "00000000035", "basic"),
+    ]
+    expected, previous = [], chain.GENESIS
+    for entry in batch:
+        previous = chain.link(previous, entry)
+        expected.append(previous)
+    assert chain.chain(chain.GENESIS, batch) == expected
