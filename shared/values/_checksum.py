@@ -7,6 +7,8 @@ from operator import mul
 # Q_n for the n-th digit from the right, n = 1..11 (see weighted_mod11_check_digit).
 _MOD11_WEIGHTS = tuple(n + 1 if n <= 6 else n - 5 for n in range(1, 12))
 _ZERO_OFFSETS = tuple(ord("0") * sum(_MOD11_WEIGHTS[:count]) for count in range(12))
+# The weights of `count` digits read from the left, so a code needs no reversing.
+_WEIGHTS_FROM_LEFT = tuple(_MOD11_WEIGHTS[:count][::-1] for count in range(12))
 
 
 def require_ascii_digits(value: str, *, length: int, what: str) -> None:
@@ -29,7 +31,7 @@ def weighted_mod11_check_digit(digits: str) -> int:
         raise ValueError("the weighted mod-11 scheme covers at most 11 digits")
     # Over the ASCII codes, then minus what the 48 ('0') of each code added: half the time of
     # converting each digit, and a bulk verification checks a thousand codes.
-    ascii_codes = digits.encode()[::-1]
-    total = sum(map(mul, ascii_codes, _MOD11_WEIGHTS)) - _ZERO_OFFSETS[len(ascii_codes)]
+    count = len(digits)
+    total = sum(map(mul, digits.encode(), _WEIGHTS_FROM_LEFT[count])) - _ZERO_OFFSETS[count]
     remainder = total % 11
     return 0 if remainder <= 1 else 11 - remainder
