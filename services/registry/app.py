@@ -15,7 +15,7 @@ from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
 from services.registry.feed import endpoints as feed_endpoints
 from services.registry.residents import endpoints as residents_endpoints
-from services.registry.residents.fastpath import CurrentResidentLookup
+from services.registry.residents.fastpath import CurrentResidentLookup, VerificationByCode
 from services.registry.residents.identity import IdentityCipher
 from services.registry.settings import RegistrySettings
 from shared.auth.tokens import JwksSource
@@ -53,7 +53,10 @@ def create_app(settings: RegistrySettings | None = None, *, jwks_source: JwksSou
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
         startup=_access_log_writer,
-        front_middleware=[Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE))],
+        front_middleware=[
+            Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE)),
+            Middleware(VerificationByCode, prefix=api_prefix(SERVICE)),
+        ],
     )
     app.state.identity_cipher = IdentityCipher(settings.identity_key.get_secret_value())
     return app

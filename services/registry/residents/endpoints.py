@@ -238,7 +238,7 @@ async def verify_residents(
         request.app.state.database,
         session,
         request.app.state.access_log_writer,
-        request=verification,
+        items=verification.items,
         reader=reader_for(request, principal, purpose),
     )
     return json_response(document)
