@@ -42,6 +42,17 @@ _REFERENCE: TypeAdapter[Any] = TypeAdapter(VerificationItem.model_fields["refere
 _BY_CODE_KEYS = ({"resident_code"}, {"resident_code", "reference"})
 
 
+def _plain(scope: Scope, method: str) -> bool:
+    """An HTTP request with this method and no query string: the only kind answered here."""
+    return scope["type"] == "http" and scope["method"] == method and not scope["query_string"]
+
+
+def _stands_for(scope: Scope, principal: Principal, route: Any) -> None:
+    """The request log and the metrics name the caller and the route answered for."""
+    scope.setdefault("state", {})["client_id"] = principal.client_id
+    scope["route"] = route
+
+
 def _route_of(endpoint: object) -> Any:
     """The documented route a fast answer stands for (metrics and the request log name it)."""
     return next(route for route in endpoints.router.routes if getattr(route, "endpoint", None) is endpoint)
@@ -106,9 +117,7 @@ class CurrentResidentLookup:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or scope["query_string"]
+            not _plain(scope, "GET")
             or not scope["path"].startswith(self.prefix)
             or not await self._answered(scope, receive, send)
         ):
@@ -129,8 +138,7 @@ class CurrentResidentLookup:
             )
         except Problem:
             return False
-        scope.setdefault("state", {})["client_id"] = principal.client_id
-        scope["route"] = self.route
+        _stands_for(scope, principal, self.route)
         await _send_json(send, document, [(b"etag", etag.encode())])
         return True
 
@@ -144,12 +152,7 @@ class VerificationByCode:
         self.route = _route_of(endpoints.verify_residents)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or scope["query_string"]
-            or scope["path"] != self.path
-        ):
+        if not _plain(scope, "POST") or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
         body, last = await _read_body(receive)
@@ -173,8 +176,7 @@ class VerificationByCode:
                 )
         except Problem:  # the access log could not be written: the route answers with its 503
             return False
-        scope.setdefault("state", {})["client_id"] = principal.client_id
-        scope["route"] = self.route
+        _stands_for(scope, principal, self.route)
         await _send_json(send, document, [])
         return True
 
