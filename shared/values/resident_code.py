@@ -93,22 +93,20 @@ def mask_resident_code(code: str) -> str:
 def resident_code_validator(scheme: ResidentCodeScheme) -> Callable[[object], str]:
     """A pydantic before-validator enforcing ``scheme``, for an ``Annotated[str, ...]`` type."""
 
-    check_digit = scheme.check_digit
-
     def validate(value: object) -> str:
+        if type(value) is str and is_valid_resident_code(value, scheme=scheme):
+            return value  # as sent nearly always: 1.37 us a code went to 1.03 without the general path
+
         def masked_input() -> str:  # only on failure: bulk requests carry thousands of codes
             return mask_resident_code(value) if isinstance(value, str) else "<redacted>"
 
-        if type(value) is str and len(value) == RESIDENT_CODE_LENGTH and value.isascii() and value.isdigit():
-            code = value  # as sent nearly always: 1.37 us a code went to 1.03 without the general path
-        else:
-            try:
-                code = ascii_digits_or_error(
-                    value, length=RESIDENT_CODE_LENGTH, kind="resident_code", label="resident code"
-                )
-            except PydanticCustomError as error:
-                raise_with_masked_input(error, title="ResidentCode", masked_input=masked_input())
-        if check_digit(code[:10]) != ord(code[10]) - 48:
+        try:
+            code = ascii_digits_or_error(
+                value, length=RESIDENT_CODE_LENGTH, kind="resident_code", label="resident code"
+            )
+        except PydanticCustomError as error:
+            raise_with_masked_input(error, title="ResidentCode", masked_input=masked_input())
+        if scheme.check_digit(code[:10]) != int(code[10]):
             raise_with_masked_input(
                 PydanticCustomError(
                     "resident_code_check_digit", "the check digit of the resident code is wrong"

@@ -51,17 +51,24 @@ def _stamp(recorded_at: datetime) -> str:
 
 
 def payload(entry: Entry) -> bytes:
-    return orjson.dumps(
-        [
-            _stamp(entry.recorded_at),
-            entry.client_id,
-            entry.purpose,
-            entry.request_id,
-            entry.operation,
-            entry.resident_code,
-            entry.items,
-        ]
+    """The entry as a JSON array: its provision (when, who, why, which request, what
+    operation), then the resident and the items."""
+    return _provision_part(entry) + _resident_part(entry)
+
+
+def _provision_part(entry: Entry) -> bytes:
+    """The payload up to the resident: `[time,client,purpose,request,operation,`."""
+    return (
+        orjson.dumps(
+            [_stamp(entry.recorded_at), entry.client_id, entry.purpose, entry.request_id, entry.operation]
+        )[:-1]
+        + b","
     )
+
+
+def _resident_part(entry: Entry) -> bytes:
+    """The rest of the payload: `resident,items]`."""
+    return orjson.dumps([entry.resident_code, entry.items])[1:]
 
 
 def link(previous: bytes, entry: Entry) -> bytes:
@@ -78,10 +85,8 @@ def chain(previous: bytes, entries: Iterable[Entry]) -> list[bytes]:
     for entry in entries:
         shared = (entry.recorded_at, entry.client_id, entry.purpose, entry.request_id, entry.operation)
         if shared != provision:
-            provision = shared
-            head = orjson.dumps([_stamp(entry.recorded_at), *shared[1:]])[:-1] + b","
-        own = orjson.dumps([entry.resident_code, entry.items])[1:]
-        previous = hashlib.sha256(previous + head + own).digest()
+            provision, head = shared, _provision_part(entry)
+        previous = hashlib.sha256(previous + head + _resident_part(entry)).digest()
         hashes.append(previous)
     return hashes
 

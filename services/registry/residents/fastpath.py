@@ -224,9 +224,10 @@ async def _read_body(receive: Receive) -> tuple[bytes, Message]:
 
 def _replay(body: bytes, last: Message, receive: Receive) -> Receive:
     """`receive` for the route as if nothing had been read: the body in one message first."""
-    pending = [last if last["type"] != "http.request" else {"type": "http.request", "body": body}]
-    if last["type"] != "http.request" and body:
-        pending.insert(0, {"type": "http.request", "body": body, "more_body": True})
+    disconnected = last["type"] != "http.request"
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": disconnected}]
+    if disconnected:
+        pending.append(last)
 
     async def replayed() -> Message:
         return pending.pop(0) if pending else await receive()

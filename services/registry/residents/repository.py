@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.registry.tables import STATE_COLUMNS, resident_versions, residents
+from services.registry.tables import STATE_COLUMNS, VERIFICATION_INCLUDES, resident_versions, residents
 from shared.db.engine import Database
 
 versions = resident_versions
@@ -102,14 +102,7 @@ def _any_of(session: AsyncSession, column: Any, values: Collection[Any], item_ty
     return column.in_(listed)
 
 
-VERIFICATION_COLUMNS = (
-    residents.c.resident_code,
-    residents.c.status,
-    residents.c.status_since,
-    residents.c.protected,
-    residents.c.local_government_code,
-    residents.c.address,
-)
+VERIFICATION_COLUMNS = (residents.c.resident_code, *(residents.c[name] for name in VERIFICATION_INCLUDES))
 
 
 _VERIFICATION_ROWS_POSTGRES = f"""
