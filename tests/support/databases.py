@@ -18,6 +18,11 @@ def postgres_base_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL") or None
 
 
+def database_prefix() -> str:
+    """Set TEST_DATABASE_PREFIX to keep two suites running at once on one server apart."""
+    return os.environ.get("TEST_DATABASE_PREFIX") or "jichi_test"
+
+
 def on_postgres() -> bool:
     return postgres_base_url() is not None
 
@@ -30,7 +35,7 @@ async def fresh_database(name: str, sqlite_dir: Path) -> str:
         path.unlink(missing_ok=True)
         return f"sqlite+aiosqlite:///{path}"
     parsed = make_url(base)
-    database = f"jichi_test_{name}"
+    database = f"{database_prefix()}_{name}"
     admin = create_async_engine(parsed, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
