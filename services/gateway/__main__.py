@@ -1,4 +1,4 @@
-"""`python -m services.gateway migrate | clients ... | keys rotate`."""
+"""`python -m services.gateway migrate | serve | clients ... | keys rotate`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.gateway import clients, keys
+from services.gateway import clients, keys, server
 from services.gateway.settings import GatewaySettings
 from shared.cli import run_service_cli
 from shared.db.engine import Database, create_engine, resolve_database_url
@@ -86,7 +86,15 @@ def _rotate_key(_args: argparse.Namespace) -> int:
     return _print({"active_kid": _in_session(work)})
 
 
+def _serve(args: argparse.Namespace) -> int:
+    return server.serve(host=args.host, port=args.port)
+
+
 def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", help="serve HTTP with the bounds the GATEWAY_* settings give")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_serve)
     client_parser = commands.add_parser("clients", help="manage API clients")
     client_commands = client_parser.add_subparsers(dest="action", required=True)
     create = client_commands.add_parser("create", help="create a client; prints its id and secret once")

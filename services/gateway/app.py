@@ -1,4 +1,4 @@
-"""The gateway's ASGI application, served by uvicorn with --factory.
+"""The gateway's ASGI application, served by granian (`python -m services.gateway serve`).
 
 Requests whose first path segment names a service go down the proxy path; everything else
 (token endpoint, JWKS, merged OpenAPI and docs, health) is served by the gateway's own FastAPI app.
@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
@@ -25,7 +24,8 @@ from services.gateway.openapi import MergedOpenAPI
 from services.gateway.proxy import Proxy
 from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
-from services.gateway.upstream import Upstream
+from services.gateway.token_guard import TokenGuard
+from services.gateway.upstream import Upstream, UpstreamLimits
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
@@ -34,18 +34,16 @@ from shared.web.observability import configure_logging, metrics_endpoint
 from shared.web.problems import install_problem_handlers, problem_response
 
 SERVICE = "gateway"
+ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 FORM = "application/x-www-form-urlencoded"
 
 
-def _upstream(name: str, url: str, settings: GatewaySettings) -> Upstream:
-    parts = urlsplit(url)
-    return Upstream(
-        name,
-        parts.hostname or "127.0.0.1",
-        parts.port or 80,
+def _upstream_limits(settings: GatewaySettings) -> UpstreamLimits:
+    return UpstreamLimits(
         connect_timeout=settings.upstream_connect_timeout,
         read_timeout=settings.upstream_read_timeout,
         idle_timeout=settings.upstream_idle_timeout,
+        max_connections=settings.upstream_max_connections,
     )
 
 
@@ -57,11 +55,29 @@ class Gateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            first = scope["path"].split("/", 2)[1]
+            path: str = scope["path"]
+            if not path.startswith("/"):
+                await _asterisk_form(scope, receive, send)
+                return
+            first = path.split("/", 2)[1]
             if first in UPSTREAM_NAMES:
                 await self.api.state.proxy(scope, receive, send, first)
                 return
         await self.api(scope, receive, send)
+
+
+async def _asterisk_form(scope: Scope, receive: Receive, send: Send) -> None:
+    """`OPTIONS *` asks what the server as a whole can do (RFC 9110 §9.3.7); nothing else has no path."""
+    if scope["method"] == "OPTIONS":
+        response = Response(status_code=204, headers={"Allow": ALLOWED_METHODS})
+    else:
+        response = problem_response(
+            status=400,
+            slug="bad-request",
+            title="Bad request",
+            detail="Only OPTIONS may name `*` as its target.",
+        )
+    await response(scope, receive, send)
 
 
 def create_api(settings: GatewaySettings) -> FastAPI:
@@ -86,20 +102,24 @@ def create_api(settings: GatewaySettings) -> FastAPI:
             RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
         )
         urls = settings.upstream_urls()
-        upstreams = {name: _upstream(name, url, settings) for name, url in urls.items()}
+        limits = _upstream_limits(settings)
+        upstreams = {name: Upstream(name, url, limits) for name, url in urls.items()}
         app.state.settings = settings
         app.state.database = database
         app.state.keyring = keyring
         app.state.http = http
         app.state.upstream_urls = urls
         app.state.merged_openapi = MergedOpenAPI(http, urls)
-        app.state.proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer))
+        proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer))
+        app.state.proxy = proxy
+        app.state.client_addresses = proxy.addresses
+        app.state.token_guard = TokenGuard(settings, limiter)
         settle_garbage_collector()
         try:
             yield
         finally:
             for upstream in upstreams.values():
-                upstream.close()
+                await upstream.close()
             await limiter.close()
             await http.aclose()
             await database.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -14,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from services.gateway import clients
 from services.gateway.keys import KeyRing
+from services.gateway.token_guard import TokenGuard
 from shared.db.engine import Database
 
 router = APIRouter(tags=["oauth"])
@@ -48,8 +50,12 @@ class OAuthError(BaseModel):
     detail: str
 
 
-def _oauth_error(status: int, error: str, description: str, *, basic: bool = False) -> Response:
+def _oauth_error(
+    status: int, error: str, description: str, *, basic: bool = False, retry_after: float | None = None
+) -> Response:
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    if retry_after is not None:
+        headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="jichi", charset="UTF-8"' if basic else "Bearer"
     body = {
@@ -84,7 +90,16 @@ async def _form(request: Request) -> FormData | None:
     "/oauth/token",
     response_model=TokenResponse,
     summary="Issue an access token (client-credentials grant)",
-    responses={400: {"model": OAuthError}, 401: {"model": OAuthError}},
+    responses={
+        400: {"model": OAuthError},
+        401: {"model": OAuthError},
+        429: {
+            "model": OAuthError,
+            "description": "Too many attempts from this address or for this client id, or a lockout "
+            "after repeated failures; `error` is `slow_down`.",
+            "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+        },
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -108,9 +123,20 @@ async def issue_token(request: Request) -> Response:
     client_id, client_secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication failed.", basic=basic is not None)
+    guard: TokenGuard = request.app.state.token_guard
+    address = request.app.state.client_addresses.resolve(
+        request.client.host if request.client else "unknown",
+        [value.encode("latin-1") for value in request.headers.getlist("x-forwarded-for")],
+    )
+    refusal = await guard.refusal(client_id, address)
+    if refusal is not None:
+        return _oauth_error(
+            429, "slow_down", f"Token request refused: {refusal.reason}.", retry_after=refusal.retry_after
+        )
     database: Database = request.app.state.database
-    async with database.sessionmaker() as session:
+    async with guard.verifying(), database.sessionmaker() as session:
         client = await clients.authenticate(session, client_id, client_secret)
+    guard.record(client_id, address, succeeded=client is not None)
     if client is None:
         return _oauth_error(401, "invalid_client", "Client authentication failed.", basic=basic is not None)
     requested = set(fields["scope"].split()) if fields.get("scope") else set(client.scopes)

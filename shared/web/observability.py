@@ -15,7 +15,6 @@ import structlog
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
-    Counter,
     Histogram,
     generate_latest,
 )
@@ -30,17 +29,6 @@ REQUEST_SECONDS = Histogram(
     ["service", "method", "route", "status"],
     registry=METRICS_REGISTRY,
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
-)
-UPSTREAM_FAILURES = Counter(
-    "jichi_gateway_upstream_failures_total",
-    "Proxied requests that failed at the upstream, by kind of failure.",
-    ["upstream", "kind"],
-    registry=METRICS_REGISTRY,
-)
-RATE_LIMITED = Counter(
-    "jichi_gateway_rate_limited_total",
-    "Requests refused by the gateway's rate limiter.",
-    registry=METRICS_REGISTRY,
 )
 
 

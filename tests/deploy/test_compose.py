@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from .support import compose_env
-from .support.paths import DEPLOY, PROCESSES, SERVICES, migrate_command, uvicorn_command
+from .support.paths import DEPLOY, PROCESSES, SERVICES, migrate_command, serve_command
 
 COMPOSE = DEPLOY / "compose.yaml"
 ENV_EXAMPLE = DEPLOY / ".env.example"
@@ -108,7 +108,7 @@ def test_the_expected_containers() -> None:
 def test_application(process: str) -> None:
     svc = services()[process]
     prefix = process.upper()
-    assert svc["command"] == uvicorn_command(process)
+    assert svc["command"] == serve_command(process)
     assert svc["image"] == f"jichi/{process}:dev"
     assert svc["build"]["args"]["SERVICE"] == process
     assert svc["build"]["dockerfile"] == "deploy/docker/Dockerfile"

@@ -12,7 +12,7 @@ import pytest
 from deploy.local.platform import HTTP_PROTOCOL
 
 from .support import dockerfile
-from .support.paths import DEPLOY, PROCESSES, REPO
+from .support.paths import DEPLOY, PROCESSES, REPO, serve_command
 
 DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
 IGNORE = DEPLOY / "docker" / "Dockerfile.dockerignore"
@@ -46,12 +46,14 @@ def test_final_stage_runs_unprivileged_with_a_python_healthcheck() -> None:
     assert "wget" not in check.args
 
 
-def test_default_command_is_the_contract_uvicorn_line_for_the_build_arg() -> None:
+def test_default_command_is_the_contract_line_for_the_build_arg() -> None:
     final = dockerfile.final_stage(text())
     cmd = [i for i in final.instructions if i.keyword == "CMD"][-1].exec_form()
     assert cmd is not None
     line = cmd[-1]
-    assert line.startswith("exec uvicorn ")
+    gateway, _, services = line.partition("; else ")
+    assert gateway == 'if [ "$JICHI_SERVICE" = gateway ]; then exec ' + " ".join(serve_command("gateway"))
+    assert services.startswith("exec uvicorn ")
     assert '"services.${JICHI_SERVICE}.app:create_app"' in line
     for flag in ("--factory", "--host 0.0.0.0", "--port 8000", "--no-access-log", f"--http {HTTP_PROTOCOL}"):
         assert flag in line

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from .conftest import by_kind, one
-from .support.paths import PROCESSES, migrate_command, uvicorn_command
+from .support.paths import PROCESSES, migrate_command, serve_command
 
 Obj = dict[str, Any]
 
@@ -76,7 +76,7 @@ def test_deployment(objects: list[Obj], process: str) -> None:
     (app,) = pod["containers"]
     assert app["name"] == "app"
     assert app["image"].startswith(f"jichi/{process}:")
-    assert app["command"] == uvicorn_command(process)
+    assert app["command"] == serve_command(process)
     assert "--workers" not in app["command"]
     assert "args" not in app
     assert app["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]

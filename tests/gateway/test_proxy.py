@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+from services.gateway.metrics import CIRCUIT_STATE
 from tests.gateway.conftest import GatewayFactory
-from tests.gateway.upstream_app import UPLOADS
+from tests.gateway.upstream_app import UPLOADS, upstream_app
 from tests.shared.web.test_problems import assert_problem
+from tests.support.servers import serving
 
 
 async def test_forwards_method_path_query_and_body(gateway: httpx.AsyncClient) -> None:
@@ -125,9 +127,6 @@ async def test_slow_upstream_is_504(gateway: httpx.AsyncClient) -> None:
 
 
 async def test_circuit_opens_then_recovers(gateway_factory: GatewayFactory, dead_url: str) -> None:
-    from tests.gateway.upstream_app import upstream_app
-    from tests.support.servers import serving
-
     port = int(dead_url.rsplit(":", 1)[1])
     async with gateway_factory(registry_url=dead_url) as gateway:
         for _ in range(3):
@@ -170,3 +169,47 @@ async def test_readiness_fails_when_the_gateway_database_is_down(gateway_factory
     async with gateway_factory(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none") as gateway:
         response = await gateway.get("/readyz")
         assert_problem(response, 503, "not-ready")
+
+
+async def test_a_circuit_trial_that_ends_in_413_lets_the_next_request_try(
+    gateway_factory: GatewayFactory, dead_url: str
+) -> None:
+    """The trial after an outage was a body over the limit: the circuit must not stay open for good."""
+    port = int(dead_url.rsplit(":", 1)[1])
+
+    async def oversized() -> AsyncIterator[bytes]:
+        for _ in range(3):
+            yield b"x" * 1024
+
+    async with gateway_factory(registry_url=dead_url, max_body_bytes=2048) as gateway:
+        for _ in range(3):
+            assert (await gateway.get("/registry/v1/echo")).status_code == 502
+        assert (await gateway.get("/registry/v1/echo")).status_code == 503
+        async with serving(upstream_app(), port=port):
+            await asyncio.sleep(0.35)
+            trial = await gateway.post("/registry/v1/upload", content=oversized())
+            assert_problem(trial, 413, "content-too-large")
+            assert (await gateway.get("/registry/v1/echo")).status_code == 200
+    assert CIRCUIT_STATE.labels("registry")._value.get() == 0
+
+
+async def test_a_declared_oversized_body_is_refused_without_reaching_the_upstream(
+    gateway_factory: GatewayFactory,
+) -> None:
+    while not UPLOADS.empty():
+        UPLOADS.get_nowait()
+    async with gateway_factory(max_body_bytes=2048) as gateway:
+        response = await gateway.post(
+            "/registry/v1/upload", content=b"x" * 4096, headers={"Content-Type": "application/json"}
+        )
+    assert_problem(response, 413, "content-too-large")
+    assert UPLOADS.empty()
+
+
+async def test_funds_filings_may_be_larger_than_the_default_limit(gateway_factory: GatewayFactory) -> None:
+    """Per-service limits follow the service's own: funds takes filings of 8 MiB."""
+    async with gateway_factory(max_body_bytes=2048, upstream_body_limits={"funds": 8192}) as gateway:
+        funds = await gateway.post("/funds/v1/echo", content=b"x" * 4096)
+        registry = await gateway.post("/registry/v1/echo", content=b"x" * 4096)
+    assert funds.status_code != 413
+    assert_problem(registry, 413, "content-too-large")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.gateway.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from services.gateway.ratelimit import Limit, MemoryRateLimiter, RedisRateLimiter
 from tests.gateway.conftest import GatewayFactory, fetch_token
 from tests.shared.web.test_problems import assert_problem
 
@@ -17,10 +17,19 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 async def test_memory_limiter_allows_burst_then_refuses() -> None:
     limiter = MemoryRateLimiter()
-    waits = [await limiter.acquire("client:a", 1.0, 3) for _ in range(4)]
-    assert waits[:3] == [0.0, 0.0, 0.0]
-    assert 0.9 < waits[3] <= 1.0
-    assert await limiter.acquire("client:b", 1.0, 3) == 0.0
+    limit = Limit("client", 1.0, 3)
+    decisions = [await limiter.acquire("client:a", limit) for _ in range(4)]
+    assert [decision.wait for decision in decisions[:3]] == [0.0, 0.0, 0.0]
+    assert [decision.remaining for decision in decisions] == [2, 1, 0, 0]
+    assert 0.9 < decisions[3].wait <= 1.0
+    assert (await limiter.acquire("client:b", limit)).wait == 0.0
+
+
+async def test_rate_limit_headers_follow_the_ietf_draft() -> None:
+    limit = Limit("client", 2.0, 10)
+    decision = await MemoryRateLimiter().acquire("client:a", limit)
+    assert limit.policy_header() == b'"client";q=10;w=5'
+    assert limit.state_header(decision) == b'"client";r=9;t=1'
 
 
 async def test_client_over_its_limit_gets_429(
@@ -35,6 +44,8 @@ async def test_client_over_its_limit_gets_429(
         refused = await gateway.get("/registry/v1/echo", headers=headers)
         assert_problem(refused, 429, "too-many-requests")
         assert int(refused.headers["retry-after"]) >= 1
+        assert refused.headers["ratelimit-policy"] == '"client";q=2;w=2'
+        assert refused.headers["ratelimit"] == '"client";r=0;t=2'
         anonymous = await gateway.get("/registry/v1/echo")
         assert anonymous.status_code == 200
 
@@ -73,16 +84,17 @@ async def test_redis_limiter_counts_exactly() -> None:
     limiter = RedisRateLimiter(REDIS_URL)
     key = f"test:{uuid.uuid4().hex}"
     try:
-        waits = [await limiter.acquire(key, 1.0, 2) for _ in range(3)]
+        decisions = [await limiter.acquire(key, Limit("client", 1.0, 2)) for _ in range(3)]
     finally:
         await limiter.close()
-    assert waits[:2] == [0.0, 0.0]
-    assert 0.9 < waits[2] <= 1.0
+    assert [decision.wait for decision in decisions[:2]] == [0.0, 0.0]
+    assert [decision.remaining for decision in decisions] == [1, 0, 0]
+    assert 0.9 < decisions[2].wait <= 1.0
 
 
 async def test_unreachable_redis_fails_open() -> None:
     limiter = RedisRateLimiter("redis://127.0.0.1:1/0")
     try:
-        assert await limiter.acquire("client:x", 1.0, 1) == 0.0
+        assert (await limiter.acquire("client:x", Limit("client", 1.0, 1))).allowed
     finally:
         await limiter.close()

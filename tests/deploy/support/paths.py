@@ -20,8 +20,10 @@ PROCESSES = ("gateway", *SERVICES)
 KUBERNETES_VERSIONS = ("1.31", "1.34")
 
 
-def uvicorn_command(process: str) -> list[str]:
-    """The application contract's command line of one process."""
+def serve_command(process: str) -> list[str]:
+    """The application contract's command line of one process: granian for the gateway, uvicorn else."""
+    if process == "gateway":
+        return ["python", "-m", "services.gateway", "serve", "--host", "0.0.0.0", "--port", "8000"]  # noqa: S104
     return [
         "uvicorn",
         f"services.{process}.app:create_app",
