@@ -97,7 +97,7 @@ async def registry_import(ctx: BenchContext) -> None:
     )
 
 
-def _resident_codes(source: Path, count: int = 20_000) -> list[str]:
+def resident_codes(source: Path, count: int = 20_000) -> list[str]:
     codes = []
     with source.open() as lines:
         for line in lines:
@@ -127,7 +127,7 @@ async def registry_lookups(ctx: BenchContext) -> None:
     if not source.exists():
         await registry_import(ctx)
     await _settle(ctx.asyncpg_dsn("registry"))
-    codes = _resident_codes(source)
+    codes = resident_codes(source)
     headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
     paths = [f"/registry/v1/residents/{code}" for code in codes]
     baseline_paths = [f"/r/{code}" for code in codes]
