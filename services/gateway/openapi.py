@@ -10,6 +10,34 @@ from typing import Any
 import httpx
 
 from shared.auth.scopes import SCOPES
+from shared.web.problems import PROBLEM_CONTENT
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+# What the gateway adds to every proxied operation: its rate-limit headers, and its 429.
+GATEWAY_HEADERS: dict[str, Any] = {
+    "RateLimit-Policy": {
+        "description": "The limit that applies (draft-ietf-httpapi-ratelimit-headers): its name, "
+        '`q` requests per window of `w` seconds, e.g. `"client";q=400;w=2`.',
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": "What is left of that limit: `r` requests may still be sent at once, and "
+        'the whole quota is back in `t` seconds, e.g. `"client";r=399;t=1`.',
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before sending again.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+TOO_MANY_REQUESTS: dict[str, Any] = {
+    "description": "The caller's rate limit (per client, or per address without a token) is exceeded.",
+    "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in GATEWAY_HEADERS},
+    "content": PROBLEM_CONTENT,
+}
+_RATE_LIMIT_HEADER_REFS = {
+    name: {"$ref": f"#/components/headers/{name}"} for name in ("RateLimit-Policy", "RateLimit")
+}
 
 
 def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -52,9 +80,11 @@ def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]
             target = renames.get(ref, ref).rsplit("/", 1)[1]
             schemas[target] = _rename_refs(schema, renames)
         for path, item in document.get("paths", {}).items():
-            paths[path] = _rename_refs(item, renames)
+            paths[path] = _with_gateway_responses(_rename_refs(item, renames))
         for tag in document.get("tags", []):
             tags.setdefault(tag["name"], tag)
+    merged["components"].setdefault("headers", {}).update(copy.deepcopy(GATEWAY_HEADERS))
+    merged["components"].setdefault("responses", {})["TooManyRequests"] = copy.deepcopy(TOO_MANY_REQUESTS)
     merged["components"].setdefault("securitySchemes", {})["gateway"] = {
         "type": "oauth2",
         "description": "Client-credentials tokens from the gateway.",
@@ -63,6 +93,20 @@ def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]
     if tags:
         merged["tags"] = list(tags.values())
     return merged
+
+
+def _with_gateway_responses(path_item: dict[str, Any]) -> dict[str, Any]:
+    """A proxied operation as callers see it through the gateway: rate-limit headers on every
+    answer it describes, and the gateway's own 429."""
+    for method, operation in path_item.items():
+        if method not in _HTTP_METHODS:
+            continue
+        responses = operation.setdefault("responses", {})
+        for response in responses.values():
+            if "$ref" not in response:
+                response.setdefault("headers", {}).update(copy.deepcopy(_RATE_LIMIT_HEADER_REFS))
+        responses["429"] = {"$ref": "#/components/responses/TooManyRequests"}
+    return path_item
 
 
 class MergedOpenAPI:
