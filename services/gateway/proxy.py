@@ -69,6 +69,8 @@ _DROP_RESPONSE = HOP_BY_HOP | {b"x-request-id", b"traceparent", b"date", b"serve
 _LOCATION_HEADERS = frozenset({b"location", b"content-location"})
 # Methods whose request may be sent again: their body is buffered so a retry has it.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Answers that carry no body, and so no Content-Length (RFC 9110 §8.6).
+_NO_CONTENT_STATUSES = frozenset({204, 304})
 # Answers up to this size are read whole and sent in one message; larger ones stream.
 WHOLE_BODY_BYTES = 1_048_576
 
@@ -372,7 +374,10 @@ class Proxy:
                 except UpstreamError as error:
                     UPSTREAM_FAILURES.labels(request.upstream, error.kind).inc()
                     return await answer(502, "bad-gateway", "Upstream answer broke off", str(error))
-                headers.append((b"content-length", str(len(whole)).encode()))
+                if response.status not in _NO_CONTENT_STATUSES:
+                    # A HEAD answer keeps the length of the body it describes.
+                    length = response.content_length if request.method == "HEAD" else len(whole)
+                    headers.append((b"content-length", str(length).encode()))
                 await send({"type": "http.response.start", "status": response.status, "headers": headers})
                 await send({"type": "http.response.body", "body": whole, "more_body": False})
                 return response.status

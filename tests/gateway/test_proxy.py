@@ -103,6 +103,7 @@ async def test_upstream_status_passes_through(gateway: httpx.AsyncClient) -> Non
     head = await gateway.head("/registry/v1/echo")
     assert head.status_code == 200
     assert head.content == b""
+    assert int(head.headers["content-length"]) > 0  # the length of the body a GET would get
     again = await gateway.get("/registry/v1/echo")
     assert again.status_code == 200
 
