@@ -2,6 +2,8 @@
 
 - `/registry/v1/interim`: two interim answers (100 Continue, 103 Early Hints), then the final one;
 - `/registry/v1/redirect`: a redirect to its own internal address;
+- `/registry/v1/cut-short`: half of the body its Content-Length declares, then it closes;
+- `/registry/v1/cut-short-chunked`: a chunked body broken off after its first chunk;
 - anything else: 200 with what it received, as JSON.
 """
 
@@ -56,6 +58,10 @@ class RecordingUpstream:
                     return
                 self.received.append(entry)
                 if not entry.complete:
+                    return
+                if entry.target.startswith("/registry/v1/cut-short"):
+                    writer.write(_CUT_SHORT_CHUNKED if "chunked" in entry.target else _CUT_SHORT)
+                    await writer.drain()
                     return
                 writer.write(self._answer(connection, entry))
                 await writer.drain()
@@ -120,6 +126,13 @@ class RecordingUpstream:
         raw = connection.send(h11.Response(status_code=status, headers=headers)) or b""
         raw += connection.send(h11.Data(data=body)) or b""
         return raw + (connection.send(h11.EndOfMessage()) or b"")
+
+
+_CUT_SHORT = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{"a":'
+_CUT_SHORT_CHUNKED = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"5\r\nhello\r\n"
+)
 
 
 def _describe(request: h11.Request) -> tuple[str, str, dict[str, str]]:

@@ -200,3 +200,16 @@ async def test_a_body_cut_short_is_never_completed_upstream(
     await exchange(recorded.port, head, b"x" * 1000, pause=0.2, idle=0.3)
     await asyncio.sleep(0.5)
     assert not any(entry.complete for entry in recording.received), recording.received
+
+
+async def test_an_upstream_answer_cut_short_is_never_passed_on_as_whole(
+    recorded: Recorded, recording: RecordingUpstream
+) -> None:
+    auth = f"Authorization: Bearer {recorded.token}"
+    declared = answers(await exchange(recorded.port, request("GET", "/registry/v1/cut-short", auth)))
+    assert [answer.status for answer in declared] == [502]
+    chunked = await exchange(recorded.port, request("GET", "/registry/v1/cut-short-chunked", auth))
+    assert chunked.startswith(b"HTTP/1.1 200")
+    assert answers(chunked) == []  # the caller sees a broken answer, never a complete shorter one
+    after = answers(await exchange(recorded.port, request("GET", "/registry/v1/echo?after-cut", auth)))
+    assert json.loads(after[0].body)["target"] == "/registry/v1/echo?after-cut"
