@@ -57,7 +57,8 @@ class RateLimiter(Protocol):
 def _decide(now: float, arrival: float, interval: float, burst: int) -> tuple[Decision, float | None]:
     """GCRA on one key: the decision, and the key's next arrival time when the request is allowed."""
     arrival = max(arrival, now)
-    allowed_at = arrival + interval - burst * interval
+    # Written so a burst of 1 allows at `arrival` exactly, with no rounding of interval - interval.
+    allowed_at = arrival - (burst - 1) * interval
     if now < allowed_at:
         return Decision(allowed_at - now, 0, arrival - now), None
     following = arrival + interval
@@ -93,7 +94,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local arrival = tonumber(redis.call('GET', KEYS[1]) or now)
 if arrival < now then arrival = now end
-local allowed_at = arrival + interval - burst * interval
+local allowed_at = arrival - (burst - 1) * interval
 if now < allowed_at then return {allowed_at - now, 0, arrival - now} end
 local following = arrival + interval
 redis.call('SET', KEYS[1], following, 'PX', math.ceil(burst * interval / 1000) + 1000)

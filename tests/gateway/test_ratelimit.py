@@ -25,6 +25,13 @@ async def test_memory_limiter_allows_burst_then_refuses() -> None:
     assert (await limiter.acquire("client:b", limit)).wait == 0.0
 
 
+async def test_a_burst_of_one_allows_the_first_request() -> None:
+    limiter = MemoryRateLimiter()
+    limit = Limit("client", 3.0, 1)
+    for key in (f"client:{n}" for n in range(1000)):
+        assert (await limiter.acquire(key, limit)).allowed
+
+
 async def test_rate_limit_headers_follow_the_ietf_draft() -> None:
     limit = Limit("client", 2.0, 10)
     decision = await MemoryRateLimiter().acquire("client:a", limit)
