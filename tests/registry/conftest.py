@@ -18,7 +18,7 @@ from services.registry.app import create_app
 from services.registry.settings import RegistrySettings
 from tests.conftest import running
 from tests.support.databases import empty_tables, prepare_database
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, no_revocations
 
 PURPOSE = "pension eligibility check 2027"
 CHIYODA = "131016"
@@ -48,7 +48,11 @@ async def reset(url: str) -> None:
 
 @pytest.fixture
 async def registry(registry_db: str, tokens: TokenFactory) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(RegistrySettings(database_url=registry_db), jwks_source=tokens.source())
+    app = create_app(
+        RegistrySettings(database_url=registry_db),
+        jwks_source=tokens.source(),
+        revocation_source=no_revocations(),
+    )
     async with running(app) as client:
         yield client
     await reset(registry_db)

@@ -13,7 +13,7 @@ from shared.web.app import create_service_app
 from tests.conftest import running
 from tests.shared.web import sample_app
 from tests.support.databases import empty_tables, fresh_database
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, no_revocations
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +35,7 @@ def build_sample_app(url: str, tokens: TokenFactory, **settings: object) -> Fast
         routers=[sample_app.router],
         idempotency_table=sample_app.idempotency_keys,
         jwks_source=tokens.source(),
+        revocation_source=no_revocations(),
     )
 
 
