@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 import services.gateway
-from services.gateway import oauth
+from services.gateway import oauth, revocations
 from services.gateway.identity import CallerIdentifier
 from services.gateway.keys import KeyRing
 from services.gateway.openapi import MergedOpenAPI
@@ -26,6 +26,7 @@ from services.gateway.proxy import Proxy
 from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
 from services.gateway.upstream import Upstream
+from shared.auth.revocations import RevocationCache
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
@@ -82,6 +83,11 @@ def create_api(settings: GatewaySettings) -> FastAPI:
             token_ttl=settings.token_ttl_seconds,
             cache_seconds=settings.key_cache_seconds,
         )
+        revoked = RevocationCache(
+            revocations.DatabaseRevocationSource(database, token_ttl=settings.token_ttl_seconds),
+            refresh_seconds=settings.revocations_refresh_seconds,
+            max_age_seconds=settings.revocations_max_age_seconds,
+        )
         limiter: RateLimiter = (
             RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
         )
@@ -90,13 +96,17 @@ def create_api(settings: GatewaySettings) -> FastAPI:
         app.state.settings = settings
         app.state.database = database
         app.state.keyring = keyring
+        app.state.revocations = revoked
         app.state.http = http
         app.state.upstream_urls = urls
         app.state.merged_openapi = MergedOpenAPI(http, urls)
-        app.state.proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer))
+        app.state.proxy = Proxy(
+            settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer, revoked)
+        )
         settle_garbage_collector()
         try:
-            yield
+            async with revoked.refreshing():
+                yield
         finally:
             for upstream in upstreams.values():
                 upstream.close()
@@ -117,6 +127,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     )
     install_problem_handlers(app)
     app.include_router(oauth.router)
+    app.include_router(revocations.router)
     install_openapi(app)
 
     async def merged_openapi(request: Request) -> Response:

@@ -11,6 +11,8 @@ import pytest
 from services.gateway import clients, tables
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
+from shared.auth.revocations import HttpRevocationSource, RevocationCache
+from shared.auth.tokens import StaticJwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine
 from tests.conftest import running
 from tests.gateway.upstream_app import upstream_app
@@ -94,3 +96,17 @@ async def fetch_token(
     assert response.status_code == 200, response.text
     token: str = response.json()["access_token"]
     return token
+
+
+async def service_verifier(gateway: httpx.AsyncClient, audience: str) -> TokenVerifier:
+    """Verifies tokens as a service does: with the keys and revocations the gateway publishes."""
+    jwks = (await gateway.get("/.well-known/jwks.json")).json()
+    revocations = RevocationCache(
+        HttpRevocationSource("/.well-known/revocations.json", gateway),
+        refresh_seconds=0.2,
+        max_age_seconds=60.0,
+    )
+    await revocations.refresh()
+    return TokenVerifier(
+        StaticJwksSource(jwks), revocations=revocations, issuer="jichi-gateway", audience=audience
+    )
