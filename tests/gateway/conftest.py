@@ -19,6 +19,8 @@ from tests.gateway.upstream_app import upstream_app
 from tests.support.databases import empty_tables, prepare_database
 from tests.support.servers import free_port, serving
 
+SERVICE_REFRESH_SECONDS = 0.2
+
 
 @pytest.fixture(scope="session")
 async def gateway_db(sqlite_dir: Path) -> str:
@@ -98,15 +100,17 @@ async def fetch_token(
     return token
 
 
-async def service_verifier(gateway: httpx.AsyncClient, audience: str) -> TokenVerifier:
-    """Verifies tokens as a service does: with the keys and revocations the gateway publishes."""
+@asynccontextmanager
+async def service_verifier(gateway: httpx.AsyncClient, audience: str) -> AsyncIterator[TokenVerifier]:
+    """Verifies tokens as a service does: with the keys and revocations the gateway publishes,
+    re-read every SERVICE_REFRESH_SECONDS."""
     jwks = (await gateway.get("/.well-known/jwks.json")).json()
     revocations = RevocationCache(
         HttpRevocationSource("/.well-known/revocations.json", gateway),
-        refresh_seconds=0.2,
+        refresh_seconds=SERVICE_REFRESH_SECONDS,
         max_age_seconds=60.0,
     )
-    await revocations.refresh()
-    return TokenVerifier(
-        StaticJwksSource(jwks), revocations=revocations, issuer="jichi-gateway", audience=audience
-    )
+    async with revocations.refreshing():
+        yield TokenVerifier(
+            StaticJwksSource(jwks), revocations=revocations, issuer="jichi-gateway", audience=audience
+        )
