@@ -27,6 +27,7 @@ class Platform:
     service_urls: dict[str, str]
     client_id: str
     client_secret: str
+    gateway_database_url: str
 
 
 def _service_app(name: str, database_url: str, gateway_url: str) -> Any:
@@ -65,7 +66,9 @@ async def platform(sqlite_dir: Path) -> AsyncIterator[Platform]:
             )
             await session.commit()
         await database.dispose()
-        yield Platform(gateway_url, service_urls, issued.client_id, issued.client_secret)
+        yield Platform(
+            gateway_url, service_urls, issued.client_id, issued.client_secret, databases["gateway"]
+        )
 
 
 @pytest.fixture
