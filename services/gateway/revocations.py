@@ -19,7 +19,7 @@ from services.gateway import clients
 from services.gateway.keys import CLOCK_SKEW
 from shared.auth.revocations import RevocationCache, RevocationDocument
 from shared.db.engine import Database
-from shared.web.problems import ServiceUnavailable
+from shared.web.problems import PROBLEM_CONTENT, ServiceUnavailable
 
 router = APIRouter(tags=["oauth"])
 
@@ -49,7 +49,10 @@ def _etag(document: RevocationDocument) -> str:
     summary="Disabled and rotated clients, whose earlier tokens every service refuses",
     responses={
         304: {"description": "Unchanged since the ETag sent in If-None-Match."},
-        503: {"description": "The gateway could not read its database at its last attempt."},
+        503: {
+            "description": "The gateway could not read its database at its last attempt.",
+            "content": PROBLEM_CONTENT,
+        },
     },
 )
 async def revocations(request: Request) -> Response:

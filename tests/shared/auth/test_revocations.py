@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -69,10 +69,14 @@ async def service(
         yield client
 
 
-async def within_a_refresh(check: Callable[[], Awaitable[bool]]) -> None:
-    """`check` comes true within the refresh interval (and scheduling slack), not only eventually."""
+async def status_of(sample: httpx.AsyncClient, token: str) -> int:
+    return (await sample.get(f"{NOTES}/1", headers=bearer(token))).status_code
+
+
+async def within_a_refresh(sample: httpx.AsyncClient, token: str, status: int) -> None:
+    """The token gets `status` within the refresh interval (and scheduling slack), not only eventually."""
     deadline = time.monotonic() + REFRESH_SECONDS + 0.4
-    while not await check():
+    while await status_of(sample, token) != status:
         assert time.monotonic() < deadline, "not within the refresh interval"
         await asyncio.sleep(REFRESH_SECONDS / 5)
 
@@ -91,13 +95,9 @@ async def test_a_disabled_clients_token_is_refused_within_a_refresh(
     source = no_revocations()
     token = read_token(tokens)
     async with service(sample_db, tokens, source) as sample:
-        assert (await sample.get(f"{NOTES}/1", headers=bearer(token))).status_code == 404
+        assert await status_of(sample, token) == 404
         source.document = document(**{"pension-agency": DISABLED})
-
-        async def refused() -> bool:
-            return (await sample.get(f"{NOTES}/1", headers=bearer(token))).status_code == 401
-
-        await within_a_refresh(refused)
+        await within_a_refresh(sample, token, 401)
         response = await sample.get(f"{NOTES}/1", headers=bearer(token))
         body = assert_problem(response, 401, "token-revoked")
         assert body["detail"] == "The client of this token has been disabled."
@@ -105,7 +105,7 @@ async def test_a_disabled_clients_token_is_refused_within_a_refresh(
         # Public reads still refuse a revoked token rather than serve it as anonymous.
         assert_problem(await sample.get(NOTES, headers=bearer(token)), 401, "token-revoked")
         other = read_token(tokens, client_id="tax-agency")
-        assert (await sample.get(f"{NOTES}/1", headers=bearer(other))).status_code == 404
+        assert await status_of(sample, other) == 404
 
 
 async def test_rotation_refuses_tokens_issued_before_it_and_accepts_later_ones(
@@ -116,16 +116,12 @@ async def test_rotation_refuses_tokens_issued_before_it_and_accepts_later_ones(
     before = read_token(tokens, issued_at=rotated_at - 1)
     after = read_token(tokens, issued_at=rotated_at)
     async with service(sample_db, tokens, source) as sample:
-        assert (await sample.get(f"{NOTES}/1", headers=bearer(before))).status_code == 404
+        assert await status_of(sample, before) == 404
         source.document = document(**{"pension-agency": rotated_at})
-
-        async def refused() -> bool:
-            return (await sample.get(f"{NOTES}/1", headers=bearer(before))).status_code == 401
-
-        await within_a_refresh(refused)
+        await within_a_refresh(sample, before, 401)
         body = assert_problem(await sample.get(f"{NOTES}/1", headers=bearer(before)), 401, "token-revoked")
         assert "rotated" in str(body["detail"])
-        assert (await sample.get(f"{NOTES}/1", headers=bearer(after))).status_code == 404
+        assert await status_of(sample, after) == 404
 
 
 async def test_a_document_older_than_the_bound_refuses_every_token(
@@ -134,23 +130,19 @@ async def test_a_document_older_than_the_bound_refuses_every_token(
     source = FlakySource(document())
     token = read_token(tokens)
     async with service(sample_db, tokens, source) as sample:
-        assert (await sample.get(f"{NOTES}/1", headers=bearer(token))).status_code == 404
+        assert await status_of(sample, token) == 404
         source.document = None
         unreachable_since = time.monotonic()
         # Within the bound the last document still holds: a blip at the gateway stops nobody.
         await asyncio.sleep(MAX_AGE_SECONDS / 2)
-        assert (await sample.get(f"{NOTES}/1", headers=bearer(token))).status_code == 404
+        assert await status_of(sample, token) == 404
         await asyncio.sleep(MAX_AGE_SECONDS - (time.monotonic() - unreachable_since) + REFRESH_SECONDS)
         response = await sample.get(f"{NOTES}/1", headers=bearer(token))
         assert_problem(response, 503, "revocations-unavailable")
         assert int(response.headers["retry-after"]) >= 1
         assert (await sample.get(NOTES)).status_code == 200, "a read without a token needs no revocations"
         source.document = document()
-
-        async def trusted_again() -> bool:
-            return (await sample.get(f"{NOTES}/1", headers=bearer(token))).status_code == 404
-
-        await within_a_refresh(trusted_again)
+        await within_a_refresh(sample, token, 404)
 
 
 async def test_before_the_first_document_a_token_waits_for_one_fetch(
@@ -163,7 +155,7 @@ async def test_before_the_first_document_a_token_waits_for_one_fetch(
         source.document = document()
         fetches = source.fetches
         # The gateway came up after the service: the next token asks at once, not at the next refresh.
-        assert (await sample.get(f"{NOTES}/1", headers=bearer(token))).status_code == 404
+        assert await status_of(sample, token) == 404
         assert source.fetches == fetches + 1
 
 
