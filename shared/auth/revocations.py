@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import math
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Final, Literal, Protocol
 
@@ -65,8 +66,9 @@ class RevocationDocument(BaseModel):
     generated_at: datetime = Field(description="When the gateway read this from its database.")
 
 
+@functools.lru_cache(maxsize=4096)
 def client_key(client_id: str) -> str:
-    """How the revocation document names a client."""
+    """How the revocation document names a client (every token check asks; the callers are few)."""
     return hashlib.sha256(client_id.encode()).hexdigest()
 
 
@@ -124,7 +126,6 @@ class RevocationCache:
         self.document: RevocationDocument | None = None
         self.last_refresh_succeeded = False
         self._refreshed_at = float("-inf")
-        self._clients: Mapping[str, Revocation] = {}
         self._first_fetch: asyncio.Future[None] | None = None
 
     async def refresh(self) -> None:
@@ -140,7 +141,6 @@ class RevocationCache:
             )
             return
         self.document = document
-        self._clients = document.clients
         self._refreshed_at = time.monotonic()
         self.last_refresh_succeeded = True
 
@@ -166,9 +166,9 @@ class RevocationCache:
         if self.document is None:
             await self._first_document()
         age = time.monotonic() - self._refreshed_at
-        if age > self.max_age_seconds:
+        if self.document is None or age > self.max_age_seconds:
             raise _revocations_unknown(age, self.refresh_seconds)
-        reason = revoked_because(self._clients.get(client_key(client_id)), issued_at)
+        reason = revoked_because(self.document.clients.get(client_key(client_id)), issued_at)
         if reason is not None:
             raise Unauthorized(
                 reason,
