@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +36,20 @@ class ServiceSettings(BaseSettings):
         default="http://127.0.0.1:8000/.well-known/jwks.json",
         description="The gateway's public keys, which verify every bearer token.",
     )
+    revocations_url: str = Field(
+        default="http://127.0.0.1:8000/.well-known/revocations.json",
+        description="The gateway's list of disabled and rotated clients, whose older tokens are refused.",
+    )
+    revocations_refresh_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often that list is re-read: a disabled client's tokens stop within about this long.",
+    )
+    revocations_max_age_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="When that list could not be re-read for this long, every token is refused (503).",
+    )
     token_issuer: str = Field(default="jichi-gateway", description="The `iss` a token must carry.")
     page_token_secret: SecretStr = Field(
         default=SecretStr("development-page-token-secret"),
@@ -47,3 +63,9 @@ class ServiceSettings(BaseSettings):
     client_secret: SecretStr = Field(default=SecretStr(""), description="Its secret.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
     log_json: bool = Field(default=True, description="JSON lines; false for readable console logs.")
+
+    @model_validator(mode="after")
+    def _revocations_can_be_fresh(self) -> Self:
+        if self.revocations_max_age_seconds <= self.revocations_refresh_seconds:
+            raise ValueError("revocations_max_age_seconds must exceed revocations_refresh_seconds")
+        return self

@@ -83,6 +83,7 @@ class LocalPlatform:
         for name in SERVICES:
             prefix = name.upper()
             env.setdefault(f"{prefix}_JWKS_URL", f"{self.gateway_url}/.well-known/jwks.json")
+            env.setdefault(f"{prefix}_REVOCATIONS_URL", f"{self.gateway_url}/.well-known/revocations.json")
             env.setdefault(f"{prefix}_GATEWAY_URL", self.gateway_url)
             env.setdefault(f"GATEWAY_{prefix}_URL", self.url(name))
         env.update(extra)

@@ -20,6 +20,7 @@ from services.elections.roll.source import RegistrySource, ResidentSource
 from services.elections.settings import ElectionsSettings
 from services.elections.tallies.endpoints import router as tallies_router
 from services.elections.turnout.endpoints import router as turnout_router
+from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.http.gateway_client import GatewayClient
 from shared.web.app import create_service_app
@@ -32,6 +33,7 @@ def create_app(
     settings: ElectionsSettings | None = None,
     *,
     jwks_source: JwksSource | None = None,
+    revocation_source: RevocationSource | None = None,
     gateway_http: httpx.AsyncClient | None = None,
     resident_source: ResidentSource | None = None,
 ) -> FastAPI:
@@ -81,5 +83,6 @@ def create_app(
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
+        revocation_source=revocation_source,
         startup=startup,
     )

@@ -12,6 +12,7 @@ from services.funds.organizations.endpoints import router as organizations_route
 from services.funds.reports.endpoints import router as reports_router
 from services.funds.settings import FundsSettings
 from services.funds.subsidies.endpoints import router as subsidies_router
+from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
@@ -19,7 +20,12 @@ from shared.web.caller import caller_router
 SERVICE = "funds"
 
 
-def create_app(settings: FundsSettings | None = None, *, jwks_source: JwksSource | None = None) -> FastAPI:
+def create_app(
+    settings: FundsSettings | None = None,
+    *,
+    jwks_source: JwksSource | None = None,
+    revocation_source: RevocationSource | None = None,
+) -> FastAPI:
     return create_service_app(
         name=SERVICE,
         title="jichi funds",
@@ -35,4 +41,5 @@ def create_app(settings: FundsSettings | None = None, *, jwks_source: JwksSource
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
+        revocation_source=revocation_source,
     )

@@ -103,10 +103,14 @@ def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     create.add_argument("--rate-limit", type=float, default=None, help="requests per second")
     create.set_defaults(handler=_create)
     client_commands.add_parser("list", help="list clients").set_defaults(handler=_list)
-    rotate = client_commands.add_parser("rotate", help="issue a new secret (the old one stops working)")
+    rotate = client_commands.add_parser(
+        "rotate", help="issue a new secret; the old one and its tokens stop working"
+    )
     rotate.add_argument("client_id")
     rotate.set_defaults(handler=_rotate)
-    disable = client_commands.add_parser("disable", help="refuse the client's token requests")
+    disable = client_commands.add_parser(
+        "disable", help="refuse the client's token requests and the tokens it holds"
+    )
     disable.add_argument("client_id")
     disable.set_defaults(handler=_disable)
     key_parser = commands.add_parser("keys", help="manage signing keys")

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 import services.gateway
-from services.gateway import oauth
+from services.gateway import oauth, revocations
 from services.gateway.identity import CallerIdentifier
 from services.gateway.keys import KeyRing
 from services.gateway.openapi import MergedOpenAPI
@@ -26,6 +26,7 @@ from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRate
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
 from services.gateway.token_guard import TokenGuard
 from services.gateway.upstream import Upstream, UpstreamLimits
+from shared.auth.revocations import RevocationCache
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
@@ -98,6 +99,11 @@ def create_api(settings: GatewaySettings) -> FastAPI:
             token_ttl=settings.token_ttl_seconds,
             cache_seconds=settings.key_cache_seconds,
         )
+        revoked = RevocationCache(
+            revocations.DatabaseRevocationSource(database, token_ttl=settings.token_ttl_seconds),
+            refresh_seconds=settings.revocations_refresh_seconds,
+            max_age_seconds=settings.revocations_max_age_seconds,
+        )
         limiter: RateLimiter = (
             RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
         )
@@ -107,16 +113,18 @@ def create_api(settings: GatewaySettings) -> FastAPI:
         app.state.settings = settings
         app.state.database = database
         app.state.keyring = keyring
+        app.state.revocations = revoked
         app.state.http = http
         app.state.upstream_urls = urls
         app.state.merged_openapi = MergedOpenAPI(http, urls)
-        proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer))
+        proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer, revoked))
         app.state.proxy = proxy
         app.state.client_addresses = proxy.addresses
         app.state.token_guard = TokenGuard(settings, limiter)
         settle_garbage_collector()
         try:
-            yield
+            async with revoked.refreshing():
+                yield
         finally:
             for upstream in upstreams.values():
                 await upstream.close()
@@ -137,6 +145,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     )
     install_problem_handlers(app)
     app.include_router(oauth.router)
+    app.include_router(revocations.router)
     install_openapi(app)
 
     async def merged_openapi(request: Request) -> Response:

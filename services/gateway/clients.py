@@ -1,12 +1,19 @@
-"""API clients: creation, secret rotation, disabling, and client authentication (rules, no HTTP)."""
+"""API clients: creation, secret rotation, disabling, client authentication, and which clients'
+tokens are revoked (rules, no HTTP).
+
+Disabling a client or rotating its secret sets its `tokens_valid_after`: the tokens it holds already
+are refused everywhere once the revocation document (`shared/auth/revocations.py`) says so.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -15,6 +22,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.gateway import repository
+from shared.auth.revocations import DISABLED, Revocation, RevocationDocument, client_key
 from shared.auth.scopes import unknown_scopes
 
 _hasher = PasswordHasher()
@@ -79,9 +87,15 @@ async def create_client(
 
 
 async def rotate_secret(session: AsyncSession, client_id: str) -> IssuedCredentials:
+    """A new secret; the old one, and every token issued with it, stop working."""
     secret = _new_secret()
+    now = datetime.now(UTC)
     changed = await repository.update_client(
-        session, client_id, secret_hash=_hasher.hash(secret), secret_rotated_at=datetime.now(UTC)
+        session,
+        client_id,
+        secret_hash=_hasher.hash(secret),
+        secret_rotated_at=now,
+        tokens_valid_after=now,
     )
     if not changed:
         raise ClientError(f"no client {client_id}")
@@ -89,8 +103,28 @@ async def rotate_secret(session: AsyncSession, client_id: str) -> IssuedCredenti
 
 
 async def disable(session: AsyncSession, client_id: str) -> None:
-    if not await repository.update_client(session, client_id, disabled_at=datetime.now(UTC)):
+    """No more tokens for the client, and those it holds are refused."""
+    now = datetime.now(UTC)
+    if not await repository.update_client(session, client_id, disabled_at=now, tokens_valid_after=now):
         raise ClientError(f"no client {client_id}")
+
+
+def not_before(tokens_valid_after: datetime) -> int:
+    """The first whole second whose tokens count: `iat` is in whole seconds, so a token issued in
+    the second of a rotation but before it must read as older."""
+    return math.ceil(tokens_valid_after.timestamp())
+
+
+async def revocation_document(
+    session: AsyncSession, *, now: datetime, token_ttl: int, clock_skew: timedelta
+) -> RevocationDocument:
+    """Revoked clients that may still hold a live token; older revocations have nothing left to refuse."""
+    since = now - timedelta(seconds=token_ttl) - clock_skew
+    revoked: dict[str, Revocation] = {
+        client_key(client.client_id): DISABLED if client.disabled else not_before(client.tokens_valid_after)
+        for client in await repository.clients_revoked_since(session, since)
+    }
+    return RevocationDocument(clients=revoked, generated_at=now)
 
 
 async def list_clients(session: AsyncSession) -> list[dict[str, Any]]:
@@ -124,4 +158,14 @@ async def authenticate(
         return None
     if row is None or row.disabled_at is not None:
         return None
+    if row.tokens_valid_after is not None:
+        await _until_tokens_count(row.tokens_valid_after)
     return AuthenticatedClient(row.client_id, frozenset(row.scopes.split()), row.rate_limit_per_second)
+
+
+async def _until_tokens_count(tokens_valid_after: datetime) -> None:
+    """Wait out the second of a rotation, at most once and at most a second, so that the token
+    about to be signed is not refused as issued before it."""
+    wait = not_before(tokens_valid_after) - time.time()
+    if 0 < wait <= 1:
+        await asyncio.sleep(wait)

@@ -1,7 +1,7 @@
 """Who is calling, as far as rate limiting needs to know: the token's client, verified and cached.
 
 The services verify tokens fully themselves; the gateway only needs a trustworthy key to count
-requests under, so an invalid token simply counts under the caller's address.
+requests under, so an invalid or revoked token simply counts under the caller's address.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import jwt
 
 from services.gateway.keys import KeyRing
+from shared.auth.revocations import RevocationCache
+from shared.web.problems import Problem
 
 _CACHE_LIMIT = 50_000
 
@@ -20,19 +22,30 @@ _CACHE_LIMIT = 50_000
 class CallerIdentity:
     client_id: str
     rate_limit_per_second: float | None
+    issued_at: float
     expires_at: float
 
 
 class CallerIdentifier:
-    def __init__(self, keyring: KeyRing, issuer: str) -> None:
+    def __init__(self, keyring: KeyRing, issuer: str, revocations: RevocationCache) -> None:
         self.keyring = keyring
         self.issuer = issuer
+        self.revocations = revocations
         self._cache: dict[str, CallerIdentity] = {}
 
     async def identify(self, authorization: str | None) -> CallerIdentity | None:
         if not authorization or authorization[:7].lower() != "bearer ":
             return None
-        token = authorization[7:].strip()
+        identity = await self._signed_identity(authorization[7:].strip())
+        if identity is None:
+            return None
+        try:
+            await self.revocations.check(identity.client_id, identity.issued_at)
+        except Problem:
+            return None
+        return identity
+
+    async def _signed_identity(self, token: str) -> CallerIdentity | None:
         cached = self._cache.get(token)
         if cached is not None and cached.expires_at > time.time():
             return cached
@@ -54,11 +67,14 @@ class CallerIdentifier:
                 key.private_key.public_key(),
                 algorithms=["EdDSA"],
                 issuer=self.issuer,
-                options={"verify_aud": False, "require": ["exp", "sub"]},
+                options={"verify_aud": False, "require": ["exp", "iat", "sub"]},
             )
         except jwt.PyJWTError:
             return None
         rate = claims.get("rl")
         return CallerIdentity(
-            str(claims["sub"]), float(rate) if isinstance(rate, int | float) else None, float(claims["exp"])
+            str(claims["sub"]),
+            float(rate) if isinstance(rate, int | float) else None,
+            issued_at=float(claims["iat"]),
+            expires_at=float(claims["exp"]),
         )

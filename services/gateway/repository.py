@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,22 @@ async def all_clients(session: AsyncSession) -> Sequence[Row[Any]]:
 async def update_client(session: AsyncSession, client_id: str, **values: Any) -> bool:
     result = await session.execute(update(clients).where(clients.c.client_id == client_id).values(**values))
     return bool(getattr(result, "rowcount", 0))
+
+
+@dataclass(frozen=True, slots=True)
+class RevokedClient:
+    client_id: str
+    tokens_valid_after: datetime
+    disabled: bool
+
+
+async def clients_revoked_since(session: AsyncSession, since: datetime) -> list[RevokedClient]:
+    rows = await session.execute(
+        select(clients.c.client_id, clients.c.tokens_valid_after, clients.c.disabled_at)
+        .where(clients.c.tokens_valid_after > since)
+        .order_by(clients.c.client_id)
+    )
+    return [RevokedClient(row.client_id, row.tokens_valid_after, row.disabled_at is not None) for row in rows]
 
 
 async def insert_signing_key(session: AsyncSession, **values: Any) -> None:

@@ -20,6 +20,11 @@ class GatewaySettings(ServiceSettings):
         description="Encrypts the signing keys at rest; set a random value in production.",
     )
     key_cache_seconds: float = Field(default=30.0, ge=0.0, description="How often keys are re-read.")
+    revocations_refresh_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often the gateway re-reads disabled and rotated clients from its database.",
+    )
 
     registry_url: str = Field(default="http://127.0.0.1:8001", description="Upstream of /registry.")
     elections_url: str = Field(default="http://127.0.0.1:8002", description="Upstream of /elections.")

@@ -22,6 +22,12 @@ clients = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("secret_rotated_at", UtcDateTime(), nullable=True),
     Column("disabled_at", UtcDateTime(), nullable=True),
+    Column(
+        "tokens_valid_after",
+        UtcDateTime(),
+        nullable=True,
+        doc="tokens issued before are refused; set when the client is disabled or its secret rotated",
+    ),
 )
 
 signing_keys = Table(

@@ -18,6 +18,7 @@ from services.registry.residents import endpoints as residents_endpoints
 from services.registry.residents.fastpath import CurrentResidentLookup, VerificationByCode
 from services.registry.residents.identity import IdentityCipher
 from services.registry.settings import RegistrySettings
+from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.web.app import api_prefix, create_service_app
 from shared.web.caller import caller_router
@@ -36,7 +37,12 @@ async def _access_log_writer(app: FastAPI) -> AsyncIterator[None]:
         await writer.close()
 
 
-def create_app(settings: RegistrySettings | None = None, *, jwks_source: JwksSource | None = None) -> FastAPI:
+def create_app(
+    settings: RegistrySettings | None = None,
+    *,
+    jwks_source: JwksSource | None = None,
+    revocation_source: RevocationSource | None = None,
+) -> FastAPI:
     settings = settings or RegistrySettings()
     app = create_service_app(
         name=SERVICE,
@@ -52,6 +58,7 @@ def create_app(settings: RegistrySettings | None = None, *, jwks_source: JwksSou
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
+        revocation_source=revocation_source,
         startup=_access_log_writer,
         front_middleware=[
             Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE)),

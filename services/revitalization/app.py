@@ -20,6 +20,7 @@ from services.revitalization.opendata.endpoints import router as opendata_router
 from services.revitalization.placements.endpoints import router as placements_router
 from services.revitalization.programmes.endpoints import router as programmes_router
 from services.revitalization.settings import RevitalizationSettings
+from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.http.gateway_client import GatewayClient
 from shared.web.app import create_service_app
@@ -32,6 +33,7 @@ def create_app(
     settings: RevitalizationSettings | None = None,
     *,
     jwks_source: JwksSource | None = None,
+    revocation_source: RevocationSource | None = None,
     residence_source: ResidenceHistorySource | None = None,
 ) -> FastAPI:
     """`residence_source` replaces the registry (over HTTP through the gateway) in tests."""
@@ -70,5 +72,6 @@ def create_app(
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
+        revocation_source=revocation_source,
         startup=startup,
     )

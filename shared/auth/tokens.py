@@ -1,4 +1,4 @@
-"""Verify gateway-issued JWTs against the gateway's JWKS: signature, issuer, audience, expiry."""
+"""Verify gateway-issued JWTs against the gateway's JWKS: signature, issuer, audience, expiry, revocation."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import httpx
 import jwt
 
+from shared.auth.revocations import RevocationCache
 from shared.web.problems import Unauthorized
 
 ALGORITHMS = ["EdDSA"]
@@ -23,6 +24,7 @@ class Principal:
     client_id: str
     scopes: frozenset[str]
     token_id: str
+    issued_at: float
     expires_at: float
 
     def has(self, scope: str) -> bool:
@@ -66,18 +68,23 @@ def _invalid(detail: str) -> Unauthorized:
 
 
 class TokenVerifier:
-    """Caches keys by key id (refreshed when an unknown one appears) and verified tokens until expiry."""
+    """Caches keys by key id (refreshed when an unknown one appears) and verified tokens until expiry.
+
+    A cached token is still checked against the revocations on every use.
+    """
 
     def __init__(
         self,
         source: JwksSource,
         *,
+        revocations: RevocationCache,
         issuer: str,
         audience: str,
         leeway_seconds: float = 5.0,
         min_refresh_interval: float = 5.0,
     ) -> None:
         self.source = source
+        self.revocations = revocations
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway_seconds
@@ -88,6 +95,11 @@ class TokenVerifier:
         self._verified: dict[str, Principal] = {}
 
     async def verify(self, token: str) -> Principal:
+        principal = await self._verified_signature(token)
+        await self.revocations.check(principal.client_id, principal.issued_at)
+        return principal
+
+    async def _verified_signature(self, token: str) -> Principal:
         cached = self._verified.get(token)
         if cached is not None:
             if cached.expires_at + self.leeway > time.time():
@@ -131,6 +143,7 @@ class TokenVerifier:
             client_id=str(claims["sub"]),
             scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
             token_id=str(claims["jti"]),
+            issued_at=float(claims["iat"]),
             expires_at=float(claims["exp"]),
         )
 

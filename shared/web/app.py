@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
+from shared.auth.revocations import HttpRevocationSource, RevocationCache, RevocationSource
 from shared.auth.tokens import HttpJwksSource, JwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.settings import ServiceSettings
@@ -119,6 +120,7 @@ def create_service_app(
     routers: Sequence[APIRouter],
     idempotency_table: Table | None = None,
     jwks_source: JwksSource | None = None,
+    revocation_source: RevocationSource | None = None,
     startup: Startup | None = None,
     front_middleware: Sequence[Middleware] = (),
     version: str = "1.0.0",
@@ -146,13 +148,22 @@ def create_service_app(
         app.state.http = http
         app.state.idempotency_table = idempotency_table
         app.state.page_codec = PageTokenCodec(settings.page_token_secret.get_secret_value())
+        revocations = RevocationCache(
+            revocation_source or HttpRevocationSource(settings.revocations_url, http),
+            refresh_seconds=settings.revocations_refresh_seconds,
+            max_age_seconds=settings.revocations_max_age_seconds,
+        )
         app.state.token_verifier = TokenVerifier(
             jwks_source or HttpJwksSource(settings.jwks_url, http),
+            revocations=revocations,
             issuer=settings.token_issuer,
             audience=name,
         )
         try:
-            async with startup(app) if startup is not None else nullcontext():
+            async with (
+                revocations.refreshing(),
+                startup(app) if startup is not None else nullcontext(),
+            ):
                 settle_garbage_collector()
                 yield
         finally:

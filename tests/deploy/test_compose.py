@@ -134,6 +134,7 @@ def test_application(process: str) -> None:
         assert svc["depends_on"]["redis"] == {"condition": "service_healthy"}
     else:
         assert env[f"{prefix}_JWKS_URL"] == "http://gateway:8000/.well-known/jwks.json"
+        assert env[f"{prefix}_REVOCATIONS_URL"] == "http://gateway:8000/.well-known/revocations.json"
     if process == "registry":
         assert "REGISTRY_IDENTITY_KEY" in env
 

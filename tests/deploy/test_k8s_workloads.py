@@ -150,6 +150,7 @@ def test_configuration(objects: list[Obj], overlay: str, process: str) -> None:
         assert data["GATEWAY_ISSUER"].startswith("https://" if overlay == "production" else "http")
     else:
         assert data[f"{prefix}_JWKS_URL"] == "http://gateway:8000/.well-known/jwks.json"
+        assert data[f"{prefix}_REVOCATIONS_URL"] == "http://gateway:8000/.well-known/revocations.json"
 
 
 def test_application_resources_per_overlay(objects: list[Obj], overlay: str) -> None:

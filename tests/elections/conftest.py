@@ -14,7 +14,7 @@ from tests.conftest import running
 from tests.elections.factories import Actors
 from tests.elections.fake_registry import GATEWAY, FakeRegistry
 from tests.support.databases import empty_tables, prepare_database
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, no_revocations
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,12 @@ async def elections(
         client_secret=SecretStr("s3cret"),
     )
     async with registry.client() as gateway_http:
-        app = create_app(settings, jwks_source=tokens.source(), gateway_http=gateway_http)
+        app = create_app(
+            settings,
+            jwks_source=tokens.source(),
+            revocation_source=no_revocations(),
+            gateway_http=gateway_http,
+        )
         async with running(app) as client:
             yield client
     await empty_tables(elections_db, tables.metadata)

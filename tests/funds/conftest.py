@@ -12,7 +12,7 @@ from services.funds.app import create_app
 from services.funds.settings import FundsSettings
 from tests.conftest import running
 from tests.support.databases import empty_tables, prepare_database
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, no_revocations
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +22,9 @@ async def funds_db(sqlite_dir: Path) -> str:
 
 @pytest.fixture
 async def funds(funds_db: str, tokens: TokenFactory) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(FundsSettings(database_url=funds_db), jwks_source=tokens.source())
+    app = create_app(
+        FundsSettings(database_url=funds_db), jwks_source=tokens.source(), revocation_source=no_revocations()
+    )
     async with running(app) as client:
         yield client
     await empty_tables(funds_db, tables.metadata)

@@ -11,11 +11,15 @@ import pytest
 from services.gateway import clients, tables
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
+from shared.auth.revocations import HttpRevocationSource, RevocationCache
+from shared.auth.tokens import StaticJwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine
 from tests.conftest import running
 from tests.gateway.upstream_app import upstream_app
 from tests.support.databases import empty_tables, prepare_database
 from tests.support.servers import free_port, serving
+
+SERVICE_REFRESH_SECONDS = 0.2
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +98,19 @@ async def fetch_token(
     assert response.status_code == 200, response.text
     token: str = response.json()["access_token"]
     return token
+
+
+@asynccontextmanager
+async def service_verifier(gateway: httpx.AsyncClient, audience: str) -> AsyncIterator[TokenVerifier]:
+    """Verifies tokens as a service does: with the keys and revocations the gateway publishes,
+    re-read every SERVICE_REFRESH_SECONDS."""
+    jwks = (await gateway.get("/.well-known/jwks.json")).json()
+    revocations = RevocationCache(
+        HttpRevocationSource("/.well-known/revocations.json", gateway),
+        refresh_seconds=SERVICE_REFRESH_SECONDS,
+        max_age_seconds=60.0,
+    )
+    async with revocations.refreshing():
+        yield TokenVerifier(
+            StaticJwksSource(jwks), revocations=revocations, issuer="jichi-gateway", audience=audience
+        )

@@ -12,10 +12,9 @@ import pytest
 
 from services.gateway import clients, keys
 from services.gateway.app import create_app
-from shared.auth.tokens import StaticJwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine
 from tests.conftest import running
-from tests.gateway.conftest import fetch_token, gateway_settings
+from tests.gateway.conftest import fetch_token, gateway_settings, service_verifier
 
 
 async def test_token_for_valid_credentials(
@@ -36,14 +35,13 @@ async def test_token_for_valid_credentials(
     assert body["token_type"] == "Bearer"
     assert body["scope"] == "registry:address registry:read"
     assert 0 < body["expires_in"] <= 900
-    jwks = (await gateway.get("/.well-known/jwks.json")).json()
-    verifier = TokenVerifier(StaticJwksSource(jwks), issuer="jichi-gateway", audience="registry")
-    principal = await verifier.verify(body["access_token"])
+    async with service_verifier(gateway, "registry") as verifier:
+        principal = await verifier.verify(body["access_token"])
     assert principal.client_id == issued.client_id
     assert principal.scopes == {"registry:read", "registry:address"}
-    elections = TokenVerifier(StaticJwksSource(jwks), issuer="jichi-gateway", audience="elections")
-    with pytest.raises(Exception, match="not meant for the elections service"):
-        await elections.verify(body["access_token"])
+    async with service_verifier(gateway, "elections") as elections:
+        with pytest.raises(Exception, match="not meant for the elections service"):
+            await elections.verify(body["access_token"])
 
 
 async def test_http_basic_authentication(gateway: httpx.AsyncClient, make_client: Callable[..., Any]) -> None:
@@ -175,9 +173,9 @@ async def test_rotated_key_still_verifies_until_expiry(
         assert jwt.get_unverified_header(before)["kid"] != new_kid
         jwks = (await client.get("/.well-known/jwks.json")).json()
         assert len(jwks["keys"]) == 2
-        verifier = TokenVerifier(StaticJwksSource(jwks), issuer="jichi-gateway", audience="registry")
-        assert (await verifier.verify(before)).client_id == issued.client_id
-        assert (await verifier.verify(after)).client_id == issued.client_id
+        async with service_verifier(client, "registry") as verifier:
+            assert (await verifier.verify(before)).client_id == issued.client_id
+            assert (await verifier.verify(after)).client_id == issued.client_id
 
 
 def test_basic_credentials_are_url_decoded() -> None:

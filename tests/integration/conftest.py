@@ -16,6 +16,7 @@ from services.gateway.settings import GatewaySettings
 from shared.db.engine import Database, create_engine
 from tests.support.databases import prepare_database
 from tests.support.servers import free_port, serving
+from tests.support.tokens import published_by
 
 SERVICES = ("registry", "elections", "funds", "revitalization")
 
@@ -26,13 +27,14 @@ class Platform:
     service_urls: dict[str, str]
     client_id: str
     client_secret: str
+    gateway_database_url: str
 
 
-def _service_app(name: str, database_url: str, jwks_url: str) -> Any:
+def _service_app(name: str, database_url: str, gateway_url: str) -> Any:
     app_module = importlib.import_module(f"services.{name}.app")
     settings_module = importlib.import_module(f"services.{name}.settings")
     settings_class = getattr(settings_module, f"{name.capitalize()}Settings")
-    return app_module.create_app(settings_class(database_url=database_url, jwks_url=jwks_url))
+    return app_module.create_app(settings_class(database_url=database_url, **published_by(gateway_url)))
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +45,9 @@ async def platform(sqlite_dir: Path) -> AsyncIterator[Platform]:
     databases = {name: await prepare_database(name, folder) for name in ("gateway", *SERVICES)}
     gateway_port = free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
-    jwks_url = f"{gateway_url}/.well-known/jwks.json"
     async with AsyncExitStack() as stack:
         service_urls = {
-            name: await stack.enter_async_context(serving(_service_app(name, databases[name], jwks_url)))
+            name: await stack.enter_async_context(serving(_service_app(name, databases[name], gateway_url)))
             for name in SERVICES
         }
         settings = GatewaySettings.model_validate(
@@ -65,7 +66,9 @@ async def platform(sqlite_dir: Path) -> AsyncIterator[Platform]:
             )
             await session.commit()
         await database.dispose()
-        yield Platform(gateway_url, service_urls, issued.client_id, issued.client_secret)
+        yield Platform(
+            gateway_url, service_urls, issued.client_id, issued.client_secret, databases["gateway"]
+        )
 
 
 @pytest.fixture

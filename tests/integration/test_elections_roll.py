@@ -33,6 +33,7 @@ from shared.db.engine import Database, create_engine
 from shared.values import JST
 from tests.support.databases import prepare_database
 from tests.support.servers import free_port, serving
+from tests.support.tokens import published_by
 
 CHIYODA, SAPPORO_CHUO = "131016", "011011"
 PURPOSE = "住民異動の記録 (統合テスト)"
@@ -76,17 +77,18 @@ async def roll_platform(sqlite_dir: Path) -> AsyncIterator[RollPlatform]:
     await database.dispose()
     gateway_port = free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
-    jwks_url = f"{gateway_url}/.well-known/jwks.json"
     async with AsyncExitStack() as stack:
         registry_url = await stack.enter_async_context(
-            serving(create_registry(RegistrySettings(database_url=urls["registry"], jwks_url=jwks_url)))
+            serving(
+                create_registry(RegistrySettings(database_url=urls["registry"], **published_by(gateway_url)))
+            )
         )
         elections_url = await stack.enter_async_context(
             serving(
                 create_elections(
                     ElectionsSettings(
                         database_url=urls["elections"],
-                        jwks_url=jwks_url,
+                        **published_by(gateway_url),
                         gateway_url=gateway_url,
                         client_id=service.client_id,
                         client_secret=SecretStr(service.client_secret),

@@ -16,9 +16,10 @@ from services.registry import tables
 from services.registry.accesslog.chain import GENESIS, LANES
 from services.registry.app import create_app
 from services.registry.settings import RegistrySettings
+from shared.auth.revocations import StaticRevocationSource
 from tests.conftest import running
 from tests.support.databases import empty_tables, prepare_database
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, no_revocations
 
 PURPOSE = "pension eligibility check 2027"
 CHIYODA = "131016"
@@ -46,9 +47,24 @@ async def reset(url: str) -> None:
     await engine.dispose()
 
 
+REVOCATIONS_REFRESH_SECONDS = 0.2
+
+
 @pytest.fixture
-async def registry(registry_db: str, tokens: TokenFactory) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(RegistrySettings(database_url=registry_db), jwks_source=tokens.source())
+def registry_revocations() -> StaticRevocationSource:
+    """The revocation document the registry reads, every REVOCATIONS_REFRESH_SECONDS."""
+    return no_revocations()
+
+
+@pytest.fixture
+async def registry(
+    registry_db: str, tokens: TokenFactory, registry_revocations: StaticRevocationSource
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(
+        RegistrySettings(database_url=registry_db, revocations_refresh_seconds=REVOCATIONS_REFRESH_SECONDS),
+        jwks_source=tokens.source(),
+        revocation_source=registry_revocations,
+    )
     async with running(app) as client:
         yield client
     await reset(registry_db)

@@ -14,7 +14,7 @@ from services.revitalization.settings import RevitalizationSettings
 from tests.conftest import running
 from tests.revitalization.factories import FakeRegistry
 from tests.support.databases import empty_tables, prepare_database
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, no_revocations
 
 REFERENCE_TABLES = frozenset({"programmes", "programme_years"})
 
@@ -34,7 +34,12 @@ async def revitalization(
     revitalization_db: str, tokens: TokenFactory, registry: FakeRegistry
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = RevitalizationSettings(database_url=revitalization_db, hometown_max_municipalities=3)
-    app = create_app(settings, jwks_source=tokens.source(), residence_source=registry)
+    app = create_app(
+        settings,
+        jwks_source=tokens.source(),
+        revocation_source=no_revocations(),
+        residence_source=registry,
+    )
     async with running(app) as client:
         yield client
     await empty_tables(revitalization_db, tables.metadata, keep=REFERENCE_TABLES)

@@ -25,6 +25,7 @@ from services.revitalization.settings import RevitalizationSettings
 from shared.db.engine import Database, create_engine
 from tests.support.databases import prepare_database
 from tests.support.servers import free_port, serving
+from tests.support.tokens import published_by
 
 PURPOSE = {"X-Purpose": "integration test"}
 
@@ -46,7 +47,6 @@ async def stack(sqlite_dir: Path) -> AsyncIterator[Stack]:
     }
     gateway_port = free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
-    jwks_url = f"{gateway_url}/.well-known/jwks.json"
     issued: dict[str, Any] = {}
     database = Database(create_engine(urls["gateway"]))
     async with database.sessionmaker() as session:
@@ -61,7 +61,9 @@ async def stack(sqlite_dir: Path) -> AsyncIterator[Stack]:
     service = issued["revitalization-service"]
     async with AsyncExitStack() as servers:
         registry_url = await servers.enter_async_context(
-            serving(create_registry(RegistrySettings(database_url=urls["registry"], jwks_url=jwks_url)))
+            serving(
+                create_registry(RegistrySettings(database_url=urls["registry"], **published_by(gateway_url)))
+            )
         )
         revitalization_url = await servers.enter_async_context(
             serving(
@@ -69,7 +71,7 @@ async def stack(sqlite_dir: Path) -> AsyncIterator[Stack]:
                     RevitalizationSettings.model_validate(
                         {
                             "database_url": urls["revitalization"],
-                            "jwks_url": jwks_url,
+                            **published_by(gateway_url),
                             "gateway_url": gateway_url,
                             "client_id": service.client_id,
                             "client_secret": service.client_secret,

@@ -1,17 +1,50 @@
-"""Tokens signed the way the gateway signs them, with a key the tests control."""
+"""Tokens signed the way the gateway signs them, with a key the tests control, and revocation
+documents the tests write."""
 
 from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypedDict
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from shared.auth.revocations import (
+    RevocationCache,
+    RevocationDocument,
+    RevocationSource,
+    StaticRevocationSource,
+)
 from shared.auth.tokens import StaticJwksSource
 
 ISSUER = "jichi-gateway"
+
+
+class GatewayPublications(TypedDict):
+    jwks_url: str
+    revocations_url: str
+
+
+def published_by(gateway_url: str) -> GatewayPublications:
+    """The settings that point a service at the keys and revocations a running gateway publishes."""
+    return {
+        "jwks_url": f"{gateway_url}/.well-known/jwks.json",
+        "revocations_url": f"{gateway_url}/.well-known/revocations.json",
+    }
+
+
+def no_revocations() -> StaticRevocationSource:
+    """A revocation document that revokes nothing; revoke by replacing its `document`."""
+    return StaticRevocationSource(RevocationDocument(clients={}, generated_at=datetime.now(UTC)))
+
+
+async def refreshed_revocations(source: RevocationSource | None = None) -> RevocationCache:
+    """A cache that has read `source` once, as a service has after starting."""
+    cache = RevocationCache(source or no_revocations(), refresh_seconds=5.0, max_age_seconds=60.0)
+    await cache.refresh()
+    return cache
 
 
 class TokenFactory:
@@ -36,8 +69,9 @@ class TokenFactory:
         issuer: str = ISSUER,
         kid: str | None = None,
         key: Ed25519PrivateKey | None = None,
+        issued_at: int | None = None,
     ) -> str:
-        now = int(time.time())
+        now = issued_at if issued_at is not None else int(time.time())
         claims = {
             "iss": issuer,
             "sub": client_id,

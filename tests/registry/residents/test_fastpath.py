@@ -4,6 +4,7 @@ answers as the documented routes."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -11,9 +12,10 @@ import orjson
 import pytest
 
 from services.registry.residents import fastpath
+from shared.auth.revocations import DISABLED, RevocationDocument, StaticRevocationSource, client_key
 from shared.contracts.registry import MAX_BULK_ITEMS
 from shared.values import resident_code_check_digit
-from tests.registry.conftest import ALL_READ, Headers, Register
+from tests.registry.conftest import ALL_READ, REVOCATIONS_REFRESH_SECONDS, Headers, Register
 
 BASE = "/registry/v1/residents"
 
@@ -238,3 +240,20 @@ def test_a_body_of_more_than_the_limit_is_left_to_the_route() -> None:
     items = [{"resident_code": code}]
     assert fastpath._items_by_code(orjson.dumps({"items": items * MAX_BULK_ITEMS})) is not None
     assert fastpath._items_by_code(orjson.dumps({"items": items * (MAX_BULK_ITEMS + 1)})) is None
+
+
+async def test_a_revoked_token_is_refused_on_the_fast_path_too(
+    registry: httpx.AsyncClient,
+    headers: Headers,
+    register: Register,
+    registry_revocations: StaticRevocationSource,
+) -> None:
+    code = await register()
+    assert (await registry.get(f"{BASE}/{code}", headers=headers("registry:read"))).status_code == 200
+    registry_revocations.document = RevocationDocument(
+        clients={client_key("test-client"): DISABLED}, generated_at=datetime.now(UTC)
+    )
+    await asyncio.sleep(REVOCATIONS_REFRESH_SECONDS * 3)
+    refused = await registry.get(f"{BASE}/{code}", headers=headers("registry:read"))
+    assert refused.status_code == 401
+    assert refused.json()["type"] == "urn:jichi:problem:token-revoked"

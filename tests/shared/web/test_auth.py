@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.shared.web.test_problems import assert_problem
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, refreshed_revocations
 
 NOTE = {"municipality": "131016", "body": "hello"}
 
@@ -97,7 +97,13 @@ async def test_key_rotation_is_picked_up_on_unknown_kid(sample_db: str) -> None:
             return self.current
 
     source = RotatingSource()
-    verifier = TokenVerifier(source, issuer="jichi-gateway", audience="sample", min_refresh_interval=0)
+    verifier = TokenVerifier(
+        source,
+        revocations=await refreshed_revocations(),
+        issuer="jichi-gateway",
+        audience="sample",
+        min_refresh_interval=0,
+    )
     assert (await verifier.verify(old.token("sample:read", audience="sample"))).client_id == "test-client"
     source.current = {"keys": old.jwks()["keys"] + new.jwks()["keys"]}
     principal = await verifier.verify(new.token("sample:read", audience="sample"))

@@ -4,7 +4,7 @@ import httpx
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import running
-from tests.shared.web.conftest import build_sample_app
+from tests.shared.conftest import build_sample_app
 from tests.support.tokens import TokenFactory
 
 

@@ -8,12 +8,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shared.auth.revocations import RevocationSource
 from shared.settings import ServiceSettings
 from shared.web.app import create_service_app
 from tests.conftest import running
 from tests.shared.web import sample_app
 from tests.support.databases import empty_tables, fresh_database
-from tests.support.tokens import TokenFactory
+from tests.support.tokens import TokenFactory, no_revocations
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +27,9 @@ async def sample_db(sqlite_dir: Path) -> str:
     return url
 
 
-def build_sample_app(url: str, tokens: TokenFactory, **settings: object) -> FastAPI:
+def build_sample_app(
+    url: str, tokens: TokenFactory, revocations: RevocationSource | None = None, **settings: object
+) -> FastAPI:
     return create_service_app(
         name="sample",
         title="sample",
@@ -35,6 +38,7 @@ def build_sample_app(url: str, tokens: TokenFactory, **settings: object) -> Fast
         routers=[sample_app.router],
         idempotency_table=sample_app.idempotency_keys,
         jwks_source=tokens.source(),
+        revocation_source=revocations or no_revocations(),
     )
 
 
