@@ -13,6 +13,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -46,6 +47,12 @@ class Recorded:
     token: str
 
 
+def _local(folder: Path, log: TextIO, extra_env: dict[str, str]) -> LocalPlatform:
+    """The platform as `make run` starts it, on its own ports, with short timeouts."""
+    ports = {name: free_port() for name in PROCESSES}
+    return LocalPlatform(var_dir=folder, ports=ports, log=log, extra_env={**TIMEOUTS, **extra_env})
+
+
 async def _started(platform: LocalPlatform, names: tuple[str, ...], log: Path) -> None:
     await platform.start(names=names)
     if not await platform.wait_ready(seconds=90):
@@ -59,12 +66,10 @@ async def platform(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pl
     folder = tmp_path_factory.mktemp("attack-platform")
     log_path = folder / "platform.log"
     with log_path.open("w") as log:
-        platform = LocalPlatform(
-            var_dir=folder,
-            ports={name: free_port() for name in PROCESSES},
-            log=log,
-            extra_env={
-                **TIMEOUTS,
+        platform = _local(
+            folder,
+            log,
+            {
                 "GATEWAY_ANONYMOUS_RATE_LIMIT_PER_SECOND": "100000",
                 "GATEWAY_ANONYMOUS_RATE_LIMIT_BURST": "100000",
             },
@@ -95,16 +100,11 @@ async def recorded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Re
     await upstream.start()
     log_path = folder / "gateway.log"
     with log_path.open("w") as log:
-        platform = LocalPlatform(
-            var_dir=folder,
-            ports={name: free_port() for name in PROCESSES},
-            log=log,
-            extra_env={
-                **TIMEOUTS,
-                **{f"GATEWAY_{name.upper()}_URL": upstream.url for name in SERVICES},
-                "GATEWAY_MAX_BODY_BYTES": "65536",
-                "GATEWAY_UPSTREAM_BODY_LIMITS": "{}",
-            },
+        upstreams = {f"GATEWAY_{name.upper()}_URL": upstream.url for name in SERVICES}
+        platform = _local(
+            folder,
+            log,
+            {**upstreams, "GATEWAY_MAX_BODY_BYTES": "65536", "GATEWAY_UPSTREAM_BODY_LIMITS": "{}"},
         )
         await platform.migrate(names=("gateway",))
         caller = await platform.ensure_client("caller", READER_SCOPES, rate_limit=1_000_000)

@@ -26,6 +26,20 @@ def _verification(code: str, reference: str) -> bytes:
     return json.dumps({"items": [{"resident_code": code, "reference": reference}]}).encode()
 
 
+def _verifying(platform: Platform, *extra: str, body: bytes = b"") -> bytes:
+    """A bulk verification by reader A, stating its purpose and expecting to be asked to continue."""
+    return request(
+        "POST",
+        "/registry/v1/residents/verifications",
+        f"Authorization: Bearer {platform.token_a}",
+        PURPOSE,
+        "Content-Type: application/json",
+        "Expect: 100-continue",
+        *extra,
+        body=body,
+    )
+
+
 def _refused_without_personal_data(response: httpx.Response) -> bool:
     """A 401 problem, and nothing of a resident in it (its `instance` is the caller's own path)."""
     if response.status_code != 401 or response.headers["content-type"] != "application/problem+json":
@@ -90,15 +104,7 @@ async def test_interleaved_callers_on_pooled_connections_each_get_their_own_answ
 
 async def test_expect_100_continue_is_answered_by_the_gateway_itself(platform: Platform) -> None:
     body = _verification(platform.resident_a, "first")
-    head = request(
-        "POST",
-        "/registry/v1/residents/verifications",
-        f"Authorization: Bearer {platform.token_a}",
-        PURPOSE,
-        "Content-Type: application/json",
-        "Expect: 100-continue",
-        f"Content-Length: {len(body)}",
-    )
+    head = _verifying(platform, f"Content-Length: {len(body)}")
     follow_up = request(
         "GET",
         f"/registry/v1/residents/{platform.resident_b}",
@@ -120,15 +126,7 @@ async def test_expect_100_continue_without_a_body_gets_one_final_answer(platform
         PURPOSE,
         "Expect: 100-continue",
     )
-    empty_post = request(
-        "POST",
-        "/registry/v1/residents/verifications",
-        f"Authorization: Bearer {platform.token_a}",
-        PURPOSE,
-        "Content-Type: application/json",
-        "Expect: 100-continue",
-        "Content-Length: 0",
-    )
+    empty_post = _verifying(platform, "Content-Length: 0")
     raw = await exchange(platform.port, lookup, empty_post)
     finals = [answer for answer in answers(raw) if answer.status >= 200]
     assert [answer.status for answer in finals] == [200, 422]
@@ -137,16 +135,7 @@ async def test_expect_100_continue_without_a_body_gets_one_final_answer(platform
 
 async def test_after_expectations_anonymous_callers_see_no_one(platform: Platform) -> None:
     """The upstream pool stays in step: anonymous lookups right after many expectations get only 401."""
-    body = _verification(platform.resident_a, "x")
-    expecting = request(
-        "POST",
-        "/registry/v1/residents/verifications",
-        f"Authorization: Bearer {platform.token_a}",
-        PURPOSE,
-        "Content-Type: application/json",
-        "Expect: 100-continue",
-        body=body,
-    )
+    expecting = _verifying(platform, body=_verification(platform.resident_a, "x"))
     await asyncio.gather(*(exchange(platform.port, expecting, idle=0.5) for _ in range(40)))
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{platform.port}") as client:
         anonymous = await asyncio.gather(
