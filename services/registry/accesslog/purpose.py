@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from fastapi import Header
 
-from services.registry.accesslog.chain import Provision
+from services.registry.accesslog.entries import Provision
 from shared.auth.tokens import Principal
 from shared.contracts.registry import PURPOSE_HEADER, PURPOSE_MAX_LENGTH
 from shared.web.context import current_request_id
@@ -33,14 +33,22 @@ def decode_purpose(raw: str | None) -> str:
         text = unquote(text, errors="strict")
     except UnicodeDecodeError:
         raise _required(f"{PURPOSE_HEADER} is not valid percent-encoded UTF-8.") from None
+    problem = purpose_problem(text)
+    if problem is not None:
+        raise _required(f"{PURPOSE_HEADER} {problem}.")
+    return " ".join(text.split())
+
+
+def purpose_problem(text: str) -> str | None:
+    """What makes `text` unfit to record as a purpose (however it arrived), or None."""
     text = " ".join(text.split())
     if not text:
-        raise _required(f"{PURPOSE_HEADER} must not be empty.")
+        return "must not be empty"
     if len(text) > PURPOSE_MAX_LENGTH:
-        raise _required(f"{PURPOSE_HEADER} must have at most {PURPOSE_MAX_LENGTH} characters.")
+        return f"must have at most {PURPOSE_MAX_LENGTH} characters"
     if any(unicodedata.category(char) in {"Cc", "Cf"} for char in text):
-        raise _required(f"{PURPOSE_HEADER} must not contain control characters.")
-    return text
+        return "must not contain control characters"
+    return None
 
 
 PurposeHeader = Annotated[

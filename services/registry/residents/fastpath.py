@@ -25,7 +25,7 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.registry.accesslog.chain import Provision
+from services.registry.accesslog.entries import Provision
 from services.registry.accesslog.purpose import decode_purpose
 from services.registry.residents import endpoints, service
 from services.registry.residents.service import ByCode, Reader
