@@ -4,6 +4,7 @@ verify-log --url URL --token TOKEN [--state FILE] [--full] [--resident CODE --pu
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from services.registry.settings import RegistrySettings
@@ -79,8 +80,8 @@ def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     verifier.set_defaults(handler=_verify_log)
 
 
-def main() -> int:
-    return run_service_cli("registry", MIGRATIONS, RegistrySettings, extra=_commands)
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_service_cli("registry", MIGRATIONS, RegistrySettings, argv, extra=_commands)
 
 
 if __name__ == "__main__":
