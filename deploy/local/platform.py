@@ -26,7 +26,9 @@ COLOURS = {"gateway": 36, "registry": 32, "elections": 33, "funds": 35, "revital
 
 # What each service may do when it calls another through the gateway.
 SERVICE_CLIENT_SCOPES = {
-    "elections": "registry:read registry:address registry:history registry:feed registry:protected registry:log",
+    "elections": (
+        "registry:read registry:address registry:history registry:feed registry:protected registry:log"
+    ),
     "funds": "elections:read",
     "revitalization": "registry:read registry:address registry:history",
 }

@@ -8,16 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from starlette.responses import Response
 
-from services.elections.elections.service import require_election
-from services.elections.roll import builds, repository, service
+from services.elections.roll import builds, service
+from services.elections.roll.readlog import ReadLog, RollReader
 from services.elections.roll.source import ResidentSource
-from services.elections.tables import roll_entries
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, RollSync, Voter
 from shared.values import LocalGovernmentCode, ResidentCode
 from shared.web.idempotency import SessionDep, WriteDep
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
+from shared.web.purpose import PurposeHeader, decode_purpose
 
 router = APIRouter(tags=["voter roll"])
 
@@ -120,38 +120,62 @@ async def sync_roll(
     )
 
 
+def read_log(request: Request) -> ReadLog:
+    log: ReadLog = request.app.state.read_log
+    return log
+
+
+def roll_reader(principal: Principal, purpose: str | None) -> RollReader:
+    return RollReader(client_id=principal.client_id, purpose=decode_purpose(purpose))
+
+
 @router.get(
     "/elections/{election_id}/roll/residents/{resident_code}",
     response_model=RollDecision,
     summary="Why a resident is or is not on the roll",
+    description="A read of personal data: it needs `X-Purpose`, and is logged in the registry's access "
+    "log (where the resident's disclosure shows it) before it is answered.",
 )
 async def explain_roll_decision(
+    request: Request,
     session: SessionDep,
     resident_code: ResidentCode,
     election_id: int = ElectionId,
-    _: Principal = require_scopes("elections:read"),
+    purpose: PurposeHeader = None,
+    principal: Principal = require_scopes("elections:read"),
 ) -> RollDecision:
-    return await service.explain(session=session, election_id=election_id, resident_code=resident_code)
+    return await service.explain(
+        session=session,
+        log=read_log(request),
+        reader=roll_reader(principal, purpose),
+        election_id=election_id,
+        resident_code=resident_code,
+    )
 
 
-@router.get("/elections/{election_id}/roll/voters", response_model=Page[Voter], summary="Voters on the roll")
+@router.get(
+    "/elections/{election_id}/roll/voters",
+    response_model=Page[Voter],
+    summary="Voters on the roll",
+    description="A read of personal data: it needs `X-Purpose`, and every voter on the page is logged in "
+    "the registry's access log before the page is answered.",
+)
 async def list_voters(
+    request: Request,
     session: SessionDep,
     page: PageParams,
     election_id: int = ElectionId,
     station_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     local_government_code: Annotated[LocalGovernmentCode | None, Query()] = None,
-    _: Principal = require_scopes("elections:read"),
+    purpose: PurposeHeader = None,
+    principal: Principal = require_scopes("elections:read"),
 ) -> Page[Voter]:
-    await require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        repository.voters_listing(election_id, station_id, local_government_code),
-        sort_columns=[roll_entries.c.resident_code],
+    return await service.list_voters(
+        session=session,
+        log=read_log(request),
+        reader=roll_reader(principal, purpose),
         page=page,
-        fingerprint=query_fingerprint(
-            "list_voters", election_id=election_id, station_id=station_id, code=local_government_code
-        ),
-        position_of=lambda row: [row.resident_code],
+        election_id=election_id,
+        station_id=station_id,
+        local_government_code=local_government_code,
     )
-    return Page[Voter](items=[Voter.model_validate(row._mapping) for row in rows], next_page_token=token)

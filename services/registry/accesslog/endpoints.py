@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from services.registry.accesslog import checkpoints, repository, service, tree
 from services.registry.accesslog.checkpoints import Checkpointer
-from services.registry.accesslog.purpose import PurposeHeader, provision_for
+from services.registry.accesslog.purpose import provision_for
 from services.registry.tables import access_log_checkpoints
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
@@ -28,6 +28,7 @@ from shared.values import ResidentCode
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
 from shared.web.problems import NotFound
+from shared.web.purpose import PurposeHeader
 
 router = APIRouter(tags=["access log"])
 

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.registry.accesslog import checkpoints, merkle, repository, tree
 from services.registry.accesslog import entries as leaves
 from services.registry.accesslog.entries import Entry, Provision
-from services.registry.accesslog.purpose import purpose_problem
 from services.registry.tables import access_log
 from shared.auth.tokens import Principal
 from shared.contracts.registry import AccessLogEntriesIn
@@ -23,6 +22,7 @@ from shared.values import to_rfc3339, utc_now
 from shared.web.context import current_request_id
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 from shared.web.problems import BadRequest, NotFound, ServiceUnavailable, UnprocessableContent
+from shared.web.purpose import purpose_problem
 
 MAX_LEAVES = 1000
 """Leaf hashes per request to `/access-log/leaves`."""
