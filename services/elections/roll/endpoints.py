@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from services.elections.roll import builds, service
-from services.elections.roll.readlog import ReadLog, RollReader
+from services.elections.roll.readlog import ReadLog, RollRead, RollReader
 from services.elections.roll.source import ResidentSource
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
@@ -120,36 +120,32 @@ async def sync_roll(
     )
 
 
-def read_log(request: Request) -> ReadLog:
+def roll_read(
+    request: Request, purpose: PurposeHeader = None, principal: Principal = require_scopes("elections:read")
+) -> RollRead:
+    """The reader and purpose of a roll read (the purpose checked after the token and scope)."""
     log: ReadLog = request.app.state.read_log
-    return log
+    return RollRead(RollReader(client_id=principal.client_id, purpose=decode_purpose(purpose)), log)
 
 
-def roll_reader(principal: Principal, purpose: str | None) -> RollReader:
-    return RollReader(client_id=principal.client_id, purpose=decode_purpose(purpose))
+RollReadDep = Annotated[RollRead, Depends(roll_read)]
+PERSONAL_READ = (
+    "A read of personal data: it needs `X-Purpose`, and every resident it answers with is logged in the "
+    "registry's access log (where the resident's disclosure shows it) before it is answered."
+)
 
 
 @router.get(
     "/elections/{election_id}/roll/residents/{resident_code}",
     response_model=RollDecision,
     summary="Why a resident is or is not on the roll",
-    description="A read of personal data: it needs `X-Purpose`, and is logged in the registry's access "
-    "log (where the resident's disclosure shows it) before it is answered.",
+    description=PERSONAL_READ,
 )
 async def explain_roll_decision(
-    request: Request,
-    session: SessionDep,
-    resident_code: ResidentCode,
-    election_id: int = ElectionId,
-    purpose: PurposeHeader = None,
-    principal: Principal = require_scopes("elections:read"),
+    session: SessionDep, read: RollReadDep, resident_code: ResidentCode, election_id: int = ElectionId
 ) -> RollDecision:
     return await service.explain(
-        session=session,
-        log=read_log(request),
-        reader=roll_reader(principal, purpose),
-        election_id=election_id,
-        resident_code=resident_code,
+        session=session, read=read, election_id=election_id, resident_code=resident_code
     )
 
 
@@ -157,23 +153,19 @@ async def explain_roll_decision(
     "/elections/{election_id}/roll/voters",
     response_model=Page[Voter],
     summary="Voters on the roll",
-    description="A read of personal data: it needs `X-Purpose`, and every voter on the page is logged in "
-    "the registry's access log before the page is answered.",
+    description=PERSONAL_READ,
 )
 async def list_voters(
-    request: Request,
     session: SessionDep,
+    read: RollReadDep,
     page: PageParams,
     election_id: int = ElectionId,
     station_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     local_government_code: Annotated[LocalGovernmentCode | None, Query()] = None,
-    purpose: PurposeHeader = None,
-    principal: Principal = require_scopes("elections:read"),
 ) -> Page[Voter]:
     return await service.list_voters(
         session=session,
-        log=read_log(request),
-        reader=roll_reader(principal, purpose),
+        read=read,
         page=page,
         election_id=election_id,
         station_id=station_id,

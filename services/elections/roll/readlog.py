@@ -38,6 +38,17 @@ class ReadLog(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class RollRead:
+    """A read of the roll: who reads it and why, and where that is logged."""
+
+    reader: RollReader
+    log: ReadLog
+
+    async def record(self, *, operation: str, resident_codes: Sequence[str]) -> None:
+        await self.log.record(self.reader, operation=operation, resident_codes=resident_codes)
+
+
 def unavailable() -> ServiceUnavailable:
     return ServiceUnavailable(
         "The registry's access log could not record this read, so no personal data is provided; retry later.",

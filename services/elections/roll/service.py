@@ -21,7 +21,7 @@ from services.elections.roll.eligibility import (
     ResidentFacts,
     decide,
 )
-from services.elections.roll.readlog import ReadLog, RollReader
+from services.elections.roll.readlog import RollRead
 from services.elections.roll.source import ResidentSource, RollResident
 from services.elections.tables import roll_entries
 from shared.contracts.elections import Registration, RollDecision, RollSync, Voter
@@ -273,7 +273,7 @@ async def sync_roll(
 
 
 async def explain(
-    *, session: AsyncSession, log: ReadLog, reader: RollReader, election_id: int, resident_code: str
+    *, session: AsyncSession, read: RollRead, election_id: int, resident_code: str
 ) -> RollDecision:
     await require_election(session, election_id)
     row = await repository.get_entry(session, election_id, resident_code)
@@ -283,15 +283,14 @@ async def explain(
             "in any of its municipalities.",
             slug="resident-not-examined",
         )
-    await log.record(reader, operation="elections_explain_roll_decision", resident_codes=[resident_code])
+    await read.record(operation="elections_explain_roll_decision", resident_codes=[resident_code])
     return RollDecision.model_validate({**row._mapping, "decided_at": row.decided_at})
 
 
 async def list_voters(
     *,
     session: AsyncSession,
-    log: ReadLog,
-    reader: RollReader,
+    read: RollRead,
     page: PageRequest,
     election_id: int,
     station_id: int | None,
@@ -309,7 +308,5 @@ async def list_voters(
         ),
         position_of=lambda row: [row.resident_code],
     )
-    await log.record(
-        reader, operation="elections_list_voters", resident_codes=[row.resident_code for row in rows]
-    )
+    await read.record(operation="elections_list_voters", resident_codes=[row.resident_code for row in rows])
     return Page[Voter](items=[Voter.model_validate(row._mapping) for row in rows], next_page_token=token)

@@ -27,7 +27,6 @@ from shared.contracts.registry import (
 from shared.values import ResidentCode
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
-from shared.web.problems import NotFound
 from shared.web.purpose import PurposeHeader
 
 router = APIRouter(tags=["access log"])
@@ -90,10 +89,7 @@ async def create_access_log_checkpoint(
         raise checkpoints.tree_incomplete() from error
     if signed is not None:
         return json_response(checkpoints.document(signed), status_code=201)
-    latest = await repository.latest_checkpoint(session)
-    if latest is None:
-        raise NotFound("The log is empty: there is nothing to sign.", slug="access-log-empty")
-    return json_response(checkpoints.document(latest))
+    return json_response(await service.latest_checkpoint(session))
 
 
 @router.get(
@@ -124,10 +120,7 @@ async def list_access_log_checkpoints(
 async def get_latest_access_log_checkpoint(
     session: SessionDep, _: Principal = require_scopes("registry:audit")
 ) -> Response:
-    latest = await repository.latest_checkpoint(session)
-    if latest is None:
-        raise NotFound("No checkpoint has been signed yet.", slug="no-checkpoint")
-    return json_response(checkpoints.document(latest))
+    return json_response(await service.latest_checkpoint(session))
 
 
 @router.get(

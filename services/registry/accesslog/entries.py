@@ -96,6 +96,19 @@ def _resident_part(entry: Entry) -> bytes:
     return orjson.dumps([entry.resident_code, entry.items])[1:]
 
 
+def provision_of(entry: Entry) -> tuple[datetime, str, str, str, str, str]:
+    """What the entries of one request share: when, by whom, to whom, why, which request and
+    operation."""
+    return (
+        entry.recorded_at,
+        entry.served_by,
+        entry.client_id,
+        entry.purpose,
+        entry.request_id,
+        entry.operation,
+    )
+
+
 def leaf_hashes(entries: Iterable[Entry]) -> list[bytes]:
     """Each entry's leaf hash. The part of the payload that says who, why, in which request and
     when is serialised once for each run of entries sharing it: a bulk verification's thousand
@@ -104,14 +117,7 @@ def leaf_hashes(entries: Iterable[Entry]) -> list[bytes]:
     provision: tuple[object, ...] = ()
     head = b""
     for entry in entries:
-        shared = (
-            entry.recorded_at,
-            entry.served_by,
-            entry.client_id,
-            entry.purpose,
-            entry.request_id,
-            entry.operation,
-        )
+        shared = provision_of(entry)
         if shared != provision:
             provision, head = shared, _provision_part(entry)
         hashes.append(leaf_hash(head + _resident_part(entry)))

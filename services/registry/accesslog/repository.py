@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import LargeBinary, Row, Select, bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.registry.accesslog.entries import Entry
+from services.registry.accesslog.entries import Entry, provision_of
 from services.registry.tables import (
     access_log,
     access_log_checkpoints,
@@ -131,14 +131,7 @@ async def append_batch(driver: Any, *, entries: Sequence[Entry], hashes: Sequenc
     provisions: list[tuple[datetime, str, str, str, str, str]] = []
     provision_of_entry = []
     for entry in entries:
-        provision = (
-            entry.recorded_at,
-            entry.served_by,
-            entry.client_id,
-            entry.purpose,
-            entry.request_id,
-            entry.operation,
-        )
+        provision = provision_of(entry)
         if not provisions or provisions[-1] != provision:
             provisions.append(provision)
         provision_of_entry.append(str(len(provisions)))

@@ -149,7 +149,7 @@ async def disclosure(session: AsyncSession, *, resident_code: str, page: PageReq
         descending=True,
     )
     latest = await repository.latest_checkpoint(session)
-    size = 0 if latest is None else int(latest.tree_size)
+    size = _size_of(latest)
     proved = [row for row in rows if row.leaf_index < size]
     proofs = await _proofs(session, [merkle.inclusion_ranges(row.leaf_index, size) for row in proved])
     proof_of = {row.leaf_index: proof for row, proof in zip(proved, proofs, strict=True)}
@@ -170,9 +170,19 @@ async def _proofs(session: AsyncSession, ranges_by_proof: list[list[tuple[int, i
 # --- auditors and monitors ----------------------------------------------------------------------
 
 
-async def consistency(session: AsyncSession, *, first: int, second: int) -> dict[str, Any]:
+def _size_of(checkpoint: Row[Any] | None) -> int:
+    return 0 if checkpoint is None else int(checkpoint.tree_size)
+
+
+async def latest_checkpoint(session: AsyncSession) -> dict[str, Any]:
     latest = await repository.latest_checkpoint(session)
-    size = 0 if latest is None else int(latest.tree_size)
+    if latest is None:
+        raise NotFound("No checkpoint has been signed yet: the log is empty.", slug="no-checkpoint")
+    return checkpoints.document(latest)
+
+
+async def consistency(session: AsyncSession, *, first: int, second: int) -> dict[str, Any]:
+    size = _size_of(await repository.latest_checkpoint(session))
     if not 0 < first <= second:
         raise BadRequest("A consistency proof needs 0 < first <= second.", slug="invalid-tree-sizes")
     if second > size:
@@ -186,8 +196,7 @@ async def consistency(session: AsyncSession, *, first: int, second: int) -> dict
 
 async def leaf_hashes(session: AsyncSession, *, start: int, end: int) -> dict[str, Any]:
     """Leaf hashes of [start, end) within the latest checkpoint, at most MAX_LEAVES of them."""
-    latest = await repository.latest_checkpoint(session)
-    size = 0 if latest is None else int(latest.tree_size)
+    size = _size_of(await repository.latest_checkpoint(session))
     if not 0 <= start < end or end - start > MAX_LEAVES:
         raise BadRequest(
             f"Ask for 1 to {MAX_LEAVES} leaves with 0 <= start < end.", slug="invalid-leaf-range"

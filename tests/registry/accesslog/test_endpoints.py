@@ -202,7 +202,7 @@ async def test_auditor_requests_out_of_range_are_problems(
 async def test_an_empty_log_has_nothing_to_sign(registry: httpx.AsyncClient, headers: Headers) -> None:
     response = await registry.post(f"{LOG}/checkpoints", headers=headers("registry:audit"))
     assert response.status_code == 404
-    assert response.json()["type"] == "urn:jichi:problem:access-log-empty"
+    assert response.json()["type"] == "urn:jichi:problem:no-checkpoint"
 
 
 @pytest.mark.parametrize(
@@ -256,6 +256,16 @@ async def test_a_service_logs_its_own_reads(
     assert (await disclosed(registry, headers, second)).items[0].items == ["basic"]
 
 
+def one_read(resident_code: str) -> dict[str, Any]:
+    """Another service's request to log one read of `resident_code`."""
+    return {
+        "client_id": "c",
+        "purpose": "p",
+        "operation": "elections_list_voters",
+        "reads": [{"resident_code": resident_code, "items": ["basic"]}],
+    }
+
+
 @pytest.mark.parametrize(
     ("change", "status"),
     [
@@ -271,14 +281,9 @@ async def test_a_service_log_request_that_does_not_fit_is_refused(
     registry: httpx.AsyncClient, headers: Headers, register: Register, change: dict[str, Any], status: int
 ) -> None:
     code = await register()
-    body = {
-        "client_id": "c",
-        "purpose": "p",
-        "operation": "elections_list_voters",
-        "reads": [{"resident_code": code, "items": ["basic"]}],
-        **change,
-    }
-    response = await registry.post(f"{LOG}/entries", json=body, headers=headers("registry:log", purpose=None))
+    response = await registry.post(
+        f"{LOG}/entries", json={**one_read(code), **change}, headers=headers("registry:log", purpose=None)
+    )
     assert response.status_code == status, response.text
     assert (await disclosed(registry, headers, code)).items == []
 
@@ -287,14 +292,8 @@ async def test_only_service_clients_with_the_log_scope_may_log(
     registry: httpx.AsyncClient, headers: Headers, register: Register
 ) -> None:
     code = await register()
-    body = {
-        "client_id": "c",
-        "purpose": "p",
-        "operation": "o",
-        "reads": [{"resident_code": code, "items": ["basic"]}],
-    }
     response = await registry.post(
-        f"{LOG}/entries", json=body, headers=headers("registry:read", "registry:audit")
+        f"{LOG}/entries", json=one_read(code), headers=headers("registry:read", "registry:audit")
     )
     assert response.status_code == 403
 
@@ -319,12 +318,7 @@ async def test_a_read_whose_log_cannot_be_written_fails(
     assert as_of.status_code == 503
     logged = await registry.post(
         f"{LOG}/entries",
-        json={
-            "client_id": "c",
-            "purpose": "p",
-            "operation": "o",
-            "reads": [{"resident_code": code, "items": ["basic"]}],
-        },
+        json=one_read(code),
         headers=headers("registry:log", purpose=None),
     )
     assert logged.status_code == 503
