@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from hashlib import sha256
 
 import orjson
 
-from services.registry.accesslog.merkle import leaf_hash
+from services.registry.accesslog.merkle import LEAF_PREFIX
 from shared.values import to_rfc3339
 
 SERVED_BY_REGISTRY = "registry"
@@ -51,10 +52,6 @@ class Entry:
 def _stamp(recorded_at: datetime) -> str:
     """The entries of one request, and of one batch, share their time: format it once."""
     return to_rfc3339(recorded_at)
-
-
-def payload(entry: Entry) -> bytes:
-    return _provision_part(entry) + _resident_part(entry)
 
 
 def payload_of(
@@ -110,15 +107,15 @@ def provision_of(entry: Entry) -> tuple[datetime, str, str, str, str, str]:
 
 
 def leaf_hashes(entries: Iterable[Entry]) -> list[bytes]:
-    """Each entry's leaf hash. The part of the payload that says who, why, in which request and
-    when is serialised once for each run of entries sharing it: a bulk verification's thousand
-    entries differ only in the resident and the items."""
+    """Each entry's leaf hash (`merkle.leaf_hash` of its payload). The part of the payload that
+    says who, why, in which request and when is serialised once for each run of entries sharing
+    it: a bulk verification's thousand entries differ only in the resident and the items."""
     hashes = []
     provision: tuple[object, ...] = ()
     head = b""
     for entry in entries:
         shared = provision_of(entry)
         if shared != provision:
-            provision, head = shared, _provision_part(entry)
-        hashes.append(leaf_hash(head + _resident_part(entry)))
+            provision, head = shared, LEAF_PREFIX + _provision_part(entry)
+        hashes.append(sha256(head + _resident_part(entry)).digest())
     return hashes
