@@ -100,13 +100,13 @@ class Checkpointer:
         self.secret = secret
         self.origin = origin
         self.interval_seconds = interval_seconds
-        self._key: keys.SigningKey | None = None
         self._one_at_a_time = asyncio.Lock()
         self._ticker: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        """Make the signing key if there is none, so that it is published before it signs."""
         async with self.database.sessionmaker.begin() as session:
-            self._key = await keys.signing_key(session, secret=self.secret)
+            await keys.signing_key(session, secret=self.secret)
         if self.interval_seconds > 0:
             self._ticker = asyncio.create_task(self._every_interval())
 
@@ -119,10 +119,9 @@ class Checkpointer:
     async def checkpoint(self) -> SignedCheckpoint | None:
         """A new checkpoint if entries were appended since the latest one; raises
         `TreeIncompleteError` if the stored tree cannot be extended."""
-        if self._key is None:
-            raise RuntimeError("the checkpointer was not started")
         async with self._one_at_a_time, self.database.sessionmaker.begin() as session:
-            return await build(session, key=self._key, origin=self.origin)
+            key = await keys.signing_key(session, secret=self.secret)
+            return await build(session, key=key, origin=self.origin)
 
     async def _every_interval(self) -> None:
         while True:

@@ -1,9 +1,9 @@
 """The log's Ed25519 signing key: made at first start, stored encrypted, its public half published.
 
 The private key is kept as PKCS#8 PEM encrypted with Fernet under a key derived from
-`REGISTRY_LOG_SIGNING_SECRET`. Several replicas may start at once: each reads the newest key
-after its own insert, so they all sign with one key, and every key ever made stays published so
-old checkpoints keep verifying.
+`REGISTRY_LOG_SIGNING_SECRET`. Several replicas may start at once and each make one; all sign
+with the oldest stored key (read again for every checkpoint), so they agree from the first
+checkpoint on, and every key ever made stays published so old checkpoints keep verifying.
 """
 
 from __future__ import annotations

@@ -263,7 +263,9 @@ async def signing_keys(session: AsyncSession) -> list[Row[Any]]:
     return list(
         (
             await session.execute(
-                select(access_log_signing_keys).order_by(access_log_signing_keys.c.created_at)
+                select(access_log_signing_keys).order_by(
+                    access_log_signing_keys.c.created_at, access_log_signing_keys.c.key_id
+                )
             )
         ).all()
     )
