@@ -206,10 +206,11 @@ async def leaf_hashes(session: AsyncSession, *, start: int, end: int) -> dict[st
             f"No checkpoint covers leaf {end - 1} yet (the latest covers {size}).",
             slug="tree-size-not-checkpointed",
         )
-    found = await repository.leaf_hashes_between(session, start, end)
-    if [index for index, _ in found] != list(range(start, end)):
-        raise checkpoints.tree_incomplete()
-    return {"start": start, "leaf_hashes": [checkpoints.b64(digest) for _, digest in found]}
+    try:
+        found = await tree.hashes_between(session, 0, start, end)
+    except tree.TreeIncompleteError as error:
+        raise checkpoints.tree_incomplete() from error
+    return {"start": start, "leaf_hashes": [checkpoints.b64(digest) for digest in found]}
 
 
 async def public_keys(session: AsyncSession) -> dict[str, Any]:

@@ -25,15 +25,12 @@ class TreeIncompleteError(Exception):
     """Stored leaves or nodes the tree needs are missing: the log was cut or rows deleted."""
 
 
-async def _children(session: AsyncSession, level: int, start: int, end: int) -> list[bytes]:
+async def hashes_between(session: AsyncSession, level: int, start: int, end: int) -> list[bytes]:
     """The stored hashes at `level` (0: the leaves) of indexes [start, end), all of them or raise."""
-    if level == 0:
-        found = await repository.leaf_hashes_between(session, start, end)
-    else:
-        found = await repository.node_hashes_between(session, level, start, end)
-    if len(found) != end - start or (found and (found[0][0], found[-1][0]) != (start, end - 1)):
+    run = await repository.hash_run(session, level, start, end)
+    if not run.is_whole(start, end):
         raise TreeIncompleteError(f"level {level} lacks hashes in [{start}, {end})")
-    return [digest for _, digest in found]
+    return [run.hashes[offset : offset + 32] for offset in range(0, len(run.hashes), 32)]
 
 
 async def extend(session: AsyncSession, *, covered: int, size: int) -> None:
@@ -44,7 +41,7 @@ async def extend(session: AsyncSession, *, covered: int, size: int) -> None:
         first, last = covered >> level, size >> level
         for start in range(first, last, _GROUPS_PER_READ):
             end = min(last, start + _GROUPS_PER_READ)
-            children = await _children(session, level - NODE_STRIDE, start * _GROUP, end * _GROUP)
+            children = await hashes_between(session, level - NODE_STRIDE, start * _GROUP, end * _GROUP)
             parents = [perfect_root(children[i : i + _GROUP]) for i in range(0, len(children), _GROUP)]
             await repository.insert_nodes(session, level, start, parents)
         level += NODE_STRIDE
