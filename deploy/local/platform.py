@@ -7,6 +7,7 @@ benchmarks (on PostgreSQL), so that all three start the platform the same way.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import sys
@@ -26,7 +27,9 @@ COLOURS = {"gateway": 36, "registry": 32, "elections": 33, "funds": 35, "revital
 
 # What each service may do when it calls another through the gateway.
 SERVICE_CLIENT_SCOPES = {
-    "elections": "registry:read registry:address registry:history registry:feed registry:protected",
+    "elections": (
+        "registry:read registry:address registry:history registry:feed registry:protected registry:log"
+    ),
     "funds": "elections:read",
     "revitalization": "registry:read registry:address registry:history",
 }
@@ -111,18 +114,26 @@ class LocalPlatform:
     async def ensure_client(
         self, name: str, scopes: str, *, rate_limit: float | None = None
     ) -> dict[str, str]:
-        """The client's credentials, created once and kept in the var folder for the next run."""
+        """The client's credentials, created once and kept in the var folder for the next run.
+
+        A client kept from a run that wanted other scopes (the elections service gained
+        registry:log) is disabled and replaced, under a name that tells the scopes apart."""
         known: dict[str, Any] = (
             json.loads(self.credentials_file.read_text()) if self.credentials_file.exists() else {}
         )
-        if name in known:
-            return dict(known[name])
-        args = ["-m", "services.gateway", "clients", "create", "--name", name, "--scopes", scopes]
+        kept = known.get(name)
+        if kept is not None and kept.get("scopes") == scopes:
+            return {"client_id": kept["client_id"], "client_secret": kept["client_secret"]}
+        label = name
+        if kept is not None:
+            await self.command("-m", "services.gateway", "clients", "disable", kept["client_id"])
+            label = f"{name}-{hashlib.sha256(scopes.encode()).hexdigest()[:8]}"
+        args = ["-m", "services.gateway", "clients", "create", "--name", label, "--scopes", scopes]
         if rate_limit is not None:
             args += ["--rate-limit", str(rate_limit)]
         text = await self.command(*args)
         issued: dict[str, str] = json.loads(text[text.index("{") :])
-        known[name] = issued
+        known[name] = {**issued, "scopes": scopes}
         self.credentials_file.write_text(json.dumps(known, indent=2))
         self.credentials_file.chmod(0o600)
         return issued

@@ -16,6 +16,7 @@ from services.elections.checkins.endpoints import router as checkins_router
 from services.elections.elections.endpoints import router as elections_router
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
+from services.elections.roll.readlog import RegistryReadLog
 from services.elections.roll.source import RegistrySource, ResidentSource
 from services.elections.settings import ElectionsSettings
 from services.elections.tallies.endpoints import router as tallies_router
@@ -38,24 +39,24 @@ def create_app(
     resident_source: ResidentSource | None = None,
 ) -> FastAPI:
     """`gateway_http` replaces the HTTP client used to reach the gateway (tests pass one with a
-    mock transport); `resident_source` replaces the registry altogether."""
+    mock transport); `resident_source` replaces the registry as the source of residents (the
+    roll's reads are still logged in the registry through the gateway)."""
     settings = settings or ElectionsSettings()
 
     @asynccontextmanager
     async def startup(app: FastAPI) -> AsyncIterator[None]:
         app.state.roll_builds = {}
-        if resident_source is not None:
-            app.state.resident_source = resident_source
-        else:
-            gateway = GatewayClient(
-                gateway_http or app.state.http,
-                gateway_url=settings.gateway_url,
-                client_id=settings.client_id,
-                client_secret=settings.client_secret.get_secret_value(),
-                scopes=settings.registry_scopes,
-            )
-            registry: ResidentSource = RegistrySource(gateway, purpose=settings.registry_purpose)
-            app.state.resident_source = registry
+        gateway = GatewayClient(
+            gateway_http or app.state.http,
+            gateway_url=settings.gateway_url,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret.get_secret_value(),
+            scopes=settings.registry_scopes,
+        )
+        app.state.resident_source = resident_source or RegistrySource(
+            gateway, purpose=settings.registry_purpose
+        )
+        app.state.read_log = RegistryReadLog(gateway)
         try:
             yield
         finally:

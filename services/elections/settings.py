@@ -12,9 +12,11 @@ class ElectionsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ELECTIONS_", env_ignore_empty=True, extra="ignore")
 
     registry_scopes: str = Field(
-        default="registry:read registry:address registry:history registry:feed registry:protected",
-        description="Scopes the service asks the gateway for when it reads the registry. The roll needs "
-        "residence history, and voters under a protection order are voters too.",
+        default="registry:read registry:address registry:history registry:feed registry:protected "
+        "registry:log",
+        description="Scopes the service asks the gateway for when it calls the registry. The roll needs "
+        "residence history, voters under a protection order are voters too, and reads of the roll are "
+        "logged in the registry's access log (registry:log).",
     )
     registry_purpose: str = Field(
         default="選挙人名簿の調製 (公職選挙法第19条・第22条)",

@@ -1,8 +1,10 @@
-"""`python -m services.registry migrate | import FILE | generate --count N --seed S --out FILE`."""
+"""`python -m services.registry migrate | import FILE | generate --count N --seed S --out FILE |
+verify-log --url URL --token TOKEN [--state FILE] [--full] [--resident CODE --purpose TEXT]`."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from services.registry.settings import RegistrySettings
@@ -39,6 +41,14 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify_log(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from services.registry.accesslog.verifier import run_command
+
+    return asyncio.run(run_command(args))
+
+
 def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importer = commands.add_parser("import", help="import residents from CSV or JSON Lines")
     importer.add_argument("file", help="a .csv file (with header) or JSON Lines (.jsonl)")
@@ -54,10 +64,24 @@ def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     generator.add_argument("--seed", type=int, default=1)
     generator.add_argument("--out", required=True, help="FILE.jsonl (with histories) or FILE.csv")
     generator.set_defaults(handler=_generate)
+    verifier = commands.add_parser(
+        "verify-log", help="check the access log's checkpoints and proofs over the API (for third parties)"
+    )
+    verifier.add_argument("--url", required=True, help="the gateway's or the registry's base URL")
+    verifier.add_argument("--token", required=True, help="a bearer token with registry:audit")
+    verifier.add_argument(
+        "--state", default=None, help="JSON file of the pinned keys and the last accepted checkpoint"
+    )
+    verifier.add_argument("--full", action="store_true", help="recompute the root from every leaf hash")
+    verifier.add_argument(
+        "--resident", default=None, help="check this resident's disclosure (registry:disclosure)"
+    )
+    verifier.add_argument("--purpose", default=None, help="the purpose sent with the disclosure request")
+    verifier.set_defaults(handler=_verify_log)
 
 
-def main() -> int:
-    return run_service_cli("registry", MIGRATIONS, RegistrySettings, extra=_commands)
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_service_cli("registry", MIGRATIONS, RegistrySettings, argv, extra=_commands)
 
 
 if __name__ == "__main__":

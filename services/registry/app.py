@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware import Middleware
@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 import services.registry
 from services.registry import tables
 from services.registry.accesslog import endpoints as accesslog_endpoints
+from services.registry.accesslog.checkpoints import Checkpointer
 from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
 from services.registry.feed import endpoints as feed_endpoints
@@ -26,15 +27,27 @@ from shared.web.caller import caller_router
 SERVICE = "registry"
 
 
-@asynccontextmanager
-async def _access_log_writer(app: FastAPI) -> AsyncIterator[None]:
-    writer = AccessLogWriter(app.state.database)
-    writer.start()
-    app.state.access_log_writer = writer
-    try:
-        yield
-    finally:
-        await writer.close()
+def _access_log(settings: RegistrySettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def start(app: FastAPI) -> AsyncIterator[None]:
+        writer = AccessLogWriter(app.state.database)
+        writer.start()
+        app.state.access_log_writer = writer
+        checkpointer = Checkpointer(
+            app.state.database,
+            secret=settings.log_signing_secret.get_secret_value(),
+            origin=settings.log_origin,
+            interval_seconds=settings.checkpoint_interval_seconds,
+        )
+        await checkpointer.start()
+        app.state.checkpointer = checkpointer
+        try:
+            yield
+        finally:
+            await checkpointer.close()
+            await writer.close()
+
+    return start
 
 
 def create_app(
@@ -59,7 +72,7 @@ def create_app(
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
         revocation_source=revocation_source,
-        startup=_access_log_writer,
+        startup=_access_log(settings),
         front_middleware=[
             Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE)),
             Middleware(VerificationByCode, prefix=api_prefix(SERVICE)),

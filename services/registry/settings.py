@@ -23,6 +23,26 @@ class RegistrySettings(ServiceSettings):
         "derived. The default is for development only: set REGISTRY_IDENTITY_KEY in production, "
         "and never change it without re-keying the stored numbers.",
     )
+    log_signing_secret: SecretStr = Field(
+        default=SecretStr("development-log-signing-secret-change-me"),
+        description="Secret under which the access log's Ed25519 signing key is stored encrypted (the "
+        "key itself is made at first start). The default is for development only: set "
+        "REGISTRY_LOG_SIGNING_SECRET in production.",
+    )
+    log_origin: str = Field(
+        default="jichi.local/registry/access-log",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\n]+$",
+        description="The name of this log, the first line of every checkpoint it signs: one per "
+        "deployment, so that a verifier cannot be shown another deployment's checkpoints.",
+    )
+    checkpoint_interval_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How often the access log signs a checkpoint when it has grown (0: only on "
+        "demand). Entries newer than the latest checkpoint carry no inclusion proof yet.",
+    )
     move_out_advance_days: int = Field(
         default=14,
         ge=0,

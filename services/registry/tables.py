@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 
 from shared.db.base import new_metadata
@@ -169,26 +168,63 @@ access_log = Table(
     "access_log",
     metadata,
     Column("entry_id", BigId, primary_key=True, autoincrement=True),
-    Column("lane", SmallInteger, nullable=False),
-    Column("sequence", BigInteger, nullable=False),
+    # The entry's leaf in the log's Merkle tree: dense from 0, in append order.
+    Column("leaf_index", BigInteger, nullable=False, unique=True),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("served_by", String(200), nullable=False),
     Column("client_id", String(200), nullable=False),
     Column("purpose", String(200), nullable=False),
     Column("request_id", String(128), nullable=False),
     Column("operation", String(50), nullable=False),
     Column("resident_code", String(11), nullable=False),
     Column("items", String(100), nullable=False),
-    Column("hash", LargeBinary(32), nullable=False),
-    UniqueConstraint("lane", "sequence"),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
     # GIN (btree_gin) on PostgreSQL: see migration 0004. Elsewhere a plain index, whose rows
     # carry the entry id (SQLite's rowid) and so come in entry order.
     Index("ix_access_log_resident", "resident_code", postgresql_using="gin"),
 )
 
-access_log_heads = Table(
-    "access_log_heads",
+# The next leaf index: every append advances it in the transaction that writes its rows.
+access_log_head = Table(
+    "access_log_head",
     metadata,
-    Column("lane", SmallInteger, primary_key=True, autoincrement=False),
-    Column("sequence", BigInteger, nullable=False),
-    Column("last_hash", LargeBinary(32), nullable=False),
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+)
+
+# The leaves the stored nodes and the latest checkpoint cover; locked while a checkpoint is built.
+access_log_tree = Table(
+    "access_log_tree",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+)
+
+# Hashes of complete subtrees of 2**level leaves, at every NODE_STRIDE-th level (accesslog/tree.py).
+access_log_nodes = Table(
+    "access_log_nodes",
+    metadata,
+    Column("level", SmallInteger, primary_key=True, autoincrement=False),
+    Column("node_index", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+access_log_checkpoints = Table(
+    "access_log_checkpoints",
+    metadata,
+    Column("tree_size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("signed_at", UtcDateTime(), nullable=False),
+    Column("origin", String(200), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+)
+
+access_log_signing_keys = Table(
+    "access_log_signing_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("public_key", LargeBinary(32), nullable=False),
+    Column("private_key", LargeBinary, nullable=False),  # Fernet-encrypted PKCS#8 PEM
+    Column("created_at", UtcDateTime(), nullable=False),
 )

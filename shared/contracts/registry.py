@@ -534,37 +534,112 @@ class VerificationResponse(BaseModel):
 # --- access log and disclosure --------------------------------------------------------------
 
 
+class Checkpoint(BaseModel):
+    """The log's signed tree head: its size and root at a time, signed by the registry.
+
+    The signed text is `origin`, `tree_size`, `root_hash` (base64) and `signed_at`, each on its own
+    line ending in a newline; the signature is Ed25519 over it by the key `key_id` (published at
+    `/access-log/keys`)."""
+
+    origin: str = Field(description="The log's name (one per deployment).")
+    tree_size: int = Field(ge=1, description="Entries (leaves) the tree holds.")
+    root_hash: str = Field(description="RFC 9162 Merkle tree hash of the first `tree_size` leaves, base64.")
+    signed_at: str = Field(description="RFC 3339, as signed.")
+    key_id: str
+    signature: str = Field(description="Ed25519 signature of the checkpoint text, base64.")
+
+
+class CheckpointPage(BaseModel):
+    items: list[Checkpoint] = Field(description="Oldest first.")
+    next_page_token: str | None = None
+
+
+class ConsistencyProof(BaseModel):
+    """RFC 9162 2.1.4: the hashes that show the tree of `second` leaves extends the one of `first`."""
+
+    first: int
+    second: int
+    proof: list[str] = Field(description="Base64 hashes, in RFC 9162 order.")
+
+
+class LeafHashes(BaseModel):
+    """The leaf hashes of consecutive entries, for a monitor that recomputes the root."""
+
+    start: int
+    leaf_hashes: list[str] = Field(description="Base64, leaf `start` first.")
+
+
+class LogKey(BaseModel):
+    key_id: str = Field(description="Hex of the first 8 bytes of SHA-256 of the raw public key.")
+    algorithm: Literal["Ed25519"] = "Ed25519"
+    public_key: str = Field(description="The raw 32-byte public key, base64.")
+    created_at: UtcDateTime
+
+
+class LogKeys(BaseModel):
+    keys: list[LogKey] = Field(description="Every key that ever signed a checkpoint, oldest first.")
+
+
 class AccessRecord(BaseModel):
-    """One provision of a resident's data: who received it, when, why, and which items."""
+    """One provision of a resident's data: who provided it to whom, when, why, and which items.
+
+    Its leaf in the log's Merkle tree is SHA-256 of 0x00 and the compact JSON array
+    `[recorded_at, served_by, client_id, purpose, request_id, operation, resident_code, items]`
+    (items comma-joined, in the order listed here)."""
 
     entry_id: int
-    recorded_at: UtcDateTime
+    leaf_index: int = Field(description="The entry's position in the log's Merkle tree.")
+    recorded_at: str = Field(description="RFC 3339 (UTC), exactly as hashed into the entry's leaf.")
+    served_by: str = Field(
+        description="The system that provided the data: `registry`, or the client id of the service "
+        "that logged its own read (e.g. the elections service's roll)."
+    )
     client_id: str = Field(description="The receiving system (its client id at the gateway).")
     purpose: str
     request_id: str
     operation: str
     items: list[ProvidedItem]
+    inclusion_proof: list[str] | None = Field(
+        description="Base64 hashes proving the entry is leaf `leaf_index` of the page's checkpoint "
+        "(RFC 9162 2.1.3); null while the entry is newer than the latest checkpoint."
+    )
 
 
 class AccessRecordPage(BaseModel):
     items: list[AccessRecord] = Field(description="Newest first.")
     next_page_token: str | None = None
-
-
-class BrokenLink(BaseModel):
-    entry_id: int | None = Field(
-        description="The first entry whose hash does not follow; null if the tail is missing."
+    checkpoint: Checkpoint | None = Field(
+        description="The signed checkpoint the inclusion proofs are against; null before the first."
     )
-    lane: int
-    sequence: int
-    reason: str
 
 
-class ChainVerification(BaseModel):
-    valid: bool
-    entries_checked: int
-    lanes_checked: int
-    first_broken: BrokenLink | None = Field(default=None, description="The earliest broken link, if any.")
+MAX_LOGGED_READS: Final = 1000
+
+
+class LoggedRead(BaseModel):
+    model_config = _STRICT
+
+    resident_code: ResidentCode
+    items: list[ProvidedItem] = Field(min_length=1, max_length=len(ProvidedItem))
+
+
+class AccessLogEntriesIn(BaseModel):
+    """Reads of personal data another service made, to be logged before it answers them."""
+
+    model_config = _STRICT
+
+    client_id: str = Field(
+        min_length=1, max_length=200, description="The system the service provided the data to."
+    )
+    purpose: str = Field(min_length=1, max_length=PURPOSE_MAX_LENGTH, description="As that system stated it.")
+    operation: str = Field(
+        min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$", description="The service's operation id."
+    )
+    reads: list[LoggedRead] = Field(min_length=1, max_length=MAX_LOGGED_READS)
+
+
+class LoggedEntries(BaseModel):
+    logged: int = Field(description="Entries written (one per read).")
 
 
 # --- local-government code master -----------------------------------------------------------

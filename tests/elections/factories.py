@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from tests.support.tokens import TokenFactory
 
 API = "/elections/v1"
+ROLL_PURPOSE = "投票所入場券の発送"
 CHIYODA = "131016"
 SAPPORO = "011002"
 
@@ -39,7 +41,8 @@ class Actors:
 
     @property
     def reader(self) -> dict[str, str]:
-        return self.as_("elections:read")
+        """Reads the roll too, so it states a purpose."""
+        return {**self.as_("elections:read"), "X-Purpose": quote(ROLL_PURPOSE)}
 
     def clerk(self, name: str = "clerk-1") -> dict[str, str]:
         return self.as_("elections:clerk", "elections:read", client_id=name)

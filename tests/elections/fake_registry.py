@@ -13,6 +13,7 @@ import httpx
 
 from shared.contracts.registry import (
     PURPOSE_HEADER,
+    AccessLogEntriesIn,
     Address,
     EventFeed,
     EventType,
@@ -78,6 +79,8 @@ class FakeRegistry:
     events: list[LifeEvent] = field(default_factory=list)
     page_size: int = 2
     requests: list[httpx.Request] = field(default_factory=list)
+    logged: list[AccessLogEntriesIn] = field(default_factory=list)
+    """Every access-log request the elections service made, as the registry received it."""
     tokens_issued: int = 0
     outage: Callable[[httpx.Request], bool] | None = None
     delay: Callable[[], Awaitable[Any]] | None = None
@@ -116,6 +119,10 @@ class FakeRegistry:
             )
         if request.headers.get("authorization") != "Bearer registry-token":
             return httpx.Response(401, json={"type": "urn:jichi:problem:unauthorized"})
+        if path == "/registry/v1/access-log/entries" and request.method == "POST":
+            entries = AccessLogEntriesIn.model_validate_json(request.content)
+            self.logged.append(entries)
+            return httpx.Response(201, json={"logged": len(entries.reads)})
         if not request.headers.get(PURPOSE_HEADER):
             return httpx.Response(400, json={"type": "urn:jichi:problem:purpose-required"})
         if path == "/registry/v1/residents":
@@ -156,6 +163,14 @@ class FakeRegistry:
             if period.to_date is None or (since is not None and period.to_date >= date.fromisoformat(since)):
                 return True
         return False
+
+    def reads_logged(self) -> list[tuple[str, str, str, str]]:
+        """(client, purpose, operation, resident code) of every read logged, in order."""
+        return [
+            (entries.client_id, entries.purpose, entries.operation, read.resident_code)
+            for entries in self.logged
+            for read in entries.reads
+        ]
 
     def purposes(self) -> set[str]:
         return {unquote(r.headers[PURPOSE_HEADER]) for r in self.requests if PURPOSE_HEADER in r.headers}

@@ -3,7 +3,8 @@
 The gateway, the registry and the elections service run on real loopback ports; the elections
 service holds its own client credentials at the gateway, as in `make run`. Residents are created in
 the registry through the gateway; the roll is built over HTTP (an asynchronous job); every decision
-is explained; the registry's access log shows the elections client and its purpose; a death and a
+is explained; the registry's access log shows the elections client and its purpose, and the
+commission's own reads of the roll (served by elections, logged in the registry); a death and a
 move are followed through the change feed.
 """
 
@@ -252,6 +253,20 @@ async def test_the_roll_from_a_running_registry(
     reads = [r for r in records["items"] if r["client_id"] == roll_platform.elections_client_id]
     assert reads, records
     assert {r["purpose"] for r in reads} == {roll_platform.elections_purpose}
+    # ... and the commission's reads of the roll, served by the elections service, are there too.
+    served = [r for r in records["items"] if r["served_by"] == roll_platform.elections_client_id]
+    assert {(r["client_id"], r["purpose"], r["operation"]) for r in served} == {
+        (roll_platform.admin[0], PURPOSE, "elections_explain_roll_decision"),
+        (roll_platform.admin[0], PURPOSE, "elections_list_voters"),
+    }
+    assert all(r["items"] == ["address", "basic"] for r in served)
+    assert not any(
+        r["served_by"] == roll_platform.elections_client_id
+        for r in (await _created(await gateway.get(f"/registry/v1/residents/{foreigner}/access-records")))[
+            "items"
+        ]
+        if r["operation"] == "elections_list_voters"
+    )
 
     # A death and a move, followed through the change feed without a rebuild.
     await _event(gateway, voter, {"type": "death", "effective_date": (today - timedelta(days=1)).isoformat()})

@@ -13,7 +13,6 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.registry import tables
-from services.registry.accesslog.chain import GENESIS, LANES
 from services.registry.app import create_app
 from services.registry.settings import RegistrySettings
 from shared.auth.revocations import StaticRevocationSource
@@ -32,7 +31,7 @@ async def registry_db(sqlite_dir: Path) -> str:
 
 
 async def reset(url: str) -> None:
-    """Every row a test wrote goes; the seeded code list, feed head and log lanes are restored."""
+    """Every row a test wrote goes; the seeded code list, feed head and log head are restored."""
     await empty_tables(url, tables.metadata, keep=frozenset({"local_government_codes"}))
     engine = create_async_engine(url)
     async with engine.begin() as connection:
@@ -40,10 +39,8 @@ async def reset(url: str) -> None:
         await connection.execute(delete(codes).where(codes.c.from_date.is_not(None)))
         await connection.execute(update(codes).values(to_date=None))
         await connection.execute(insert(tables.feed_head).values(id=1, last_sequence=0))
-        await connection.execute(
-            insert(tables.access_log_heads),
-            [{"lane": lane, "sequence": 0, "last_hash": GENESIS} for lane in range(LANES)],
-        )
+        await connection.execute(insert(tables.access_log_head).values(id=1, size=0))
+        await connection.execute(insert(tables.access_log_tree).values(id=1, size=0))
     await engine.dispose()
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from services.elections.elections.service import require_election
-from services.elections.roll import builds, repository, service
+from services.elections.roll import builds, service
+from services.elections.roll.readlog import ReadLog, RollRead, RollReader
 from services.elections.roll.source import ResidentSource
-from services.elections.tables import roll_entries
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, RollSync, Voter
 from shared.values import LocalGovernmentCode, ResidentCode
 from shared.web.idempotency import SessionDep, WriteDep
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
+from shared.web.purpose import PurposeHeader, decode_purpose
 
 router = APIRouter(tags=["voter roll"])
 
@@ -120,38 +120,54 @@ async def sync_roll(
     )
 
 
+def roll_read(
+    request: Request, purpose: PurposeHeader = None, principal: Principal = require_scopes("elections:read")
+) -> RollRead:
+    """The reader and purpose of a roll read (the purpose checked after the token and scope)."""
+    log: ReadLog = request.app.state.read_log
+    return RollRead(RollReader(client_id=principal.client_id, purpose=decode_purpose(purpose)), log)
+
+
+RollReadDep = Annotated[RollRead, Depends(roll_read)]
+PERSONAL_READ = (
+    "A read of personal data: it needs `X-Purpose`, and every resident it answers with is logged in the "
+    "registry's access log (where the resident's disclosure shows it) before it is answered."
+)
+
+
 @router.get(
     "/elections/{election_id}/roll/residents/{resident_code}",
     response_model=RollDecision,
     summary="Why a resident is or is not on the roll",
+    description=PERSONAL_READ,
 )
 async def explain_roll_decision(
-    session: SessionDep,
-    resident_code: ResidentCode,
-    election_id: int = ElectionId,
-    _: Principal = require_scopes("elections:read"),
+    session: SessionDep, read: RollReadDep, resident_code: ResidentCode, election_id: int = ElectionId
 ) -> RollDecision:
-    return await service.explain(session=session, election_id=election_id, resident_code=resident_code)
+    return await service.explain(
+        session=session, read=read, election_id=election_id, resident_code=resident_code
+    )
 
 
-@router.get("/elections/{election_id}/roll/voters", response_model=Page[Voter], summary="Voters on the roll")
+@router.get(
+    "/elections/{election_id}/roll/voters",
+    response_model=Page[Voter],
+    summary="Voters on the roll",
+    description=PERSONAL_READ,
+)
 async def list_voters(
     session: SessionDep,
+    read: RollReadDep,
     page: PageParams,
     election_id: int = ElectionId,
     station_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     local_government_code: Annotated[LocalGovernmentCode | None, Query()] = None,
-    _: Principal = require_scopes("elections:read"),
 ) -> Page[Voter]:
-    await require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        repository.voters_listing(election_id, station_id, local_government_code),
-        sort_columns=[roll_entries.c.resident_code],
+    return await service.list_voters(
+        session=session,
+        read=read,
         page=page,
-        fingerprint=query_fingerprint(
-            "list_voters", election_id=election_id, station_id=station_id, code=local_government_code
-        ),
-        position_of=lambda row: [row.resident_code],
+        election_id=election_id,
+        station_id=station_id,
+        local_government_code=local_government_code,
     )
-    return Page[Voter](items=[Voter.model_validate(row._mapping) for row in rows], next_page_token=token)

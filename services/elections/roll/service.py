@@ -21,9 +21,12 @@ from services.elections.roll.eligibility import (
     ResidentFacts,
     decide,
 )
+from services.elections.roll.readlog import RollRead
 from services.elections.roll.source import ResidentSource, RollResident
-from shared.contracts.elections import Registration, RollDecision, RollSync
+from services.elections.tables import roll_entries
+from shared.contracts.elections import Registration, RollDecision, RollSync, Voter
 from shared.contracts.registry import ResidentStatus
+from shared.web.pagination import Page, PageRequest, keyset_page, query_fingerprint
 from shared.web.problems import Conflict, NotFound
 
 MAX_FEED_PAGES_PER_SYNC = 100
@@ -269,7 +272,9 @@ async def sync_roll(
     )
 
 
-async def explain(*, session: AsyncSession, election_id: int, resident_code: str) -> RollDecision:
+async def explain(
+    *, session: AsyncSession, read: RollRead, election_id: int, resident_code: str
+) -> RollDecision:
     await require_election(session, election_id)
     row = await repository.get_entry(session, election_id, resident_code)
     if row is None:
@@ -278,4 +283,30 @@ async def explain(*, session: AsyncSession, election_id: int, resident_code: str
             "in any of its municipalities.",
             slug="resident-not-examined",
         )
+    await read.record(operation="elections_explain_roll_decision", resident_codes=[resident_code])
     return RollDecision.model_validate({**row._mapping, "decided_at": row.decided_at})
+
+
+async def list_voters(
+    *,
+    session: AsyncSession,
+    read: RollRead,
+    page: PageRequest,
+    election_id: int,
+    station_id: int | None,
+    local_government_code: str | None,
+) -> Page[Voter]:
+    """A page of the roll; every voter on it is logged in the registry's access log first."""
+    await require_election(session, election_id)
+    rows, token = await keyset_page(
+        session,
+        repository.voters_listing(election_id, station_id, local_government_code),
+        sort_columns=[roll_entries.c.resident_code],
+        page=page,
+        fingerprint=query_fingerprint(
+            "list_voters", election_id=election_id, station_id=station_id, code=local_government_code
+        ),
+        position_of=lambda row: [row.resident_code],
+    )
+    await read.record(operation="elections_list_voters", resident_codes=[row.resident_code for row in rows])
+    return Page[Voter](items=[Voter.model_validate(row._mapping) for row in rows], next_page_token=token)

@@ -1,1 +1,1 @@
-"""The access log: every provision of personal data, hash-chained, and the resident's disclosure."""
+"""The access log: every provision of personal data, a leaf of a signed Merkle tree; the disclosure."""

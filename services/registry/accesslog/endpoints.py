@@ -1,22 +1,37 @@
-"""HTTP handlers of the access log: the resident's disclosure and the chain verification."""
+"""HTTP handlers of the access log: the resident's disclosure, other services' reads, and what
+auditors, monitors and anchoring systems read (checkpoints, proofs, leaf hashes, public keys)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from sqlalchemy import select
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from services.registry.accesslog import service
-from services.registry.accesslog.purpose import PurposeHeader, provision_for
-from services.registry.tables import access_log
-from shared.auth.dependencies import require_scopes
+from services.registry.accesslog import checkpoints, repository, service, tree
+from services.registry.accesslog.checkpoints import Checkpointer
+from services.registry.accesslog.purpose import provision_for
+from services.registry.tables import access_log_checkpoints
+from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
-from shared.contracts.registry import AccessRecordPage, ChainVerification
-from shared.values import ResidentCode, to_rfc3339
-from shared.web.idempotency import SessionDep, json_response
+from shared.contracts.registry import (
+    AccessLogEntriesIn,
+    AccessRecordPage,
+    Checkpoint,
+    CheckpointPage,
+    ConsistencyProof,
+    LeafHashes,
+    LoggedEntries,
+    LogKeys,
+)
+from shared.values import ResidentCode
+from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
+from shared.web.purpose import PurposeHeader
 
 router = APIRouter(tags=["access log"])
+
+TreeSize = Annotated[int, Query(ge=1, le=2**62, description="A number of entries (leaves).")]
 
 
 @router.get(
@@ -24,7 +39,8 @@ router = APIRouter(tags=["access log"])
     response_model=AccessRecordPage,
     summary="Who received this resident's data, when, why, and which items (disclosure)",
     description="For a resident's own request, made through a municipality system holding "
-    "registry:disclosure.",
+    "registry:disclosure. Each record carries its inclusion proof against the page's signed "
+    "checkpoint (none yet for records newer than the latest checkpoint).",
 )
 async def list_access_records(
     resident_code: ResidentCode,
@@ -34,52 +50,109 @@ async def list_access_records(
     principal: Principal = require_scopes("registry:disclosure"),
 ) -> Response:
     provision_for(principal, purpose)
-    table = access_log
-    rows, token = await keyset_page(
-        session,
-        select(table).where(table.c.resident_code == resident_code),
-        sort_columns=[table.c.entry_id],
-        page=page,
-        fingerprint=query_fingerprint("list_access_records", resident_code=resident_code),
-        position_of=lambda row: [row.entry_id],
-        descending=True,
-    )
-    items = [
-        {
-            "entry_id": row.entry_id,
-            "recorded_at": to_rfc3339(row.recorded_at),
-            "client_id": row.client_id,
-            "purpose": row.purpose,
-            "request_id": row.request_id,
-            "operation": row.operation,
-            "items": row.items.split(",") if row.items else [],
-        }
-        for row in rows
-    ]
-    return json_response({"items": items, "next_page_token": token})
+    return json_response(await service.disclosure(session, resident_code=resident_code, page=page))
+
+
+@router.post(
+    "/access-log/entries",
+    status_code=201,
+    response_model=LoggedEntries,
+    summary="Log reads of residents' data that another service serves (before it serves them)",
+    description="For service clients holding registry:log: the service logs each resident it is about "
+    "to provide, to whom and why, and serves the read only after this answered 201.",
+)
+async def record_access_log_entries(
+    body: AccessLogEntriesIn, write: WriteDep, principal: Principal = require_scopes("registry:log")
+) -> Response:
+    if write.replay is not None:
+        return write.replay
+    logged = await service.record_reads_of_service(write.session, principal=principal, reads=body)
+    return write.respond({"logged": logged}, status_code=201)
+
+
+def _checkpointer(request: Request) -> Checkpointer:
+    checkpointer: Checkpointer = request.app.state.checkpointer
+    return checkpointer
+
+
+@router.post(
+    "/access-log/checkpoints",
+    response_model=Checkpoint,
+    summary="Sign a checkpoint of the log now (the latest one if nothing was appended since)",
+)
+async def create_access_log_checkpoint(
+    request: Request, session: SessionDep, _: Principal = require_scopes("registry:audit")
+) -> Response:
+    try:
+        signed = await _checkpointer(request).checkpoint()
+    except tree.TreeIncompleteError as error:
+        raise checkpoints.tree_incomplete() from error
+    if signed is not None:
+        return json_response(checkpoints.document(signed), status_code=201)
+    return json_response(await service.latest_checkpoint(session))
 
 
 @router.get(
-    "/access-log/verification",
-    response_model=ChainVerification,
-    summary="Verify the access log's hash chain and report the first broken link",
+    "/access-log/checkpoints",
+    response_model=CheckpointPage,
+    summary="Signed checkpoints, oldest first (poll with after_size to anchor them elsewhere)",
 )
-async def verify_access_log(session: SessionDep, _: Principal = require_scopes("registry:audit")) -> Response:
-    result = await service.verify(session)
-    broken = None
-    if result.first_broken is not None:
-        lane, found = result.first_broken
-        broken = {
-            "entry_id": found.entry_id,
-            "lane": lane,
-            "sequence": found.sequence,
-            "reason": found.reason,
-        }
-    return json_response(
-        {
-            "valid": result.valid,
-            "entries_checked": result.entries_checked,
-            "lanes_checked": result.lanes_checked,
-            "first_broken": broken,
-        }
+async def list_access_log_checkpoints(
+    session: SessionDep,
+    page: PageParams,
+    after_size: Annotated[int, Query(ge=0, le=2**62, description="Only checkpoints of more entries.")] = 0,
+    _: Principal = require_scopes("registry:audit"),
+) -> Response:
+    rows, token = await keyset_page(
+        session,
+        repository.checkpoints_listing(after_size),
+        sort_columns=[access_log_checkpoints.c.tree_size],
+        page=page,
+        fingerprint=query_fingerprint("list_access_log_checkpoints", after_size=after_size),
+        position_of=lambda row: [row.tree_size],
     )
+    return json_response({"items": [checkpoints.document(row) for row in rows], "next_page_token": token})
+
+
+@router.get(
+    "/access-log/checkpoints/latest", response_model=Checkpoint, summary="The latest signed checkpoint"
+)
+async def get_latest_access_log_checkpoint(
+    session: SessionDep, _: Principal = require_scopes("registry:audit")
+) -> Response:
+    return json_response(await service.latest_checkpoint(session))
+
+
+@router.get(
+    "/access-log/consistency",
+    response_model=ConsistencyProof,
+    summary="Proof that the tree of `second` entries extends the tree of `first` (RFC 9162 2.1.4)",
+)
+async def get_access_log_consistency(
+    session: SessionDep, first: TreeSize, second: TreeSize, _: Principal = require_scopes("registry:audit")
+) -> Response:
+    return json_response(await service.consistency(session, first=first, second=second))
+
+
+@router.get(
+    "/access-log/leaves",
+    response_model=LeafHashes,
+    summary="Leaf hashes of entries [start, end), for a monitor recomputing a checkpoint's root",
+)
+async def list_access_log_leaves(
+    session: SessionDep,
+    start: Annotated[int, Query(ge=0, le=2**62)],
+    end: Annotated[int, Query(ge=1, le=2**62)],
+    _: Principal = require_scopes("registry:audit"),
+) -> Response:
+    return json_response(await service.leaf_hashes(session, start=start, end=end))
+
+
+@router.get(
+    "/access-log/keys",
+    response_model=LogKeys,
+    summary="The public keys that sign the log's checkpoints",
+    description="Public, like the gateway's JWKS: a verifier needs nothing else to check a checkpoint.",
+)
+async def list_access_log_keys(session: SessionDep, _: OptionalPrincipal) -> Response:
+    return json_response(await service.public_keys(session))

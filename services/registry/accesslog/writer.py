@@ -1,23 +1,22 @@
 """Group commit of access-log entries: the entries of concurrent requests are appended in
 one statement and one commit; each request awaits its own batch's commit.
 
-A lookup that commits its own entry pays a transaction, a lane-row lock and a WAL flush per
-request; here those are paid once per batch. Each flusher appends to one lane and remembers
-its head, so on PostgreSQL a batch is a single auto-committed statement that advances the
-head only if it is still where the flusher left it; if another writer moved it (another
-process, or a read logging in its own transaction), the flusher moves to another lane."""
+A lookup that commits its own entry pays a transaction, a lock on the log's head and a WAL
+flush per request; here those are paid once per batch. On PostgreSQL a batch is a single
+auto-committed statement that advances the head (the next leaf index) and inserts the rows, so
+the head is locked only while that statement commits."""
 
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import structlog
 
-from services.registry.accesslog import chain, repository
-from services.registry.accesslog.chain import LANES, Entry
+from services.registry.accesslog import entries as leaves
+from services.registry.accesslog import repository
+from services.registry.accesslog.entries import Entry
 from services.registry.accesslog.service import append_in_transaction, unavailable
 from shared.db.engine import Database, driver_connection
 from shared.web.problems import ServiceUnavailable
@@ -27,14 +26,12 @@ MAX_BATCH = 1000
 # written as soon as anything waited, single lookups at 50 connections made batches of 8
 # entries; waiting up to 2 ms for 64 made them 21-24 and cut the database's CPU per lookup by
 # a tenth, the registry's by a twentieth, for 2 ms more latency. Two flushers: while one
-# waits on a slow commit the other goes on (p99 of single lookups 35-42 ms against 214-397
-# with one), and two bulk verifications' thousand entries are written side by side.
+# waits on a slow commit the other prepares its batch (p99 of single lookups 35-42 ms against
+# 214-397 with one).
 FLUSHERS = 2
 LINGER_SECONDS = 0.002
 LINGER_UNTIL = 64
-_ATTEMPTS = 5
 log = structlog.get_logger("jichi.registry.accesslog")
-_lanes = random.Random()  # noqa: S311 - spreads processes over lanes; nothing secret
 
 
 @dataclass(slots=True)
@@ -45,16 +42,8 @@ class _Pending:
     done: asyncio.Future[None]
 
 
-@dataclass(slots=True)
-class _Cursor:
-    """The lane a flusher appends to and its head as last written (None: read it first)."""
-
-    lane: int
-    head: tuple[int, bytes] | None = None
-
-
-class _LaneUnavailableError(Exception):
-    """The lane's head row is gone or keeps moving: the log cannot be written."""
+class _HeadMissingError(Exception):
+    """The log's head row is gone: the log cannot be written."""
 
 
 class AccessLogWriter:
@@ -69,8 +58,7 @@ class AccessLogWriter:
         self._closing = False
 
     def start(self) -> None:
-        lanes = _lanes.sample(range(LANES), FLUSHERS)
-        self._flushers = [asyncio.create_task(self._flush_forever(lane)) for lane in lanes]
+        self._flushers = [asyncio.create_task(self._flush_forever()) for _ in range(FLUSHERS)]
 
     async def close(self) -> None:
         self._closing = True
@@ -103,8 +91,7 @@ class AccessLogWriter:
         batch, self._pending = self._pending[:taken], self._pending[taken:]
         return batch
 
-    async def _flush_forever(self, lane: int) -> None:
-        cursor = _Cursor(lane)
+    async def _flush_forever(self) -> None:
         while True:
             if not self._pending:
                 if self._closing:
@@ -118,11 +105,10 @@ class AccessLogWriter:
                     continue
             batch = self._next_batch()
             try:
-                await self._write(cursor, [entry for item in batch for entry in item.entries])
+                await self._write([entry for item in batch for entry in item.entries])
             except Exception as error:  # whatever failed, these entries are not written
-                if not isinstance(error, _LaneUnavailableError | ServiceUnavailable):
-                    log.warning("access_log_write_failed", lane=cursor.lane, error=type(error).__name__)
-                cursor.head = None
+                if not isinstance(error, _HeadMissingError | ServiceUnavailable):
+                    log.warning("access_log_write_failed", error=type(error).__name__)
                 for item in batch:
                     if not item.done.done():
                         item.done.set_exception(unavailable())
@@ -131,25 +117,12 @@ class AccessLogWriter:
                 if not item.done.done():
                     item.done.set_result(None)
 
-    async def _write(self, cursor: _Cursor, entries: Sequence[Entry]) -> None:
+    async def _write(self, entries: Sequence[Entry]) -> None:
         if not self.is_postgres:
             async with self.database.sessionmaker.begin() as session:
-                await append_in_transaction(session, lane=cursor.lane, entries=entries)
+                await append_in_transaction(session, entries=entries)
             return
+        hashes = leaves.leaf_hashes(entries)
         async with driver_connection(self.database.engine) as driver:
-            for _attempt in range(_ATTEMPTS):
-                if cursor.head is None:
-                    cursor.head = await repository.lane_head(driver, cursor.lane)
-                    if cursor.head is None:
-                        raise _LaneUnavailableError
-                sequence, previous = cursor.head
-                hashes = chain.chain(previous, entries)
-                if await repository.append_batch(
-                    driver, lane=cursor.lane, after=cursor.head, entries=entries, hashes=hashes
-                ):
-                    cursor.head = (sequence + len(entries), hashes[-1])
-                    return
-                # Someone else writes this lane too (another process, or a read that logs in
-                # its own transaction): move to another lane rather than keep colliding.
-                cursor.lane, cursor.head = _lanes.randrange(LANES), None
-        raise _LaneUnavailableError
+            if not await repository.append_batch(driver, entries=entries, hashes=hashes):
+                raise _HeadMissingError

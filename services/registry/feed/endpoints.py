@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.registry.accesslog import service as accesslog
-from services.registry.accesslog.purpose import PurposeHeader, provision_for
+from services.registry.accesslog.purpose import provision_for
 from services.registry.accesslog.service import Provided
 from services.registry.feed import repository, service
 from services.registry.residents.views import Visibility
@@ -16,6 +16,7 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
 from shared.web.idempotency import SessionDep, json_response
+from shared.web.purpose import PurposeHeader
 
 router = APIRouter(tags=["change feed"])
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Path, Query, Request
 from starlette.responses import Response
 
-from services.registry.accesslog.purpose import PurposeHeader, provision_for
+from services.registry.accesslog.purpose import provision_for
 from services.registry.residents import rules, service
 from services.registry.residents.identity import IdentityCipher
 from services.registry.residents.service import Reader, Writer
@@ -39,6 +39,7 @@ from shared.values import LocalGovernmentCode, ResidentCode, UtcDateTime, utc_no
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, PageRequest
 from shared.web.problems import Forbidden
+from shared.web.purpose import PurposeHeader
 
 router = APIRouter(tags=["residents"])
 

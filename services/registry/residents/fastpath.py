@@ -25,8 +25,7 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.registry.accesslog.chain import Provision
-from services.registry.accesslog.purpose import decode_purpose
+from services.registry.accesslog.entries import Provision
 from services.registry.residents import endpoints, service
 from services.registry.residents.service import ByCode, Reader
 from services.registry.residents.views import Visibility
@@ -35,6 +34,7 @@ from shared.contracts.registry import MAX_BULK_ITEMS, PURPOSE_HEADER, Verificati
 from shared.values import is_valid_resident_code
 from shared.web.context import current_request_id
 from shared.web.problems import Problem
+from shared.web.purpose import decode_purpose
 
 _PURPOSE = PURPOSE_HEADER.lower().encode()
 # The request model's own rule for a reference, applied to the references sent.

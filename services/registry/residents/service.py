@@ -18,7 +18,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.accesslog import service as accesslog
-from services.registry.accesslog.chain import Provision
+from services.registry.accesslog.entries import Provision
 from services.registry.accesslog.service import Provided
 from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import service as codes

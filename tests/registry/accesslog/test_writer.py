@@ -1,28 +1,28 @@
-"""Group commit of the access log: concurrent lookups share commits, the chain stays whole."""
+"""Group commit of the access log: concurrent lookups share commits, each gets its own leaf."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
 from types import SimpleNamespace
-from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from services.registry.accesslog import chain, repository
-from services.registry.accesslog.chain import LANES, Entry
+from services.registry.accesslog import service
+from services.registry.accesslog.entries import Entry
 from services.registry.accesslog.writer import LINGER_UNTIL, AccessLogWriter
-from shared.contracts.registry import AccessRecordPage, ChainVerification
+from shared.contracts.registry import AccessRecordPage
 from shared.values import utc_now
+from tests.registry.accesslog.proofs import BASE, proves, sign_checkpoint
 from tests.registry.conftest import Headers, Register
 
-BASE = "/registry/v1/residents"
 
-
-async def verification(client: httpx.AsyncClient, headers: Headers) -> ChainVerification:
-    response = await client.get("/registry/v1/access-log/verification", headers=headers("registry:audit"))
-    return ChainVerification.model_validate(response.json())
+async def all_records(client: httpx.AsyncClient, headers: Headers, code: str) -> AccessRecordPage:
+    response = await client.get(
+        f"{BASE}/{code}/access-records", headers=headers("registry:disclosure"), params={"page_size": 100}
+    )
+    return AccessRecordPage.model_validate(response.json())
 
 
 async def test_concurrent_lookups_are_each_logged_once(
@@ -36,42 +36,35 @@ async def test_concurrent_lookups_are_each_logged_once(
         )
     )
     assert [response.status_code for response in responses] == [200] * 40
-    records = AccessRecordPage.model_validate(
-        (
-            await registry.get(
-                f"{BASE}/{code}/access-records",
-                headers=headers("registry:disclosure"),
-                params={"page_size": 100},
-            )
-        ).json()
-    ).items
+    signed = await sign_checkpoint(registry, headers)
+    records = (await all_records(registry, headers, code)).items
     assert sorted(record.client_id for record in records) == sorted(f"client-{n}" for n in range(40))
     assert {record.request_id for record in records} == {r.headers["x-request-id"] for r in responses}
-    result = await verification(registry, headers)
-    assert result.valid
-    assert result.entries_checked == 40
+    assert sorted(record.leaf_index for record in records) == list(range(40))
+    assert signed.tree_size == 40
+    assert all(proves(record, code, signed) for record in records)
 
 
-async def test_a_lane_moved_by_another_writer_is_left_for_another(
+async def test_entries_appended_in_a_transaction_and_by_the_writer_share_one_tree(
     registry: httpx.AsyncClient, headers: Headers, register: Register, registry_db: str
 ) -> None:
     code = await register()
     assert (await registry.get(f"{BASE}/{code}", headers=headers("registry:read"))).status_code == 200
-    # Another process appends to every lane, so the writer's remembered heads are all stale.
+    # Another process appends in its own transaction: the head hands it the next leaves.
     engine = create_async_engine(registry_db)
     async with async_sessionmaker(engine).begin() as session:
-        for lane in range(LANES):
-            reserved = await repository.reserve(session, lane=lane, count=1)
-            assert reserved is not None
-            entry = Entry(utc_now(), "elsewhere", "test", f"r{lane}", "get_resident", code, "basic")
-            hashes = chain.chain(reserved[1], [entry])
-            await repository.insert_entries(session, repository.rows_of(lane, reserved[0], [entry], hashes))
-            await repository.set_head_hash(session, lane=lane, last_hash=hashes[-1])
+        written = [
+            Entry(utc_now(), "elsewhere", "test", f"r{n}", "get_resident", code, "basic") for n in range(3)
+        ]
+        await service.append_in_transaction(session, entries=written)
     await engine.dispose()
     assert (await registry.get(f"{BASE}/{code}", headers=headers("registry:read"))).status_code == 200
-    result = await verification(registry, headers)
-    assert result.valid
-    assert result.entries_checked == 2 + LANES
+    signed = await sign_checkpoint(registry, headers)
+    records = (await all_records(registry, headers, code)).items
+    assert [record.leaf_index for record in reversed(records)] == [0, 1, 2, 3, 4]
+    assert [record.client_id for record in reversed(records)][1:4] == ["elsewhere"] * 3
+    assert signed.tree_size == 5
+    assert all(proves(record, code, signed) for record in records)
 
 
 class RecordingWriter(AccessLogWriter):
@@ -81,7 +74,7 @@ class RecordingWriter(AccessLogWriter):
         super().__init__(SimpleNamespace(engine=SimpleNamespace(dialect=SimpleNamespace(name="postgresql"))))  # type: ignore[arg-type]
         self.batches: list[int] = []
 
-    async def _write(self, cursor: Any, entries: Sequence[Entry]) -> None:
+    async def _write(self, entries: Sequence[Entry]) -> None:
         self.batches.append(len(entries))
 
 

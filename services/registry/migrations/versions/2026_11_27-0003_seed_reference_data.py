@@ -18,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 SEED_CSV = Path(__file__).resolve().parents[2] / "data" / "local_government_codes.csv"
-# Must equal services.registry.accesslog.chain.LANES; migrations do not import the service.
+# The lanes of the hash chain this revision had (retired by 0005); migrations do not import the service.
 ACCESS_LOG_LANES = 64
 GENESIS_HASH = bytes(32)
 
