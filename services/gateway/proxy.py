@@ -154,6 +154,7 @@ class _Request:
     headers: list[tuple[str, str]]
     echo: list[tuple[bytes, bytes]]
     declared_length: int | None
+    has_body: bool
     expectation: bytes | None
 
 
@@ -188,6 +189,7 @@ class Proxy:
         forwarded_for: list[bytes] = []
         declared_length: int | None = None
         expectation: bytes | None = None
+        chunked = False
         headers: list[tuple[str, str]] = []
         for name, value in scope["headers"]:
             if name in _DROP_REQUEST:
@@ -201,6 +203,8 @@ class Proxy:
                     declared_length = int(value)  # the server has checked it is one plain number
                 elif name == b"expect":
                     expectation = value.lower()
+                elif name == b"transfer-encoding":
+                    chunked = True
                 continue
             if name == b"authorization":
                 authorization = value.decode("latin-1")
@@ -227,6 +231,8 @@ class Proxy:
             headers=headers,
             echo=[(b"x-request-id", request_id.encode()), (b"traceparent", trace.encode())],
             declared_length=declared_length,
+            # RFC 9112 §6.3: without either header an HTTP/1.1 request has no body.
+            has_body=chunked or bool(declared_length),
             expectation=expectation,
         )
         caller = await self.identifier.identify(authorization)
@@ -327,8 +333,8 @@ class Proxy:
             receive, body_limit, settings.body_read_timeout, time.monotonic() + settings.body_total_timeout
         )
         try:
-            first, more = await body.next_part()
-            content: bytes | AsyncIterator[bytes] | None
+            content: bytes | AsyncIterator[bytes] | None = None
+            first, more = await body.next_part() if request.has_body else (b"", False)
             if not more:
                 content = first or None
             elif request.method in IDEMPOTENT_METHODS:
