@@ -49,13 +49,16 @@ async def plan_for_own_values(session: AsyncSession) -> None:
 
 
 def create_engine(url: str, *, statement_cache_size: int = 100, pool_size: int = 10) -> AsyncEngine:
-    """PostgreSQL through asyncpg, or the embedded SQLite file (created with its folder)."""
+    """PostgreSQL through asyncpg, or the embedded SQLite file (created with its folder).
+
+    Statement parameters are names, dates of birth and addresses: hidden from the text of every
+    database error (which ends in logs) and from SQL echo."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     connect_args: dict[str, Any] = {
@@ -71,6 +74,7 @@ def create_engine(url: str, *, statement_cache_size: int = 100, pool_size: int =
         pool_size=pool_size,
         max_overflow=0,
         pool_pre_ping=False,
+        hide_parameters=True,
         connect_args=connect_args,
     )
 

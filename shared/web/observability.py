@@ -6,8 +6,11 @@ import asyncio
 import atexit
 import logging
 import sys
+import traceback
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from functools import lru_cache
+from types import TracebackType
 from typing import Any, TextIO
 
 import orjson
@@ -124,6 +127,47 @@ def log_request(fields: dict[str, Any]) -> None:
     _request_lines.msg(orjson.dumps(fields))
 
 
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+def scrubbed_traceback(exc_info: ExcInfo) -> str:
+    """An exception's types and frames (file, line, function), never its message or locals.
+
+    A message can carry the values that failed: a date that would not parse, a key that was
+    not found, a statement's parameters. The types and where they were raised are what a
+    reader of the log needs to find the fault; the request id leads to the rest."""
+    lines: list[str] = []
+    exception: BaseException | None = exc_info[1]
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen:
+        seen.add(id(exception))
+        frames = traceback.extract_tb(exception.__traceback__)
+        lines.append(f"{type(exception).__module__}.{type(exception).__qualname__}")
+        lines.extend(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
+        exception = exception.__cause__ or (None if exception.__suppress_context__ else exception.__context__)
+        if exception is not None:
+            lines.append("raised while handling")
+    return "\n".join(lines)
+
+
+def _scrub_exc_info(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog: `exc_info` as `exception` (its scrubbed traceback), in place of format_exc_info."""
+    exc_info = event.pop("exc_info", None)
+    if exc_info:
+        if not isinstance(exc_info, tuple):
+            exc_info = sys.exc_info()
+        if exc_info[1] is not None:
+            event["exception"] = scrubbed_traceback(exc_info)
+    return event
+
+
+class ScrubbedFormatter(logging.Formatter):
+    """The standard library's records (SQLAlchemy, uvicorn, asyncio) with scrubbed tracebacks."""
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - the standard library's name
+        return scrubbed_traceback(ei) if ei and ei[1] is not None else ""
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     """JSON lines on stdout with the request context merged in; idempotent."""
     global _configured, _request_lines
@@ -138,7 +182,9 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     atexit.register(lines.write_out)
     if json and numeric <= logging.INFO:
         _request_lines = lines
-    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=numeric)
+    stdlib_lines = logging.StreamHandler(sys.stdout)
+    stdlib_lines.setFormatter(ScrubbedFormatter("%(message)s"))
+    logging.basicConfig(handlers=[stdlib_lines], level=numeric)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # orjson: every request logs a line, and the standard library's encoder took half its cost.
     renderer = (
@@ -151,7 +197,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
+            _scrub_exc_info,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
