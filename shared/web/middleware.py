@@ -13,9 +13,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.db.errors import is_database_unavailable
 from shared.web.context import accept_request_id, continue_trace, request_id_var, traceparent_var
 from shared.web.observability import log_request, request_timer
-from shared.web.problems import internal_error_response, problem_response
+from shared.web.problems import problem_response, unexpected_error_response
 
 log = structlog.get_logger("jichi.errors")
 
@@ -109,12 +110,18 @@ class RequestContextMiddleware:
         except RequestTooLarge:
             if not started_response[0]:
                 await self._too_large(scope)(scope, receive, send_with_context)
-        except Exception:
-            # The one place an unexpected error ends: logged with its trace here, and the caller
-            # gets a problem with the request id instead of a stack trace.
-            log.exception("unhandled_exception", path=scope["path"])
+        except Exception as error:
+            # The one place an unexpected error ends: logged with its scrubbed trace and route
+            # template here (a path can hold a resident code), and the caller gets a problem with
+            # the request id instead of a stack trace.
+            if is_database_unavailable(error):
+                log.warning(
+                    "database_unavailable", route=self._route_template(scope), error=type(error).__name__
+                )
+            else:
+                log.exception("unhandled_exception", route=self._route_template(scope))
             if not started_response[0]:
-                await internal_error_response(scope["path"])(scope, receive, send_with_context)
+                await unexpected_error_response(error, scope["path"])(scope, receive, send_with_context)
         finally:
             seconds = time.perf_counter() - started
             self._observe(scope, status_holder[0], seconds, request_id, trace.trace_id)
@@ -171,15 +178,18 @@ class RequestContextMiddleware:
 
         return receive_limited
 
-    def _observe(self, scope: Scope, status: int, seconds: float, request_id: str, trace_id: str) -> None:
-        route = getattr(scope.get("route"), "path", None)
+    def _route_template(self, scope: Scope) -> str:
+        """The matched route's template (`/registry/v1/residents/{code}`), never the path itself."""
+        route: str | None = getattr(scope.get("route"), "path", None)
         if route is None:
-            template = "unmatched"
-        elif self.route_prefix and scope["path"].startswith(self.route_prefix + "/"):
+            return "unmatched"
+        if self.route_prefix and scope["path"].startswith(self.route_prefix + "/"):
             # Included routers match on the rest of the path; the template is the full one.
-            template = self.route_prefix + route
-        else:
-            template = route
+            return self.route_prefix + route
+        return route
+
+    def _observe(self, scope: Scope, status: int, seconds: float, request_id: str, trace_id: str) -> None:
+        template = self._route_template(scope)
         request_timer(self.service, scope["method"], template, status).observe(seconds)
         if scope["path"] in _QUIET_PATHS:
             return

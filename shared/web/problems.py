@@ -12,10 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from shared.db.errors import is_database_unavailable
 from shared.web.context import current_request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:jichi:problem:"
+# A database restart or failover is over in seconds; a pool's connections are renewed by then.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class FieldError(BaseModel):
@@ -274,10 +277,28 @@ def internal_error_response(path: str) -> Response:
     )
 
 
-async def _on_unexpected(request: Request, _exc: Exception) -> Response:
+def database_unavailable_response(path: str) -> Response:
+    return problem_response(
+        status=503,
+        slug="database-unavailable",
+        title="Service unavailable",
+        detail="The service's database cannot be reached just now; retry after the given delay.",
+        instance=path,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+def unexpected_error_response(error: BaseException, path: str) -> Response:
+    """503 with Retry-After when the database could not answer, else 500: never the error's text."""
+    if is_database_unavailable(error):
+        return database_unavailable_response(path)
+    return internal_error_response(path)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
     # Starlette's outermost error layer answers with this, then raises the error on to the
     # request context, which logs it.
-    return internal_error_response(request.url.path)
+    return unexpected_error_response(exc, request.url.path)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
