@@ -124,8 +124,7 @@ async def search_disclosed_lines(
     fingerprint = query_fingerprint("search_disclosed_lines", full=full, sort=sort, **query.model_dump())
     after = None
     if page.page_token:
-        position = page.codec.decode(page.page_token, fingerprint)
-        after = service.decode_position(sort, position)
+        after = page.codec.decode(page.page_token, fingerprint, columns)
     # One plan for every name makes the rare or the common ones scan millions of lines.
     await plan_for_own_values(session)
     rows = await repository.chunk(

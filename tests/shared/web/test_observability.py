@@ -128,7 +128,10 @@ def test_structlog_and_standard_library_records_carry_the_scrubbed_traceback() -
         raise_chained()
     except ValueError:
         event = observability._scrub_exc_info(None, "error", {"event": "failed", "exc_info": True})
-        record = logging.LogRecord("sqlalchemy.pool", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
-    assert "in raise_chained" in event["exception"] and "1990-04-01" not in event["exception"]
+        record = logging.LogRecord(
+            "sqlalchemy.pool", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
     formatted = observability.ScrubbedFormatter("%(message)s").format(record)
-    assert "in raise_chained" in formatted and "1990-04-01" not in formatted
+    for text in (event["exception"], formatted):
+        assert "in raise_chained" in text
+        assert "1990-04-01" not in text
