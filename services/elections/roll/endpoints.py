@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from starlette.responses import Response
 
 from services.elections.elections.service import require_election
@@ -15,13 +15,11 @@ from services.elections.tables import roll_entries
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, RollSync, Voter
-from shared.values import LocalGovernmentCode, ResidentCode
+from shared.values import LocalGovernmentCode, ResidentCode, RowId
 from shared.web.idempotency import SessionDep, WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["voter roll"])
-
-ElectionId = Path(ge=1, le=2**31 - 1)
 
 
 def _live(request: Request) -> frozenset[int]:
@@ -47,8 +45,8 @@ async def build_roll(
     request: Request,
     write: WriteDep,
     background: BackgroundTasks,
+    election_id: RowId,
     body: RollBuildIn | None = None,
-    election_id: int = ElectionId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
     if write.replay is not None:
@@ -91,8 +89,8 @@ async def _start_worker(request: Request, election_id: int, build_id: int) -> No
 async def get_roll_build(
     request: Request,
     session: SessionDep,
-    election_id: int = ElectionId,
-    build_id: int = Path(ge=1, le=2**31 - 1),
+    election_id: RowId,
+    build_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> RollBuild:
     return await builds.get_build(
@@ -108,7 +106,7 @@ async def get_roll_build(
 async def sync_roll(
     request: Request,
     session: SessionDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> RollSync:
     return await service.sync_roll(
@@ -128,7 +126,7 @@ async def sync_roll(
 async def explain_roll_decision(
     session: SessionDep,
     resident_code: ResidentCode,
-    election_id: int = ElectionId,
+    election_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> RollDecision:
     return await service.explain(session=session, election_id=election_id, resident_code=resident_code)
@@ -138,8 +136,8 @@ async def explain_roll_decision(
 async def list_voters(
     session: SessionDep,
     page: PageParams,
-    election_id: int = ElectionId,
-    station_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    election_id: RowId,
+    station_id: RowId | None = None,
     local_government_code: Annotated[LocalGovernmentCode | None, Query()] = None,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[Voter]:
