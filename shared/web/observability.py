@@ -57,6 +57,9 @@ _configured = False
 # How long a log line may wait for others to share its write; lost with the process if it is killed.
 FLUSH_SECONDS = 0.02
 _request_lines: BatchedLineWriter | None = None
+# The process's writers once configured: the structured lines', and the standard library's.
+_lines: BatchedLineWriter | None = None
+_stdlib_lines: logging.StreamHandler[TextIO] | None = None
 _access_log = structlog.get_logger("jichi.access")
 
 
@@ -169,22 +172,31 @@ class ScrubbedFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
-    """JSON lines on stdout with the request context merged in; idempotent."""
-    global _configured, _request_lines
+    """JSON lines on stdout with the request context merged in; idempotent.
+
+    Every record of the standard library (SQLAlchemy, asyncio, uvicorn) goes to the root's one
+    handler, with scrubbed tracebacks; uvicorn's own access line, which holds the raw path and
+    query string, is off: the request context writes one with the route template instead.
+    """
+    global _configured, _request_lines, _lines, _stdlib_lines
+    _route_server_loggers_to_root()  # again for every app: each uvicorn config resets them
     if _configured:
         return
     _configured = True
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    # One writer for every logger and the request lines: one write every few milliseconds for all.
-    lines = BatchedLineWriter(sys.stdout)
+    # One writer for the structured lines and the request lines: one write every few milliseconds.
+    _lines = lines = BatchedLineWriter(sys.stdout)
     atexit.register(lines.write_out)
     if json and numeric <= logging.INFO:
         _request_lines = lines
-    stdlib_lines = logging.StreamHandler(sys.stdout)
-    stdlib_lines.setFormatter(ScrubbedFormatter("%(message)s"))
-    logging.basicConfig(handlers=[stdlib_lines], level=numeric)
+    # A stream of its own: records can come from other threads, which the writer does not expect.
+    _stdlib_lines = logging.StreamHandler(sys.stdout)
+    _stdlib_lines.setFormatter(ScrubbedFormatter("%(message)s"))
+    root = logging.getLogger()
+    root.addHandler(_stdlib_lines)
+    root.setLevel(numeric)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # orjson: every request logs a line, and the standard library's encoder took half its cost.
     renderer = (
@@ -204,6 +216,14 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         logger_factory=lambda *_args: lines,
         cache_logger_on_first_use=True,
     )
+
+
+def _route_server_loggers_to_root() -> None:
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True
 
 
 async def metrics_endpoint(_request: Request) -> Response:
