@@ -16,7 +16,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.db.errors import is_database_unavailable
 from shared.web.context import accept_request_id, continue_trace, request_id_var, traceparent_var
 from shared.web.observability import log_request, request_timer
-from shared.web.problems import problem_response, unexpected_error_response
+from shared.web.problems import problem_response, unexpected_error_response, validation_failed_response
+from shared.web.text_input import (
+    HINT_SPAN,
+    UnencodableText,
+    may_hold_unencodable_text,
+    unencodable_query_parameter,
+    unencodable_text_pointer,
+)
 
 log = structlog.get_logger("jichi.errors")
 
@@ -110,6 +117,10 @@ class RequestContextMiddleware:
         except RequestTooLarge:
             if not started_response[0]:
                 await self._too_large(scope)(scope, receive, send_with_context)
+        except UnencodableText as refused:
+            if not started_response[0]:
+                answer = validation_failed_response([refused.field_error], scope["path"])
+                await answer(scope, receive, send_with_context)
         except Exception as error:
             # The one place an unexpected error ends: logged with its scrubbed trace and route
             # template here (a path can hold a resident code), and the caller gets a problem with
@@ -128,6 +139,9 @@ class RequestContextMiddleware:
 
     def _reject_early(self, scope: Scope, headers: _RequestHeaders) -> Response | None:
         path = scope["path"]
+        parameter = unencodable_query_parameter(scope["query_string"])
+        if parameter is not None:
+            return validation_failed_response([UnencodableText("query", f"/{parameter}").field_error], path)
         length = headers.content_length
         if length is not None:
             if not length.isdigit():
@@ -164,16 +178,27 @@ class RequestContextMiddleware:
         )
 
     def _limited(self, receive: Receive) -> Receive:
+        """`receive`, refusing a body past the limit or holding text that cannot be stored."""
         limit = self.max_body_bytes
         seen = 0
+        chunks: list[bytes] = []
+        hinted = False
 
         async def receive_limited() -> Message:
-            nonlocal seen
+            nonlocal seen, hinted
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                seen += len(chunk)
                 if seen > limit:
                     raise RequestTooLarge(limit)
+                straddling = chunks[-1][-HINT_SPAN:] + chunk[:HINT_SPAN] if chunks else b""
+                hinted = hinted or may_hold_unencodable_text(chunk) or may_hold_unencodable_text(straddling)
+                chunks.append(chunk)
+                if hinted and not message.get("more_body", False):
+                    pointer = unencodable_text_pointer(b"".join(chunks))
+                    if pointer is not None:
+                        raise UnencodableText("body", pointer)
             return message
 
         return receive_limited

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from shared.db.errors import is_database_unavailable
 from shared.web.context import current_request_id
+from shared.web.text_input import UnencodableText
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:jichi:problem:"
@@ -235,20 +236,25 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
             detail="The request body is not valid JSON.",
             instance=request.url.path,
         )
-    fields = field_errors(errors)
+    return validation_failed_response(field_errors(errors), request.url.path)
+
+
+def validation_failed_response(fields: list[dict[str, str]], instance: str) -> Response:
     summary = "; ".join(f"{f['location']}{f['pointer']}: {f['detail']}" for f in fields[:5])
     return problem_response(
         status=422,
         slug="validation-failed",
         title="Validation failed",
         detail=summary or "The request is not valid.",
-        instance=request.url.path,
+        instance=instance,
         extensions={"errors": fields},
     )
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc, UnencodableText):
+        return validation_failed_response([exc.field_error], request.url.path)
     cls = _STATUS_CLASSES.get(exc.status_code)
     slug = cls.slug if cls else f"http-{exc.status_code}"
     title = cls.title if cls else "HTTP error"

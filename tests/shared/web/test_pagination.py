@@ -62,7 +62,7 @@ async def test_huge_page_size_is_refused(sample: httpx.AsyncClient) -> None:
     assert_problem(response, 422, "validation-failed")
 
 
-@pytest.mark.parametrize("token", ["garbage", "a.b", "....", "eyJxIjoiIn0.AAAA", "%00"])
+@pytest.mark.parametrize("token", ["garbage", "a.b", "....", "eyJxIjoiIn0.AAAA", "%E2%80%AE"])
 async def test_forged_page_token_is_400(sample: httpx.AsyncClient, token: str) -> None:
     assert_problem(await sample.get(f"/sample/v1/notes?page_token={token}"), 400, "invalid-page-token")
 
