@@ -144,7 +144,7 @@ class RequestContextMiddleware:
             return validation_failed_response([UnencodableText("query", f"/{parameter}").field_error], path)
         length = headers.content_length
         if length is not None:
-            if not length.isdigit():
+            if not (length.isascii() and length.isdigit()):
                 return problem_response(
                     status=400,
                     slug="bad-request",

@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from starlette.types import Message, Receive, Scope, Send
 
+from shared.web.middleware import RequestContextMiddleware
 from shared.web.text_input import (
     may_hold_unencodable_text,
     unencodable_query_parameter,
@@ -88,3 +90,27 @@ async def test_a_query_parameter_with_nul_is_422_with_a_pointer(
     response = await sample.get(f"/sample/v1/notes?{parameter}=a%00")
     problem = assert_problem(response, 422, "validation-failed")
     assert problem["errors"][0]["pointer"] == f"/{parameter}"  # type: ignore[index]
+
+
+async def test_a_content_length_of_digits_outside_ascii_is_400() -> None:
+    sent: list[Message] = []
+
+    async def never_called(scope: Scope, receive: Receive, send: Send) -> None:
+        raise AssertionError("the request should not reach the app")
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    middleware = RequestContextMiddleware(never_called, service="sample", max_body_bytes=1024)
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/sample/v1/notes",
+        "query_string": b"",
+        "headers": [(b"content-length", "²".encode("latin-1")), (b"content-type", b"application/json")],
+    }
+    await middleware(scope, receive, send)
+    assert sent[0]["status"] == 400
