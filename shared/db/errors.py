@@ -18,6 +18,12 @@ from asyncpg.exceptions import (
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+
+class ConnectionLostError(ConnectionError):
+    """A statement failed because its driver connection was closed under it: the server restarted,
+    failed over or dropped the connection since it was last used."""
+
+
 _UNAVAILABLE = (
     ConnectionError,  # refused, reset or broken on the way to the server
     TimeoutError,
@@ -27,6 +33,17 @@ _UNAVAILABLE = (
     TooManyConnectionsError,
     PoolTimeout,  # every pooled connection stayed busy
 )
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    """True when a statement failed because its connection had been closed: the database is
+    back (or another one took over), and the same work on a fresh connection may succeed."""
+    for cause in _causes(error):
+        if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+            return True
+        if isinstance(cause, ConnectionLostError):
+            return True
+    return False
 
 
 def is_database_unavailable(error: BaseException) -> bool:

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.db.errors import is_database_unavailable
+from shared.db.errors import is_connection_lost, is_database_unavailable
 from shared.web.context import accept_request_id, continue_trace, request_id_var, traceparent_var
 from shared.web.observability import log_request, request_timer
 from shared.web.problems import problem_response, unexpected_error_response, validation_failed_response
@@ -231,3 +231,36 @@ class RequestContextMiddleware:
                 "trace_id": trace_id,
             }
         )
+
+
+class RetryReadsOnLostConnection:
+    """A GET or HEAD that failed because its database connection had been closed runs once more.
+
+    After a database restart every pooled connection is stale. SQLAlchemy finds out on the first
+    statement sent on one, lets the pool's older connections go, and raises; a read has changed
+    nothing, so it is answered from a fresh connection instead of with a 503. A write is not run
+    again: it may have been committed before the connection went. Sits inside FastAPI's error
+    layer, which would otherwise have answered already; a pool ping on every checkout would cost
+    every request a round trip to spare the few after a restart.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_start)
+        except Exception as error:
+            if started or not is_connection_lost(error):
+                raise
+            await self.app(scope, receive, send)

@@ -9,7 +9,7 @@ from asyncpg.exceptions import AdminShutdownError, CannotConnectNowError, Connec
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from shared.db.errors import is_database_unavailable
+from shared.db.errors import ConnectionLostError, is_connection_lost, is_database_unavailable
 
 
 def wrapped(orig: BaseException, *, invalidated: bool = False) -> OperationalError:
@@ -53,3 +53,13 @@ def test_a_database_that_cannot_answer_is_unavailable(error: BaseException) -> N
 )
 def test_a_failed_statement_or_a_bug_is_not(error: BaseException) -> None:
     assert not is_database_unavailable(error)
+
+
+def test_a_closed_connection_is_lost_a_refused_one_is_not() -> None:
+    assert is_connection_lost(wrapped(Exception("connection is closed"), invalidated=True))
+    lost = ConnectionLostError("the database connection was closed")
+    lost.__cause__ = ConnectionDoesNotExistError("connection was closed in the middle of operation")
+    assert is_connection_lost(lost)
+    assert is_database_unavailable(lost)
+    assert not is_connection_lost(ConnectionRefusedError(111, "Connect call failed"))
+    assert not is_connection_lost(wrapped(sqlite3.OperationalError("database is locked")))
