@@ -24,6 +24,7 @@ from shared.web.text_input import (
     unencodable_query_parameter,
     unencodable_text_pointer,
 )
+from shared.web.url_digits import with_ascii_digits
 
 log = structlog.get_logger("jichi.errors")
 
@@ -89,6 +90,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        scope = with_ascii_digits(scope)
         headers = _RequestHeaders(scope)
         request_id = accept_request_id(headers.request_id)
         trace = continue_trace(headers.traceparent)
