@@ -273,32 +273,17 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     )
 
 
-def internal_error_response(path: str) -> Response:
-    return problem_response(
-        status=500,
-        slug="internal-error",
-        title="Internal error",
-        detail="The request could not be completed; it has been logged with its request id.",
-        instance=path,
-    )
-
-
-def database_unavailable_response(path: str) -> Response:
-    return problem_response(
-        status=503,
-        slug="database-unavailable",
-        title="Service unavailable",
-        detail="The service's database cannot be reached just now; retry after the given delay.",
-        instance=path,
-        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
-    )
+_INTERNAL_ERROR = Problem("The request could not be completed; it has been logged with its request id.")
+_DATABASE_UNAVAILABLE = ServiceUnavailable(
+    "The service's database cannot be reached just now; retry after the given delay.",
+    slug="database-unavailable",
+    headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+)
 
 
 def unexpected_error_response(error: BaseException, path: str) -> Response:
     """503 with Retry-After when the database could not answer, else 500: never the error's text."""
-    if is_database_unavailable(error):
-        return database_unavailable_response(path)
-    return internal_error_response(path)
+    return render_problem(_DATABASE_UNAVAILABLE if is_database_unavailable(error) else _INTERNAL_ERROR, path)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
