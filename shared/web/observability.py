@@ -167,6 +167,13 @@ def _scrub_exc_info(_logger: Any, _method: str, event: MutableMapping[str, Any])
 class ScrubbedFormatter(logging.Formatter):
     """The standard library's records (SQLAlchemy, uvicorn, asyncio) with scrubbed tracebacks."""
 
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - the standard library's name
+        if record.name == "asyncio":
+            # Its first line says what happened; the next ones repeat the task's repr, which holds
+            # the exception's message ("Task exception was never retrieved\nfuture: <Task ...>").
+            record.message = record.message.split("\n", 1)[0]
+        return super().formatMessage(record)
+
     def formatException(self, ei: Any) -> str:  # noqa: N802 - the standard library's name
         return scrubbed_traceback(ei) if ei and ei[1] is not None else ""
 

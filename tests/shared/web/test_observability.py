@@ -135,3 +135,18 @@ def test_structlog_and_standard_library_records_carry_the_scrubbed_traceback() -
     for text in (event["exception"], formatted):
         assert "in raise_chained" in text
         assert "1990-04-01" not in text
+
+
+def test_asyncio_records_keep_only_their_first_line() -> None:
+    record = logging.LogRecord(
+        "asyncio",
+        logging.ERROR,
+        "base_events.py",
+        1,
+        "Task exception was never retrieved\nfuture: <Task finished exception=ValueError('1990-04-01')>",
+        (),
+        None,
+    )
+    assert (
+        observability.ScrubbedFormatter("%(message)s").format(record) == "Task exception was never retrieved"
+    )
