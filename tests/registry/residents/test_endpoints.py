@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
@@ -536,3 +537,25 @@ async def test_municipality_extract_pages_and_history(
         BASE, params={"local_government_code": CHIYODA}, headers=headers("registry:read")
     )
     assert no_address_scope.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("overrides", "pointer"),
+    [
+        ({"family_name": "山田\ud800"}, "/family_name"),
+        ({"given_name_kana": "\udfffタロウ"}, "/given_name_kana"),
+        (
+            {"address": {"local_government_code": CHIYODA, "address_lines": ["千代田1-1", "\udbff"]}},
+            "/address/address_lines/1",
+        ),
+    ],
+)
+async def test_a_lone_surrogate_is_refused_with_a_pointer_to_its_field(
+    registry: httpx.AsyncClient, headers: Headers, overrides: dict[str, Any], pointer: str
+) -> None:
+    body = json.dumps(person(**overrides)).encode()  # escaped: "\ud800" is valid JSON, not valid text
+    response = await registry.post(
+        BASE, content=body, headers=headers("registry:write", **{"Content-Type": "application/json"})
+    )
+    assert response.status_code == 422, response.text
+    assert [error["pointer"] for error in response.json()["errors"]] == [pointer]
