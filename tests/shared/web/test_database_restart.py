@@ -41,48 +41,54 @@ async def sample(server: ThrowawayPostgres, tokens: TokenFactory) -> AsyncIterat
         yield client
 
 
+@pytest.fixture
+def write(tokens: TokenFactory) -> dict[str, str]:
+    return tokens.headers("sample:write", audience="sample")
+
+
+async def add_note(sample: httpx.AsyncClient, write: dict[str, str]) -> httpx.Response:
+    return await sample.post("/sample/v1/notes", json=NOTE, headers=write)
+
+
 async def restart(server: ThrowawayPostgres) -> None:
     await server.stop()
     await server.start()
 
 
 async def test_reads_after_a_restart_are_answered_from_fresh_connections(
-    sample: httpx.AsyncClient, server: ThrowawayPostgres, tokens: TokenFactory
+    sample: httpx.AsyncClient, server: ThrowawayPostgres, tokens: TokenFactory, write: dict[str, str]
 ) -> None:
-    write = tokens.headers("sample:write", audience="sample")
     read = tokens.headers("sample:read", audience="sample")
-    note_id = (await sample.post("/sample/v1/notes", json=NOTE, headers=write)).json()["id"]
+    note_id = (await add_note(sample, write)).json()["id"]
     assert (await sample.get(f"/sample/v1/notes/{note_id}", headers=read)).status_code == 200
     await restart(server)
     assert (await sample.get(f"/sample/v1/notes/{note_id}", headers=read)).status_code == 200
     assert (await sample.get("/sample/v1/notes")).status_code == 200
-    assert (await sample.post("/sample/v1/notes", json=NOTE, headers=write)).status_code == 201
+    assert (await add_note(sample, write)).status_code == 201
 
 
 async def test_a_write_on_a_stale_connection_is_503_with_retry_after_and_the_next_succeeds(
-    sample: httpx.AsyncClient, server: ThrowawayPostgres, tokens: TokenFactory
+    sample: httpx.AsyncClient, server: ThrowawayPostgres, write: dict[str, str]
 ) -> None:
-    write = tokens.headers("sample:write", audience="sample")
-    assert (await sample.post("/sample/v1/notes", json=NOTE, headers=write)).status_code == 201
+    assert (await add_note(sample, write)).status_code == 201
     await restart(server)
-    response = await sample.post("/sample/v1/notes", json=NOTE, headers=write)
+    response = await add_note(sample, write)
     assert_problem(response, 503, "database-unavailable")
     assert int(response.headers["retry-after"]) > 0
-    assert (await sample.post("/sample/v1/notes", json=NOTE, headers=write)).status_code == 201
+    assert (await add_note(sample, write)).status_code == 201
 
 
 async def test_an_outage_under_load_is_503s_with_retry_after_never_a_500(
-    sample: httpx.AsyncClient, server: ThrowawayPostgres, tokens: TokenFactory
+    sample: httpx.AsyncClient, server: ThrowawayPostgres, write: dict[str, str]
 ) -> None:
-    write = tokens.headers("sample:write", audience="sample")
-    assert (await sample.post("/sample/v1/notes", json=NOTE, headers=write)).status_code == 201
+    assert (await add_note(sample, write)).status_code == 201
     answers: list[httpx.Response] = []
     outage_over = asyncio.Event()
 
     async def keep_calling(writes: bool) -> None:
         while not outage_over.is_set():
             if writes:
-                answers.append(await sample.post("/sample/v1/notes", json=NOTE, headers=write))
+                answers.append(await add_note(sample, write))
             else:
                 answers.append(await sample.get("/sample/v1/notes?page_size=5"))
             await asyncio.sleep(0.005)
