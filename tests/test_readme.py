@@ -38,6 +38,8 @@ def test_every_setting_of_each_process_is_documented(process: str) -> None:
         assert f"`{process.upper()}_{name.upper()}`" in README, f"{process}: {name}"
 
 
-@pytest.mark.parametrize("target", ["run", "test", "lint", "bench", "fuzz", "migrate", "test-postgres"])
+@pytest.mark.parametrize(
+    "target", ["run", "test", "lint", "bench", "fuzz", "fuzz-deep", "migrate", "test-postgres"]
+)
 def test_documented_make_targets_exist(target: str) -> None:
     assert f"\n{target}:" in (ROOT / "Makefile").read_text()

@@ -11,7 +11,6 @@ from shared.contracts.revitalization import ApplicationState
 from shared.values import FiscalYear, LocalGovernmentCode
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
-ApplicationId = Annotated[int, Path(ge=1, le=2**62)]
 ProgrammeCodePath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]{1,62}$")]
 ProgrammeFilter = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_-]{1,62}$")]
 FiscalYearFilter = Annotated[FiscalYear | None, Query()]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.values import KanjiName, LocalGovernmentCode, SignedYen, UtcDateTime, Yen
+from shared.values import CalendarDate, KanjiName, LocalGovernmentCode, RowId, SignedYen, UtcDateTime, Yen
 
 CalendarYear = Annotated[
     int, Field(ge=1947, le=2200, description="A calendar year (reports are per calendar year).")
@@ -26,7 +25,6 @@ MAX_REPORT_LINES = 20_000
 
 # Row ids are 32-bit integers in the funds database; a larger id in a request is a 422, not an
 # overflow.
-MAX_ID = 2**31 - 1
 
 
 class _Model(BaseModel):
@@ -61,18 +59,16 @@ class OrganizationIn(_Model):
     treasurer_name: KanjiName
     office_municipality_code: LocalGovernmentCode
     office_address: Text
-    party_id: int | None = Field(
+    party_id: RowId | None = Field(
         default=None,
-        ge=1,
-        le=MAX_ID,
         description="The party a branch or fund-raising body belongs to (required for them).",
     )
     diet_member_name: KanjiName | None = Field(
         default=None,
         description="The Diet member or candidate of a fund-management or Diet-member-related body.",
     )
-    registered_date: date
-    dissolved_date: date | None = None
+    registered_date: CalendarDate
+    dissolved_date: CalendarDate | None = None
 
 
 class Organization(BaseModel):
@@ -86,8 +82,8 @@ class Organization(BaseModel):
     office_address: str
     party_id: int | None
     diet_member_name: str | None
-    registered_date: date
-    dissolved_date: date | None
+    registered_date: CalendarDate
+    dissolved_date: CalendarDate | None
     filer_client_id: str | None = Field(
         default=None, description="Shown to the regulator and administrators only."
     )
@@ -167,7 +163,9 @@ class ReportLineIn(_Model):
 
     category: LineCategory
     amount: Yen
-    transaction_date: date | None = Field(default=None, description="Required except for membership fees.")
+    transaction_date: CalendarDate | None = Field(
+        default=None, description="Required except for membership fees."
+    )
     name: Text | None = Field(default=None, description="Donor, ticket buyer, lender or payee.")
     donor_kind: DonorKind | None = Field(default=None, description="Required on donation and party lines.")
     address: Text | None = None
@@ -217,7 +215,7 @@ class ReportLine(BaseModel):
     category: LineCategory
     direction: Direction
     amount: int
-    transaction_date: date | None
+    transaction_date: CalendarDate | None
     name: str | None
     donor_kind: DonorKind | None
     published_address: str | None = Field(description="Prefecture and municipality only.")
@@ -252,7 +250,7 @@ class ReportVersionSummary(BaseModel):
     balance: int
     category_totals: dict[LineCategory, int]
     line_count: int
-    due_date: date = Field(
+    due_date: CalendarDate = Field(
         description="31 March of the next year; 31 May for Diet-member-related organizations "
         "(and fund-management organizations, which the law counts among them)."
     )
@@ -306,7 +304,7 @@ class DisclosedLine(BaseModel):
     category: LineCategory
     direction: Direction
     amount: int
-    transaction_date: date | None
+    transaction_date: CalendarDate | None
     name: str | None
     donor_kind: DonorKind | None
     occupation: str | None
@@ -376,10 +374,8 @@ class PartyInput(_Model):
     name: KanjiName
     applying: bool = Field(description="Whether the party applied for subsidies this year.")
     diet_members: int = Field(ge=0, le=1000)
-    elections_party_id: int | None = Field(
+    elections_party_id: RowId | None = Field(
         default=None,
-        ge=1,
-        le=MAX_ID,
         description="The party's id in the elections service, for imported vote totals.",
     )
 
@@ -395,7 +391,7 @@ class ElectionImport(_Model):
     """Take a vote group's totals from the elections service (its certified or current results)."""
 
     group: VoteGroup
-    election_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=2)
+    election_ids: list[RowId] = Field(min_length=1, max_length=2)
 
 
 class SubsidyInputs(_Model):

@@ -30,13 +30,13 @@ Conventions every caller must know:
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.values import (
+    CalendarDate,
     IndividualNumber,
     KanaName,
     KanjiName,
@@ -151,7 +151,9 @@ class ForeignResidentStatus(BaseModel):
     model_config = _STRICT
 
     status_of_residence: ShortText = Field(examples=["永住者", "技術・人文知識・国際業務"])
-    period_of_stay_until_date: date | None = Field(default=None, description="End of the authorised stay.")
+    period_of_stay_until_date: CalendarDate | None = Field(
+        default=None, description="End of the authorised stay."
+    )
 
 
 class ResidencePeriod(BaseModel):
@@ -159,8 +161,8 @@ class ResidencePeriod(BaseModel):
 
     local_government_code: LocalGovernmentCode
     address_lines: list[str]
-    from_date: date
-    to_date: date | None = Field(
+    from_date: CalendarDate
+    to_date: CalendarDate | None = Field(
         default=None,
         description="Exclusive: the effective date of the event that ended the period; null if current.",
     )
@@ -182,26 +184,28 @@ class Resident(BaseModel):
     given_name_kana: str | None = None
     former_family_name: str | None = Field(default=None, description="旧氏, when recorded.")
     alias: str | None = Field(default=None, description="通称, when recorded.")
-    date_of_birth: date | None = None
+    date_of_birth: CalendarDate | None = None
     sex: Sex | None = None
     nationality: str | None = Field(default=None, description="ISO 3166-1 alpha-2; 'JP' for nationals.")
     foreign_resident: ForeignResidentStatus | None = None
     status: ResidentStatus | None = None
-    status_since_date: date | None = Field(
+    status_since_date: CalendarDate | None = Field(
         default=None, description="Effective date of the event that gave the current status."
     )
     address: Address | None = Field(
         default=None,
         description="Current address; for a moved-out resident, the address they left.",
     )
-    address_since_date: date | None = None
+    address_since_date: CalendarDate | None = None
     household: Household | None = None
     individual_number: str | None = Field(default=None, repr=False)
     protected: bool | None = Field(default=None, description="Under a protection order (抑止).")
     residence_history: list[ResidencePeriod] | None = Field(
         default=None, description="Every residence period, oldest first."
     )
-    as_of_date: date | None = Field(default=None, description="Set when the record is as of a past date.")
+    as_of_date: CalendarDate | None = Field(
+        default=None, description="Set when the record is as of a past date."
+    )
     known_at: UtcDateTime | None = Field(
         default=None, description="Set for as-of answers: knowledge as of this instant."
     )
@@ -227,7 +231,7 @@ class LifeEvent(BaseModel):
     sequence: int = Field(description="Position in the change feed; strictly increasing.")
     type: EventType
     resident_code: ResidentCode
-    effective_date: date
+    effective_date: CalendarDate
     recorded_at: UtcDateTime
     resident_version: int = Field(description="The resident's version after the event.")
     from_local_government_code: str | None = Field(default=None, description="Needs registry:address.")
@@ -267,7 +271,7 @@ class _NewResidentItems(BaseModel):
     given_name_kana: KanaName
     former_family_name: KanjiName | None = None
     alias: KanjiName | None = None
-    date_of_birth: date
+    date_of_birth: CalendarDate
     sex: Sex
     nationality: CountryCode = "JP"
     foreign_resident: ForeignResidentStatus | None = None
@@ -280,7 +284,7 @@ class ResidentRegistration(_NewResidentItems):
     """A new resident: a birth, or a first move-in (from abroad) of someone with no record."""
 
     event_type: Literal["birth", "move_in"]
-    effective_date: date = Field(description="For a birth, the date of birth.")
+    effective_date: CalendarDate = Field(description="For a birth, the date of birth.")
     from_abroad: bool = Field(default=True, description="For move_in: arriving from abroad.")
 
 
@@ -296,7 +300,7 @@ class MoveInRequest(BaseModel):
     model_config = _STRICT
 
     type: Literal["move_in"]
-    effective_date: date
+    effective_date: CalendarDate
     address: Address
     household: HouseholdAssignment | None = None
     from_abroad: bool = False
@@ -308,7 +312,7 @@ class MoveOutRequest(BaseModel):
     model_config = _STRICT
 
     type: Literal["move_out"]
-    effective_date: date
+    effective_date: CalendarDate
     to_local_government_code: LocalGovernmentCode | None = None
     to_abroad: bool = False
 
@@ -325,7 +329,7 @@ class MoveWithinRequest(BaseModel):
     model_config = _STRICT
 
     type: Literal["move_within"]
-    effective_date: date
+    effective_date: CalendarDate
     address: Address
     household: HouseholdAssignment | None = None
 
@@ -334,7 +338,7 @@ class NameChangeRequest(BaseModel):
     model_config = _STRICT
 
     type: Literal["name_change"]
-    effective_date: date
+    effective_date: CalendarDate
     family_name: KanjiName | None = None
     given_name: KanjiName | None = None
     family_name_kana: KanaName | None = None
@@ -353,14 +357,14 @@ class DeathRequest(BaseModel):
     model_config = _STRICT
 
     type: Literal["death"]
-    effective_date: date = Field(description="The date of death.")
+    effective_date: CalendarDate = Field(description="The date of death.")
 
 
 class NationalityChangeRequest(BaseModel):
     model_config = _STRICT
 
     type: Literal["nationality_change"]
-    effective_date: date
+    effective_date: CalendarDate
     nationality: CountryCode
     foreign_resident: ForeignResidentStatus | None = None
 
@@ -376,7 +380,7 @@ class CorrectedItems(BaseModel):
     given_name_kana: KanaName | None = None
     former_family_name: KanjiName | None = None
     alias: KanjiName | None = None
-    date_of_birth: date | None = None
+    date_of_birth: CalendarDate | None = None
     sex: Sex | None = None
     nationality: CountryCode | None = None
     address: Address | None = None
@@ -388,7 +392,7 @@ class CorrectionRequest(BaseModel):
     model_config = _STRICT
 
     type: Literal["correction"]
-    effective_date: date
+    effective_date: CalendarDate
     reason: LongText
     items: CorrectedItems
 
@@ -447,7 +451,7 @@ class FourItemQuery(BaseModel):
         default=None, description="Full name as written; spaces, width and old/new variants are ignored."
     )
     name_kana: QueryText | None = None
-    date_of_birth: date
+    date_of_birth: CalendarDate
     sex: Sex | None = None
     local_government_code: LocalGovernmentCode | None = None
     address_line: QueryText | None = Field(
@@ -520,7 +524,9 @@ class VerificationResult(BaseModel):
     resident_code: ResidentCode | None = Field(
         default=None, description="Present when exactly one resident matched."
     )
-    status_since_date: date | None = Field(default=None, description="Date of death or of the move-out.")
+    status_since_date: CalendarDate | None = Field(
+        default=None, description="Date of death or of the move-out."
+    )
     address: Address | None = Field(
         default=None, description="Needs registry:address (and registry:protected if protected)."
     )
@@ -660,8 +666,10 @@ class LocalGovernment(BaseModel):
     name: str | None = Field(description="Null for a prefecture itself.")
     name_kana: str | None
     kind: LocalGovernmentKind
-    from_date: date | None = Field(description="First day in force; null if in force before the 2018 list.")
-    to_date: date | None = Field(description="Exclusive: the day it ceased; null while in force.")
+    from_date: CalendarDate | None = Field(
+        description="First day in force; null if in force before the 2018 list."
+    )
+    to_date: CalendarDate | None = Field(description="Exclusive: the day it ceased; null while in force.")
     successor_codes: list[str] = Field(default_factory=list)
     predecessor_codes: list[str] = Field(default_factory=list)
 
@@ -700,7 +708,7 @@ class CodeChangeRequest(BaseModel):
 
     model_config = _STRICT
 
-    effective_date: date
+    effective_date: CalendarDate
     kind: CodeChangeKind
     description: LongText
     retired_codes: list[LocalGovernmentCode] = Field(default_factory=list, max_length=100)
@@ -716,7 +724,7 @@ class CodeChangeRequest(BaseModel):
 
 class CodeChange(BaseModel):
     change_id: int
-    effective_date: date
+    effective_date: CalendarDate
     kind: CodeChangeKind
     description: str
     retired_codes: list[str]

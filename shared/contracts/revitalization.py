@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-from shared.values import FiscalYear, LocalGovernmentCode, ResidentCode, UtcDateTime, Yen
+from shared.values import CalendarDate, FiscalYear, LocalGovernmentCode, ResidentCode, UtcDateTime, Yen
 
 _RATE = re.compile(r"^[1-9][0-9]{0,5}/[1-9][0-9]{0,5}$")
 
@@ -290,8 +289,8 @@ class Applicant(Strict):
 class ApplicationDetails(Strict):
     """Programme-specific facts; which ones are needed depends on the programme's kind."""
 
-    appointment_start_date: date | None = None
-    term_end_date: date | None = None
+    appointment_start_date: CalendarDate | None = None
+    term_end_date: CalendarDate | None = None
     loan_amount: Yen | None = None
     lending_bank: ShortText | None = None
     company_name: ShortText | None = None
@@ -406,14 +405,14 @@ class Budget(BaseModel):
 
 class DisbursementIn(Strict):
     amount: Annotated[StrictInt, Field(ge=1, le=10**13)]
-    paid_date: date
+    paid_date: CalendarDate
 
 
 class Disbursement(BaseModel):
     id: int
     application_id: int
     amount: int
-    paid_date: date
+    paid_date: CalendarDate
     recorded_by: str
     recorded_at: UtcDateTime
 
@@ -427,23 +426,23 @@ class Placement(BaseModel):
     programme_code: str
     fiscal_year: int
     municipality_code: str
-    start_date: date
-    end_date: date
-    original_end_date: date
+    start_date: CalendarDate
+    end_date: CalendarDate
+    original_end_date: CalendarDate
     extensions: int
-    latest_possible_end_date: date
+    latest_possible_end_date: CalendarDate
     still_resident: bool | None
-    settlement_checked_on: date | None
+    settlement_checked_on: CalendarDate | None
     version: int
 
 
 class ExtensionIn(Strict):
-    new_end_date: date
+    new_end_date: CalendarDate
     reason: ShortText
 
 
 class SettlementCheckIn(Strict):
-    as_of_date: date = Field(description="A day after the term ended and not in the future.")
+    as_of_date: CalendarDate = Field(description="A day after the term ended and not in the future.")
 
 
 class SettlementRate(BaseModel):
@@ -592,8 +591,8 @@ class Programme360(BaseModel):
 
 
 class PlannedDates360(BaseModel):
-    startDate: date | None  # noqa: N815
-    endDate: date | None  # noqa: N815
+    startDate: CalendarDate | None  # noqa: N815
+    endDate: CalendarDate | None  # noqa: N815
 
 
 class Grant360(BaseModel):
@@ -606,7 +605,7 @@ class Grant360(BaseModel):
     amountAppliedFor: int  # noqa: N815
     amountAwarded: int  # noqa: N815
     amountDisbursed: int  # noqa: N815
-    awardDate: date  # noqa: N815
+    awardDate: CalendarDate  # noqa: N815
     plannedDates: list[PlannedDates360]  # noqa: N815
     recipientOrganization: list[Organisation360]  # noqa: N815
     fundingOrganization: list[Organisation360]  # noqa: N815

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import greenlet_spawn
 
 from shared.db.batching import FetchesTogether
+from shared.db.errors import ConnectionLostError
 
 VAR_DIR = Path("var")
 
@@ -49,13 +50,16 @@ async def plan_for_own_values(session: AsyncSession) -> None:
 
 
 def create_engine(url: str, *, statement_cache_size: int = 100, pool_size: int = 10) -> AsyncEngine:
-    """PostgreSQL through asyncpg, or the embedded SQLite file (created with its folder)."""
+    """PostgreSQL through asyncpg, or the embedded SQLite file (created with its folder).
+
+    Statement parameters are names, dates of birth and addresses: hidden from the text of every
+    database error (which ends in logs) and from SQL echo."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     connect_args: dict[str, Any] = {
@@ -71,6 +75,7 @@ def create_engine(url: str, *, statement_cache_size: int = 100, pool_size: int =
         pool_size=pool_size,
         max_overflow=0,
         pool_pre_ping=False,
+        hide_parameters=True,
         connect_args=connect_args,
     )
 
@@ -80,13 +85,20 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
     """A pooled connection's own driver connection (asyncpg), outside any transaction.
 
     For the few hot statements where SQLAlchemy's per-statement work costs more than the
-    database: each statement sent on it commits by itself. Back to the pool on exit.
+    database: each statement sent on it commits by itself. Back to the pool on exit; a
+    connection found closed is invalidated instead, and the failure raised as ConnectionLostError.
     """
     pooled = await engine.raw_connection()
+    driver: Any = pooled.driver_connection
     try:
-        yield pooled.driver_connection
-    finally:
+        yield driver
+    except Exception as error:
+        if driver.is_closed():
+            await greenlet_spawn(pooled.invalidate)
+            raise ConnectionLostError("the database connection was closed") from error
         await greenlet_spawn(pooled.close)
+        raise
+    await greenlet_spawn(pooled.close)
 
 
 def _unique_statement_name() -> str:
@@ -109,8 +121,8 @@ class LentConnections:
     than the hottest single-row statement itself; lending from a list costs next to nothing.
     Connections are taken from the engine's pool as they are first needed, up to `size`; a
     statement that finds all of them busy waits for the next one given back. A connection that
-    that failed and is closed, or failed other than by a database error (cancelled mid-statement),
-    is dropped, and the next statement takes a fresh one.
+    failed and is closed (raised as ConnectionLostError), or failed other than by a database error
+    (cancelled mid-statement), is dropped, and the next statement takes a fresh one.
     """
 
     def __init__(self, engine: AsyncEngine, size: int) -> None:
@@ -122,14 +134,20 @@ class LentConnections:
 
     async def fetch(self, query: str, *args: Any) -> list[Any]:
         pooled = await self._borrow()
+        driver = pooled.driver_connection
         try:
-            records: list[Any] = await pooled.driver_connection.fetch(query, *args)
-        except PostgresError:
+            records: list[Any] = await driver.fetch(query, *args)
+        except PostgresError as error:
             # A statement's error leaves the connection usable, a server shutting down does not.
-            if pooled.driver_connection.is_closed():
+            if driver.is_closed():
                 await self._drop(pooled)
-            else:
-                self._give_back(pooled)
+                raise ConnectionLostError("the database connection was closed") from error
+            self._give_back(pooled)
+            raise
+        except Exception as error:
+            await self._drop(pooled)
+            if driver.is_closed():
+                raise ConnectionLostError("the database connection was closed") from error
             raise
         except BaseException:
             await self._drop(pooled)
@@ -198,12 +216,30 @@ class Database:
 
     async def driver_fetch(self, query: str, *args: Any) -> list[Any]:
         """PostgreSQL: the records of one statement sent straight to the driver, committing by
-        itself; for the few hot reads where SQLAlchemy's own work costs more than the database."""
+        itself; for the few hot reads where SQLAlchemy's own work costs more than the database.
+
+        A read that finds its connection closed is sent once more: the server restarted or
+        dropped us, so every connection from before is as stale and is let go first (a ping on
+        every checkout would cost each request a round trip to spare the few after a restart).
+        """
+        try:
+            return await self._driver_fetch_once(query, *args)
+        except ConnectionLostError:
+            await self.renew_connections()
+        return await self._driver_fetch_once(query, *args)
+
+    async def _driver_fetch_once(self, query: str, *args: Any) -> list[Any]:
         if self._lent is not None:
             return await self._lent.fetch(query, *args)
         async with driver_connection(self.engine) as driver:
             records: list[Any] = await driver.fetch(query, *args)
         return records
+
+    async def renew_connections(self) -> None:
+        """Let every idle connection go (the lent ones, the pool's): the next statements connect anew."""
+        if self._lent is not None:
+            await self._lent.close()
+        await self.engine.dispose()
 
     async def fetch_together(self, query: str, key_column: str, key: Hashable, *args: Any) -> list[Any]:
         """PostgreSQL: the records of `key`, read by one `driver_fetch` of `query` (keys as `$1`,

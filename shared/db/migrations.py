@@ -55,6 +55,7 @@ def run_alembic_env(target_metadata: MetaData) -> None:
             config.get_section(config.config_ini_section, {}),
             prefix="sqlalchemy.",
             poolclass=pool.NullPool,
+            hide_parameters=True,
         )
         async with engine.connect() as connection:
             await connection.run_sync(do_run)

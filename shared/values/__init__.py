@@ -4,6 +4,7 @@ Pure code: no I/O, no database, no web framework. Each identifier has plain func
 (check digit, validity) and a pydantic ``Annotated[str, ...]`` type for API models.
 """
 
+from shared.values.dates import DATE_MAX, DATE_MIN, CalendarDate
 from shared.values.fiscal_year import (
     FISCAL_YEAR_MAX,
     FISCAL_YEAR_MIN,
@@ -13,6 +14,7 @@ from shared.values.fiscal_year import (
     fiscal_year_of,
     fiscal_year_start,
 )
+from shared.values.ids import BIG_ROW_ID_MAX, ROW_ID_MAX, BigRowId, RowId
 from shared.values.individual_number import (
     IndividualNumber,
     MaskedIndividualNumber,
@@ -54,14 +56,20 @@ from shared.values.timestamps import UtcDateTime, to_rfc3339, utc_now
 from shared.values.yen import SIGNED_YEN_MIN, YEN_MAX, SignedYen, Yen
 
 __all__ = [
+    "BIG_ROW_ID_MAX",
+    "DATE_MAX",
+    "DATE_MIN",
     "DEFAULT_RESIDENT_CODE_SCHEME",
     "FISCAL_YEAR_MAX",
     "FISCAL_YEAR_MIN",
     "JST",
     "NAME_MAX_LENGTH",
     "NAME_VARIANTS",
+    "ROW_ID_MAX",
     "SIGNED_YEN_MIN",
     "YEN_MAX",
+    "BigRowId",
+    "CalendarDate",
     "FiscalYear",
     "IndividualNumber",
     "KanaName",
@@ -70,6 +78,7 @@ __all__ = [
     "MaskedIndividualNumber",
     "ResidentCode",
     "ResidentCodeScheme",
+    "RowId",
     "Sex",
     "SignedYen",
     "UtcDateTime",

@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import AfterValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from shared.values.dates import check_supported_day
+
 
 def utc_now() -> datetime:
     """The current time as an aware ``datetime`` in UTC."""
@@ -25,6 +27,7 @@ def to_rfc3339(value: datetime) -> str:
 def _require_utc_offset(value: datetime) -> datetime:
     if value.utcoffset() is None:
         raise PydanticCustomError("timestamp_naive", "timestamp must carry a UTC offset (RFC 3339)")
+    check_supported_day(value)  # before the conversion, which overflows at the calendar's ends
     return value.astimezone(UTC)
 
 

@@ -23,7 +23,7 @@ from shared.auth.tokens import HttpJwksSource, JwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.settings import ServiceSettings
 from shared.web.docs import mount_docs
-from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
+from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware, RetryReadsOnLostConnection
 from shared.web.observability import configure_logging, metrics_endpoint
 from shared.web.openapi import with_problem_responses
 from shared.web.pagination import PageTokenCodec
@@ -184,6 +184,7 @@ def create_service_app(
             ),
             *front_middleware,
         ],
+        middleware=[Middleware(RetryReadsOnLostConnection)],
         title=title,
         description=description,
         version=version,

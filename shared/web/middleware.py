@@ -13,9 +13,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.db.errors import is_connection_lost, is_database_unavailable
 from shared.web.context import accept_request_id, continue_trace, request_id_var, traceparent_var
 from shared.web.observability import log_request, request_timer
-from shared.web.problems import internal_error_response, problem_response
+from shared.web.problems import problem_response, unexpected_error_response, validation_failed_response
+from shared.web.text_input import (
+    HINT_SPAN,
+    UnencodableText,
+    may_hold_unencodable_text,
+    unencodable_query_parameter,
+    unencodable_text_pointer,
+)
+from shared.web.url_digits import with_ascii_digits
 
 log = structlog.get_logger("jichi.errors")
 
@@ -81,6 +90,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        scope = with_ascii_digits(scope)
         headers = _RequestHeaders(scope)
         request_id = accept_request_id(headers.request_id)
         trace = continue_trace(headers.traceparent)
@@ -109,21 +119,34 @@ class RequestContextMiddleware:
         except RequestTooLarge:
             if not started_response[0]:
                 await self._too_large(scope)(scope, receive, send_with_context)
-        except Exception:
-            # The one place an unexpected error ends: logged with its trace here, and the caller
-            # gets a problem with the request id instead of a stack trace.
-            log.exception("unhandled_exception", path=scope["path"])
+        except UnencodableText as refused:
             if not started_response[0]:
-                await internal_error_response(scope["path"])(scope, receive, send_with_context)
+                answer = validation_failed_response([refused.field_error], scope["path"])
+                await answer(scope, receive, send_with_context)
+        except Exception as error:
+            # The one place an unexpected error ends: logged with its scrubbed trace and route
+            # template here (a path can hold a resident code), and the caller gets a problem with
+            # the request id instead of a stack trace.
+            if is_database_unavailable(error):
+                log.warning(
+                    "database_unavailable", route=self._route_template(scope), error=type(error).__name__
+                )
+            else:
+                log.exception("unhandled_exception", route=self._route_template(scope))
+            if not started_response[0]:
+                await unexpected_error_response(error, scope["path"])(scope, receive, send_with_context)
         finally:
             seconds = time.perf_counter() - started
             self._observe(scope, status_holder[0], seconds, request_id, trace.trace_id)
 
     def _reject_early(self, scope: Scope, headers: _RequestHeaders) -> Response | None:
         path = scope["path"]
+        parameter = unencodable_query_parameter(scope["query_string"])
+        if parameter is not None:
+            return validation_failed_response([UnencodableText("query", f"/{parameter}").field_error], path)
         length = headers.content_length
         if length is not None:
-            if not length.isdigit():
+            if not (length.isascii() and length.isdigit()):
                 return problem_response(
                     status=400,
                     slug="bad-request",
@@ -157,29 +180,43 @@ class RequestContextMiddleware:
         )
 
     def _limited(self, receive: Receive) -> Receive:
+        """`receive`, refusing a body past the limit or holding text that cannot be stored."""
         limit = self.max_body_bytes
         seen = 0
+        chunks: list[bytes] = []
+        hinted = False
 
         async def receive_limited() -> Message:
-            nonlocal seen
+            nonlocal seen, hinted
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                seen += len(chunk)
                 if seen > limit:
                     raise RequestTooLarge(limit)
+                straddling = chunks[-1][-HINT_SPAN:] + chunk[:HINT_SPAN] if chunks else b""
+                hinted = hinted or may_hold_unencodable_text(chunk) or may_hold_unencodable_text(straddling)
+                chunks.append(chunk)
+                if hinted and not message.get("more_body", False):
+                    pointer = unencodable_text_pointer(b"".join(chunks))
+                    if pointer is not None:
+                        raise UnencodableText("body", pointer)
             return message
 
         return receive_limited
 
-    def _observe(self, scope: Scope, status: int, seconds: float, request_id: str, trace_id: str) -> None:
-        route = getattr(scope.get("route"), "path", None)
+    def _route_template(self, scope: Scope) -> str:
+        """The matched route's template (`/registry/v1/residents/{code}`), never the path itself."""
+        route: str | None = getattr(scope.get("route"), "path", None)
         if route is None:
-            template = "unmatched"
-        elif self.route_prefix and scope["path"].startswith(self.route_prefix + "/"):
+            return "unmatched"
+        if self.route_prefix and scope["path"].startswith(self.route_prefix + "/"):
             # Included routers match on the rest of the path; the template is the full one.
-            template = self.route_prefix + route
-        else:
-            template = route
+            return self.route_prefix + route
+        return route
+
+    def _observe(self, scope: Scope, status: int, seconds: float, request_id: str, trace_id: str) -> None:
+        template = self._route_template(scope)
         request_timer(self.service, scope["method"], template, status).observe(seconds)
         if scope["path"] in _QUIET_PATHS:
             return
@@ -196,3 +233,36 @@ class RequestContextMiddleware:
                 "trace_id": trace_id,
             }
         )
+
+
+class RetryReadsOnLostConnection:
+    """A GET or HEAD that failed because its database connection had been closed runs once more.
+
+    After a database restart every pooled connection is stale. SQLAlchemy finds out on the first
+    statement sent on one, lets the pool's older connections go, and raises; a read has changed
+    nothing, so it is answered from a fresh connection instead of with a 503. A write is not run
+    again: it may have been committed before the connection went. Sits inside FastAPI's error
+    layer, which would otherwise have answered already; a pool ping on every checkout would cost
+    every request a round trip to spare the few after a restart.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_start)
+        except Exception as error:
+            if started or not is_connection_lost(error):
+                raise
+            await self.app(scope, receive, send)

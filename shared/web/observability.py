@@ -6,8 +6,11 @@ import asyncio
 import atexit
 import logging
 import sys
+import traceback
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from functools import lru_cache
+from types import TracebackType
 from typing import Any, TextIO
 
 import orjson
@@ -42,6 +45,9 @@ _configured = False
 # How long a log line may wait for others to share its write; lost with the process if it is killed.
 FLUSH_SECONDS = 0.02
 _request_lines: BatchedLineWriter | None = None
+# The process's writers once configured: the structured lines', and the standard library's.
+_lines: BatchedLineWriter | None = None
+_stdlib_lines: logging.StreamHandler[TextIO] | None = None
 _access_log = structlog.get_logger("jichi.access")
 
 
@@ -112,21 +118,80 @@ def log_request(fields: dict[str, Any]) -> None:
     _request_lines.msg(orjson.dumps(fields))
 
 
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+def scrubbed_traceback(exc_info: ExcInfo) -> str:
+    """An exception's types and frames (file, line, function), never its message or locals.
+
+    A message can carry the values that failed: a date that would not parse, a key that was
+    not found, a statement's parameters. The types and where they were raised are what a
+    reader of the log needs to find the fault; the request id leads to the rest."""
+    lines: list[str] = []
+    exception: BaseException | None = exc_info[1]
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen:
+        seen.add(id(exception))
+        frames = traceback.extract_tb(exception.__traceback__)
+        lines.append(f"{type(exception).__module__}.{type(exception).__qualname__}")
+        lines.extend(f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)
+        exception = exception.__cause__ or (None if exception.__suppress_context__ else exception.__context__)
+        if exception is not None:
+            lines.append("raised while handling")
+    return "\n".join(lines)
+
+
+def _scrub_exc_info(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog: `exc_info` as `exception` (its scrubbed traceback), in place of format_exc_info."""
+    exc_info = event.pop("exc_info", None)
+    if exc_info:
+        if not isinstance(exc_info, tuple):
+            exc_info = sys.exc_info()
+        if exc_info[1] is not None:
+            event["exception"] = scrubbed_traceback(exc_info)
+    return event
+
+
+class ScrubbedFormatter(logging.Formatter):
+    """The standard library's records (SQLAlchemy, uvicorn, asyncio) with scrubbed tracebacks."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - the standard library's name
+        if record.name == "asyncio":
+            # Its first line says what happened; the next ones repeat the task's repr, which holds
+            # the exception's message ("Task exception was never retrieved\nfuture: <Task ...>").
+            record.message = record.message.split("\n", 1)[0]
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - the standard library's name
+        return scrubbed_traceback(ei) if ei and ei[1] is not None else ""
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
-    """JSON lines on stdout with the request context merged in; idempotent."""
-    global _configured, _request_lines
+    """JSON lines on stdout with the request context merged in; idempotent.
+
+    Every record of the standard library (SQLAlchemy, asyncio, uvicorn) goes to the root's one
+    handler, with scrubbed tracebacks; uvicorn's own access line, which holds the raw path and
+    query string, is off: the request context writes one with the route template instead.
+    """
+    global _configured, _request_lines, _lines, _stdlib_lines
+    _route_server_loggers_to_root()  # again for every app: each uvicorn config resets them
     if _configured:
         return
     _configured = True
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    # One writer for every logger and the request lines: one write every few milliseconds for all.
-    lines = BatchedLineWriter(sys.stdout)
+    # One writer for the structured lines and the request lines: one write every few milliseconds.
+    _lines = lines = BatchedLineWriter(sys.stdout)
     atexit.register(lines.write_out)
     if json and numeric <= logging.INFO:
         _request_lines = lines
-    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=numeric)
+    # A stream of its own: records can come from other threads, which the writer does not expect.
+    _stdlib_lines = logging.StreamHandler(sys.stdout)
+    _stdlib_lines.setFormatter(ScrubbedFormatter("%(message)s"))
+    root = logging.getLogger()
+    root.addHandler(_stdlib_lines)
+    root.setLevel(numeric)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # orjson: every request logs a line, and the standard library's encoder took half its cost.
     renderer = (
@@ -139,13 +204,21 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
+            _scrub_exc_info,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=lambda *_args: lines,
         cache_logger_on_first_use=True,
     )
+
+
+def _route_server_loggers_to_root() -> None:
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True
 
 
 async def metrics_endpoint(_request: Request) -> Response:

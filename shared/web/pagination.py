@@ -2,6 +2,9 @@
 
 A token carries the last row's sort key and a fingerprint of the query it came from, signed
 with the service's secret: it cannot be forged, edited, or replayed against another query.
+Its position is still read as untrusted input, each value checked against its sort column's
+type, so that a token made with a leaked or default secret is refused (400) like any other
+bad token instead of failing in the database.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ import hashlib
 import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, tuple_
+from sqlalchemy import BigInteger, Date, DateTime, Integer, Select, SmallInteger, String, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeDecorator
 
 from shared.web.problems import BadRequest
 
@@ -54,23 +59,53 @@ class PageTokenCodec:
         payload = orjson.dumps({"q": query_fingerprint, "k": list(position)})
         return f"{_b64(payload)}.{_b64(self._signature(payload))}"
 
-    def decode(self, token: str, query_fingerprint: str) -> list[Any]:
-        invalid = BadRequest(
-            "The page_token is not one this service issued for this query.", slug="invalid-page-token"
-        )
+    def decode(
+        self, token: str, query_fingerprint: str, sort_columns: Sequence[ColumnElement[Any]]
+    ) -> list[Any]:
+        """The position `token` holds, one value of each sort column's type; else 400."""
         try:
             payload_text, signature_text = token.split(".", 1)
             payload = _unb64(payload_text)
             signature = _unb64(signature_text)
+            if not hmac.compare_digest(signature, self._signature(payload)):
+                raise ValueError("not signed with this service's secret")
+            document = orjson.loads(payload)
+            if not isinstance(document, dict) or document.get("q") != query_fingerprint:
+                raise ValueError("issued for another query")
+            position = document.get("k")
+            if not isinstance(position, list) or len(position) != len(sort_columns):
+                raise ValueError("not a position in this order")
+            return [
+                _column_value(column, value) for column, value in zip(sort_columns, position, strict=True)
+            ]
         except ValueError:
-            raise invalid from None
-        if not hmac.compare_digest(signature, self._signature(payload)):
-            raise invalid
-        document = orjson.loads(payload)
-        if document.get("q") != query_fingerprint or not isinstance(document.get("k"), list):
-            raise invalid
-        position: list[Any] = document["k"]
-        return position
+            raise BadRequest(
+                "The page_token is not one this service issued for this query.", slug="invalid-page-token"
+            ) from None
+
+
+_INTEGER_BITS = ((BigInteger, 64), (SmallInteger, 16), (Integer, 32))
+
+
+def _column_value(column: ColumnElement[Any], value: Any) -> Any:
+    """`value`, read from a token's JSON, as a parameter for `column`; ValueError if it is none."""
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    for integer_type, bits in _INTEGER_BITS:
+        if isinstance(column_type, integer_type):
+            if type(value) is not int or not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+                raise ValueError("not an integer of the column's size")
+            return value
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    if isinstance(column_type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column_type, Date):
+        return date.fromisoformat(value)
+    if isinstance(column_type, String) and "\x00" not in value:
+        return value
+    raise ValueError("not a value of the column's type")
 
 
 def query_fingerprint(name: str, **filters: Any) -> str:
@@ -119,9 +154,7 @@ async def keyset_page(
 ) -> tuple[list[Any], str | None]:
     """Rows after the token's position in (sort_columns) order; the last column must be unique."""
     if page.page_token:
-        position = page.codec.decode(page.page_token, fingerprint)
-        if len(position) != len(sort_columns):
-            raise BadRequest("The page_token does not fit this query.", slug="invalid-page-token")
+        position = page.codec.decode(page.page_token, fingerprint, sort_columns)
         key = tuple_(*sort_columns)
         statement = statement.where(key < tuple_(*position) if descending else key > tuple_(*position))
     ordering = [column.desc() if descending else column.asc() for column in sort_columns]

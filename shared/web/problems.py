@@ -12,10 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from shared.db.errors import is_database_unavailable
 from shared.web.context import current_request_id
+from shared.web.text_input import UnencodableText
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:jichi:problem:"
+# A database restart or failover is over in seconds; a pool's connections are renewed by then.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class FieldError(BaseModel):
@@ -232,20 +236,25 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
             detail="The request body is not valid JSON.",
             instance=request.url.path,
         )
-    fields = field_errors(errors)
+    return validation_failed_response(field_errors(errors), request.url.path)
+
+
+def validation_failed_response(fields: list[dict[str, str]], instance: str) -> Response:
     summary = "; ".join(f"{f['location']}{f['pointer']}: {f['detail']}" for f in fields[:5])
     return problem_response(
         status=422,
         slug="validation-failed",
         title="Validation failed",
         detail=summary or "The request is not valid.",
-        instance=request.url.path,
+        instance=instance,
         extensions={"errors": fields},
     )
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc, UnencodableText):
+        return validation_failed_response([exc.field_error], request.url.path)
     cls = _STATUS_CLASSES.get(exc.status_code)
     slug = cls.slug if cls else f"http-{exc.status_code}"
     title = cls.title if cls else "HTTP error"
@@ -264,20 +273,23 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     )
 
 
-def internal_error_response(path: str) -> Response:
-    return problem_response(
-        status=500,
-        slug="internal-error",
-        title="Internal error",
-        detail="The request could not be completed; it has been logged with its request id.",
-        instance=path,
-    )
+_INTERNAL_ERROR = Problem("The request could not be completed; it has been logged with its request id.")
+_DATABASE_UNAVAILABLE = ServiceUnavailable(
+    "The service's database cannot be reached just now; retry after the given delay.",
+    slug="database-unavailable",
+    headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+)
 
 
-async def _on_unexpected(request: Request, _exc: Exception) -> Response:
+def unexpected_error_response(error: BaseException, path: str) -> Response:
+    """503 with Retry-After when the database could not answer, else 500: never the error's text."""
+    return render_problem(_DATABASE_UNAVAILABLE if is_database_unavailable(error) else _INTERNAL_ERROR, path)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
     # Starlette's outermost error layer answers with this, then raises the error on to the
     # request context, which logs it.
-    return internal_error_response(request.url.path)
+    return unexpected_error_response(exc, request.url.path)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -4,6 +4,9 @@ The platform starts as in `make run` but in a temporary folder with its own SQLi
 and ports, with a client holding every scope (rate limit lifted), and each service's document
 is fuzzed through the gateway with a bounded number of examples. Checks: no 5xx, and every
 response conforms to its documented schema, status code and content type.
+
+`make fuzz-deep` (not in CI) runs the same with many more examples and with the edge cases of
+`tests.contract.edge_cases` swapped into generated requests (SCHEMATHESIS_HOOKS).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -39,9 +43,11 @@ async def fuzz(selected: tuple[str, ...]) -> int:
                     print(log_path.read_text())  # noqa: T201
                     return 1
                 token = await token_for(platform, fuzzer)
-                reports = {name: await run_schemathesis(platform, name, token) for name in selected}
+                runs = {name: await run_schemathesis(platform, name, token) for name in selected}
             finally:
                 await platform.stop()
+        reports = {name: report for name, (report, _) in runs.items()}
+        print(f"\ntest cases generated: {sum(generated for _, generated in runs.values())}")  # noqa: T201
         failures = {name: report for name, report in reports.items() if report is not None}
         if failures:
             # CI shows only the end of the output: the platform's log first, then what failed,
@@ -55,8 +61,9 @@ async def fuzz(selected: tuple[str, ...]) -> int:
     return 0
 
 
-async def run_schemathesis(platform: LocalPlatform, service: str, token: str) -> str | None:
-    """Runs schemathesis, echoing its output; returns its failure report, or None when it passed."""
+async def run_schemathesis(platform: LocalPlatform, service: str, token: str) -> tuple[str | None, int]:
+    """Runs schemathesis, echoing its output; returns its failure report (None when it passed)
+    and the number of test cases it generated."""
     print(f"\n-- {service} --", flush=True)  # noqa: T201
     process = await asyncio.create_subprocess_exec(
         str(Path(sys.executable).parent / "st"),
@@ -93,9 +100,16 @@ async def run_schemathesis(platform: LocalPlatform, service: str, token: str) ->
         received.append(decoder.decode(chunk))
         sys.stdout.write(received[-1])
         sys.stdout.flush()
+    output = "".join(received)
     if await process.wait() == 0:
-        return None
-    return failure_details("".join(received).splitlines(keepends=True))[-6000:]
+        return None, generated_cases(output)
+    return failure_details(output.splitlines(keepends=True))[-6000:], generated_cases(output)
+
+
+def generated_cases(output: str) -> int:
+    """The count in schemathesis's summary line `N generated, ...`; 0 when it has none."""
+    found = re.search(r"(\d+) generated", output)
+    return int(found.group(1)) if found else 0
 
 
 def failure_details(output: list[str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.contract.fuzz import failure_details
+from tests.contract.fuzz import failure_details, generated_cases
 
 RUN_WITH_AN_ERROR = """\
  ✅  Coverage (in 15.18s)
@@ -50,3 +50,8 @@ def test_without_detail_sections_the_summary_is_shown() -> None:
 
     assert failure_details(lines("noise\n" + summary)) == summary
     assert failure_details(lines("no sections at all\n")) == "no sections at all\n"
+
+
+def test_the_count_of_generated_cases_is_read_from_the_summary() -> None:
+    assert generated_cases("Test cases:\n  2817 generated, 2817 passed\n") == 2817
+    assert generated_cases("no summary\n") == 0

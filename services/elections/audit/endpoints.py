@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from services.elections.audit import repository, service
 from services.elections.tables import audit_log
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import AuditRecord, AuditVerification
+from shared.values import RowId
 from shared.web.idempotency import SessionDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
@@ -21,7 +20,7 @@ router = APIRouter(tags=["audit"])
 async def list_audit_records(
     session: SessionDep,
     page: PageParams,
-    election_id: Annotated[int | None, Query(ge=1)] = None,
+    election_id: RowId | None = None,
     _: Principal = require_scopes("elections:supervisor"),
 ) -> Page[AuditRecord]:
     rows, token = await keyset_page(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.elections.checkins import repository, service
@@ -13,14 +13,11 @@ from services.elections.tables import check_ins
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
-from shared.values import ResidentCode
+from shared.values import ResidentCode, RowId
 from shared.web.idempotency import SessionDep, WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["check-ins"])
-
-ElectionId = Path(ge=1, le=2**31 - 1)
-CheckInId = Path(ge=1, le=2**31 - 1)
 
 
 @router.post(
@@ -32,7 +29,7 @@ CheckInId = Path(ge=1, le=2**31 - 1)
 async def check_in_voter(
     body: CheckInIn,
     write: WriteDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     principal: Principal = require_scopes("elections:clerk"),
 ) -> Response:
     if write.replay is not None:
@@ -48,8 +45,8 @@ async def check_in_voter(
 )
 async def get_check_in(
     session: SessionDep,
-    election_id: int = ElectionId,
-    check_in_id: int = CheckInId,
+    election_id: RowId,
+    check_in_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> CheckIn:
     return await service.get_check_in(session=session, election_id=election_id, check_in_id=check_in_id)
@@ -59,7 +56,7 @@ async def get_check_in(
 async def list_check_ins(
     session: SessionDep,
     page: PageParams,
-    election_id: int = ElectionId,
+    election_id: RowId,
     resident_code: Annotated[ResidentCode | None, Query()] = None,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[CheckIn]:
@@ -83,8 +80,8 @@ async def list_check_ins(
 async def undo_check_in(
     body: CheckInUndoIn,
     session: SessionDep,
-    election_id: int = ElectionId,
-    check_in_id: int = CheckInId,
+    election_id: RowId,
+    check_in_id: RowId,
     principal: Principal = require_scopes("elections:supervisor"),
 ) -> CheckIn:
     return await service.undo_check_in(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Header
 from sqlalchemy import select
 from starlette.responses import Response
 
@@ -26,16 +26,12 @@ from shared.contracts.elections import (
     PollingStation,
     PollingStationIn,
 )
+from shared.values import RowId
 from shared.web.etag import etag_for
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["elections"])
-
-ElectionId = Path(ge=1, le=2**31 - 1)
-ContestId = Path(ge=1, le=2**31 - 1)
-StationId = Path(ge=1, le=2**31 - 1)
-CandidateId = Path(ge=1, le=2**31 - 1)
 
 
 @router.post("/elections", status_code=201, response_model=Election, summary="Create an election")
@@ -68,7 +64,7 @@ async def list_elections(
 
 @router.get("/elections/{election_id}", response_model=Election, summary="Get an election")
 async def get_election(
-    session: SessionDep, election_id: int = ElectionId, _: Principal = require_scopes("elections:read")
+    session: SessionDep, election_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     election = service.election_model(await service.require_election(session, election_id))
     return json_response(election, headers={"ETag": etag_for(election.version)})
@@ -80,7 +76,7 @@ async def get_election(
 async def replace_election(
     body: ElectionIn,
     session: SessionDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     if_match: Annotated[str | None, Header()] = None,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
@@ -96,7 +92,7 @@ async def replace_election(
 async def create_contest(
     body: ContestIn,
     write: WriteDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
     if write.replay is not None:
@@ -111,14 +107,14 @@ async def create_contest(
     "/elections/{election_id}/contests", response_model=Page[Contest], summary="List an election's contests"
 )
 async def list_contests(
-    session: SessionDep, election_id: int = ElectionId, _: Principal = require_scopes("elections:read")
+    session: SessionDep, election_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Page[Contest]:
     return Page[Contest](items=await service.list_contests(session=session, election_id=election_id))
 
 
 @router.get("/contests/{contest_id}", response_model=Contest, summary="Get a contest")
 async def get_contest(
-    session: SessionDep, contest_id: int = ContestId, _: Principal = require_scopes("elections:read")
+    session: SessionDep, contest_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     contest = await service.get_contest(session=session, contest_id=contest_id)
     return json_response(contest, headers={"ETag": etag_for(contest.version)})
@@ -128,7 +124,7 @@ async def get_contest(
 async def replace_contest(
     body: ContestIn,
     session: SessionDep,
-    contest_id: int = ContestId,
+    contest_id: RowId,
     if_match: Annotated[str | None, Header()] = None,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
@@ -147,7 +143,7 @@ async def replace_contest(
 async def create_counting_district(
     body: CountingDistrictIn,
     write: WriteDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
     if write.replay is not None:
@@ -166,7 +162,7 @@ async def create_counting_district(
 async def list_counting_districts(
     session: SessionDep,
     page: PageParams,
-    election_id: int = ElectionId,
+    election_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[CountingDistrict]:
     await service.require_election(session, election_id)
@@ -192,7 +188,7 @@ async def list_counting_districts(
 async def create_polling_station(
     body: PollingStationIn,
     write: WriteDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
     if write.replay is not None:
@@ -211,7 +207,7 @@ async def create_polling_station(
 async def list_polling_stations(
     session: SessionDep,
     page: PageParams,
-    election_id: int = ElectionId,
+    election_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[PollingStation]:
     await service.require_election(session, election_id)
@@ -228,7 +224,7 @@ async def list_polling_stations(
 
 @router.get("/polling-stations/{station_id}", response_model=PollingStation, summary="Get a polling station")
 async def get_polling_station(
-    session: SessionDep, station_id: int = StationId, _: Principal = require_scopes("elections:read")
+    session: SessionDep, station_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     station = service.station_model(await service.require_station(session, station_id))
     return json_response(station, headers={"ETag": etag_for(station.version)})
@@ -242,7 +238,7 @@ async def get_polling_station(
 async def replace_polling_station(
     body: PollingStationIn,
     session: SessionDep,
-    station_id: int = StationId,
+    station_id: RowId,
     if_match: Annotated[str | None, Header()] = None,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
@@ -258,7 +254,7 @@ async def replace_polling_station(
 async def create_party(
     body: PartyIn,
     write: WriteDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
     if write.replay is not None:
@@ -273,7 +269,7 @@ async def create_party(
 async def list_parties(
     session: SessionDep,
     page: PageParams,
-    election_id: int = ElectionId,
+    election_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[Party]:
     await service.require_election(session, election_id)
@@ -297,7 +293,7 @@ async def list_parties(
 async def create_candidate(
     body: CandidateIn,
     write: WriteDep,
-    contest_id: int = ContestId,
+    contest_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
     if write.replay is not None:
@@ -312,7 +308,7 @@ async def create_candidate(
 async def list_candidates(
     session: SessionDep,
     page: PageParams,
-    contest_id: int = ContestId,
+    contest_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[Candidate]:
     await service.require_contest(session, contest_id)
@@ -329,7 +325,7 @@ async def list_candidates(
 
 @router.get("/candidates/{candidate_id}", response_model=Candidate, summary="Get a candidate")
 async def get_candidate(
-    session: SessionDep, candidate_id: int = CandidateId, _: Principal = require_scopes("elections:read")
+    session: SessionDep, candidate_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     candidate = service.candidate_model(await service.require_candidate(session, candidate_id))
     return json_response(candidate, headers={"ETag": etag_for(candidate.version)})
@@ -341,7 +337,7 @@ async def get_candidate(
 async def replace_candidate(
     body: CandidateIn,
     session: SessionDep,
-    candidate_id: int = CandidateId,
+    candidate_id: RowId,
     if_match: Annotated[str | None, Header()] = None,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:

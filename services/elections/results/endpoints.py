@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 
 import orjson
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from services.elections.elections import repository as setup_repository
@@ -15,12 +15,10 @@ from services.elections.results import export, repository, service
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import ContestResult, ElectionResults, Lot, LotIn, ResultStatus
+from shared.values import RowId
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 
 router = APIRouter(tags=["results"])
-
-ElectionId = Path(ge=1, le=2**31 - 1)
-ContestId = Path(ge=1, le=2**31 - 1)
 
 
 def _cached(body: bytes, media_type: str, certified: bool, request: Request) -> Response:
@@ -40,7 +38,7 @@ def _cached(body: bytes, media_type: str, certified: bool, request: Request) -> 
     summary="A contest's result (public): totals, seats, allocation steps, lot or re-election needed",
 )
 async def get_contest_result(
-    request: Request, session: SessionDep, _: OptionalPrincipal, contest_id: int = ContestId
+    request: Request, session: SessionDep, _: OptionalPrincipal, contest_id: RowId
 ) -> Response:
     result = await service.compute(session=session, contest_id=contest_id)
     body = result.__pydantic_serializer__.to_json(result)
@@ -53,7 +51,7 @@ async def get_contest_result(
     summary="Every contest's result (public); per-party and per-candidate totals and seats",
 )
 async def get_election_results(
-    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: int = ElectionId
+    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: RowId
 ) -> Response:
     results = await service.election_results(session=session, election_id=election_id)
     body = results.__pydantic_serializer__.to_json(results)
@@ -66,7 +64,7 @@ async def get_election_results(
     responses={200: {"content": {"application/json": {}}}},
 )
 async def export_results_nist(
-    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: int = ElectionId
+    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: RowId
 ) -> Response:
     election = await require_election(session, election_id)
     results = await service.election_results(session=session, election_id=election_id)
@@ -93,7 +91,7 @@ async def export_results_nist(
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def export_results_csv(
-    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: int = ElectionId
+    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: RowId
 ) -> Response:
     results = await service.election_results(session=session, election_id=election_id)
     certified = export.report_status(results) == ResultStatus.CERTIFIED
@@ -109,7 +107,7 @@ async def export_results_csv(
 async def record_lot(
     body: LotIn,
     write: WriteDep,
-    contest_id: int = ContestId,
+    contest_id: RowId,
     principal: Principal = require_scopes("elections:supervisor"),
 ) -> Response:
     if write.replay is not None:
@@ -123,7 +121,7 @@ async def record_lot(
 @router.get(
     "/contests/{contest_id}/lots", response_model=list[Lot], summary="Lots recorded for a contest (public)"
 )
-async def list_lots(session: SessionDep, _: OptionalPrincipal, contest_id: int = ContestId) -> list[Lot]:
+async def list_lots(session: SessionDep, _: OptionalPrincipal, contest_id: RowId) -> list[Lot]:
     await require_contest(session, contest_id)
     return [service.lot_model(row) for row in await repository.lots_of(session, contest_id)]
 
@@ -135,7 +133,7 @@ async def list_lots(session: SessionDep, _: OptionalPrincipal, contest_id: int =
 )
 async def certify_result(
     session: SessionDep,
-    contest_id: int = ContestId,
+    contest_id: RowId,
     principal: Principal = require_scopes("elections:supervisor"),
 ) -> Response:
     result = await service.certify(session=session, actor=principal.client_id, contest_id=contest_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from starlette.responses import Response
 
 from services.elections.roll import builds, service
@@ -14,14 +14,12 @@ from services.elections.roll.source import ResidentSource
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, RollSync, Voter
-from shared.values import LocalGovernmentCode, ResidentCode
+from shared.values import LocalGovernmentCode, ResidentCode, RowId
 from shared.web.idempotency import SessionDep, WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.purpose import PurposeHeader, decode_purpose
 
 router = APIRouter(tags=["voter roll"])
-
-ElectionId = Path(ge=1, le=2**31 - 1)
 
 
 def _live(request: Request) -> frozenset[int]:
@@ -47,8 +45,8 @@ async def build_roll(
     request: Request,
     write: WriteDep,
     background: BackgroundTasks,
+    election_id: RowId,
     body: RollBuildIn | None = None,
-    election_id: int = ElectionId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
     if write.replay is not None:
@@ -91,8 +89,8 @@ async def _start_worker(request: Request, election_id: int, build_id: int) -> No
 async def get_roll_build(
     request: Request,
     session: SessionDep,
-    election_id: int = ElectionId,
-    build_id: int = Path(ge=1, le=2**31 - 1),
+    election_id: RowId,
+    build_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> RollBuild:
     return await builds.get_build(
@@ -108,7 +106,7 @@ async def get_roll_build(
 async def sync_roll(
     request: Request,
     session: SessionDep,
-    election_id: int = ElectionId,
+    election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> RollSync:
     return await service.sync_roll(
@@ -142,7 +140,7 @@ PERSONAL_READ = (
     description=PERSONAL_READ,
 )
 async def explain_roll_decision(
-    session: SessionDep, read: RollReadDep, resident_code: ResidentCode, election_id: int = ElectionId
+    session: SessionDep, read: RollReadDep, resident_code: ResidentCode, election_id: RowId
 ) -> RollDecision:
     return await service.explain(
         session=session, read=read, election_id=election_id, resident_code=resident_code
@@ -159,8 +157,8 @@ async def list_voters(
     session: SessionDep,
     read: RollReadDep,
     page: PageParams,
-    election_id: int = ElectionId,
-    station_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    election_id: RowId,
+    station_id: RowId | None = None,
     local_government_code: Annotated[LocalGovernmentCode | None, Query()] = None,
 ) -> Page[Voter]:
     return await service.list_voters(

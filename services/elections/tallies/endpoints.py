@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.elections.elections.service import require_contest
@@ -13,13 +13,11 @@ from services.elections.tallies import repository, service
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import SheetStatus, TallyEntryIn, TallySheet
+from shared.values import RowId
 from shared.web.idempotency import SessionDep, WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["tallies"])
-
-ContestId = Path(ge=1, le=2**31 - 1)
-SheetId = Path(ge=1, le=2**31 - 1)
 
 
 @router.post(
@@ -31,7 +29,7 @@ SheetId = Path(ge=1, le=2**31 - 1)
 async def enter_tally(
     body: TallyEntryIn,
     write: WriteDep,
-    contest_id: int = ContestId,
+    contest_id: RowId,
     principal: Principal = require_scopes("elections:clerk"),
 ) -> Response:
     if write.replay is not None:
@@ -48,7 +46,7 @@ async def enter_tally(
 async def list_tally_sheets(
     session: SessionDep,
     page: PageParams,
-    contest_id: int = ContestId,
+    contest_id: RowId,
     status: Annotated[SheetStatus | None, Query()] = None,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[TallySheet]:
@@ -69,6 +67,6 @@ async def list_tally_sheets(
 
 @router.get("/tally-sheets/{sheet_id}", response_model=TallySheet, summary="Get a tally sheet")
 async def get_tally_sheet(
-    session: SessionDep, sheet_id: int = SheetId, _: Principal = require_scopes("elections:read")
+    session: SessionDep, sheet_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> TallySheet:
     return await service.get_sheet(session=session, sheet_id=sheet_id)

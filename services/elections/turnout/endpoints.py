@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from services.elections.turnout import service
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.elections import FinalTurnout, HourlyTurnout
-from shared.values import LocalGovernmentCode
+from shared.values import LocalGovernmentCode, RowId
 from shared.web.idempotency import SessionDep
 
 router = APIRouter(tags=["turnout"])
 
-ElectionId = Path(ge=1, le=2**31 - 1)
-ScopeStation = Annotated[
-    int | None, Query(ge=1, le=2**31 - 1, description="One polling station (voters assigned to it).")
-]
+ScopeStation = Annotated[RowId | None, Query(description="One polling station (voters assigned to it).")]
 ScopeMunicipality = Annotated[LocalGovernmentCode | None, Query(description="One municipality.")]
-ScopeContest = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="A contest's district.")]
+ScopeContest = Annotated[RowId | None, Query(description="A contest's district.")]
 
 
 @router.get(
@@ -30,7 +27,7 @@ ScopeContest = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="A co
 async def get_turnout(
     session: SessionDep,
     _: OptionalPrincipal,
-    election_id: int = ElectionId,
+    election_id: RowId,
     station_id: ScopeStation = None,
     local_government_code: ScopeMunicipality = None,
     contest_id: ScopeContest = None,
@@ -52,7 +49,7 @@ async def get_turnout(
 async def get_hourly_turnout(
     session: SessionDep,
     _: OptionalPrincipal,
-    election_id: int = ElectionId,
+    election_id: RowId,
     station_id: ScopeStation = None,
     local_government_code: ScopeMunicipality = None,
     contest_id: ScopeContest = None,

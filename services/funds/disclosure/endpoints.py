@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -26,7 +25,7 @@ from shared.contracts.funds import (
     PrefectureAggregate,
 )
 from shared.db.engine import plan_for_own_values
-from shared.values import utc_now
+from shared.values import CalendarDate, RowId, utc_now
 from shared.web.idempotency import SessionDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 from shared.web.problems import BadRequest
@@ -51,8 +50,8 @@ class LineQuery(BaseModel):
     organization_id: int | None = None
     min_amount: int | None = None
     max_amount: int | None = None
-    from_date: date | None = None
-    to_date: date | None = None
+    from_date: CalendarDate | None = None
+    to_date: CalendarDate | None = None
     category: LineCategory | None = None
     prefecture: str | None = None
     year: int | None = None
@@ -81,11 +80,11 @@ def _filters(query: LineQuery) -> repository.LineFilters:
 
 async def line_query(
     donor_name: DonorName = None,
-    organization_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    organization_id: RowId | None = None,
     min_amount: Amount = None,
     max_amount: Amount = None,
-    from_date: Annotated[date | None, Query()] = None,
-    to_date: Annotated[date | None, Query()] = None,
+    from_date: Annotated[CalendarDate | None, Query()] = None,
+    to_date: Annotated[CalendarDate | None, Query()] = None,
     category: Annotated[LineCategory | None, Query()] = None,
     prefecture: Prefecture = None,
     year: Annotated[int | None, Query(ge=1947, le=2200)] = None,
@@ -124,8 +123,7 @@ async def search_disclosed_lines(
     fingerprint = query_fingerprint("search_disclosed_lines", full=full, sort=sort, **query.model_dump())
     after = None
     if page.page_token:
-        position = page.codec.decode(page.page_token, fingerprint)
-        after = service.decode_position(sort, position)
+        after = page.codec.decode(page.page_token, fingerprint, columns)
     # One plan for every name makes the rare or the common ones scan millions of lines.
     await plan_for_own_values(session)
     rows = await repository.chunk(

@@ -46,12 +46,6 @@ def position_of(sort: LineSort, row: Row[Any]) -> list[Any]:
     return [row.amount, row.id]
 
 
-def decode_position(sort: LineSort, position: Sequence[Any]) -> list[Any]:
-    if sort in (LineSort.date, LineSort.date_desc) and position and isinstance(position[0], str):
-        return [date.fromisoformat(position[0]), *position[1:]]
-    return list(position)
-
-
 def sees_everything(principal: Principal | None) -> bool:
     return principal is not None and principal.has("funds:review")
 

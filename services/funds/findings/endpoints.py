@@ -11,6 +11,7 @@ from services.funds.tables import findings
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Finding, FindingKind
+from shared.values import RowId
 from shared.web.idempotency import SessionDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
@@ -23,7 +24,7 @@ async def list_findings(
     page: PageParams,
     year: Annotated[int | None, Query(ge=1947, le=2200)] = None,
     kind: Annotated[FindingKind | None, Query()] = None,
-    organization_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    organization_id: RowId | None = None,
     _: Principal = require_scopes("funds:review"),
 ) -> Page[Finding]:
     """Breaches of donation limits and bans found in the filed reports."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Header, Query
 from starlette.responses import Response
 
 from services.funds.organizations import repository, service
@@ -12,12 +12,12 @@ from services.funds.tables import organizations
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Organization, OrganizationIn, OrganizationKind
+from shared.values import RowId
 from shared.web.etag import check_if_match, etag_for
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["organizations"])
-OrganizationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post("/organizations", status_code=201, response_model=Organization)
@@ -40,7 +40,7 @@ async def list_organizations(
     page: PageParams,
     principal: OptionalPrincipal,
     kind: Annotated[OrganizationKind | None, Query()] = None,
-    party_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    party_id: RowId | None = None,
 ) -> Page[Organization]:
     """Registered organizations (public), optionally of one kind or belonging to one party."""
     statement = repository.list_statement()
@@ -61,7 +61,7 @@ async def list_organizations(
 
 @router.get("/organizations/{organization_id}", response_model=Organization)
 async def get_organization(
-    organization_id: OrganizationId, session: SessionDep, principal: OptionalPrincipal
+    organization_id: RowId, session: SessionDep, principal: OptionalPrincipal
 ) -> Response:
     row = await service.get_or_404(session, organization_id)
     return json_response(service.to_model(row, principal), headers={"ETag": etag_for(row.version)})
@@ -69,7 +69,7 @@ async def get_organization(
 
 @router.put("/organizations/{organization_id}", response_model=Organization)
 async def replace_organization(
-    organization_id: OrganizationId,
+    organization_id: RowId,
     body: OrganizationIn,
     session: SessionDep,
     if_match: Annotated[str | None, Header()] = None,

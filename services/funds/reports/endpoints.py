@@ -13,12 +13,12 @@ from services.funds.reports import repository, service
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import AmendmentIn, ReportIn, ReportVersion, ReportVersionSummary
+from shared.values import RowId
 from shared.web.etag import check_if_match, etag_for
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.problems import NotFound
 
 router = APIRouter(tags=["reports"])
-OrganizationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Year = Annotated[int, Path(ge=1947, le=2200)]
 VersionNumber = Annotated[int, Path(ge=1, le=10_000)]
 
@@ -29,7 +29,7 @@ def _location(organization_id: int, year: int, version: int) -> str:
 
 @router.post("/organizations/{organization_id}/reports", status_code=201, response_model=ReportVersion)
 async def file_report(
-    organization_id: OrganizationId,
+    organization_id: RowId,
     body: ReportIn,
     write: WriteDep,
     rules: RulesDep,
@@ -54,7 +54,7 @@ async def file_report(
     response_model=ReportVersion,
 )
 async def amend_report(
-    organization_id: OrganizationId,
+    organization_id: RowId,
     year: Year,
     body: AmendmentIn,
     write: WriteDep,
@@ -89,7 +89,7 @@ async def amend_report(
 
 @router.get("/organizations/{organization_id}/reports/{year}", response_model=ReportVersion)
 async def get_report(
-    organization_id: OrganizationId, year: Year, session: SessionDep, principal: OptionalPrincipal
+    organization_id: RowId, year: Year, session: SessionDep, principal: OptionalPrincipal
 ) -> Response:
     """The current version; the public sees only itemized lines, cut to the municipality."""
     organization = await organization_service.get_or_404(session, organization_id)
@@ -102,7 +102,7 @@ async def get_report(
     "/organizations/{organization_id}/reports/{year}/versions", response_model=list[ReportVersionSummary]
 )
 async def list_report_versions(
-    organization_id: OrganizationId, year: Year, session: SessionDep, principal: OptionalPrincipal
+    organization_id: RowId, year: Year, session: SessionDep, principal: OptionalPrincipal
 ) -> list[ReportVersionSummary]:
     """The amendment chain, original first."""
     organization = await organization_service.get_or_404(session, organization_id)
@@ -116,7 +116,7 @@ async def list_report_versions(
     "/organizations/{organization_id}/reports/{year}/versions/{version}", response_model=ReportVersion
 )
 async def get_report_version(
-    organization_id: OrganizationId,
+    organization_id: RowId,
     year: Year,
     version: VersionNumber,
     session: SessionDep,

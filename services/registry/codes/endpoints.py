@@ -19,13 +19,13 @@ from shared.contracts.registry import (
     LocalGovernmentKind,
     LocalGovernmentPage,
 )
-from shared.values import LocalGovernmentCode
+from shared.values import CalendarDate, LocalGovernmentCode
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
 
 router = APIRouter(tags=["local-government codes"])
 
-AsOf = Annotated[date | None, Query(description="Only codes in force on this date.")]
+AsOf = Annotated[CalendarDate | None, Query(description="Only codes in force on this date.")]
 
 
 @router.get(
@@ -72,7 +72,7 @@ async def list_successor_codes(
     code: LocalGovernmentCode,
     session: SessionDep,
     _: OptionalPrincipal,
-    as_of: Annotated[date | None, Query(description="Default: today.")] = None,
+    as_of: Annotated[CalendarDate | None, Query(description="Default: today.")] = None,
 ) -> Response:
     on = as_of or date.today()
     return json_response(await service.successors_in_force(session, code, on=on))

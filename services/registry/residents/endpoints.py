@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
@@ -35,7 +34,7 @@ from shared.contracts.registry import (
     VerificationResponse,
 )
 from shared.db.engine import Database
-from shared.values import LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
+from shared.values import CalendarDate, LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import PageParams, PageRequest
 from shared.web.problems import Forbidden
@@ -120,7 +119,7 @@ async def list_residents(
         list[ResidentStatus] | None, Query(description="Only these statuses (repeatable).")
     ] = None,
     resided_since: Annotated[
-        date | None,
+        CalendarDate | None,
         Query(
             description="Also residents who were registered here on or after this date and have moved away."
         ),
@@ -159,7 +158,7 @@ async def get_resident(
     request: Request,
     resident_code: ResidentCodePath,
     purpose: PurposeHeader = None,
-    as_of: Annotated[date | None, Query(description="The date the record should be as of.")] = None,
+    as_of: Annotated[CalendarDate | None, Query(description="The date the record should be as of.")] = None,
     known_at: Annotated[UtcDateTime | None, Query(description="Knowledge as of this instant.")] = None,
     principal: Principal = require_scopes("registry:read"),
 ) -> Response:

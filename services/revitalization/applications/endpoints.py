@@ -12,7 +12,6 @@ from services.revitalization.applications import service
 from services.revitalization.applications.states import Action
 from services.revitalization.eligibility.source import ResidenceHistorySource
 from services.revitalization.web import (
-    ApplicationId,
     FiscalYearFilter,
     IfMatch,
     MunicipalityFilter,
@@ -32,6 +31,7 @@ from shared.contracts.revitalization import (
     Transition,
     WithdrawalIn,
 )
+from shared.values import BigRowId
 from shared.web.etag import etag_for
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import Page, PageParams
@@ -89,7 +89,7 @@ async def list_applications(
 
 @router.get("/applications/{application_id}", response_model=Application, summary="One application")
 async def get_application(
-    application_id: ApplicationId, session: SessionDep, principal: Principal = require_scopes()
+    application_id: BigRowId, session: SessionDep, principal: Principal = require_scopes()
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
     row = await service.visible_row(session=session, principal=principal, application_id=application_id)
@@ -102,7 +102,7 @@ async def get_application(
     summary="Edit a draft or returned application (If-Match)",
 )
 async def edit_application(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     patch: ApplicationPatch,
     session: SessionDep,
     if_match: IfMatch = None,
@@ -120,7 +120,7 @@ async def edit_application(
     summary="Submit (or resubmit) an application; safe to retry with Idempotency-Key",
 )
 async def submit_application(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     submission: SubmissionIn,
     write: WriteDep,
     if_match: IfMatch = None,
@@ -145,7 +145,7 @@ async def submit_application(
     summary="Withdraw an application",
 )
 async def withdraw_application(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     withdrawal: WithdrawalIn,
     session: SessionDep,
     if_match: IfMatch = None,
@@ -168,7 +168,7 @@ async def withdraw_application(
     summary="A reviewer's step: start review, return, approve (commits budget), reject, activate, complete",
 )
 async def decide_application(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     decision: DecisionIn,
     session: SessionDep,
     if_match: IfMatch = None,
@@ -190,7 +190,7 @@ async def decide_application(
     summary="Check and explain eligibility (asks the registry where the rule needs it)",
 )
 async def check_application_eligibility(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     session: SessionDep,
     source: Source,
     principal: Principal = require_scopes(REVIEW),
@@ -206,7 +206,7 @@ async def check_application_eligibility(
     summary="The audit trail: every change with who, when, old and new values and reason",
 )
 async def list_application_transitions(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     session: SessionDep,
     page: PageParams,
     principal: Principal = require_scopes(),

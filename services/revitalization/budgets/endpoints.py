@@ -10,7 +10,6 @@ from starlette.responses import Response
 from services.revitalization.access import REVIEW
 from services.revitalization.budgets import service
 from services.revitalization.web import (
-    ApplicationId,
     FiscalYearFilter,
     IfMatch,
     MunicipalityFilter,
@@ -20,7 +19,7 @@ from services.revitalization.web import (
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import Budget, BudgetIn, Disbursement, DisbursementIn
-from shared.values import FiscalYear, LocalGovernmentCode
+from shared.values import BigRowId, FiscalYear, LocalGovernmentCode
 from shared.web.etag import etag_for
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import Page, PageParams
@@ -102,7 +101,7 @@ async def put_budget(
     summary="Record a payment on an award (Idempotency-Key)",
 )
 async def record_disbursement(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     disbursement: DisbursementIn,
     write: WriteDep,
     principal: Principal = require_scopes(REVIEW),
@@ -125,7 +124,7 @@ async def record_disbursement(
     summary="Payments recorded on an award",
 )
 async def list_disbursements(
-    application_id: ApplicationId,
+    application_id: BigRowId,
     session: SessionDep,
     page: PageParams,
     principal: Principal = require_scopes(REVIEW),

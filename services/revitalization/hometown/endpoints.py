@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from services.revitalization.access import APPLY, REVIEW, require_any
@@ -20,12 +20,12 @@ from shared.contracts.revitalization import (
     HometownReviewIn,
     HometownStatus,
 )
+from shared.values import BigRowId
 from shared.web.etag import etag_for
 from shared.web.idempotency import SessionDep, WriteDep, json_response
 from shared.web.pagination import Page, PageParams
 
 router = APIRouter(tags=["hometown registrations"])
-RegistrationId = Annotated[int, Path(ge=1, le=2**62)]
 Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
 
 
@@ -83,7 +83,7 @@ async def list_hometown_registrations(
     summary="One registration",
 )
 async def get_hometown_registration(
-    registration_id: RegistrationId, session: SessionDep, principal: Principal = require_scopes()
+    registration_id: BigRowId, session: SessionDep, principal: Principal = require_scopes()
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
     row = await service.visible_row(session=session, principal=principal, registration_id=registration_id)
@@ -96,7 +96,7 @@ async def get_hometown_registration(
     summary="The municipality approves or rejects a premium registration",
 )
 async def review_hometown_registration(
-    registration_id: RegistrationId,
+    registration_id: BigRowId,
     decision: HometownReviewIn,
     session: SessionDep,
     if_match: IfMatch = None,
@@ -118,7 +118,7 @@ async def review_hometown_registration(
     summary="Withdraw a registration (frees one of the person's places)",
 )
 async def withdraw_hometown_registration(
-    registration_id: RegistrationId,
+    registration_id: BigRowId,
     session: SessionDep,
     if_match: IfMatch = None,
     principal: Principal = require_scopes(APPLY),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from services.revitalization.access import REVIEW
@@ -14,12 +14,12 @@ from services.revitalization.web import IfMatch, MunicipalityFilter, ProgrammeFi
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import ExtensionIn, Placement, SettlementCheckIn, SettlementRates
+from shared.values import BigRowId
 from shared.web.etag import etag_for
 from shared.web.idempotency import SessionDep, json_response
 from shared.web.pagination import Page, PageParams
 
 router = APIRouter(tags=["placements"])
-PlacementId = Annotated[int, Path(ge=1, le=2**62)]
 Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
 
 
@@ -43,7 +43,7 @@ async def list_placements(
 
 @router.get("/placements/{placement_id}", response_model=Placement, summary="One placement")
 async def get_placement(
-    placement_id: PlacementId, session: SessionDep, _: Principal = require_scopes(REVIEW)
+    placement_id: BigRowId, session: SessionDep, _: Principal = require_scopes(REVIEW)
 ) -> Response:
     return _with_etag(await service.get_placement(session=session, placement_id=placement_id))
 
@@ -54,7 +54,7 @@ async def get_placement(
     summary="Extend a term up to the programme's limit (If-Match)",
 )
 async def extend_placement(
-    placement_id: PlacementId,
+    placement_id: BigRowId,
     extension: ExtensionIn,
     session: SessionDep,
     if_match: IfMatch = None,
@@ -77,7 +77,7 @@ async def extend_placement(
     summary="After the term: ask the registry whether the person still lives in the municipality",
 )
 async def check_placement_settlement(
-    placement_id: PlacementId,
+    placement_id: BigRowId,
     check: SettlementCheckIn,
     session: SessionDep,
     source: Source,

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.elections.common import MAX_ID, VotingMethod
-from shared.values import ResidentCode, UtcDateTime
+from shared.contracts.elections.common import VotingMethod
+from shared.values import ResidentCode, RowId, UtcDateTime
 
 
 class CheckInIn(BaseModel):
@@ -15,10 +15,8 @@ class CheckInIn(BaseModel):
 
     resident_code: ResidentCode
     method: VotingMethod
-    station_id: int | None = Field(
+    station_id: RowId | None = Field(
         default=None,
-        ge=1,
-        le=MAX_ID,
         description="Required for ordinary and early voting; absent for absentee.",
     )
 

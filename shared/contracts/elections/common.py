@@ -11,7 +11,6 @@ from pydantic_core import PydanticCustomError
 
 # Row ids are 32-bit integers in the elections database; larger ids in a request are refused as
 # invalid (422) instead of overflowing the column.
-MAX_ID = 2**31 - 1
 
 VOTE_PLACES = Decimal("0.001")
 VOTES_MAX = Decimal("999999999999.999")

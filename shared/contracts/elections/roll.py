@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.values import UtcDateTime
+from shared.values import CalendarDate, UtcDateTime
 
 
 class RollReason(BaseModel):
@@ -34,7 +33,7 @@ class Voter(BaseModel):
     local_government_code: str
     station_id: int | None
     sex: str
-    birth_date: date
+    birth_date: CalendarDate
 
 
 class Registration(StrEnum):
@@ -49,7 +48,7 @@ class RollBuildIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     registration: Registration = Registration.ELECTION_TIME
-    registration_date: date | None = Field(
+    registration_date: CalendarDate | None = Field(
         default=None,
         description="Periodic registration only: the registration date (1 March, June, September or "
         "December), no later than the election's reference date.",
@@ -70,8 +69,10 @@ class RollBuild(BaseModel):
     election_id: int
     state: RollBuildState
     registration: Registration
-    reference_date: date = Field(description="Three months' residence and the four-month rule count to it.")
-    age_date: date = Field(description="Voters are 18 or older on this day.")
+    reference_date: CalendarDate = Field(
+        description="Three months' residence and the four-month rule count to it."
+    )
+    age_date: CalendarDate = Field(description="Voters are 18 or older on this day.")
     residents_examined: int = Field(description="So far, while the build runs.")
     voters: int = Field(description="On the roll; known when the build succeeded, 0 before.")
     cursor: str | None = Field(description="Change-feed position the roll is current to.")

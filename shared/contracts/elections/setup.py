@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.elections.common import MAX_ID, ContestKind
-from shared.values import KanaName, KanjiName, LocalGovernmentCode, UtcDateTime, Yen
+from shared.contracts.elections.common import ContestKind
+from shared.values import CalendarDate, KanaName, KanjiName, LocalGovernmentCode, RowId, UtcDateTime, Yen
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -19,9 +18,9 @@ class _In(BaseModel):
 
 class ElectionIn(_In):
     name: Name
-    announcement_date: date = Field(description="告示日/公示日.")
-    polling_day: date
-    reference_date: date | None = Field(
+    announcement_date: CalendarDate = Field(description="告示日/公示日.")
+    polling_day: CalendarDate
+    reference_date: CalendarDate | None = Field(
         default=None,
         description="基準日 of election-time registration; default: the day before the announcement.",
     )
@@ -38,11 +37,11 @@ class ElectionIn(_In):
 class Election(BaseModel):
     id: int
     name: str
-    announcement_date: date
-    polling_day: date
-    reference_date: date
-    early_voting_start_date: date = Field(description="The day after the announcement.")
-    early_voting_end_date: date = Field(description="The day before polling day.")
+    announcement_date: CalendarDate
+    polling_day: CalendarDate
+    reference_date: CalendarDate
+    early_voting_start_date: CalendarDate = Field(description="The day after the announcement.")
+    early_voting_end_date: CalendarDate = Field(description="The day before polling day.")
     version: int
     created_at: UtcDateTime
 
@@ -89,7 +88,7 @@ class CountingDistrict(CountingDistrictIn):
 
 class PollingStationIn(_In):
     name: Name
-    counting_district_id: int = Field(ge=1, le=MAX_ID)
+    counting_district_id: RowId
     address_areas: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         min_length=1,
         max_length=500,
@@ -120,8 +119,8 @@ class Party(PartyIn):
 class CandidateIn(_In):
     name: KanjiName
     kana: KanaName
-    birth_date: date
-    party_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    birth_date: CalendarDate
+    party_id: RowId | None = None
     deposit_yen: Yen
     list_rank: int | None = Field(
         default=None, ge=1, le=10000, description="Order on a House of Representatives proportional list."
@@ -137,7 +136,7 @@ class Candidate(BaseModel):
     contest_id: int
     name: str
     kana: str
-    birth_date: date
+    birth_date: CalendarDate
     party_id: int | None
     deposit_yen: int
     list_rank: int | None

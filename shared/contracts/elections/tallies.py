@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.elections.common import MAX_ID, BallotCount, Votes
-from shared.values import UtcDateTime
+from shared.contracts.elections.common import BallotCount, Votes
+from shared.values import RowId, UtcDateTime
 
 
 class SheetStatus(StrEnum):
@@ -21,10 +21,8 @@ class SheetStatus(StrEnum):
 class SelectionVotes(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    candidate_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    party_id: int | None = Field(
-        default=None, ge=1, le=MAX_ID, description="Party-name votes (proportional contests)."
-    )
+    candidate_id: RowId | None = None
+    party_id: RowId | None = Field(default=None, description="Party-name votes (proportional contests).")
     votes: Votes
 
     @model_validator(mode="after")
@@ -39,7 +37,7 @@ class AmbiguousBallots(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    candidate_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=2, max_length=50)
+    candidate_ids: list[RowId] = Field(min_length=2, max_length=50)
     ballots: BallotCount
 
     @model_validator(mode="after")
@@ -52,10 +50,8 @@ class AmbiguousBallots(BaseModel):
 class TallyEntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    station_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="A station's sheet ...")
-    counting_district_id: int | None = Field(
-        default=None, ge=1, le=MAX_ID, description="... or a counting district's."
-    )
+    station_id: RowId | None = Field(default=None, description="A station's sheet ...")
+    counting_district_id: RowId | None = Field(default=None, description="... or a counting district's.")
     votes: list[SelectionVotes] = Field(max_length=1000)
     ambiguous: list[AmbiguousBallots] = Field(default_factory=list, max_length=100)
     ballots_issued: BallotCount

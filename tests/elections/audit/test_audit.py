@@ -70,3 +70,13 @@ async def test_audit_log_needs_the_supervisor(elections: httpx.AsyncClient, acto
         ),
         400,
     )
+
+
+async def test_an_election_id_past_its_column_is_refused_as_input(
+    elections: httpx.AsyncClient, actors: Actors
+) -> None:
+    for election_id in (2**64, 2**31):
+        response = await elections.get(
+            f"{API}/audit-log", params={"election_id": election_id}, headers=actors.supervisor
+        )
+        assert problem_of(response, 422)["errors"][0]["pointer"] == "/election_id"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
@@ -111,7 +112,8 @@ async def test_no_token_wrong_scope_malformed_code(
     ("overrides", "status", "slug"),
     [
         ({"date_of_birth": "1990-02-30", "effective_date": "1990-02-30"}, 422, "validation-failed"),
-        ({"date_of_birth": "2999-01-01", "effective_date": "2999-01-01"}, 422, "event-date-in-future"),
+        ({"date_of_birth": "2199-01-01", "effective_date": "2199-01-01"}, 422, "event-date-in-future"),
+        ({"date_of_birth": "2999-01-01", "effective_date": "2999-01-01"}, 422, "validation-failed"),
         ({"event_type": "move_in", "effective_date": "1980-01-01"}, 422, "event-before-birth"),
         ({"effective_date": "1990-04-02"}, 422, "birth-date-mismatch"),
         ({"address": {"local_government_code": "131017", "address_lines": ["x"]}}, 422, "validation-failed"),
@@ -340,7 +342,7 @@ async def test_a_retroactive_correction_keeps_later_changes(
             422,
             "not-same-municipality",
         ),
-        ({"type": "move_out", "effective_date": "2999-01-01"}, 422, "event-date-in-future"),
+        ({"type": "move_out", "effective_date": "2199-01-01"}, 422, "event-date-in-future"),
         ({"type": "death", "effective_date": "1980-01-01"}, 422, "event-before-birth"),
         ({"type": "death", "effective_date": "1990-02-30"}, 422, "validation-failed"),
         ({"type": "levitation", "effective_date": "2020-01-01"}, 422, "validation-failed"),
@@ -535,3 +537,25 @@ async def test_municipality_extract_pages_and_history(
         BASE, params={"local_government_code": CHIYODA}, headers=headers("registry:read")
     )
     assert no_address_scope.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("overrides", "pointer"),
+    [
+        ({"family_name": "山田\ud800"}, "/family_name"),
+        ({"given_name_kana": "\udfffタロウ"}, "/given_name_kana"),
+        (
+            {"address": {"local_government_code": CHIYODA, "address_lines": ["千代田1-1", "\udbff"]}},
+            "/address/address_lines/1",
+        ),
+    ],
+)
+async def test_a_lone_surrogate_is_refused_with_a_pointer_to_its_field(
+    registry: httpx.AsyncClient, headers: Headers, overrides: dict[str, Any], pointer: str
+) -> None:
+    body = json.dumps(person(**overrides)).encode()  # escaped: "\ud800" is valid JSON, not valid text
+    response = await registry.post(
+        BASE, content=body, headers=headers("registry:write", **{"Content-Type": "application/json"})
+    )
+    assert response.status_code == 422, response.text
+    assert [error["pointer"] for error in response.json()["errors"]] == [pointer]

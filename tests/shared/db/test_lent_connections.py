@@ -10,6 +10,7 @@ import pytest
 from asyncpg import PostgresError
 
 from shared.db.engine import Database, LentConnections, create_engine
+from shared.db.errors import ConnectionLostError
 from tests.support.databases import fresh_database, on_postgres
 
 
@@ -99,7 +100,7 @@ async def test_a_database_error_on_a_connection_the_server_closed_drops_it() -> 
     first = engine.handed_out[0].driver_connection
     first.fail_with = PostgresError("terminating connection due to administrator command")
     first.closed = True
-    with pytest.raises(PostgresError):
+    with pytest.raises(ConnectionLostError):
         await lent.fetch("SELECT 1")
     assert engine.handed_out[0].invalidated
     assert (await lent.fetch("SELECT 2"))[0][0] == 1

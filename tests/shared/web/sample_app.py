@@ -107,6 +107,6 @@ async def replace_note(
     return json_response(updated, headers={"ETag": etag_for(version)})
 
 
-@router.post("/crash")
-async def crash(_: Principal = require_scopes("sample:write")) -> None:
-    raise RuntimeError("secret internals that must never reach the caller")
+@router.post("/crash/{resident_code}")
+async def crash(resident_code: str, _: Principal = require_scopes("sample:write")) -> None:
+    raise RuntimeError(f"secret internals that must never reach the caller: {resident_code}")

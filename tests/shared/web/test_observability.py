@@ -1,5 +1,7 @@
 import asyncio
 import io
+import logging
+import sys
 
 import orjson
 import pytest
@@ -100,3 +102,51 @@ def test_a_timer_per_label_set_is_looked_up_once() -> None:
     first = observability.request_timer("registry", "GET", "/registry/v1/x", 200)
     assert observability.request_timer("registry", "GET", "/registry/v1/x", 200) is first
     assert observability.request_timer("registry", "GET", "/registry/v1/x", 404) is not first
+
+
+def raise_chained() -> None:
+    try:
+        {"resident": "山田 太郎"}["12345678901"]
+    except KeyError as error:
+        raise ValueError("date of birth 1990-04-01 is not valid") from error
+
+
+def test_a_scrubbed_traceback_names_types_and_frames_but_never_messages() -> None:
+    try:
+        raise_chained()
+    except ValueError as error:
+        text = observability.scrubbed_traceback((ValueError, error, error.__traceback__))
+    assert "builtins.ValueError" in text
+    assert "builtins.KeyError" in text
+    assert "in raise_chained" in text
+    for value in ("12345678901", "1990-04-01", "山田"):
+        assert value not in text
+
+
+def test_structlog_and_standard_library_records_carry_the_scrubbed_traceback() -> None:
+    try:
+        raise_chained()
+    except ValueError:
+        event = observability._scrub_exc_info(None, "error", {"event": "failed", "exc_info": True})
+        record = logging.LogRecord(
+            "sqlalchemy.pool", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    formatted = observability.ScrubbedFormatter("%(message)s").format(record)
+    for text in (event["exception"], formatted):
+        assert "in raise_chained" in text
+        assert "1990-04-01" not in text
+
+
+def test_asyncio_records_keep_only_their_first_line() -> None:
+    record = logging.LogRecord(
+        "asyncio",
+        logging.ERROR,
+        "base_events.py",
+        1,
+        "Task exception was never retrieved\nfuture: <Task finished exception=ValueError('1990-04-01')>",
+        (),
+        None,
+    )
+    assert (
+        observability.ScrubbedFormatter("%(message)s").format(record) == "Task exception was never retrieved"
+    )

@@ -6,7 +6,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import structlog
 
+from tests.conftest import running
+from tests.shared.conftest import build_sample_app
+from tests.support.servers import free_port
 from tests.support.tokens import TokenFactory
 
 PROBLEM = "application/problem+json"
@@ -95,12 +99,25 @@ async def test_bad_query_parameter_is_422_with_pointer(sample: httpx.AsyncClient
 async def test_unexpected_error_is_500_problem_without_internals(
     sample: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
-    response = await sample.post(
-        "/sample/v1/crash", headers=tokens.headers("sample:write", audience="sample")
-    )
+    with structlog.testing.capture_logs() as logged:
+        response = await sample.post(
+            "/sample/v1/crash/12345678901", headers=tokens.headers("sample:write", audience="sample")
+        )
     assert_problem(response, 500, "internal-error")
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
+    [error] = [line for line in logged if line["event"] == "unhandled_exception"]
+    assert error["route"] == "/sample/v1/crash/{resident_code}"
+    assert "12345678901" not in str(error)
+
+
+async def test_a_database_that_cannot_be_reached_is_503_with_retry_after(tokens: TokenFactory) -> None:
+    nothing_listens = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/jichi"
+    async with running(build_sample_app(nothing_listens, tokens)) as sample:
+        response = await sample.get("/sample/v1/notes")
+    body = assert_problem(response, 503, "database-unavailable")
+    assert int(response.headers["retry-after"]) > 0
+    assert "127.0.0.1" not in str(body)
 
 
 async def test_request_id_and_traceparent_are_kept_and_echoed(sample: httpx.AsyncClient) -> None:
