@@ -107,7 +107,7 @@ def resident_codes(source: Path, count: int = 20_000) -> list[str]:
     return codes
 
 
-async def _settle(dsn: str) -> None:
+async def settle_register(dsn: str) -> None:
     """Vacuum and analyse the register after its load, as the other scenarios do after theirs,
     then checkpoint: otherwise autovacuum works through a million fresh rows of each table, and
     the checkpointer through the WAL the import and the vacuum wrote (540 MB a checkpoint, the
@@ -126,7 +126,7 @@ async def registry_lookups(ctx: BenchContext) -> None:
     source = ctx.work_dir / "residents.jsonl"
     if not source.exists():
         await registry_import(ctx)
-    await _settle(ctx.asyncpg_dsn("registry"))
+    await settle_register(ctx.asyncpg_dsn("registry"))
     codes = resident_codes(source)
     headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
     paths = [f"/registry/v1/residents/{code}" for code in codes]

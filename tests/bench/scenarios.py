@@ -6,7 +6,7 @@ from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.cpu import cpu_of
 from tests.bench.elections import elections_checkins, elections_results_linearity, elections_roll
 from tests.bench.funds import funds_export, funds_filing, funds_search
-from tests.bench.registry import PURPOSE, registry_import, registry_lookups, resident_codes
+from tests.bench.registry import PURPOSE, registry_import, registry_lookups, resident_codes, settle_register
 from tests.bench.revitalization import (
     revitalization_allocation,
     revitalization_approvals,
@@ -99,6 +99,7 @@ async def gateway_lookup_overhead(ctx: BenchContext) -> None:
     source = ctx.work_dir / "residents.jsonl"
     if not source.exists():
         await registry_import(ctx)
+    await settle_register(ctx.asyncpg_dsn("registry"))
     codes = resident_codes(source)
     headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
     paths = [f"/registry/v1/residents/{code}" for code in codes]
@@ -115,8 +116,8 @@ async def gateway_lookup_overhead(ctx: BenchContext) -> None:
 SCENARIOS = [
     gateway_overhead,
     registry_import,
-    gateway_lookup_overhead,
     registry_lookups,
+    gateway_lookup_overhead,
     elections_roll,
     elections_checkins,
     elections_results_linearity,
