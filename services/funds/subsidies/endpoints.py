@@ -18,7 +18,8 @@ router = APIRouter(tags=["party subsidies"])
 
 
 def gateway_clients(request: Request) -> service.ClientFactory:
-    return service.gateway_client_factory(request.app.state.settings, request.app.state.http)
+    clients: service.ClientFactory = request.app.state.elections_clients
+    return clients
 
 
 ClientsDep = Annotated[service.ClientFactory, Depends(gateway_clients)]

@@ -32,20 +32,28 @@ ClientFactory = Callable[[], GatewayClient]
 
 
 def gateway_client_factory(settings: FundsSettings, http: httpx.AsyncClient) -> ClientFactory:
+    """One client for the process, made when first needed: it keeps its token until the token
+    expires, so a calculation does not cost the gateway a secret verification each time."""
+    clients: list[GatewayClient] = []
+
     def build() -> GatewayClient:
-        secret: SecretStr = settings.client_secret
         if not settings.client_id:
             raise ServiceUnavailable(
                 "This service has no gateway client configured (FUNDS_CLIENT_ID); enter the vote totals.",
                 slug="elections-import-unavailable",
             )
-        return GatewayClient(
-            http,
-            gateway_url=settings.gateway_url,
-            client_id=settings.client_id,
-            client_secret=secret.get_secret_value(),
-            scopes=settings.elections_scopes,
-        )
+        if not clients:
+            secret: SecretStr = settings.client_secret
+            clients.append(
+                GatewayClient(
+                    http,
+                    gateway_url=settings.gateway_url,
+                    client_id=settings.client_id,
+                    client_secret=secret.get_secret_value(),
+                    scopes=settings.elections_scopes,
+                )
+            )
+        return clients[0]
 
     return build
 

@@ -6,9 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
+from services.funds.settings import FundsSettings
 from services.funds.subsidies.elections_client import fetch_results, votes_of_group
-from services.funds.subsidies.service import resolve_imports
+from services.funds.subsidies.service import gateway_client_factory, resolve_imports
 from shared.contracts.funds import SubsidyInputs, VoteGroup
 from shared.http.gateway_client import GatewayClient
 from shared.web.problems import BadGateway, UnprocessableContent
@@ -195,3 +197,21 @@ async def test_vote_totals_imported_through_the_gateway() -> None:
     resolved = await resolve_imports(SubsidyInputs.model_validate(body), lambda: client, "/inputs")
     imported = [g for g in resolved.vote_groups if g.group is VoteGroup.hr_single_member]
     assert imported[0].elections[0].party_votes == {"A": 600, "B": 350.5}
+
+
+async def test_the_gateway_client_is_made_once_so_its_token_is_reused() -> None:
+    """A token costs the gateway a secret verification: one per calculation was throttled away."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 300})
+        return httpx.Response(200, json=results(7))
+
+    settings = FundsSettings(client_id="funds", client_secret=SecretStr("s"), gateway_url="http://gw")
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        clients = gateway_client_factory(settings, http)
+        for _ in range(3):
+            await fetch_results(clients(), 7)
+    assert [request.url.path for request in seen].count("/oauth/token") == 1
