@@ -78,7 +78,11 @@ def _checkpointer(request: Request) -> Checkpointer:
 @router.post(
     "/access-log/checkpoints",
     response_model=Checkpoint,
+    status_code=201,
     summary="Sign a checkpoint of the log now (the latest one if nothing was appended since)",
+    responses={
+        200: {"model": Checkpoint, "description": "Nothing was appended since: the latest checkpoint."}
+    },
 )
 async def create_access_log_checkpoint(
     request: Request, session: SessionDep, _: Principal = require_scopes("registry:audit")
