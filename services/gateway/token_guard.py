@@ -96,12 +96,13 @@ class TokenGuard:
 
     async def refusal(self, client_id: str, address: str) -> Refusal | None:
         """Why this attempt may not be checked now, or None."""
-        for by, key in (("client", f"client:{client_id}"), ("address", f"address:{address}")):
+        for by, key in zip(("client", "address"), _keys(client_id, address), strict=True):
             wait = self.lockouts.wait(key)
             if wait > 0:
                 TOKEN_LOCKOUTS.labels(by).inc()
                 return Refusal(f"locked out by {by} after repeated failures", wait)
-        for limit, key in ((self.address_limit, f"address:{address}"), (self.client_limit, client_id)):
+        client_key, address_key = _keys(client_id, address)
+        for limit, key in ((self.address_limit, address_key), (self.client_limit, client_key)):
             decision = await self.limiter.acquire(f"{limit.name}:{key}", limit)
             if not decision.allowed:
                 RATE_LIMITED.labels(limit.name).inc()
@@ -115,7 +116,7 @@ class TokenGuard:
             yield
 
     def record(self, client_id: str, address: str, *, succeeded: bool) -> None:
-        keys = (f"client:{client_id}", f"address:{address}")
+        keys = _keys(client_id, address)
         if succeeded:
             for key in keys:
                 self.lockouts.succeed(key)
@@ -126,3 +127,8 @@ class TokenGuard:
             if seconds:
                 # The client id is no secret, and naming it is what lets an operator act.
                 log.warning("token_lockout", key=key, seconds=round(seconds, 1))
+
+
+def _keys(client_id: str, address: str) -> tuple[str, str]:
+    """The keys a token request is counted under: its client id, and the address it came from."""
+    return f"client:{client_id}", f"address:{address}"

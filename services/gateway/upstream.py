@@ -10,7 +10,8 @@ README ("The gateway") gives the figures that chose aiohttp over httpx.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import aiohttp
@@ -90,17 +91,18 @@ class Upstream:
 
     async def body_chunks(self, response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
         """The response body as it arrives; a failure mid-way is an UpstreamError."""
-        try:
+        with self._reading_body():
             async for chunk in response.content.iter_any():
                 yield chunk
-        except TimeoutError:
-            raise UpstreamError("timeout", f"{self.name} stopped sending the body") from None
-        except aiohttp.ClientError as error:
-            raise UpstreamError("protocol", f"{self.name}'s body broke off: {type(error).__name__}") from None
 
     async def whole_body(self, response: aiohttp.ClientResponse) -> bytes:
-        try:
+        with self._reading_body():
             return await response.read()
+
+    @contextmanager
+    def _reading_body(self) -> Iterator[None]:
+        try:
+            yield
         except TimeoutError:
             raise UpstreamError("timeout", f"{self.name} stopped sending the body") from None
         except aiohttp.ClientError as error:

@@ -122,14 +122,20 @@ async def settle_register(dsn: str) -> None:
         await connection.close()
 
 
-async def registry_lookups(ctx: BenchContext) -> None:
+async def lookup_requests(ctx: BenchContext) -> tuple[list[str], list[str], dict[str, str]]:
+    """The register imported (if no scenario did yet) and settled; then the resident codes to look
+    up, their lookup paths, and the headers a lookup needs."""
     source = ctx.work_dir / "residents.jsonl"
     if not source.exists():
         await registry_import(ctx)
     await settle_register(ctx.asyncpg_dsn("registry"))
     codes = resident_codes(source)
     headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
-    paths = [f"/registry/v1/residents/{code}" for code in codes]
+    return codes, [f"/registry/v1/residents/{code}" for code in codes], headers
+
+
+async def registry_lookups(ctx: BenchContext) -> None:
+    codes, paths, headers = await lookup_requests(ctx)
     baseline_paths = [f"/r/{code}" for code in codes]
     single_url = ctx.platform.gateway_url + paths[0]
     baselines: list[LoadResult] = []

@@ -6,7 +6,7 @@ from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.cpu import cpu_of
 from tests.bench.elections import elections_checkins, elections_results_linearity, elections_roll
 from tests.bench.funds import funds_export, funds_filing, funds_search
-from tests.bench.registry import PURPOSE, registry_import, registry_lookups, resident_codes, settle_register
+from tests.bench.registry import lookup_requests, registry_import, registry_lookups
 from tests.bench.revitalization import (
     revitalization_allocation,
     revitalization_approvals,
@@ -96,13 +96,7 @@ async def gateway_overhead(ctx: BenchContext) -> None:
 
 async def gateway_lookup_overhead(ctx: BenchContext) -> None:
     """The registry's resident lookup (token, purpose, access-log entry), directly and through the gateway."""
-    source = ctx.work_dir / "residents.jsonl"
-    if not source.exists():
-        await registry_import(ctx)
-    await settle_register(ctx.asyncpg_dsn("registry"))
-    codes = resident_codes(source)
-    headers = {"Authorization": f"Bearer {ctx.token}", "X-Purpose": PURPOSE}
-    paths = [f"/registry/v1/residents/{code}" for code in codes]
+    _codes, paths, headers = await lookup_requests(ctx)
     figures, _direct_rps = await _gateway_against_direct(ctx, paths[0], paths, headers)
     ctx.record(
         "gateway_lookup_overhead",
