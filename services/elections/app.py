@@ -26,6 +26,7 @@ from shared.auth.tokens import JwksSource
 from shared.http.gateway_client import GatewayClient
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
+from shared.web.state import state_of
 
 SERVICE = "elections"
 
@@ -47,7 +48,7 @@ def create_app(
     async def startup(app: FastAPI) -> AsyncIterator[None]:
         app.state.roll_builds = {}
         gateway = GatewayClient(
-            gateway_http or app.state.http,
+            gateway_http or state_of(app).http,
             gateway_url=settings.gateway_url,
             client_id=settings.client_id,
             client_secret=settings.client_secret.get_secret_value(),

@@ -20,6 +20,7 @@ from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
+from shared.web.state import state_of
 
 SERVICE = "funds"
 
@@ -27,7 +28,7 @@ SERVICE = "funds"
 @asynccontextmanager
 async def _elections_clients(app: FastAPI) -> AsyncIterator[None]:
     """One gateway client for the process, so its token is reused until it expires."""
-    app.state.elections_clients = gateway_client_factory(app.state.settings, app.state.http)
+    app.state.elections_clients = gateway_client_factory(state_of(app).settings, state_of(app).http)
     yield
 
 

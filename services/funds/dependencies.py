@@ -11,12 +11,13 @@ from fastapi import Depends, Request
 
 from services.funds.rulebook import RULES, FundsRules, rules_on, with_company_steps_above_10bn
 from services.funds.settings import FundsSettings
+from shared.web.state import state_of
 
 RulesOn = Callable[[date], FundsRules]
 
 
 def rules_dependency(request: Request) -> RulesOn:
-    settings: FundsSettings = request.app.state.settings
+    settings: FundsSettings = state_of(request.app).settings
     table = with_company_steps_above_10bn(RULES, settings.company_cap_steps_above_10bn)
     return partial(rules_on, table=table)
 

@@ -23,6 +23,7 @@ from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.web.app import api_prefix, create_service_app
 from shared.web.caller import caller_router
+from shared.web.state import state_of
 
 SERVICE = "registry"
 
@@ -30,11 +31,11 @@ SERVICE = "registry"
 def _access_log(settings: RegistrySettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def start(app: FastAPI) -> AsyncIterator[None]:
-        writer = AccessLogWriter(app.state.database)
+        writer = AccessLogWriter(state_of(app).database)
         writer.start()
         app.state.access_log_writer = writer
         checkpointer = Checkpointer(
-            app.state.database,
+            state_of(app).database,
             secret=settings.log_signing_secret.get_secret_value(),
             origin=settings.log_origin,
             interval_seconds=settings.checkpoint_interval_seconds,

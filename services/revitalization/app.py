@@ -25,6 +25,7 @@ from shared.auth.tokens import JwksSource
 from shared.http.gateway_client import GatewayClient
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
+from shared.web.state import state_of
 
 SERVICE = "revitalization"
 
@@ -45,7 +46,7 @@ def create_app(
             app.state.residence_source = residence_source
         else:
             client = GatewayClient(
-                app.state.http,
+                state_of(app).http,
                 gateway_url=settings.gateway_url,
                 client_id=settings.client_id,
                 client_secret=settings.client_secret.get_secret_value(),

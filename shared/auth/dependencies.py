@@ -12,8 +12,9 @@ from fastapi import Depends, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
-from shared.auth.tokens import Principal, TokenVerifier
+from shared.auth.tokens import Principal
 from shared.web.problems import Forbidden, Unauthorized
+from shared.web.state import state_of
 
 TOKEN_URL = "/oauth/token"
 
@@ -42,7 +43,7 @@ async def _principal_from(request: Request, authorization: str | None) -> Princi
     token = _bearer(authorization)
     if token is None:
         return None
-    verifier: TokenVerifier = request.app.state.token_verifier
+    verifier = state_of(request.app).token_verifier
     principal = await verifier.verify(token)
     request.state.client_id = principal.client_id
     return principal

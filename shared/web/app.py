@@ -22,12 +22,15 @@ from shared.auth.revocations import HttpRevocationSource, RevocationCache, Revoc
 from shared.auth.tokens import HttpJwksSource, JwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.settings import ServiceSettings
+from shared.web.conditional import ConditionalGet
 from shared.web.docs import mount_docs
+from shared.web.idempotency import ReplayedResponse, answer_replay
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware, RetryReadsOnLostConnection
 from shared.web.observability import configure_logging, metrics_endpoint
 from shared.web.openapi import with_problem_responses
 from shared.web.pagination import PageTokenCodec
 from shared.web.problems import install_problem_handlers, problem_response
+from shared.web.state import ServiceState, state_of
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -143,21 +146,23 @@ def create_service_app(
             hot_connections=settings.db_hot_connections,
         )
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
-        app.state.settings = settings
-        app.state.database = database
-        app.state.http = http
-        app.state.idempotency_table = idempotency_table
-        app.state.page_codec = PageTokenCodec(settings.page_token_secret.get_secret_value())
         revocations = RevocationCache(
             revocation_source or HttpRevocationSource(settings.revocations_url, http),
             refresh_seconds=settings.revocations_refresh_seconds,
             max_age_seconds=settings.revocations_max_age_seconds,
         )
-        app.state.token_verifier = TokenVerifier(
-            jwks_source or HttpJwksSource(settings.jwks_url, http),
-            revocations=revocations,
-            issuer=settings.token_issuer,
-            audience=name,
+        app.state.service = ServiceState(
+            settings=settings,
+            database=database,
+            http=http,
+            page_codec=PageTokenCodec(settings.page_token_secret.get_secret_value()),
+            token_verifier=TokenVerifier(
+                jwks_source or HttpJwksSource(settings.jwks_url, http),
+                revocations=revocations,
+                issuer=settings.token_issuer,
+                audience=name,
+            ),
+            idempotency_table=idempotency_table,
         )
         try:
             async with (
@@ -184,7 +189,7 @@ def create_service_app(
             ),
             *front_middleware,
         ],
-        middleware=[Middleware(RetryReadsOnLostConnection)],
+        middleware=[Middleware(ConditionalGet), Middleware(RetryReadsOnLostConnection)],
         title=title,
         description=description,
         version=version,
@@ -196,11 +201,12 @@ def create_service_app(
         telemetry=WITHOUT_OPENTELEMETRY,
     )
     install_problem_handlers(app)
+    app.add_exception_handler(ReplayedResponse, answer_replay)
     for router in routers:
         app.include_router(router, prefix=api_prefix(name))
 
     async def readiness() -> None:
-        await app.state.database.ping()
+        await state_of(app).database.ping()
 
     install_health(app, readiness)
     install_openapi(app)

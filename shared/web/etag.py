@@ -16,14 +16,17 @@ def etag_for(version: int) -> str:
 
 
 def check_if_match(if_match: str | None, current_version: int) -> None:
-    """428 without If-Match, 412 when it names another version than the current one."""
+    """428 without If-Match, 412 when it names another version than the current one.
+
+    If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak validator never matches.
+    """
     if if_match is None or not if_match.strip():
         raise PreconditionRequired(
             "Send If-Match with the ETag you last read; updates without it are refused.",
             slug="if-match-required",
         )
     current = etag_for(current_version)
-    candidates = [value.strip().removeprefix("W/") for value in if_match.split(",")]
+    candidates = [value.strip() for value in if_match.split(",")]
     if "*" not in candidates and current not in candidates:
         raise PreconditionFailed(
             f"The resource has changed: its ETag is now {current}.",

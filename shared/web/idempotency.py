@@ -1,8 +1,9 @@
-"""Idempotent creating requests (`Idempotency-Key`) and the per-request database session.
+"""Idempotent creating requests (`Idempotency-Key`).
 
 The key is claimed in its own short transaction, so a concurrent duplicate sees it at once
 (409) instead of waiting; the first response is stored in the same transaction as the change
-it describes, so a retry gets exactly that response. A request that fails frees its key.
+it describes, so a retry gets exactly that response, without running the handler again. A
+request that fails frees its key.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Header, Request
-from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Column,
@@ -37,6 +37,8 @@ from shared.auth.tokens import Principal
 from shared.db.engine import Database
 from shared.db.types import UtcDateTime
 from shared.web.problems import Conflict, UnprocessableContent
+from shared.web.responses import json_response
+from shared.web.state import state_of
 
 ABANDONED_AFTER = timedelta(minutes=2)
 KEPT_FOR = timedelta(hours=24)
@@ -57,42 +59,53 @@ def idempotency_table(metadata: MetaData) -> Table:
     )
 
 
-async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
-    database: Database = request.app.state.database
-    async for session in database.session():
-        yield session
+class ReplayedResponse(Exception):  # noqa: N818 - control flow, answered by its handler
+    """A retry of a completed request: its first response is the answer, the handler never runs."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("replayed")
+        self.response = response
 
 
-SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
-
-
-def json_response(content: Any, *, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    if isinstance(content, BaseModel):
-        body = content.__pydantic_serializer__.to_json(content, by_alias=True)
-    else:
-        body = orjson.dumps(content)
-    return Response(body, status_code=status_code, headers=headers, media_type="application/json")
+async def answer_replay(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ReplayedResponse)
+    return exc.response
 
 
 class IdempotentWrite:
-    """The session of a creating request, and the first response when this is a retry."""
+    """The session of a creating request, and the response to keep for its retries."""
 
-    def __init__(self, session: AsyncSession, replay: Response | None) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.replay = replay
         self.response: Response | None = None
 
     def respond(
-        self, content: Any, *, status_code: int = 201, headers: dict[str, str] | None = None
+        self,
+        content: Any,
+        *,
+        status_code: int = 201,
+        headers: dict[str, str] | None = None,
+        version: int | None = None,
+        location: str | None = None,
     ) -> Response:
-        self.response = json_response(content, status_code=status_code, headers=headers)
+        self.response = json_response(
+            content, status_code=status_code, headers=headers, version=version, location=location
+        )
         return self.response
+
+
+def canonical_body(body: bytes) -> bytes:
+    """The same JSON with other whitespace or key order is the same request; other bodies as sent."""
+    try:
+        return orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONDecodeError:
+        return body
 
 
 def _fingerprint(request: Request, body: bytes) -> str:
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.url.path}?{request.url.query}\n".encode())
-    digest.update(body)
+    digest.update(canonical_body(body))
     return digest.hexdigest()
 
 
@@ -189,22 +202,22 @@ async def idempotent_write(
         ),
     ] = None,
 ) -> AsyncIterator[IdempotentWrite]:
-    database: Database = request.app.state.database
+    state = state_of(request.app)
+    database = state.database
     if idempotency_key is None:
         async for session in database.session():
-            yield IdempotentWrite(session, None)
+            yield IdempotentWrite(session)
         return
     client_id = principal.client_id if principal else "anonymous"
-    claim = _KeyClaim(database, request.app.state.idempotency_table, client_id, idempotency_key)
+    assert state.idempotency_table is not None, "an app with idempotent writes is given its table"
+    claim = _KeyClaim(database, state.idempotency_table, client_id, idempotency_key)
     replay = await claim.claim(_fingerprint(request, await request.body()))
     if replay is not None:
-        async with database.sessionmaker() as session:
-            yield IdempotentWrite(session, replay)
-        return
+        raise ReplayedResponse(replay)
     stored = False
     try:
         async with database.sessionmaker() as session:
-            write = IdempotentWrite(session, None)
+            write = IdempotentWrite(session)
             yield write
             keep = write.response is not None and write.response.status_code < 300
             if write.response is not None and keep:

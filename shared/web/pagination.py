@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 from shared.web.problems import BadRequest
+from shared.web.state import state_of
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -136,7 +137,7 @@ async def page_request(
         Query(max_length=2048, description="The next_page_token of the previous page."),
     ] = None,
 ) -> PageRequest:
-    return PageRequest(page_size, page_token, request.app.state.page_codec)
+    return PageRequest(page_size, page_token, state_of(request.app).page_codec)
 
 
 PageParams = Annotated[PageRequest, Depends(page_request)]

@@ -14,8 +14,9 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
 from shared.values import ResidentCode, RowId
-from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["check-ins"])
 
@@ -32,8 +33,6 @@ async def check_in_voter(
     election_id: RowId,
     principal: Principal = require_scopes("elections:clerk"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     created = await service.check_in(
         session=write.session, clerk=principal.client_id, election_id=election_id, data=body
     )

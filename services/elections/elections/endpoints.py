@@ -28,8 +28,10 @@ from shared.contracts.elections import (
 )
 from shared.values import RowId
 from shared.web.etag import etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["elections"])
 
@@ -38,8 +40,6 @@ router = APIRouter(tags=["elections"])
 async def create_election(
     body: ElectionIn, write: WriteDep, principal: Principal = require_scopes("elections:admin")
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     election = await service.create_election(session=write.session, actor=principal.client_id, data=body)
     return write.respond(
         election,
@@ -95,8 +95,6 @@ async def create_contest(
     election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     contest = await service.create_contest(
         session=write.session, actor=principal.client_id, election_id=election_id, data=body
     )
@@ -146,8 +144,6 @@ async def create_counting_district(
     election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     district = await service.create_counting_district(
         session=write.session, actor=principal.client_id, election_id=election_id, data=body
     )
@@ -191,8 +187,6 @@ async def create_polling_station(
     election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     station = await service.create_polling_station(
         session=write.session, actor=principal.client_id, election_id=election_id, data=body
     )
@@ -257,8 +251,6 @@ async def create_party(
     election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     party = await service.create_party(
         session=write.session, actor=principal.client_id, election_id=election_id, data=body
     )
@@ -296,8 +288,6 @@ async def create_candidate(
     contest_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     candidate = await service.create_candidate(
         session=write.session, actor=principal.client_id, contest_id=contest_id, data=body
     )

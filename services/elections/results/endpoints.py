@@ -16,7 +16,9 @@ from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import ContestResult, ElectionResults, Lot, LotIn, ResultStatus
 from shared.values import RowId
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["results"])
 
@@ -110,8 +112,6 @@ async def record_lot(
     contest_id: RowId,
     principal: Principal = require_scopes("elections:supervisor"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     lot = await service.record_lot(
         session=write.session, actor=principal.client_id, contest_id=contest_id, data=body
     )

@@ -15,9 +15,11 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, RollSync, Voter
 from shared.values import LocalGovernmentCode, ResidentCode, RowId
-from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.purpose import PurposeHeader, decode_purpose
+from shared.web.sessions import SessionDep
+from shared.web.state import state_of
 
 router = APIRouter(tags=["voter roll"])
 
@@ -49,8 +51,6 @@ async def build_roll(
     body: RollBuildIn | None = None,
     principal: Principal = require_scopes("elections:admin"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     build = await builds.request_build(
         session=write.session,
         actor=principal.client_id,
@@ -71,7 +71,7 @@ async def _start_worker(request: Request, election_id: int, build_id: int) -> No
     running: dict[int, asyncio.Task[None]] = request.app.state.roll_builds
     task = asyncio.create_task(
         builds.run_build(
-            database=request.app.state.database,
+            database=state_of(request.app).database,
             source=resident_source(request),
             election_id=election_id,
             build_id=build_id,

@@ -14,8 +14,9 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import SheetStatus, TallyEntryIn, TallySheet
 from shared.values import RowId
-from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["tallies"])
 
@@ -32,8 +33,6 @@ async def enter_tally(
     contest_id: RowId,
     principal: Principal = require_scopes("elections:clerk"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     sheet = await service.enter_tally(
         session=write.session, clerk=principal.client_id, contest_id=contest_id, entry=body
     )

@@ -10,7 +10,7 @@ from services.elections.turnout import service
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.elections import FinalTurnout, HourlyTurnout
 from shared.values import LocalGovernmentCode, RowId
-from shared.web.idempotency import SessionDep
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["turnout"])
 

@@ -26,9 +26,10 @@ from shared.contracts.funds import (
 )
 from shared.db.engine import plan_for_own_values
 from shared.values import CalendarDate, RowId, utc_now
-from shared.web.idempotency import SessionDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 from shared.web.problems import BadRequest
+from shared.web.sessions import SessionDep
+from shared.web.state import state_of
 
 router = APIRouter(tags=["disclosure"])
 Year = Annotated[int, Query(ge=1947, le=2200)]
@@ -155,7 +156,7 @@ async def export_disclosed_lines(
     media_type = "text/csv; charset=utf-8" if format is ExportFormat.csv else "application/jsonl"
     return StreamingResponse(
         service.export_stream(
-            request.app.state.database, filters, full=full, today=utc_now().date(), fmt=format.value
+            state_of(request.app).database, filters, full=full, today=utc_now().date(), fmt=format.value
         ),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="disclosed-lines.{format.value}"'},

@@ -12,8 +12,8 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Finding, FindingKind
 from shared.values import RowId
-from shared.web.idempotency import SessionDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["findings"])
 

@@ -14,8 +14,10 @@ from shared.auth.tokens import Principal
 from shared.contracts.funds import Organization, OrganizationIn, OrganizationKind
 from shared.values import RowId
 from shared.web.etag import check_if_match, etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["organizations"])
 
@@ -25,8 +27,6 @@ async def register_organization(
     body: OrganizationIn, write: WriteDep, principal: Principal = require_scopes("funds:admin")
 ) -> Response:
     """Register a political organization and the client that files its reports."""
-    if write.replay is not None:
-        return write.replay
     row = await service.register(session=write.session, body=body)
     return write.respond(
         service.to_model(row, principal),

@@ -15,8 +15,10 @@ from shared.auth.tokens import Principal
 from shared.contracts.funds import AmendmentIn, ReportIn, ReportVersion, ReportVersionSummary
 from shared.values import RowId
 from shared.web.etag import check_if_match, etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.problems import NotFound
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["reports"])
 Year = Annotated[int, Path(ge=1947, le=2200)]
@@ -36,8 +38,6 @@ async def file_report(
     principal: Principal = require_scopes("funds:file"),
 ) -> Response:
     """File the organization's annual report (only its own filer client may)."""
-    if write.replay is not None:
-        return write.replay
     organization = await organization_service.filer_organization(write.session, principal, organization_id)
     created = await service.file_report(
         session=write.session, principal=principal, organization=organization, body=body, rules=rules
@@ -63,8 +63,6 @@ async def amend_report(
     principal: Principal = require_scopes("funds:file"),
 ) -> Response:
     """File an amendment: a new version that becomes current; If-Match names the version amended."""
-    if write.replay is not None:
-        return write.replay
     organization = await organization_service.filer_organization(write.session, principal, organization_id)
     report = await repository.get_report(write.session, organization_id, year)
     if report is None:

@@ -12,7 +12,8 @@ from services.funds.subsidies import service
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import StoredSubsidyAllocation, SubsidyAllocation, SubsidyRequest
-from shared.web.idempotency import SessionDep, WriteDep
+from shared.web.idempotency import WriteDep
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["party subsidies"])
 
@@ -42,8 +43,6 @@ async def record_party_subsidy_allocation(
     principal: Principal = require_scopes("funds:admin"),
 ) -> Response:
     """Compute and record the year's allocation (once per year)."""
-    if write.replay is not None:
-        return write.replay
     stored = await service.record(
         session=write.session, request=body, rules=rules, clients=clients, created_by=principal.client_id
     )

@@ -25,9 +25,11 @@ from shared.contracts.registry import (
     LogKeys,
 )
 from shared.values import ResidentCode
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
 from shared.web.purpose import PurposeHeader
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["access log"])
 
@@ -64,8 +66,6 @@ async def list_access_records(
 async def record_access_log_entries(
     body: AccessLogEntriesIn, write: WriteDep, principal: Principal = require_scopes("registry:log")
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     logged = await service.record_reads_of_service(write.session, principal=principal, reads=body)
     return write.respond({"logged": logged}, status_code=201)
 

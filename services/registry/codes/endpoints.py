@@ -20,8 +20,10 @@ from shared.contracts.registry import (
     LocalGovernmentPage,
 )
 from shared.values import CalendarDate, LocalGovernmentCode
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams, keyset_page, query_fingerprint
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["local-government codes"])
 
@@ -102,7 +104,5 @@ async def list_code_changes(session: SessionDep, page: PageParams, _: OptionalPr
 async def record_code_change(
     change: CodeChangeRequest, write: WriteDep, _: Principal = require_scopes("registry:admin")
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     document = await service.record_change(write.session, change)
     return write.respond(document, status_code=201)

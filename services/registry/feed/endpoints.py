@@ -15,8 +15,9 @@ from services.registry.residents.views import Visibility
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
-from shared.web.idempotency import SessionDep, json_response
 from shared.web.purpose import PurposeHeader
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["change feed"])
 

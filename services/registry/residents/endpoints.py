@@ -35,10 +35,13 @@ from shared.contracts.registry import (
 )
 from shared.db.engine import Database
 from shared.values import CalendarDate, LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams, PageRequest
 from shared.web.problems import Forbidden
 from shared.web.purpose import PurposeHeader
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
+from shared.web.state import state_of
 
 router = APIRouter(tags=["residents"])
 
@@ -60,7 +63,7 @@ def reader_for(request: Request, principal: Principal, purpose: str | None) -> R
 
 
 def writer_for(request: Request, principal: Principal) -> Writer:
-    settings: RegistrySettings = request.app.state.settings
+    settings: RegistrySettings = state_of(request.app).settings
     return Writer(
         client_id=principal.client_id,
         limits=rules.DateLimits(
@@ -91,8 +94,6 @@ async def register_resident(
     write: WriteDep,
     principal: Principal = require_scopes("registry:write"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     document, etag = await service.register(
         write.session, request=registration, writer=writer_for(request, principal)
     )
@@ -135,7 +136,7 @@ async def list_residents(
     page_token: Annotated[str | None, Query(max_length=2048)] = None,
     principal: Principal = require_scopes("registry:read", "registry:address"),
 ) -> Response:
-    page = PageRequest(page_size, page_token, request.app.state.page_codec)
+    page = PageRequest(page_size, page_token, state_of(request.app).page_codec)
     document = await service.extract_page(
         session,
         local_government_code=local_government_code,
@@ -162,7 +163,7 @@ async def get_resident(
     known_at: Annotated[UtcDateTime | None, Query(description="Knowledge as of this instant.")] = None,
     principal: Principal = require_scopes("registry:read"),
 ) -> Response:
-    database: Database = request.app.state.database
+    database: Database = state_of(request.app).database
     if as_of is None and known_at is None:
         document, etag = await service.get_current_resident(
             database,
@@ -235,7 +236,7 @@ async def verify_residents(
     ):
         raise _insufficient("registry:identity", "verification by individual number")
     document = await service.verify(
-        request.app.state.database,
+        state_of(request.app).database,
         session,
         request.app.state.access_log_writer,
         items=verification.items,
@@ -277,8 +278,6 @@ async def record_resident_event(
     if_match: IfMatch = None,
     principal: Principal = require_scopes("registry:write"),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     document, etag = await service.record_event(
         write.session,
         resident_code=resident_code,

@@ -72,7 +72,7 @@ async def _reader(scope: Scope, *, scope_needed: str) -> tuple[Principal, Reader
     if scheme.lower() != "bearer" or not token.strip():
         return None
     state: Any = scope["app"].state
-    verifier: TokenVerifier = state.token_verifier
+    verifier: TokenVerifier = state.service.token_verifier
     try:
         principal = await verifier.verify(token.strip())
         if not principal.has(scope_needed):
@@ -134,7 +134,7 @@ class CurrentResidentLookup:
         state: Any = scope["app"].state
         try:
             document, etag = await service.get_current_resident(
-                state.database, state.access_log_writer, resident_code=code, reader=reader
+                state.service.database, state.access_log_writer, resident_code=code, reader=reader
             )
         except Problem:
             return False
@@ -170,9 +170,9 @@ class VerificationByCode:
         principal, reader = caller
         state: Any = scope["app"].state
         try:
-            async with state.database.sessionmaker() as session:
+            async with state.service.database.sessionmaker() as session:
                 document = await service.verify(
-                    state.database, session, state.access_log_writer, items=items, reader=reader
+                    state.service.database, session, state.access_log_writer, items=items, reader=reader
                 )
         except Problem:  # the access log could not be written: the route answers with its 503
             return False

@@ -14,8 +14,10 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import Claim, SpendingBatch, SpendingBatchIn, SpendingLine
 from shared.values import FiscalYear
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["allocation tax"])
 RequiredFiscalYear = Annotated[FiscalYear, Query()]
@@ -30,8 +32,6 @@ RequiredFiscalYear = Annotated[FiscalYear, Query()]
 async def record_spending_lines(
     batch: SpendingBatchIn, write: WriteDep, principal: Principal = require_scopes(REVIEW)
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     ids = await service.record_lines(session=write.session, lines=batch.lines, actor=principal.client_id)
     return write.respond(SpendingBatch(ids=ids))
 

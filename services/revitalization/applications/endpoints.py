@@ -33,8 +33,10 @@ from shared.contracts.revitalization import (
 )
 from shared.values import BigRowId
 from shared.web.etag import etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["applications"])
 Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
@@ -52,8 +54,6 @@ def _with_etag(application: Application, status_code: int = 200) -> Response:
 async def create_application(
     application: ApplicationIn, write: WriteDep, principal: Principal = require_scopes(APPLY)
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     created = await service.create_application(
         session=write.session, principal=principal, application=application
     )
@@ -126,8 +126,6 @@ async def submit_application(
     if_match: IfMatch = None,
     principal: Principal = require_scopes(APPLY),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     application = await service.applicant_action(
         session=write.session,
         principal=principal,

@@ -21,8 +21,10 @@ from shared.auth.tokens import Principal
 from shared.contracts.revitalization import Budget, BudgetIn, Disbursement, DisbursementIn
 from shared.values import BigRowId, FiscalYear, LocalGovernmentCode
 from shared.web.etag import etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["budgets"])
 BUDGET_PATH = "/budgets/{programme_code}/{fiscal_year}/{municipality_code}"
@@ -106,8 +108,6 @@ async def record_disbursement(
     write: WriteDep,
     principal: Principal = require_scopes(REVIEW),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     result = await service.record_disbursement(
         session=write.session,
         principal=principal,

@@ -21,8 +21,10 @@ from shared.contracts.revitalization import (
 )
 from shared.values import FiscalYear, LocalGovernmentCode
 from shared.web.etag import etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["municipality categories"])
 ENTRY_PATH = "/municipality-categories/{fiscal_year}/{municipality_code}"
@@ -102,8 +104,6 @@ async def put_municipality_category(
 async def create_municipality_categories(
     batch: MunicipalityCategoryBatchIn, write: WriteDep, principal: Principal = require_scopes(ADMIN)
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     created = await service.create_entries(session=write.session, batch=batch, actor=principal.client_id)
     return write.respond(MunicipalityCategoryBatch(fiscal_year=batch.fiscal_year, created=created))
 

@@ -22,8 +22,11 @@ from shared.contracts.revitalization import (
 )
 from shared.values import BigRowId
 from shared.web.etag import etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
+from shared.web.state import state_of
 
 router = APIRouter(tags=["hometown registrations"])
 Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
@@ -46,13 +49,11 @@ async def register_hometown(
     source: Source,
     principal: Principal = require_scopes(APPLY),
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     created = await service.register(
         session=write.session,
         principal=principal,
         registration=registration,
-        cap=request.app.state.settings.hometown_max_municipalities,
+        cap=state_of(request.app).settings.hometown_max_municipalities,
         source=source,
     )
     return write.respond(created, headers={"ETag": etag_for(created.version)})

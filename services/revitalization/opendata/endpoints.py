@@ -11,14 +11,16 @@ from services.revitalization.programmes.languages import negotiate
 from services.revitalization.web import FiscalYearFilter, ProgrammeFilter
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.revitalization import Grant360
-from shared.web.idempotency import SessionDep, json_response
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
+from shared.web.state import state_of
 
 router = APIRouter(tags=["open data"])
 
 
 def _publisher(request: Request) -> Publisher:
-    settings = request.app.state.settings
+    settings = state_of(request.app).settings
     return Publisher(settings.funder_id, settings.funder_name, settings.grant_id_prefix)
 
 
@@ -62,7 +64,11 @@ async def export_grants_json(
 ) -> StreamingResponse:
     language = negotiate(accept_language)
     body = service.stream_json(
-        request.app.state.database.sessionmaker, _publisher(request), language, fiscal_year, programme_code
+        state_of(request.app).database.sessionmaker,
+        _publisher(request),
+        language,
+        fiscal_year,
+        programme_code,
     )
     return StreamingResponse(body, media_type="application/json", headers=_headers(language))
 
@@ -81,7 +87,11 @@ async def export_grants_csv(
 ) -> StreamingResponse:
     language = negotiate(accept_language)
     body = service.stream_csv(
-        request.app.state.database.sessionmaker, _publisher(request), language, fiscal_year, programme_code
+        state_of(request.app).database.sessionmaker,
+        _publisher(request),
+        language,
+        fiscal_year,
+        programme_code,
     )
     headers = {**_headers(language), "Content-Disposition": 'attachment; filename="grants.csv"'}
     return StreamingResponse(body, media_type="text/csv; charset=utf-8", headers=headers)

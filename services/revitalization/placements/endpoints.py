@@ -16,8 +16,9 @@ from shared.auth.tokens import Principal
 from shared.contracts.revitalization import ExtensionIn, Placement, SettlementCheckIn, SettlementRates
 from shared.values import BigRowId
 from shared.web.etag import etag_for
-from shared.web.idempotency import SessionDep, json_response
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["placements"])
 Source = Annotated[ResidenceHistorySource, Depends(residence_source)]

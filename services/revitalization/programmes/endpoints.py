@@ -21,8 +21,10 @@ from shared.contracts.revitalization import (
 )
 from shared.values import FiscalYear
 from shared.web.etag import etag_for
-from shared.web.idempotency import SessionDep, WriteDep, json_response
+from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["programmes"])
 
@@ -68,8 +70,6 @@ async def get_programme(
 async def create_programme(
     programme: ProgrammeIn, write: WriteDep, _: Principal = require_scopes("revitalization:admin")
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     created = await service.create_programme(session=write.session, programme=programme)
     return write.respond(created, headers={"ETag": etag_for(created.version)})
 

@@ -13,10 +13,12 @@ from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.db.base import new_metadata
 from shared.values import LocalGovernmentCode
-from shared.web.etag import check_if_match, etag_for, update_versioned
-from shared.web.idempotency import SessionDep, WriteDep, idempotency_table, json_response
+from shared.web.etag import check_if_match, update_versioned
+from shared.web.idempotency import WriteDep, idempotency_table
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 from shared.web.problems import NotFound
+from shared.web.responses import json_response
+from shared.web.sessions import SessionDep
 
 metadata = new_metadata()
 idempotency_keys = idempotency_table(metadata)
@@ -47,14 +49,12 @@ router = APIRouter()
 async def create_note(
     note: NoteIn, write: WriteDep, _: Principal = require_scopes("sample:write")
 ) -> Response:
-    if write.replay is not None:
-        return write.replay
     note_id = await write.session.scalar(
         insert(notes).values(**note.model_dump(), version=1).returning(notes.c.id)
     )
     assert note_id is not None
     created = Note(id=note_id, version=1, **note.model_dump())
-    return write.respond(created, headers={"ETag": etag_for(1)})
+    return write.respond(created, version=created.version)
 
 
 @router.get("/notes", response_model=Page[Note])
@@ -85,7 +85,7 @@ async def get_note(
     row = (await session.execute(select(notes).where(notes.c.id == note_id))).one_or_none()
     if row is None:
         raise NotFound(f"No note {note_id}.")
-    return json_response(Note.model_validate(row._mapping), headers={"ETag": etag_for(row.version)})
+    return json_response(Note.model_validate(row._mapping), version=row.version)
 
 
 @router.put("/notes/{note_id}", response_model=Note)
@@ -104,7 +104,7 @@ async def replace_note(
         session, notes, notes.c.id == note_id, expected_version=row.version, values=note.model_dump()
     )
     updated = Note(id=note_id, version=version, **note.model_dump())
-    return json_response(updated, headers={"ETag": etag_for(version)})
+    return json_response(updated, version=version)
 
 
 @router.post("/crash/{resident_code}")

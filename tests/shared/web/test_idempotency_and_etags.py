@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
-from shared.web.idempotency import REPLAY_HEADER
+from shared.web.idempotency import REPLAY_HEADER, IdempotentWrite
 from tests.shared.web.test_problems import assert_problem
 from tests.support.tokens import TokenFactory
 
@@ -106,3 +107,62 @@ async def test_two_clerks_racing_one_wins(sample: httpx.AsyncClient, tokens: Tok
     assert sorted(r.status_code for r in results) == [200, 412]
     final = await sample.get(url, headers=tokens.headers("sample:read", audience="sample"))
     assert final.json()["version"] == 2
+
+
+async def test_a_retry_does_not_run_the_handler_again(
+    sample: httpx.AsyncClient, tokens: TokenFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = tokens.headers("sample:write", audience="sample", **{"Idempotency-Key": "k-run-once"})
+    first = await sample.post("/sample/v1/notes", json=NOTE, headers=headers)
+    monkeypatch.setattr(IdempotentWrite, "respond", _must_not_respond)
+    again = await sample.post("/sample/v1/notes", json=NOTE, headers=headers)
+    assert (again.status_code, again.json(), again.headers[REPLAY_HEADER]) == (201, first.json(), "true")
+
+
+def _must_not_respond(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("a replayed request reached its handler")
+
+
+async def test_the_same_json_written_otherwise_is_the_same_request(
+    sample: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    headers = tokens.headers(
+        "sample:write",
+        audience="sample",
+        **{"Idempotency-Key": "k-canonical", "Content-Type": "application/json"},
+    )
+    first = await sample.post(
+        "/sample/v1/notes", content=b'{"municipality":"131016","body":"hello"}', headers=headers
+    )
+    again = await sample.post(
+        "/sample/v1/notes", content=b'{\n  "body": "hello",\n  "municipality": "131016"\n}', headers=headers
+    )
+    assert again.status_code == 201
+    assert again.headers[REPLAY_HEADER] == "true"
+    assert again.json() == first.json()
+    assert await count_notes(sample) == 1
+
+
+async def test_if_none_match_with_the_current_etag_is_304(
+    sample: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    write = tokens.headers("sample:write", audience="sample")
+    read = tokens.headers("sample:read", audience="sample")
+    created = await sample.post("/sample/v1/notes", json=NOTE, headers=write)
+    path = f"/sample/v1/notes/{created.json()['id']}"
+    etag = created.headers["etag"]
+    for held in (etag, f"W/{etag}", f'"v999", {etag}', "*"):
+        cached = await sample.get(path, headers={**read, "If-None-Match": held})
+        assert (cached.status_code, cached.content, cached.headers["etag"]) == (304, b"", etag)
+    changed = await sample.get(path, headers={**read, "If-None-Match": '"v999"'})
+    assert (changed.status_code, changed.json()["id"]) == (200, created.json()["id"])
+
+
+async def test_if_match_uses_the_strong_comparison(sample: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    write = tokens.headers("sample:write", audience="sample")
+    created = await sample.post("/sample/v1/notes", json=NOTE, headers=write)
+    path = f"/sample/v1/notes/{created.json()['id']}"
+    weak = await sample.put(path, json=NOTE, headers={**write, "If-Match": f"W/{created.headers['etag']}"})
+    assert_problem(weak, 412, "etag-mismatch")
+    strong = await sample.put(path, json=NOTE, headers={**write, "If-Match": created.headers["etag"]})
+    assert strong.status_code == 200

@@ -1,0 +1,19 @@
+"""The request's database session: one per request, committed when the handler returns."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.web.state import DatabaseDep
+
+
+async def db_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
+    async for session in database.session():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
