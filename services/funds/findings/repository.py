@@ -10,7 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.tables import finding_years, findings, organizations, report_lines
-from shared.contracts.funds import DONATION_CATEGORIES
+from shared.contracts.funds import DONATION_CATEGORIES, FindingKind
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 CHUNK = 500
 
@@ -89,5 +90,27 @@ async def insert_findings(session: AsyncSession, rows: Sequence[dict[str, Any]])
         await session.execute(insert(findings), list(rows))
 
 
-def list_statement() -> Any:
-    return select(findings)
+async def page(
+    session: AsyncSession,
+    page: PageRequest,
+    *,
+    year: int | None,
+    kind: FindingKind | None,
+    organization_id: int | None,
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of findings in id order, filtered by year, kind and organization if asked."""
+    statement = select(findings)
+    if year is not None:
+        statement = statement.where(findings.c.year == year)
+    if kind is not None:
+        statement = statement.where(findings.c.kind == kind.value)
+    if organization_id is not None:
+        statement = statement.where(findings.c.organization_id == organization_id)
+    return await keyset_page(
+        session,
+        statement,
+        sort_columns=[findings.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_findings", year=year, kind=kind, organization_id=organization_id),
+        position_of=lambda row: [row.id],
+    )

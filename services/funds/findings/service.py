@@ -14,6 +14,7 @@ from services.funds.findings.limits import Donation, evaluate_year
 from services.funds.rulebook import FundsRules
 from shared.contracts.funds import DonorKind, Finding, FindingKind, OrganizationKind
 from shared.values import utc_now
+from shared.web.pagination import Page, PageRequest
 
 
 def line_ref(organization_id: int, year: int, version: int, line_no: int) -> str:
@@ -92,3 +93,15 @@ def to_model(row: Row[Any]) -> Finding:
         detail=row.detail,
         computed_at=row.computed_at,
     )
+
+
+async def list_page(
+    session: AsyncSession,
+    page: PageRequest,
+    *,
+    year: int | None,
+    kind: FindingKind | None,
+    organization_id: int | None,
+) -> Page[Finding]:
+    rows, token = await repository.page(session, page, year=year, kind=kind, organization_id=organization_id)
+    return Page[Finding](items=[to_model(row) for row in rows], next_page_token=token)

@@ -8,6 +8,8 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.tables import organizations
+from shared.contracts.funds import OrganizationKind
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
 async def get(session: AsyncSession, organization_id: int) -> Row[Any] | None:
@@ -34,5 +36,20 @@ async def create(session: AsyncSession, values: dict[str, Any]) -> int:
     return int(result.scalar_one())
 
 
-def list_statement() -> Any:
-    return select(organizations)
+async def page(
+    session: AsyncSession, page: PageRequest, *, kind: OrganizationKind | None, party_id: int | None
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of organizations in id order, of one kind or one party if asked."""
+    statement = select(organizations)
+    if kind is not None:
+        statement = statement.where(organizations.c.kind == kind.value)
+    if party_id is not None:
+        statement = statement.where(organizations.c.party_id == party_id)
+    return await keyset_page(
+        session,
+        statement,
+        sort_columns=[organizations.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_organizations", kind=kind, party_id=party_id),
+        position_of=lambda row: [row.id],
+    )

@@ -216,6 +216,13 @@ async def file_report(
     return await read_version(session, organization, body.year, 1, full=True)
 
 
+async def report_to_amend(session: AsyncSession, organization_id: int, year: int) -> Row[Any]:
+    report = await repository.get_report(session, organization_id, year)
+    if report is None:
+        raise NotFound(f"No {year} report of organization {organization_id} to amend.")
+    return report
+
+
 async def amend_report(
     *,
     session: AsyncSession,
