@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, or_, select
+from sqlalchemy import Row, Select, and_, delete, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.funds.bulk import insert_rows
 from services.funds.tables import finding_years, findings, organizations, report_lines
 from shared.contracts.funds import DONATION_CATEGORIES, FindingKind
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
-
-CHUNK = 500
-
-
-def _chunks(keys: Iterable[str]) -> list[list[str]]:
-    ordered = sorted(keys)
-    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
 async def lock_year(session: AsyncSession, year: int) -> None:
@@ -32,16 +26,28 @@ async def lock_year(session: AsyncSession, year: int) -> None:
     await session.execute(statement)
 
 
-async def delete_for(session: AsyncSession, *, year: int, donor_keys: set[str], report_id: int) -> None:
+def _donor_keys_of(organization_id: int, year: int) -> Select[Any]:
+    """The donors of every version of the organization's report of the year (an amendment's
+    previous donors too, whose findings may go)."""
+    return select(report_lines.c.donor_key).where(
+        report_lines.c.organization_id == organization_id,
+        report_lines.c.year == year,
+        report_lines.c.donor_key.is_not(None),
+    )
+
+
+async def delete_for(session: AsyncSession, *, year: int, organization_id: int, report_id: int) -> None:
+    """The findings of the report's lines, and of its donors in the year."""
     await session.execute(delete(findings).where(findings.c.report_id == report_id))
-    for chunk in _chunks(donor_keys):
-        await session.execute(
-            delete(findings).where(findings.c.year == year, findings.c.donor_key.in_(chunk))
+    await session.execute(
+        delete(findings).where(
+            findings.c.year == year, findings.c.donor_key.in_(_donor_keys_of(organization_id, year))
         )
+    )
 
 
 _DONATION_COLUMNS = (
-    report_lines.c.id,
+    report_lines.c.id.label("id"),  # named, so that SQLite orders the union by it
     report_lines.c.report_id,
     report_lines.c.organization_id,
     report_lines.c.year,
@@ -63,31 +69,27 @@ _DONATION_COLUMNS = (
 )
 
 
-async def donations(
-    session: AsyncSession, *, year: int, donor_keys: set[str], report_id: int
-) -> list[Row[Any]]:
-    """Current donation lines of the year given by these donors, or in this report."""
-    base = (
-        select(*_DONATION_COLUMNS)
-        .join(organizations, organizations.c.id == report_lines.c.organization_id)
-        .where(
-            report_lines.c.year == year,
-            report_lines.c.is_current.is_(True),
-            report_lines.c.category.in_([c.value for c in DONATION_CATEGORIES]),
-        )
+async def donations(session: AsyncSession, *, year: int, organization_id: int) -> list[Row[Any]]:
+    """Current donation lines of the year given by the report's donors, or anonymously in the
+    report; in id order. One statement: the report's anonymous lines, then every line of its donors."""
+    current = and_(
+        report_lines.c.year == year,
+        report_lines.c.is_current.is_(True),
+        report_lines.c.category.in_([c.value for c in DONATION_CATEGORIES]),
     )
-    rows: dict[int, Any] = {}
-    for row in (await session.execute(base.where(report_lines.c.report_id == report_id))).all():
-        rows[row.id] = row
-    for chunk in _chunks(donor_keys):
-        for row in (await session.execute(base.where(or_(report_lines.c.donor_key.in_(chunk))))).all():
-            rows[row.id] = row
-    return [rows[key] for key in sorted(rows)]
+    base = select(*_DONATION_COLUMNS).join(
+        organizations, organizations.c.id == report_lines.c.organization_id
+    )
+    anonymous = base.where(
+        current, report_lines.c.organization_id == organization_id, report_lines.c.donor_key.is_(None)
+    )
+    by_donor = base.where(current, report_lines.c.donor_key.in_(_donor_keys_of(organization_id, year)))
+    statement = union_all(anonymous, by_donor)
+    return list((await session.execute(statement.order_by(statement.selected_columns.id))).all())
 
 
 async def insert_findings(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(findings), list(rows))
+    await insert_rows(session, findings, rows)
 
 
 async def page(

@@ -47,14 +47,15 @@ async def recompute(
     *,
     session: AsyncSession,
     year: int,
-    donor_keys: set[str],
+    organization_id: int,
     report_id: int,
     rules: Callable[[date], FundsRules],
 ) -> None:
-    """Replace the findings of these donors in this year, and of this report, by fresh ones."""
+    """Replace the findings of the report's donors (of any of its versions) in its year, and of the
+    report, by fresh ones: run after its lines are written."""
     await repository.lock_year(session, year)
-    await repository.delete_for(session, year=year, donor_keys=donor_keys, report_id=report_id)
-    rows = await repository.donations(session, year=year, donor_keys=donor_keys, report_id=report_id)
+    await repository.delete_for(session, year=year, organization_id=organization_id, report_id=report_id)
+    rows = await repository.donations(session, year=year, organization_id=organization_id)
     drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
     now = utc_now()
     await repository.insert_findings(

@@ -209,9 +209,8 @@ async def file_report(
         rules=rules,
     )
     await repository.insert_lines(session, rows)
-    keys = {row["donor_key"] for row in rows if row["donor_key"] is not None}
     await findings_service.recompute(
-        session=session, year=body.year, donor_keys=keys, report_id=report_id, rules=rules
+        session=session, year=body.year, organization_id=organization.id, report_id=report_id, rules=rules
     )
     return await read_version(session, organization, body.year, 1, full=True)
 
@@ -241,7 +240,6 @@ async def amend_report(
         expected_version=report.version,
         values={"current_version": new_version},
     )
-    old_keys = await repository.donor_keys_of(session, report.id)
     await repository.retire_current(session, report.id)
     version_id = await repository.insert_version(
         session,
@@ -265,9 +263,8 @@ async def amend_report(
         rules=rules,
     )
     await repository.insert_lines(session, rows)
-    keys = old_keys | {row["donor_key"] for row in rows if row["donor_key"] is not None}
     await findings_service.recompute(
-        session=session, year=report.year, donor_keys=keys, report_id=report.id, rules=rules
+        session=session, year=report.year, organization_id=organization.id, report_id=report.id, rules=rules
     )
     return await read_version(session, organization, report.year, new_version, full=True)
 
