@@ -7,6 +7,7 @@ several times a COPY of the same rows, in bind processing and statement traffic.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -22,15 +23,19 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
         await session.execute(insert(table), list(rows))
         return
     columns = list(rows[0])
-    as_json = [isinstance(table.c[name].type, JSON) for name in columns]
-    records = [
-        tuple(
-            orjson.dumps(row[name]).decode() if json else row[name]
-            for name, json in zip(columns, as_json, strict=True)
-        )
-        for row in rows
-    ]
+    records: list[tuple[Any, ...]] = list(map(itemgetter(*columns), rows))
+    json_at = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    if json_at:
+        records = [_json_as_text(record, json_at) for record in records]
     connection = await session.connection()
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
     await driver.copy_records_to_table(table.name, records=records, columns=columns)
+
+
+def _json_as_text(record: tuple[Any, ...], json_at: Sequence[int]) -> tuple[Any, ...]:
+    """COPY takes a JSON column's value as its text."""
+    values = list(record)
+    for index in json_at:
+        values[index] = orjson.dumps(values[index]).decode()
+    return tuple(values)

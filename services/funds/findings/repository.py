@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, Select, and_, delete, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
@@ -46,30 +48,37 @@ async def delete_for(session: AsyncSession, *, year: int, organization_id: int, 
     )
 
 
+class DonationRow(NamedTuple):
+    """What the limits need of one donation line (a tuple: read by position, built by thousands)."""
+
+    id: int
+    report_id: int
+    organization_id: int
+    year: int
+    version: int
+    line_no: int
+    donor_key: str | None
+    name: str | None
+    donor_kind: str
+    amount: int
+    transaction_date: date
+    capital_yen: int | None
+    union_members: int | None
+    annual_expenses_yen: int | None
+    is_foreign: bool
+    listed_years: int | None
+    receives_state_subsidy: bool
+    at_public_meeting: bool
+    recipient_kind: str
+
+
 _DONATION_COLUMNS = (
-    report_lines.c.id.label("id"),  # named, so that SQLite orders the union by it
-    report_lines.c.report_id,
-    report_lines.c.organization_id,
-    report_lines.c.year,
-    report_lines.c.version,
-    report_lines.c.line_no,
-    report_lines.c.donor_key,
-    report_lines.c.name,
-    report_lines.c.donor_kind,
-    report_lines.c.amount,
-    report_lines.c.transaction_date,
-    report_lines.c.capital_yen,
-    report_lines.c.union_members,
-    report_lines.c.annual_expenses_yen,
-    report_lines.c.is_foreign,
-    report_lines.c.listed_years,
-    report_lines.c.receives_state_subsidy,
-    report_lines.c.at_public_meeting,
+    *(report_lines.c[name] for name in DonationRow._fields[:-1]),
     organizations.c.kind.label("recipient_kind"),
 )
 
 
-async def donations(session: AsyncSession, *, year: int, organization_id: int) -> list[Row[Any]]:
+async def donations(session: AsyncSession, *, year: int, organization_id: int) -> list[DonationRow]:
     """Current donation lines of the year given by the report's donors, or anonymously in the
     report; in id order. One statement: the report's anonymous lines, then every line of its donors."""
     current = and_(
@@ -85,7 +94,9 @@ async def donations(session: AsyncSession, *, year: int, organization_id: int) -
     )
     by_donor = base.where(current, report_lines.c.donor_key.in_(_donor_keys_of(organization_id, year)))
     statement = union_all(anonymous, by_donor)
-    return list((await session.execute(statement.order_by(statement.selected_columns.id))).all())
+    # Ordered in Python: SQLite orders a union only by the name of a result column.
+    rows = [DonationRow._make(row) for row in await session.execute(statement)]
+    return sorted(rows, key=attrgetter("id"))
 
 
 async def insert_findings(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

@@ -88,8 +88,13 @@ async def version(session: AsyncSession, report_id: int, number: int) -> Row[Any
     return (await session.execute(statement)).one_or_none()
 
 
-async def lines_of(session: AsyncSession, report_version_id: int, *, published_only: bool) -> list[Row[Any]]:
+async def lines_of(
+    session: AsyncSession, report_version_id: int, *, published_only: bool
+) -> list[dict[str, Any]]:
+    """The version's lines in order, each as its columns by name."""
     statement = select(report_lines).where(report_lines.c.report_version_id == report_version_id)
     if published_only:
         statement = statement.where(report_lines.c.published.is_(True))
-    return list((await session.execute(statement.order_by(report_lines.c.line_no))).all())
+    result = await session.execute(statement.order_by(report_lines.c.line_no))
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
