@@ -1,7 +1,8 @@
 """Many rows into one table in the session's transaction: COPY on PostgreSQL, executemany elsewhere.
 
-A filing writes thousands of lines and findings; a multi-row INSERT through SQLAlchemy costs
-several times a COPY of the same rows, in bind processing and statement traffic.
+A filing writes thousands of lines and findings; an executemany through SQLAlchemy costs far more
+than a COPY of the same rows, in bind processing and statement traffic (see the bench report's
+funds_filing).
 """
 
 from __future__ import annotations

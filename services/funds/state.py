@@ -51,11 +51,12 @@ def funds_state_of(app: FastAPI) -> FundsState:
     return state
 
 
-def _rules(request: Request) -> RulesOn:
+# Coroutines, so that FastAPI calls them in the request's task rather than in a worker thread.
+async def _rules(request: Request) -> RulesOn:
     return funds_state_of(request.app).rules
 
 
-def _elections_clients(request: Request) -> ClientFactory:
+async def _elections_clients(request: Request) -> ClientFactory:
     return funds_state_of(request.app).elections_clients
 
 

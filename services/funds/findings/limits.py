@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from services.funds.rulebook import FundsRules, cap_for, rules_on
 from shared.contracts.funds import PARTY_SIDE_KINDS, DonorKind, FindingKind, OrganizationKind
@@ -30,8 +31,9 @@ _PARTY_PROPER = frozenset({OrganizationKind.political_party, OrganizationKind.pa
 _BODIES = frozenset({DonorKind.company, DonorKind.union, DonorKind.other_body})
 
 
-@dataclass(frozen=True, slots=True)
-class Donation:
+class Donation(NamedTuple):
+    """One donation line (a tuple: a filing's evaluation builds tens of thousands)."""
+
     line_ref: str
     report_id: int
     organization_id: int

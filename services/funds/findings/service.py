@@ -21,8 +21,8 @@ def line_ref(organization_id: int, year: int, version: int, line_no: int) -> str
     return f"{organization_id}/{year}/v{version}#{line_no}"
 
 
-# By value, as a dictionary: a filing reads tens of thousands of donations, and an Enum call
-# costs twenty times a lookup.
+# By value, as a dictionary: a filing reads tens of thousands of donations, and calling an Enum
+# costs far more than a lookup.
 _DONOR_KINDS = {kind.value: kind for kind in DonorKind}
 _RECIPIENT_KINDS = {kind.value: kind for kind in OrganizationKind}
 
