@@ -17,6 +17,7 @@ from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["organizations"])
 
@@ -46,9 +47,9 @@ async def list_organizations(
 
 @router.get("/organizations/{organization_id}", response_model=Organization)
 async def get_organization(
-    organization_id: RowId, session: SessionDep, principal: OptionalPrincipal
+    organization_id: RowId, database: DatabaseDep, principal: OptionalPrincipal
 ) -> Response:
-    row = await service.get_or_404(session, organization_id)
+    row = await service.read(database, organization_id)
     return json_response(service.to_model(row, principal), version=row.version)
 
 

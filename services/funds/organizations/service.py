@@ -12,6 +12,7 @@ from services.funds.organizations import repository
 from services.funds.tables import organizations
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Organization, OrganizationIn, OrganizationKind
+from shared.db.engine import Database
 from shared.values import utc_now
 from shared.web.etag import update_versioned
 from shared.web.pagination import Page, PageRequest
@@ -106,6 +107,14 @@ async def replace(
 
 async def get_or_404(session: AsyncSession, organization_id: int) -> Row[Any]:
     row = await repository.get(session, organization_id)
+    if row is None:
+        raise NotFound(f"No organization {organization_id}.")
+    return row
+
+
+async def read(database: Database, organization_id: int) -> Row[Any]:
+    """An organization, read on its own (no transaction of the request's)."""
+    row = await repository.get_alone(database, organization_id)
     if row is None:
         raise NotFound(f"No organization {organization_id}.")
     return row
