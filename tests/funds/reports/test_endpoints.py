@@ -197,7 +197,12 @@ async def test_a_filing_answers_with_the_version_as_stored(api: Funds) -> None:
         donation(60_000),
         donation(10_000, name="佐藤 花子", occupation=None),
         donation(100_000, name="甲株式会社", category="donation_corporate", kind="company", capital_yen=5),
-        donation(500, name=None, kind="anonymous", address=None, code=None, occupation=None),
+        {
+            "category": "donation_individual",
+            "amount": 500,
+            "transaction_date": "2025-05-01",
+            "donor_kind": "anonymous",
+        },
         {"category": "office", "amount": 80_000, "transaction_date": "2025-06-01", "name": "乙商店"},
     ]
     filed = await api.file(club, report(lines))
@@ -216,7 +221,9 @@ async def test_a_filing_answers_with_the_version_as_stored(api: Funds) -> None:
 
 async def test_an_amendment_drops_the_findings_of_donors_it_removes(api: Funds) -> None:
     club = await api.organization("club", kind="other_political_organization")
-    company = donation(100_000, name="甲株式会社", category="donation_corporate", kind="company", capital_yen=5)
+    company = donation(
+        100_000, name="甲株式会社", category="donation_corporate", kind="company", capital_yen=5
+    )
     person = donation(1_500_001)
     assert (await api.file(club, report([company, person]))).status_code == 201
     assert sorted(f["kind"] for f in await api.findings(year=2025)) == [
