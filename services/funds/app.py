@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 import services.funds
@@ -14,22 +11,14 @@ from services.funds.findings.endpoints import router as findings_router
 from services.funds.organizations.endpoints import router as organizations_router
 from services.funds.reports.endpoints import router as reports_router
 from services.funds.settings import FundsSettings
+from services.funds.state import funds_state
 from services.funds.subsidies.endpoints import router as subsidies_router
-from services.funds.subsidies.service import gateway_client_factory
 from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.web.app import create_service_app
 from shared.web.caller import caller_router
-from shared.web.state import state_of
 
 SERVICE = "funds"
-
-
-@asynccontextmanager
-async def _elections_clients(app: FastAPI) -> AsyncIterator[None]:
-    """One gateway client for the process, so its token is reused until it expires."""
-    app.state.elections_clients = gateway_client_factory(state_of(app).settings, state_of(app).http)
-    yield
 
 
 def create_app(
@@ -54,5 +43,5 @@ def create_app(
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
         revocation_source=revocation_source,
-        startup=_elections_clients,
+        startup=funds_state,
     )

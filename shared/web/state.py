@@ -41,11 +41,11 @@ def state_of(app: FastAPI) -> ServiceState[Any]:
     return state
 
 
-def service_state(request: Request) -> ServiceState[Any]:
+async def service_state(request: Request) -> ServiceState[Any]:
     return state_of(request.app)
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     return state_of(request.app).database
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.cpu import cpu_of
 from tests.bench.elections import elections_checkins, elections_results_linearity, elections_roll
-from tests.bench.funds import funds_export, funds_filing, funds_search
+from tests.bench.funds import funds_export, funds_filing, funds_organization_get, funds_search
 from tests.bench.registry import lookup_requests, registry_import, registry_lookups
 from tests.bench.revitalization import (
     revitalization_allocation,
@@ -118,6 +118,7 @@ SCENARIOS = [
     funds_search,
     funds_export,
     funds_filing,
+    funds_organization_get,
     revitalization_listing,
     revitalization_approvals,
     revitalization_allocation,

@@ -5,18 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import StreamingResponse
 
-from services.funds import municipalities
-from services.funds.disclosure import repository, service
+from services.funds.disclosure import service
 from services.funds.disclosure.service import LineSort
 from services.funds.reports.identity import search_key
-from services.funds.tables import report_lines, reports
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.funds import (
-    DONATION_CATEGORIES,
     CategoryAggregate,
     DisclosedLine,
     DonorAggregate,
@@ -24,12 +20,10 @@ from shared.contracts.funds import (
     OrganizationAggregate,
     PrefectureAggregate,
 )
-from shared.db.engine import plan_for_own_values
 from shared.values import CalendarDate, RowId, utc_now
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
-from shared.web.problems import BadRequest
+from shared.web.pagination import Page, PageParams, query_fingerprint
 from shared.web.sessions import SessionDep
-from shared.web.state import state_of
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["disclosure"])
 Year = Annotated[int, Query(ge=1947, le=2200)]
@@ -46,39 +40,6 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
 
 
-class LineQuery(BaseModel):
-    donor_name: str | None = None
-    organization_id: int | None = None
-    min_amount: int | None = None
-    max_amount: int | None = None
-    from_date: CalendarDate | None = None
-    to_date: CalendarDate | None = None
-    category: LineCategory | None = None
-    prefecture: str | None = None
-    year: int | None = None
-
-
-def _filters(query: LineQuery) -> repository.LineFilters:
-    if query.min_amount is not None and query.max_amount is not None and query.min_amount > query.max_amount:
-        raise BadRequest("min_amount is above max_amount.", slug="invalid-range")
-    if query.from_date is not None and query.to_date is not None and query.from_date > query.to_date:
-        raise BadRequest("from_date is after to_date.", slug="invalid-range")
-    key = search_key(query.donor_name) if query.donor_name is not None else None
-    if query.donor_name is not None and not key:
-        raise BadRequest("donor_name has no searchable characters.", slug="invalid-donor-name")
-    return repository.LineFilters(
-        name_key=key,
-        organization_id=query.organization_id,
-        min_amount=query.min_amount,
-        max_amount=query.max_amount,
-        from_date=query.from_date,
-        to_date=query.to_date,
-        category=query.category,
-        prefecture_code=query.prefecture,
-        year=query.year,
-    )
-
-
 async def line_query(
     donor_name: DonorName = None,
     organization_id: RowId | None = None,
@@ -89,8 +50,8 @@ async def line_query(
     category: Annotated[LineCategory | None, Query()] = None,
     prefecture: Prefecture = None,
     year: Annotated[int | None, Query(ge=1947, le=2200)] = None,
-) -> LineQuery:
-    return LineQuery(
+) -> service.LineQuery:
+    return service.LineQuery(
         donor_name=donor_name,
         organization_id=organization_id,
         min_amount=min_amount,
@@ -103,7 +64,7 @@ async def line_query(
     )
 
 
-LineQueryDep = Annotated[LineQuery, Depends(line_query)]
+LineQueryDep = Annotated[service.LineQuery, Depends(line_query)]
 
 
 @router.get("/disclosed-lines", response_model=Page[DisclosedLine])
@@ -116,26 +77,9 @@ async def search_disclosed_lines(
 ) -> Page[DisclosedLine]:
     """Search the itemized lines of all published reports (the regulator also sees unpublished ones)."""
     full = service.sees_everything(principal)
-    postgres = session.get_bind().dialect.name == "postgresql"
-    statement = repository.lines_statement(
-        _filters(query), full=full, today=utc_now().date(), postgres=postgres
-    )
-    columns, descending = service.sort_columns(sort)
     fingerprint = query_fingerprint("search_disclosed_lines", full=full, sort=sort, **query.model_dump())
-    after = None
-    if page.page_token:
-        after = page.codec.decode(page.page_token, fingerprint, columns)
-    # One plan for every name makes the rare or the common ones scan millions of lines.
-    await plan_for_own_values(session)
-    rows = await repository.chunk(
-        session, statement, columns, after, page.page_size + 1, descending=descending
-    )
-    token = None
-    if len(rows) > page.page_size:
-        rows = rows[: page.page_size]
-        token = page.codec.encode(fingerprint, service.position_of(sort, rows[-1]))
-    return Page[DisclosedLine](
-        items=[service.line_model(row, full=full) for row in rows], next_page_token=token
+    return await service.search_lines(
+        session, service.line_filters(query), page, sort=sort, full=full, fingerprint=fingerprint
     )
 
 
@@ -145,19 +89,17 @@ async def search_disclosed_lines(
     responses={200: {"content": {"text/csv": {}, "application/jsonl": {}}}},
 )
 async def export_disclosed_lines(
-    request: Request,
+    database: DatabaseDep,
     principal: OptionalPrincipal,
     query: LineQueryDep,
     format: Annotated[ExportFormat, Query(description="csv or jsonl")] = ExportFormat.csv,
 ) -> StreamingResponse:
     """Every matching line, streamed in chunks (CSV with a header, or JSON Lines), in id order."""
     full = service.sees_everything(principal)
-    filters = _filters(query)
+    filters = service.line_filters(query)
     media_type = "text/csv; charset=utf-8" if format is ExportFormat.csv else "application/jsonl"
     return StreamingResponse(
-        service.export_stream(
-            state_of(request.app).database, filters, full=full, today=utc_now().date(), fmt=format.value
-        ),
+        service.export_stream(database, filters, full=full, today=utc_now().date(), fmt=format.value),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="disclosed-lines.{format.value}"'},
     )
@@ -172,33 +114,10 @@ async def list_donor_aggregates(
     donor_name: DonorName = None,
 ) -> Page[DonorAggregate]:
     """Per donor per year: total given, number of donations and of recipients (itemized donors only)."""
-    full = service.sees_everything(principal)
     key = search_key(donor_name) if donor_name is not None else None
-    postgres = session.get_bind().dialect.name == "postgresql"
-    statement = repository.donor_aggregate_statement(
-        full=full, today=utc_now().date(), year=year, name_key=key, postgres=postgres
+    return await service.donor_aggregates(
+        session, page, full=service.sees_everything(principal), year=year, name_key=key
     )
-    await plan_for_own_values(session)
-    rows, token = await keyset_page(
-        session,
-        statement,
-        sort_columns=[report_lines.c.year, report_lines.c.donor_key],
-        page=page,
-        fingerprint=query_fingerprint("list_donor_aggregates", full=full, year=year, donor_name=key),
-        position_of=lambda row: [row.year, row.donor_key],
-    )
-    items = [
-        DonorAggregate(
-            year=row.year,
-            donor_name=row.donor_name,
-            published_address=row.published_address,
-            total=int(row.total),
-            donation_count=row.donation_count,
-            recipient_count=row.recipient_count,
-        )
-        for row in rows
-    ]
-    return Page[DonorAggregate](items=items, next_page_token=token)
 
 
 @router.get("/aggregates/organizations", response_model=Page[OrganizationAggregate])
@@ -209,30 +128,9 @@ async def list_organization_aggregates(
     year: Annotated[int | None, Query(ge=1947, le=2200)] = None,
 ) -> Page[OrganizationAggregate]:
     """Per organization per year: the totals of its current report."""
-    full = service.sees_everything(principal)
-    statement = repository.organization_aggregate_statement(full=full, today=utc_now().date(), year=year)
-    rows, token = await keyset_page(
-        session,
-        statement,
-        sort_columns=[reports.c.year, reports.c.organization_id],
-        page=page,
-        fingerprint=query_fingerprint("list_organization_aggregates", full=full, year=year),
-        position_of=lambda row: [row.year, row.organization_id],
+    return await service.organization_aggregates(
+        session, page, full=service.sees_everything(principal), year=year
     )
-    donation_keys = {category.value for category in DONATION_CATEGORIES}
-    items = [
-        OrganizationAggregate(
-            organization_id=row.organization_id,
-            organization_name=row.organization_name,
-            year=row.year,
-            income_total=row.income_total,
-            expenditure_total=row.expenditure_total,
-            balance=row.balance,
-            donation_total=sum(v for k, v in row.category_totals.items() if k in donation_keys),
-        )
-        for row in rows
-    ]
-    return Page[OrganizationAggregate](items=items, next_page_token=token)
 
 
 @router.get("/aggregates/categories", response_model=list[CategoryAggregate])
@@ -240,15 +138,7 @@ async def list_category_aggregates(
     session: SessionDep, principal: OptionalPrincipal, year: Year
 ) -> list[CategoryAggregate]:
     """Per category in a year, over all reports (amounts only, as the reports publish their totals)."""
-    rows = await repository.category_totals(
-        session, full=service.sees_everything(principal), today=utc_now().date(), year=year
-    )
-    return [
-        CategoryAggregate(
-            year=row.year, category=row.category, total=int(row.total), line_count=row.line_count
-        )
-        for row in rows
-    ]
+    return await service.category_aggregates(session, full=service.sees_everything(principal), year=year)
 
 
 @router.get("/aggregates/prefectures", response_model=list[PrefectureAggregate])
@@ -256,16 +146,4 @@ async def list_prefecture_aggregates(
     session: SessionDep, principal: OptionalPrincipal, year: Year
 ) -> list[PrefectureAggregate]:
     """Itemized donations per donor prefecture in a year."""
-    rows = await repository.prefecture_totals(
-        session, full=service.sees_everything(principal), today=utc_now().date(), year=year
-    )
-    return [
-        PrefectureAggregate(
-            year=year,
-            prefecture_code=row.prefecture_code,
-            prefecture_name=municipalities.prefecture_name(row.prefecture_code),
-            total=int(row.total),
-            line_count=row.line_count,
-        )
-        for row in rows
-    ]
+    return await service.prefecture_aggregates(session, full=service.sees_everything(principal), year=year)

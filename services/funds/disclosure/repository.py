@@ -31,6 +31,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from services.funds.reports.identity import GRAM_MAX, query_grams
 from services.funds.tables import organizations, report_lines, report_versions, reports
 from shared.contracts.funds import DONATION_CATEGORIES, DisclosedLine, LineCategory
+from shared.db.engine import plan_for_own_values
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +225,32 @@ async def copy_export(
     await connection.copy_from_query(sql, *args, output=output, **options)
 
 
-def donor_aggregate_statement(
+async def donor_aggregate_page(
+    session: AsyncSession,
+    page: PageRequest,
+    *,
+    full: bool,
+    today: date,
+    year: int | None,
+    name_key: str | None,
+) -> tuple[list[Row[Any]], str | None]:
+    """Per donor per year, in (year, donor key) order; planned for this name (see `name_matches`)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _donor_aggregate_statement(
+        full=full, today=today, year=year, name_key=name_key, postgres=postgres
+    )
+    await plan_for_own_values(session)
+    return await keyset_page(
+        session,
+        statement,
+        sort_columns=[report_lines.c.year, report_lines.c.donor_key],
+        page=page,
+        fingerprint=query_fingerprint("list_donor_aggregates", full=full, year=year, donor_name=name_key),
+        position_of=lambda row: [row.year, row.donor_key],
+    )
+
+
+def _donor_aggregate_statement(
     *, full: bool, today: date, year: int | None, name_key: str | None, postgres: bool
 ) -> Select[Any]:
     c = report_lines.c
@@ -251,7 +278,21 @@ def donor_aggregate_statement(
     )
 
 
-def organization_aggregate_statement(*, full: bool, today: date, year: int | None) -> Select[Any]:
+async def organization_aggregate_page(
+    session: AsyncSession, page: PageRequest, *, full: bool, today: date, year: int | None
+) -> tuple[list[Row[Any]], str | None]:
+    """Per organization per year, the totals of its current report, in (year, organization) order."""
+    return await keyset_page(
+        session,
+        _organization_aggregate_statement(full=full, today=today, year=year),
+        sort_columns=[reports.c.year, reports.c.organization_id],
+        page=page,
+        fingerprint=query_fingerprint("list_organization_aggregates", full=full, year=year),
+        position_of=lambda row: [row.year, row.organization_id],
+    )
+
+
+def _organization_aggregate_statement(*, full: bool, today: date, year: int | None) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = [report_versions.c.is_current.is_(True)]
     if not full:
         conditions.append(reports.c.public_until >= today)

@@ -12,14 +12,29 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from sqlalchemy import Row, Select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.funds import municipalities
 from services.funds.disclosure import repository
+from services.funds.reports.identity import search_key
 from services.funds.tables import report_lines
 from shared.auth.tokens import Principal
-from shared.contracts.funds import DisclosedLine
-from shared.db.engine import Database
+from shared.contracts.funds import (
+    DONATION_CATEGORIES,
+    CategoryAggregate,
+    DisclosedLine,
+    DonorAggregate,
+    LineCategory,
+    OrganizationAggregate,
+    PrefectureAggregate,
+)
+from shared.db.engine import Database, plan_for_own_values
+from shared.values import CalendarDate, utc_now
+from shared.web.pagination import Page, PageRequest
+from shared.web.problems import BadRequest
 
 EXPORT_CHUNK = 2_000
 # Chunks (each one network read of the COPY stream, at most a few hundred KiB) held between the
@@ -32,6 +47,40 @@ class LineSort(StrEnum):
     date_desc = "-date"
     amount = "amount"
     amount_desc = "-amount"
+
+
+class LineQuery(BaseModel):
+    donor_name: str | None = None
+    organization_id: int | None = None
+    min_amount: int | None = None
+    max_amount: int | None = None
+    from_date: CalendarDate | None = None
+    to_date: CalendarDate | None = None
+    category: LineCategory | None = None
+    prefecture: str | None = None
+    year: int | None = None
+
+
+def line_filters(query: LineQuery) -> repository.LineFilters:
+    """The query's conditions, or 400 for a range upside down or a name with nothing to search."""
+    if query.min_amount is not None and query.max_amount is not None and query.min_amount > query.max_amount:
+        raise BadRequest("min_amount is above max_amount.", slug="invalid-range")
+    if query.from_date is not None and query.to_date is not None and query.from_date > query.to_date:
+        raise BadRequest("from_date is after to_date.", slug="invalid-range")
+    key = search_key(query.donor_name) if query.donor_name is not None else None
+    if query.donor_name is not None and not key:
+        raise BadRequest("donor_name has no searchable characters.", slug="invalid-donor-name")
+    return repository.LineFilters(
+        name_key=key,
+        organization_id=query.organization_id,
+        min_amount=query.min_amount,
+        max_amount=query.max_amount,
+        from_date=query.from_date,
+        to_date=query.to_date,
+        category=query.category,
+        prefecture_code=query.prefecture,
+        year=query.year,
+    )
 
 
 def sort_columns(sort: LineSort) -> tuple[list[ColumnElement[Any]], bool]:
@@ -71,6 +120,100 @@ def line_model(row: Row[Any], *, full: bool) -> DisclosedLine:
         address=row.address if full else None,
         published=row.published,
     )
+
+
+async def search_lines(
+    session: AsyncSession,
+    filters: repository.LineFilters,
+    page: PageRequest,
+    *,
+    sort: LineSort,
+    full: bool,
+    fingerprint: str,
+) -> Page[DisclosedLine]:
+    """One page of the matching lines in the sort's order."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = repository.lines_statement(filters, full=full, today=utc_now().date(), postgres=postgres)
+    columns, descending = sort_columns(sort)
+    after = page.codec.decode(page.page_token, fingerprint, columns) if page.page_token else None
+    # One plan for every name makes the rare or the common ones scan millions of lines.
+    await plan_for_own_values(session)
+    rows = await repository.chunk(
+        session, statement, columns, after, page.page_size + 1, descending=descending
+    )
+    token = None
+    if len(rows) > page.page_size:
+        rows = rows[: page.page_size]
+        token = page.codec.encode(fingerprint, position_of(sort, rows[-1]))
+    return Page[DisclosedLine](items=[line_model(row, full=full) for row in rows], next_page_token=token)
+
+
+async def donor_aggregates(
+    session: AsyncSession, page: PageRequest, *, full: bool, year: int | None, name_key: str | None
+) -> Page[DonorAggregate]:
+    rows, token = await repository.donor_aggregate_page(
+        session, page, full=full, today=utc_now().date(), year=year, name_key=name_key
+    )
+    items = [
+        DonorAggregate(
+            year=row.year,
+            donor_name=row.donor_name,
+            published_address=row.published_address,
+            total=int(row.total),
+            donation_count=row.donation_count,
+            recipient_count=row.recipient_count,
+        )
+        for row in rows
+    ]
+    return Page[DonorAggregate](items=items, next_page_token=token)
+
+
+_DONATION_KEYS = frozenset(category.value for category in DONATION_CATEGORIES)
+
+
+async def organization_aggregates(
+    session: AsyncSession, page: PageRequest, *, full: bool, year: int | None
+) -> Page[OrganizationAggregate]:
+    rows, token = await repository.organization_aggregate_page(
+        session, page, full=full, today=utc_now().date(), year=year
+    )
+    items = [
+        OrganizationAggregate(
+            organization_id=row.organization_id,
+            organization_name=row.organization_name,
+            year=row.year,
+            income_total=row.income_total,
+            expenditure_total=row.expenditure_total,
+            balance=row.balance,
+            donation_total=sum(v for k, v in row.category_totals.items() if k in _DONATION_KEYS),
+        )
+        for row in rows
+    ]
+    return Page[OrganizationAggregate](items=items, next_page_token=token)
+
+
+async def category_aggregates(session: AsyncSession, *, full: bool, year: int) -> list[CategoryAggregate]:
+    rows = await repository.category_totals(session, full=full, today=utc_now().date(), year=year)
+    return [
+        CategoryAggregate(
+            year=row.year, category=row.category, total=int(row.total), line_count=row.line_count
+        )
+        for row in rows
+    ]
+
+
+async def prefecture_aggregates(session: AsyncSession, *, full: bool, year: int) -> list[PrefectureAggregate]:
+    rows = await repository.prefecture_totals(session, full=full, today=utc_now().date(), year=year)
+    return [
+        PrefectureAggregate(
+            year=year,
+            prefecture_code=row.prefecture_code,
+            prefecture_name=municipalities.prefecture_name(row.prefecture_code),
+            total=int(row.total),
+            line_count=row.line_count,
+        )
+        for row in rows
+    ]
 
 
 CSV_COLUMNS = list(DisclosedLine.model_fields)

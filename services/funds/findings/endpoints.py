@@ -6,13 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.funds.findings import repository, service
-from services.funds.tables import findings
+from services.funds.findings import service
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Finding, FindingKind
 from shared.values import RowId
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
 from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["findings"])
@@ -28,19 +27,4 @@ async def list_findings(
     _: Principal = require_scopes("funds:review"),
 ) -> Page[Finding]:
     """Breaches of donation limits and bans found in the filed reports."""
-    statement = repository.list_statement()
-    if year is not None:
-        statement = statement.where(findings.c.year == year)
-    if kind is not None:
-        statement = statement.where(findings.c.kind == kind.value)
-    if organization_id is not None:
-        statement = statement.where(findings.c.organization_id == organization_id)
-    rows, token = await keyset_page(
-        session,
-        statement,
-        sort_columns=[findings.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_findings", year=year, kind=kind, organization_id=organization_id),
-        position_of=lambda row: [row.id],
-    )
-    return Page[Finding](items=[service.to_model(row) for row in rows], next_page_token=token)
+    return await service.list_page(session, page, year=year, kind=kind, organization_id=organization_id)

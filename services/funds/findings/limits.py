@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
 from services.funds.rulebook import FundsRules, cap_for, rules_on
 from shared.contracts.funds import PARTY_SIDE_KINDS, DonorKind, FindingKind, OrganizationKind
@@ -29,8 +31,9 @@ _PARTY_PROPER = frozenset({OrganizationKind.political_party, OrganizationKind.pa
 _BODIES = frozenset({DonorKind.company, DonorKind.union, DonorKind.other_body})
 
 
-@dataclass(frozen=True, slots=True)
-class Donation:
+class Donation(NamedTuple):
+    """One donation line (a tuple: a filing's evaluation builds tens of thousands)."""
+
     line_ref: str
     report_id: int
     organization_id: int
@@ -140,10 +143,11 @@ def evaluate_year(
 ) -> list[FindingDraft]:
     """Every finding of the year's donations (all of them, or all of some donors)."""
     year_rules = rules(date(year, 1, 1))
+    rules_of_day = cache(rules)  # a year has at most 366 days, and tens of thousands of donations
     findings: list[FindingDraft] = []
     by_donor: dict[str, list[Donation]] = defaultdict(list)
     for donation in donations:
-        findings.extend(_line_findings(donation, year, rules))
+        findings.extend(_line_findings(donation, year, rules_of_day))
         if donation.donor_kind is not DonorKind.anonymous:
             by_donor[donation.donor_key].append(donation)
 

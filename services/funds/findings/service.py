@@ -14,22 +14,28 @@ from services.funds.findings.limits import Donation, evaluate_year
 from services.funds.rulebook import FundsRules
 from shared.contracts.funds import DonorKind, Finding, FindingKind, OrganizationKind
 from shared.values import utc_now
+from shared.web.pagination import Page, PageRequest
 
 
 def line_ref(organization_id: int, year: int, version: int, line_no: int) -> str:
     return f"{organization_id}/{year}/v{version}#{line_no}"
 
 
-def _donation(row: Row[Any]) -> Donation:
-    kind = DonorKind(row.donor_kind)
+# By value, as a dictionary: a filing reads tens of thousands of donations, and calling an Enum
+# costs far more than a lookup.
+_DONOR_KINDS = {kind.value: kind for kind in DonorKind}
+_RECIPIENT_KINDS = {kind.value: kind for kind in OrganizationKind}
+
+
+def _donation(row: repository.DonationRow) -> Donation:
     return Donation(
         line_ref=line_ref(row.organization_id, row.year, row.version, row.line_no),
         report_id=row.report_id,
         organization_id=row.organization_id,
-        recipient_kind=OrganizationKind(row.recipient_kind),
+        recipient_kind=_RECIPIENT_KINDS[row.recipient_kind],
         donor_key=row.donor_key if row.donor_key is not None else f"anonymous:{row.report_id}",
         donor_name=row.name,
-        donor_kind=kind,
+        donor_kind=_DONOR_KINDS[row.donor_kind],
         amount=int(row.amount),
         transaction_date=row.transaction_date,
         capital_yen=row.capital_yen,
@@ -46,14 +52,15 @@ async def recompute(
     *,
     session: AsyncSession,
     year: int,
-    donor_keys: set[str],
+    organization_id: int,
     report_id: int,
     rules: Callable[[date], FundsRules],
 ) -> None:
-    """Replace the findings of these donors in this year, and of this report, by fresh ones."""
+    """Replace the findings of the report's donors (of any of its versions) in its year, and of the
+    report, by fresh ones: run after its lines are written."""
     await repository.lock_year(session, year)
-    await repository.delete_for(session, year=year, donor_keys=donor_keys, report_id=report_id)
-    rows = await repository.donations(session, year=year, donor_keys=donor_keys, report_id=report_id)
+    await repository.delete_for(session, year=year, organization_id=organization_id, report_id=report_id)
+    rows = await repository.donations(session, year=year, organization_id=organization_id)
     drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
     now = utc_now()
     await repository.insert_findings(
@@ -92,3 +99,15 @@ def to_model(row: Row[Any]) -> Finding:
         detail=row.detail,
         computed_at=row.computed_at,
     )
+
+
+async def list_page(
+    session: AsyncSession,
+    page: PageRequest,
+    *,
+    year: int | None,
+    kind: FindingKind | None,
+    organization_id: int | None,
+) -> Page[Finding]:
+    rows, token = await repository.page(session, page, year=year, kind=kind, organization_id=organization_id)
+    return Page[Finding](items=[to_model(row) for row in rows], next_page_token=token)

@@ -7,17 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from starlette.responses import Response
 
-from services.funds.organizations import repository, service
-from services.funds.tables import organizations
+from services.funds.organizations import service
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Organization, OrganizationIn, OrganizationKind
 from shared.values import RowId
-from shared.web.etag import check_if_match, etag_for
+from shared.web.etag import check_if_match
 from shared.web.idempotency import WriteDep
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["organizations"])
 
@@ -29,8 +29,7 @@ async def register_organization(
     """Register a political organization and the client that files its reports."""
     row = await service.register(session=write.session, body=body)
     return write.respond(
-        service.to_model(row, principal),
-        headers={"ETag": etag_for(row.version), "Location": f"/funds/v1/organizations/{row.id}"},
+        service.to_model(row, principal), version=row.version, location=f"/funds/v1/organizations/{row.id}"
     )
 
 
@@ -43,28 +42,15 @@ async def list_organizations(
     party_id: RowId | None = None,
 ) -> Page[Organization]:
     """Registered organizations (public), optionally of one kind or belonging to one party."""
-    statement = repository.list_statement()
-    if kind is not None:
-        statement = statement.where(organizations.c.kind == kind.value)
-    if party_id is not None:
-        statement = statement.where(organizations.c.party_id == party_id)
-    rows, token = await keyset_page(
-        session,
-        statement,
-        sort_columns=[organizations.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_organizations", kind=kind, party_id=party_id),
-        position_of=lambda row: [row.id],
-    )
-    return Page[Organization](items=[service.to_model(row, principal) for row in rows], next_page_token=token)
+    return await service.list_page(session, page, principal, kind=kind, party_id=party_id)
 
 
 @router.get("/organizations/{organization_id}", response_model=Organization)
 async def get_organization(
-    organization_id: RowId, session: SessionDep, principal: OptionalPrincipal
+    organization_id: RowId, database: DatabaseDep, principal: OptionalPrincipal
 ) -> Response:
-    row = await service.get_or_404(session, organization_id)
-    return json_response(service.to_model(row, principal), headers={"ETag": etag_for(row.version)})
+    row = await service.read(database, organization_id)
+    return json_response(service.to_model(row, principal), version=row.version)
 
 
 @router.put("/organizations/{organization_id}", response_model=Organization)
@@ -81,4 +67,4 @@ async def replace_organization(
     row = await service.replace(
         session=session, organization_id=organization_id, body=body, expected_version=current.version
     )
-    return json_response(service.to_model(row, principal), headers={"ETag": etag_for(row.version)})
+    return json_response(service.to_model(row, principal), version=row.version)

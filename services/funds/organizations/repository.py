@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.tables import organizations
+from shared.contracts.funds import OrganizationKind
+from shared.db.engine import Database
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
 async def get(session: AsyncSession, organization_id: int) -> Row[Any] | None:
     return (
         await session.execute(select(organizations).where(organizations.c.id == organization_id))
     ).one_or_none()
+
+
+_BY_ID = select(organizations).where(organizations.c.id == bindparam("organization_id"))
+
+
+async def get_alone(database: Database, organization_id: int) -> Row[Any] | None:
+    """The one statement of a read that needs nothing else: committing by itself, with no BEGIN
+    and COMMIT round trips around it; the statement is built once."""
+    async with database.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        return (await autocommit.execute(_BY_ID, {"organization_id": organization_id})).one_or_none()
 
 
 async def get_by_filer(session: AsyncSession, client_id: str) -> Row[Any] | None:
@@ -34,5 +48,20 @@ async def create(session: AsyncSession, values: dict[str, Any]) -> int:
     return int(result.scalar_one())
 
 
-def list_statement() -> Any:
-    return select(organizations)
+async def page(
+    session: AsyncSession, page: PageRequest, *, kind: OrganizationKind | None, party_id: int | None
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of organizations in id order, of one kind or one party if asked."""
+    statement = select(organizations)
+    if kind is not None:
+        statement = statement.where(organizations.c.kind == kind.value)
+    if party_id is not None:
+        statement = statement.where(organizations.c.party_id == party_id)
+    return await keyset_page(
+        session,
+        statement,
+        sort_columns=[organizations.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_organizations", kind=kind, party_id=party_id),
+        position_of=lambda row: [row.id],
+    )

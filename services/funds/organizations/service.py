@@ -12,8 +12,10 @@ from services.funds.organizations import repository
 from services.funds.tables import organizations
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Organization, OrganizationIn, OrganizationKind
+from shared.db.engine import Database
 from shared.values import utc_now
 from shared.web.etag import update_versioned
+from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 NEEDS_PARTY = frozenset({OrganizationKind.party_branch, OrganizationKind.fund_raising_body})
@@ -30,6 +32,18 @@ def to_model(row: Row[Any], principal: Principal | None) -> Organization:
     if principal is None or not (principal.scopes & SEES_FILER):
         model.filer_client_id = None
     return model
+
+
+async def list_page(
+    session: AsyncSession,
+    page: PageRequest,
+    principal: Principal | None,
+    *,
+    kind: OrganizationKind | None,
+    party_id: int | None,
+) -> Page[Organization]:
+    rows, token = await repository.page(session, page, kind=kind, party_id=party_id)
+    return Page[Organization](items=[to_model(row, principal) for row in rows], next_page_token=token)
 
 
 async def _check_relations(session: AsyncSession, body: OrganizationIn, *, own_id: int | None) -> None:
@@ -93,6 +107,14 @@ async def replace(
 
 async def get_or_404(session: AsyncSession, organization_id: int) -> Row[Any]:
     row = await repository.get(session, organization_id)
+    if row is None:
+        raise NotFound(f"No organization {organization_id}.")
+    return row
+
+
+async def read(database: Database, organization_id: int) -> Row[Any]:
+    """An organization, read on its own (no transaction of the request's)."""
+    row = await repository.get_alone(database, organization_id)
     if row is None:
         raise NotFound(f"No organization {organization_id}.")
     return row

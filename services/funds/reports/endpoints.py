@@ -7,16 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path
 from starlette.responses import Response
 
-from services.funds.dependencies import RulesDep
 from services.funds.organizations import service as organization_service
-from services.funds.reports import repository, service
+from services.funds.reports import service
+from services.funds.state import RulesDep
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import AmendmentIn, ReportIn, ReportVersion, ReportVersionSummary
 from shared.values import RowId
-from shared.web.etag import check_if_match, etag_for
+from shared.web.etag import check_if_match
 from shared.web.idempotency import WriteDep
-from shared.web.problems import NotFound
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
@@ -42,10 +41,7 @@ async def file_report(
     created = await service.file_report(
         session=write.session, principal=principal, organization=organization, body=body, rules=rules
     )
-    return write.respond(
-        created,
-        headers={"ETag": etag_for(created.version), "Location": _location(organization_id, body.year, 1)},
-    )
+    return write.respond(created, version=created.version, location=_location(organization_id, body.year, 1))
 
 
 @router.post(
@@ -64,9 +60,7 @@ async def amend_report(
 ) -> Response:
     """File an amendment: a new version that becomes current; If-Match names the version amended."""
     organization = await organization_service.filer_organization(write.session, principal, organization_id)
-    report = await repository.get_report(write.session, organization_id, year)
-    if report is None:
-        raise NotFound(f"No {year} report of organization {organization_id} to amend.")
+    report = await service.report_to_amend(write.session, organization_id, year)
     check_if_match(if_match, report.version)
     created = await service.amend_report(
         session=write.session,
@@ -77,11 +71,7 @@ async def amend_report(
         rules=rules,
     )
     return write.respond(
-        created,
-        headers={
-            "ETag": etag_for(created.version),
-            "Location": _location(organization_id, year, created.version),
-        },
+        created, version=created.version, location=_location(organization_id, year, created.version)
     )
 
 
@@ -93,7 +83,7 @@ async def get_report(
     organization = await organization_service.get_or_404(session, organization_id)
     full = service.sees_full_detail(principal, organization)
     current = await service.read_version(session, organization, year, None, full=full)
-    return json_response(current, headers={"ETag": etag_for(current.version)})
+    return json_response(current, version=current.version)
 
 
 @router.get(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.funds.bulk import insert_rows
 from services.funds.tables import report_lines, report_versions, reports
 
 
@@ -68,17 +69,7 @@ async def insert_version(session: AsyncSession, values: dict[str, Any]) -> int:
 
 
 async def insert_lines(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(report_lines), list(rows))
-
-
-async def donor_keys_of(session: AsyncSession, report_id: int) -> set[str]:
-    statement = select(report_lines.c.donor_key).where(
-        report_lines.c.report_id == report_id,
-        report_lines.c.is_current.is_(True),
-        report_lines.c.donor_key.is_not(None),
-    )
-    return {str(key) for key in (await session.execute(statement)).scalars()}
+    await insert_rows(session, report_lines, rows)
 
 
 async def versions(session: AsyncSession, report_id: int) -> list[Row[Any]]:
@@ -97,8 +88,13 @@ async def version(session: AsyncSession, report_id: int, number: int) -> Row[Any
     return (await session.execute(statement)).one_or_none()
 
 
-async def lines_of(session: AsyncSession, report_version_id: int, *, published_only: bool) -> list[Row[Any]]:
+async def lines_of(
+    session: AsyncSession, report_version_id: int, *, published_only: bool
+) -> list[dict[str, Any]]:
+    """The version's lines in order, each as its columns by name."""
     statement = select(report_lines).where(report_lines.c.report_version_id == report_version_id)
     if published_only:
         statement = statement.where(report_lines.c.published.is_(True))
-    return list((await session.execute(statement.order_by(report_lines.c.line_no))).all())
+    result = await session.execute(statement.order_by(report_lines.c.line_no))
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]

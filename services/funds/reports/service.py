@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -209,11 +209,17 @@ async def file_report(
         rules=rules,
     )
     await repository.insert_lines(session, rows)
-    keys = {row["donor_key"] for row in rows if row["donor_key"] is not None}
     await findings_service.recompute(
-        session=session, year=body.year, donor_keys=keys, report_id=report_id, rules=rules
+        session=session, year=body.year, organization_id=organization.id, report_id=report_id, rules=rules
     )
-    return await read_version(session, organization, body.year, 1, full=True)
+    return await _filed_version(session, organization, body.year, 1, rows)
+
+
+async def report_to_amend(session: AsyncSession, organization_id: int, year: int) -> Row[Any]:
+    report = await repository.get_report(session, organization_id, year)
+    if report is None:
+        raise NotFound(f"No {year} report of organization {organization_id} to amend.")
+    return report
 
 
 async def amend_report(
@@ -234,7 +240,6 @@ async def amend_report(
         expected_version=report.version,
         values={"current_version": new_version},
     )
-    old_keys = await repository.donor_keys_of(session, report.id)
     await repository.retire_current(session, report.id)
     version_id = await repository.insert_version(
         session,
@@ -258,11 +263,10 @@ async def amend_report(
         rules=rules,
     )
     await repository.insert_lines(session, rows)
-    keys = old_keys | {row["donor_key"] for row in rows if row["donor_key"] is not None}
     await findings_service.recompute(
-        session=session, year=report.year, donor_keys=keys, report_id=report.id, rules=rules
+        session=session, year=report.year, organization_id=organization.id, report_id=report.id, rules=rules
     )
-    return await read_version(session, organization, report.year, new_version, full=True)
+    return await _filed_version(session, organization, report.year, new_version, rows)
 
 
 def sees_full_detail(principal: Principal | None, organization: Row[Any]) -> bool:
@@ -313,36 +317,37 @@ async def list_versions(
     ]
 
 
-def line_model(row: Row[Any], *, full: bool) -> ReportLine:
+def line_model(line: Mapping[str, Any], *, full: bool) -> ReportLine:
+    """A stored line (its columns by name) as the API shows it, in full or as the public sees it."""
     public = {
-        "line_no": row.line_no,
-        "category": row.category,
-        "direction": row.direction,
-        "amount": row.amount,
-        "transaction_date": row.transaction_date,
-        "name": row.name,
-        "donor_kind": row.donor_kind,
-        "published_address": row.published_address,
-        "prefecture_code": row.prefecture_code,
-        "occupation": row.occupation,
-        "payer_count": row.payer_count,
-        "event_name": row.event_name,
-        "published": row.published,
+        "line_no": line["line_no"],
+        "category": line["category"],
+        "direction": line["direction"],
+        "amount": line["amount"],
+        "transaction_date": line["transaction_date"],
+        "name": line["name"],
+        "donor_kind": line["donor_kind"],
+        "published_address": line["published_address"],
+        "prefecture_code": line["prefecture_code"],
+        "occupation": line["occupation"],
+        "payer_count": line["payer_count"],
+        "event_name": line["event_name"],
+        "published": line["published"],
     }
     if not full:
         return ReportLine.model_validate(public)
     return ReportLine.model_validate(
         {
             **public,
-            "address": row.address,
-            "municipality_code": row.municipality_code,
-            "capital_yen": row.capital_yen,
-            "union_members": row.union_members,
-            "annual_expenses_yen": row.annual_expenses_yen,
-            "foreign": row.is_foreign,
-            "listed_years": row.listed_years,
-            "receives_state_subsidy": row.receives_state_subsidy,
-            "at_public_meeting": row.at_public_meeting,
+            "address": line["address"],
+            "municipality_code": line["municipality_code"],
+            "capital_yen": line["capital_yen"],
+            "union_members": line["union_members"],
+            "annual_expenses_yen": line["annual_expenses_yen"],
+            "foreign": line["is_foreign"],
+            "listed_years": line["listed_years"],
+            "receives_state_subsidy": line["receives_state_subsidy"],
+            "at_public_meeting": line["at_public_meeting"],
         }
     )
 
@@ -358,4 +363,17 @@ async def read_version(
     lines = await repository.lines_of(session, row.id, published_only=not full)
     return ReportVersion(
         **_summary_values(row, report, organization), lines=[line_model(line, full=full) for line in lines]
+    )
+
+
+async def _filed_version(
+    session: AsyncSession, organization: Row[Any], year: int, number: int, lines: Sequence[Mapping[str, Any]]
+) -> ReportVersion:
+    """The version just filed, in full: its lines as written, rather than read back."""
+    report = await repository.get_report(session, organization.id, year)
+    assert report is not None, "filed in this transaction"
+    row = await repository.version(session, report.id, number)
+    assert row is not None, "filed in this transaction"
+    return ReportVersion(
+        **_summary_values(row, report, organization), lines=[line_model(line, full=True) for line in lines]
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
-from services.funds.dependencies import RulesDep
+from services.funds.state import ElectionsClientsDep, RulesDep
 from services.funds.subsidies import service
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
@@ -18,17 +18,12 @@ from shared.web.sessions import SessionDep
 router = APIRouter(tags=["party subsidies"])
 
 
-def gateway_clients(request: Request) -> service.ClientFactory:
-    clients: service.ClientFactory = request.app.state.elections_clients
-    return clients
-
-
-ClientsDep = Annotated[service.ClientFactory, Depends(gateway_clients)]
-
-
 @router.post("/party-subsidies/calculations", response_model=SubsidyAllocation)
 async def calculate_party_subsidies(
-    body: SubsidyRequest, rules: RulesDep, clients: ClientsDep, _: Principal = require_scopes("funds:admin")
+    body: SubsidyRequest,
+    rules: RulesDep,
+    clients: ElectionsClientsDep,
+    _: Principal = require_scopes("funds:admin"),
 ) -> SubsidyAllocation:
     """Compute a year's allocation from the inputs (nothing is recorded)."""
     return await service.compute(request=body, rules=rules, clients=clients)
@@ -39,14 +34,14 @@ async def record_party_subsidy_allocation(
     body: SubsidyRequest,
     write: WriteDep,
     rules: RulesDep,
-    clients: ClientsDep,
+    clients: ElectionsClientsDep,
     principal: Principal = require_scopes("funds:admin"),
 ) -> Response:
     """Compute and record the year's allocation (once per year)."""
     stored = await service.record(
         session=write.session, request=body, rules=rules, clients=clients, created_by=principal.client_id
     )
-    return write.respond(stored, headers={"Location": f"/funds/v1/party-subsidies/allocations/{body.year}"})
+    return write.respond(stored, location=f"/funds/v1/party-subsidies/allocations/{body.year}")
 
 
 @router.get("/party-subsidies/allocations/{year}", response_model=StoredSubsidyAllocation)

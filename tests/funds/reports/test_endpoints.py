@@ -189,3 +189,57 @@ async def test_organization_relations_and_update(api: Funds) -> None:
     assert done.json()["dissolved_date"] == "2026-03-31"
     listed = (await api.client.get("/funds/v1/organizations", params={"party_id": party["id"]})).json()
     assert [o["id"] for o in listed["items"]] == [branch["id"]]
+
+
+async def test_a_filing_answers_with_the_version_as_stored(api: Funds) -> None:
+    club = await api.organization("club", kind="other_political_organization")
+    lines = [
+        donation(60_000),
+        donation(10_000, name="佐藤 花子", occupation=None),
+        donation(100_000, name="甲株式会社", category="donation_corporate", kind="company", capital_yen=5),
+        {
+            "category": "donation_individual",
+            "amount": 500,
+            "transaction_date": "2025-05-01",
+            "donor_kind": "anonymous",
+        },
+        {"category": "office", "amount": 80_000, "transaction_date": "2025-06-01", "name": "乙商店"},
+    ]
+    filed = await api.file(club, report(lines))
+    assert filed.status_code == 201, filed.text
+    stored = await api.client.get(
+        f"/funds/v1/organizations/{club['id']}/reports/2025/versions/1", headers=api.review()
+    )
+    assert filed.json() == stored.json()
+    amended = await api.amend(club, 2025, amendment(lines[:2]), '"v1"')
+    assert amended.status_code == 201, amended.text
+    stored = await api.client.get(
+        f"/funds/v1/organizations/{club['id']}/reports/2025/versions/2", headers=api.review()
+    )
+    assert amended.json() == stored.json()
+
+
+async def test_an_amendment_drops_the_findings_of_donors_it_removes(api: Funds) -> None:
+    club = await api.organization("club", kind="other_political_organization")
+    company = donation(
+        100_000, name="甲株式会社", category="donation_corporate", kind="company", capital_yen=5
+    )
+    person = donation(1_500_001)
+    assert (await api.file(club, report([company, person]))).status_code == 201
+    assert sorted(f["kind"] for f in await api.findings(year=2025)) == [
+        "body_to_non_party",
+        "individual_per_recipient_exceeded",
+    ]
+    assert (await api.amend(club, 2025, amendment([person]), '"v1"')).status_code == 201
+    assert [f["kind"] for f in await api.findings(year=2025)] == ["individual_per_recipient_exceeded"]
+    assert (await api.amend(club, 2025, amendment([donation(1_000)]), '"v2"')).status_code == 201
+    assert await api.findings(year=2025) == []
+
+
+async def test_one_organization_read_alone(api: Funds) -> None:
+    party = await api.organization("party-a")
+    response = await api.client.get(f"/funds/v1/organizations/{party['id']}")
+    assert response.status_code == 200
+    assert response.headers["etag"] == '"v1"'
+    assert response.json()["name"] == party["name"]
+    assert_problem(await api.client.get(f"/funds/v1/organizations/{party['id'] + 1000}"), 404, "not-found")
