@@ -13,7 +13,7 @@ import services.elections
 from services.elections import tables
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
-from services.elections.elections.endpoints import router as elections_router
+from services.elections.setup.endpoints import router as setup_router
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
 from services.elections.roll.readlog import RegistryReadLog
@@ -75,7 +75,7 @@ def create_app(
         settings=settings,
         routers=[
             caller_router(),
-            elections_router,
+            setup_router,
             roll_router,
             checkins_router,
             tallies_router,

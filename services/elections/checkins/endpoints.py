@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.elections.checkins import repository, service
-from services.elections.elections.service import require_election
+from services.elections.setup.service import require_election
 from services.elections.tables import check_ins
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal

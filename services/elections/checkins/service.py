@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.elections.audit import service as audit
 from services.elections.checkins import repository
 from services.elections.checkins.rules import method_problem
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_election
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_election
 from services.elections.roll import repository as roll_repository
 from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
 from shared.values import JST

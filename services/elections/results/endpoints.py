@@ -9,8 +9,8 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_contest, require_election
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_contest, require_election
 from services.elections.results import export, repository, service
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal

@@ -15,8 +15,8 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_contest, require_election
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_contest, require_election
 from services.elections.results import repository
 from services.elections.results.allocation import Lot as LotOutcome
 from services.elections.results.allocation import Tie, dhondt, draw_with_seed, fill_party_seats, plurality

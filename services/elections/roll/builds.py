@@ -25,9 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.rules import StationIndex
-from services.elections.elections.service import require_election
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.rules import StationIndex
+from services.elections.setup.service import require_election
 from services.elections.roll import repository
 from services.elections.roll.eligibility import add_months, is_periodic_registration_date
 from services.elections.roll.service import NO_FACTS, STALE_AFTER, Basis, entry, facts_of, is_stale

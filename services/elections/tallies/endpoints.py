@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from services.elections.elections.service import require_contest
+from services.elections.setup.service import require_contest
 from services.elections.tables import tally_sheets
 from services.elections.tallies import repository, service
 from shared.auth.dependencies import require_scopes

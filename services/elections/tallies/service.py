@@ -10,8 +10,8 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_contest
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_contest
 from services.elections.results import repository as results_repository
 from services.elections.tallies import repository
 from services.elections.tallies.sheets import BALLOT_FIELDS, assess, normal_form

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header
 from sqlalchemy import select
 from starlette.responses import Response
 
-from services.elections.elections import repository, service
+from services.elections.setup import repository, service
 from services.elections.tables import candidates, counting_districts, elections, parties, polling_stations
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
 from services.elections.checkins import repository as checkin_repository
-from services.elections.elections import repository
-from services.elections.elections.rules import candidacy_problems
+from services.elections.setup import repository
+from services.elections.setup.rules import candidacy_problems
 from services.elections.roll import assignment
 from services.elections.tables import elections
 from shared.contracts.elections import (
