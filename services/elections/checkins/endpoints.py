@@ -7,15 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from services.elections.checkins import repository, service
-from services.elections.setup.service import require_election
-from services.elections.tables import check_ins
+from services.elections.checkins import service
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
 from shared.values import ResidentCode, RowId
 from shared.web.idempotency import WriteDep
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
 from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["check-ins"])
@@ -59,16 +57,9 @@ async def list_check_ins(
     resident_code: Annotated[ResidentCode | None, Query()] = None,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[CheckIn]:
-    await require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        repository.listing(election_id, resident_code),
-        sort_columns=[check_ins.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_check_ins", election_id=election_id, resident_code=resident_code),
-        position_of=lambda row: [row.id],
+    return await service.list_check_ins(
+        session=session, election_id=election_id, resident_code=resident_code, page=page
     )
-    return Page[CheckIn](items=[service.check_in_model(row) for row in rows], next_page_token=token)
 
 
 @router.post(

@@ -9,9 +9,9 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from services.elections.results import export, repository, service
 from services.elections.setup import repository as setup_repository
 from services.elections.setup.service import require_contest, require_election
-from services.elections.results import export, repository, service
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import ContestResult, ElectionResults, Lot, LotIn, ResultStatus

@@ -15,13 +15,13 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.setup import repository as setup_repository
-from services.elections.setup.service import require_contest, require_election
 from services.elections.results import repository
 from services.elections.results.allocation import Lot as LotOutcome
 from services.elections.results.allocation import Tie, dhondt, draw_with_seed, fill_party_seats, plurality
 from services.elections.results.apportionment import apportion, truncate_thousandths
 from services.elections.results.thresholds import forfeits_deposit, reaches_minimum, statutory_lines
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_contest, require_election
 from shared.contracts.elections import (
     CandidateResult,
     ContestKind,

@@ -25,13 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.setup import repository as setup_repository
-from services.elections.setup.rules import StationIndex
-from services.elections.setup.service import require_election
 from services.elections.roll import repository
 from services.elections.roll.eligibility import add_months, is_periodic_registration_date
 from services.elections.roll.service import NO_FACTS, STALE_AFTER, Basis, entry, facts_of, is_stale
 from services.elections.roll.source import ResidentSource, RollExtractPage, RollResident
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.rules import StationIndex
+from services.elections.setup.service import require_election
+from services.elections.state import ElectionsState
 from shared.contracts.elections import Registration, RollBuild, RollBuildIn, RollBuildState
 from shared.db.engine import Database
 from shared.web.problems import Conflict, NotFound, Problem, UnprocessableContent, problem_document
@@ -269,6 +270,15 @@ def _problem_of(exc: BaseException) -> dict[str, Any]:
         "detail": "The build failed unexpectedly; the previous roll is unchanged. The service log "
         "has the cause.",
     }
+
+
+async def start_worker(state: ElectionsState, database: Database, election_id: int, build_id: int) -> None:
+    """Run the build in this process, known to `state` as live until it ends."""
+    task = asyncio.create_task(
+        run_build(database=database, source=state.resident_source, election_id=election_id, build_id=build_id)
+    )
+    state.roll_builds[build_id] = task
+    task.add_done_callback(lambda _: state.roll_builds.pop(build_id, None))
 
 
 async def run_build(*, database: Database, source: ResidentSource, election_id: int, build_id: int) -> None:

@@ -9,9 +9,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.setup import repository as setup_repository
-from services.elections.setup.rules import StationIndex
-from services.elections.setup.service import require_election
 from services.elections.roll import repository
 from services.elections.roll.eligibility import (
     Decision,
@@ -23,10 +20,12 @@ from services.elections.roll.eligibility import (
 )
 from services.elections.roll.readlog import RollRead
 from services.elections.roll.source import ResidentSource, RollResident
-from services.elections.tables import roll_entries
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.rules import StationIndex
+from services.elections.setup.service import require_election
 from shared.contracts.elections import Registration, RollDecision, RollSync, Voter
 from shared.contracts.registry import ResidentStatus
-from shared.web.pagination import Page, PageRequest, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound
 
 MAX_FEED_PAGES_PER_SYNC = 100
@@ -298,15 +297,6 @@ async def list_voters(
 ) -> Page[Voter]:
     """A page of the roll; every voter on it is logged in the registry's access log first."""
     await require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        repository.voters_listing(election_id, station_id, local_government_code),
-        sort_columns=[roll_entries.c.resident_code],
-        page=page,
-        fingerprint=query_fingerprint(
-            "list_voters", election_id=election_id, station_id=station_id, code=local_government_code
-        ),
-        position_of=lambda row: [row.resident_code],
-    )
+    rows, token = await repository.voters_page(session, election_id, station_id, local_government_code, page)
     await read.record(operation="elections_list_voters", resident_codes=[row.resident_code for row in rows])
     return Page[Voter](items=[Voter.model_validate(row._mapping) for row in rows], next_page_token=token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, delete, func, insert, select
+from sqlalchemy import Row, Select, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,7 @@ from services.elections.tables import (
     tally_sheets,
 )
 from shared.web.etag import update_versioned
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 from shared.web.problems import Conflict
 
 
@@ -52,8 +53,20 @@ async def get_election(session: AsyncSession, election_id: int) -> Row[Any] | No
     return (await session.execute(select(elections).where(elections.c.id == election_id))).one_or_none()
 
 
-def elections_listing() -> Any:
-    return select(elections)
+def _by_id(row: Any) -> list[int]:
+    return [row.id]
+
+
+async def _page_by_id(
+    session: AsyncSession, statement: Select[Any], table: Table, page: PageRequest, fingerprint: str
+) -> tuple[list[Row[Any]], str | None]:
+    return await keyset_page(
+        session, statement, sort_columns=[table.c.id], page=page, fingerprint=fingerprint, position_of=_by_id
+    )
+
+
+async def elections_page(session: AsyncSession, page: PageRequest) -> tuple[list[Row[Any]], str | None]:
+    return await _page_by_id(session, select(elections), elections, page, query_fingerprint("list_elections"))
 
 
 async def insert_contest(
@@ -167,8 +180,52 @@ async def get_station(session: AsyncSession, station_id: int) -> Row[Any] | None
     ).one_or_none()
 
 
-def stations_listing(election_id: int) -> Any:
-    return select(polling_stations).where(polling_stations.c.election_id == election_id)
+async def stations_page(
+    session: AsyncSession, election_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await _page_by_id(
+        session,
+        select(polling_stations).where(polling_stations.c.election_id == election_id),
+        polling_stations,
+        page,
+        query_fingerprint("list_polling_stations", election_id=election_id),
+    )
+
+
+async def counting_districts_page(
+    session: AsyncSession, election_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await _page_by_id(
+        session,
+        select(counting_districts).where(counting_districts.c.election_id == election_id),
+        counting_districts,
+        page,
+        query_fingerprint("list_counting_districts", election_id=election_id),
+    )
+
+
+async def parties_page(
+    session: AsyncSession, election_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await _page_by_id(
+        session,
+        select(parties).where(parties.c.election_id == election_id),
+        parties,
+        page,
+        query_fingerprint("list_parties", election_id=election_id),
+    )
+
+
+async def candidates_page(
+    session: AsyncSession, contest_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await _page_by_id(
+        session,
+        select(candidates).where(candidates.c.contest_id == contest_id),
+        candidates,
+        page,
+        query_fingerprint("list_candidates", contest_id=contest_id),
+    )
 
 
 async def station_areas(

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
 from services.elections.checkins import repository as checkin_repository
+from services.elections.roll import assignment
 from services.elections.setup import repository
 from services.elections.setup.rules import candidacy_problems
-from services.elections.roll import assignment
 from services.elections.tables import elections
 from shared.contracts.elections import (
     Candidate,
@@ -31,6 +31,7 @@ from shared.contracts.elections import (
 )
 from shared.values import fold_kana_for_matching
 from shared.web.etag import check_if_match, update_versioned
+from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 
@@ -93,6 +94,56 @@ async def require_election(session: AsyncSession, election_id: int) -> Row[Any]:
 async def require_contest(session: AsyncSession, contest_id: int) -> Row[Any]:
     row = await repository.get_contest(session, contest_id)
     return _existing(row, f"No contest {contest_id}.", "contest-not-found")
+
+
+async def get_election(*, session: AsyncSession, election_id: int) -> Election:
+    return election_model(await require_election(session, election_id))
+
+
+async def list_elections(*, session: AsyncSession, page: PageRequest) -> Page[Election]:
+    rows, token = await repository.elections_page(session, page)
+    return Page[Election](items=[election_model(row) for row in rows], next_page_token=token)
+
+
+async def list_counting_districts(
+    *, session: AsyncSession, election_id: int, page: PageRequest
+) -> Page[CountingDistrict]:
+    rows, token = await repository.counting_districts_page(session, election_id, page)
+    if not rows:
+        await require_election(session, election_id)
+    items = [CountingDistrict.model_validate(row._mapping) for row in rows]
+    return Page[CountingDistrict](items=items, next_page_token=token)
+
+
+async def list_polling_stations(
+    *, session: AsyncSession, election_id: int, page: PageRequest
+) -> Page[PollingStation]:
+    rows, token = await repository.stations_page(session, election_id, page)
+    if not rows:
+        await require_election(session, election_id)
+    return Page[PollingStation](items=[station_model(row) for row in rows], next_page_token=token)
+
+
+async def get_polling_station(*, session: AsyncSession, station_id: int) -> PollingStation:
+    return station_model(await require_station(session, station_id))
+
+
+async def list_parties(*, session: AsyncSession, election_id: int, page: PageRequest) -> Page[Party]:
+    rows, token = await repository.parties_page(session, election_id, page)
+    if not rows:
+        await require_election(session, election_id)
+    return Page[Party](items=[Party.model_validate(row._mapping) for row in rows], next_page_token=token)
+
+
+async def list_candidates(*, session: AsyncSession, contest_id: int, page: PageRequest) -> Page[Candidate]:
+    rows, token = await repository.candidates_page(session, contest_id, page)
+    if not rows:
+        await require_contest(session, contest_id)
+    return Page[Candidate](items=[candidate_model(row) for row in rows], next_page_token=token)
+
+
+async def get_candidate(*, session: AsyncSession, candidate_id: int) -> Candidate:
+    return candidate_model(await require_candidate(session, candidate_id))
 
 
 async def create_election(*, session: AsyncSession, actor: str, data: ElectionIn) -> Election:

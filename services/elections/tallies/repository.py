@@ -10,6 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.tables import tally_counts, tally_entries, tally_sheets
+from shared.contracts.elections import SheetStatus
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
 def _dialect_insert(session: AsyncSession) -> Any:
@@ -117,8 +119,17 @@ async def get_sheet(session: AsyncSession, sheet_id: int) -> Row[Any] | None:
     return (await session.execute(select(tally_sheets).where(tally_sheets.c.id == sheet_id))).one_or_none()
 
 
-def sheets_listing(contest_id: int, status: str | None) -> Any:
+async def sheets_page(
+    session: AsyncSession, contest_id: int, status: SheetStatus | None, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
     statement = select(tally_sheets).where(tally_sheets.c.contest_id == contest_id)
     if status is not None:
-        statement = statement.where(tally_sheets.c.status == status)
-    return statement
+        statement = statement.where(tally_sheets.c.status == status.value)
+    return await keyset_page(
+        session,
+        statement,
+        sort_columns=[tally_sheets.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_tally_sheets", contest_id=contest_id, status=status),
+        position_of=lambda row: [row.id],
+    )
