@@ -1,11 +1,14 @@
-"""Inserting a row and getting its generated id, the same way on either database."""
+"""Inserting a row and getting its generated id, the same way on either database; what a read runs on."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import Table, insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+Reader = AsyncSession | AsyncConnection
+"""A read runs in the request's transaction (a session), or alone on an autocommit connection."""
 
 
 async def insert_id(session: AsyncSession, table: Table, values: dict[str, Any]) -> int:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.elections.checkins import service
+from services.elections.state import ReadDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
@@ -41,12 +42,12 @@ async def check_in_voter(
     "/elections/{election_id}/check-ins/{check_in_id}", response_model=CheckIn, summary="Get a check-in"
 )
 async def get_check_in(
-    session: SessionDep,
+    reader: ReadDep,
     election_id: RowId,
     check_in_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> CheckIn:
-    return await service.get_check_in(session=session, election_id=election_id, check_in_id=check_in_id)
+    return await service.get_check_in(reader=reader, election_id=election_id, check_in_id=check_in_id)
 
 
 @router.get("/elections/{election_id}/check-ins", response_model=Page[CheckIn], summary="List check-ins")

@@ -9,6 +9,7 @@ from sqlalchemy import Row, Select, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.elections.rows import Reader
 from services.elections.tables import check_ins, elections, polling_stations, roll_entries
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
@@ -65,8 +66,11 @@ async def standing(session: AsyncSession, election_id: int, resident_code: str) 
     return (await session.execute(statement)).one_or_none()
 
 
-async def get(session: AsyncSession, check_in_id: int) -> Row[Any] | None:
-    return (await session.execute(select(check_ins).where(check_ins.c.id == check_in_id))).one_or_none()
+_CHECK_IN = select(check_ins).where(check_ins.c.id == bindparam("id"))
+
+
+async def get(reader: Reader, check_in_id: int) -> Row[Any] | None:
+    return (await reader.execute(_CHECK_IN, {"id": check_in_id})).one_or_none()
 
 
 async def undo(

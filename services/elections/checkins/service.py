@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.elections.audit import service as audit
 from services.elections.checkins import repository
 from services.elections.checkins.rules import method_problem
+from services.elections.rows import Reader
 from services.elections.setup.service import require_election
 from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
 from shared.values import JST
@@ -143,8 +144,8 @@ async def list_check_ins(
     return Page[CheckIn](items=[check_in_model(row) for row in rows], next_page_token=token)
 
 
-async def get_check_in(*, session: AsyncSession, election_id: int, check_in_id: int) -> CheckIn:
-    row = await repository.get(session, check_in_id)
+async def get_check_in(*, reader: Reader, election_id: int, check_in_id: int) -> CheckIn:
+    row = await repository.get(reader, check_in_id)
     if row is None or row.election_id != election_id:
         raise NotFound(f"No check-in {check_in_id} in election {election_id}.", slug="check-in-not-found")
     return check_in_model(row)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header
 from starlette.responses import Response
 
 from services.elections.setup import service
+from services.elections.state import ReadDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import (
@@ -52,9 +53,9 @@ async def list_elections(
 
 @router.get("/elections/{election_id}", response_model=Election, summary="Get an election")
 async def get_election(
-    session: SessionDep, election_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, election_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    election = await service.get_election(session=session, election_id=election_id)
+    election = await service.get_election(reader=reader, election_id=election_id)
     return json_response(election, version=election.version)
 
 
@@ -186,9 +187,9 @@ async def list_polling_stations(
 
 @router.get("/polling-stations/{station_id}", response_model=PollingStation, summary="Get a polling station")
 async def get_polling_station(
-    session: SessionDep, station_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, station_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    station = await service.get_polling_station(session=session, station_id=station_id)
+    station = await service.get_polling_station(reader=reader, station_id=station_id)
     return json_response(station, version=station.version)
 
 
@@ -265,9 +266,9 @@ async def list_candidates(
 
 @router.get("/candidates/{candidate_id}", response_model=Candidate, summary="Get a candidate")
 async def get_candidate(
-    session: SessionDep, candidate_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, candidate_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    candidate = await service.get_candidate(session=session, candidate_id=candidate_id)
+    candidate = await service.get_candidate(reader=reader, candidate_id=candidate_id)
     return json_response(candidate, version=candidate.version)
 
 

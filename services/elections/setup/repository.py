@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, delete, func, insert, select
+from sqlalchemy import Row, Select, Table, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import insert_id
+from services.elections.rows import Reader, insert_id
 from services.elections.tables import (
     candidates,
     certifications,
@@ -49,8 +49,13 @@ async def insert_election(
     )
 
 
-async def get_election(session: AsyncSession, election_id: int) -> Row[Any] | None:
-    return (await session.execute(select(elections).where(elections.c.id == election_id))).one_or_none()
+_ELECTION = select(elections).where(elections.c.id == bindparam("id"))
+_STATION = select(polling_stations).where(polling_stations.c.id == bindparam("id"))
+_CANDIDATE = select(candidates).where(candidates.c.id == bindparam("id"))
+
+
+async def get_election(reader: Reader, election_id: int) -> Row[Any] | None:
+    return (await reader.execute(_ELECTION, {"id": election_id})).one_or_none()
 
 
 def _by_id(row: Any) -> list[int]:
@@ -174,10 +179,8 @@ async def insert_station(
     return new_id
 
 
-async def get_station(session: AsyncSession, station_id: int) -> Row[Any] | None:
-    return (
-        await session.execute(select(polling_stations).where(polling_stations.c.id == station_id))
-    ).one_or_none()
+async def get_station(reader: Reader, station_id: int) -> Row[Any] | None:
+    return (await reader.execute(_STATION, {"id": station_id})).one_or_none()
 
 
 async def stations_page(
@@ -287,8 +290,8 @@ async def insert_candidate(session: AsyncSession, values: dict[str, Any]) -> int
     return new_id
 
 
-async def get_candidate(session: AsyncSession, candidate_id: int) -> Row[Any] | None:
-    return (await session.execute(select(candidates).where(candidates.c.id == candidate_id))).one_or_none()
+async def get_candidate(reader: Reader, candidate_id: int) -> Row[Any] | None:
+    return (await reader.execute(_CANDIDATE, {"id": candidate_id})).one_or_none()
 
 
 async def candidates_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:

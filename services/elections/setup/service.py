@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.elections.audit import service as audit
 from services.elections.checkins import repository as checkin_repository
 from services.elections.roll import assignment
+from services.elections.rows import Reader
 from services.elections.setup import repository
 from services.elections.setup.rules import candidacy_problems
 from services.elections.tables import elections
@@ -76,18 +77,18 @@ def _existing(row: Row[Any] | None, detail: str, slug: str) -> Row[Any]:
     return row
 
 
-async def require_station(session: AsyncSession, station_id: int) -> Row[Any]:
-    row = await repository.get_station(session, station_id)
+async def require_station(reader: Reader, station_id: int) -> Row[Any]:
+    row = await repository.get_station(reader, station_id)
     return _existing(row, f"No polling station {station_id}.", "polling-station-not-found")
 
 
-async def require_candidate(session: AsyncSession, candidate_id: int) -> Row[Any]:
-    row = await repository.get_candidate(session, candidate_id)
+async def require_candidate(reader: Reader, candidate_id: int) -> Row[Any]:
+    row = await repository.get_candidate(reader, candidate_id)
     return _existing(row, f"No candidate {candidate_id}.", "candidate-not-found")
 
 
-async def require_election(session: AsyncSession, election_id: int) -> Row[Any]:
-    row = await repository.get_election(session, election_id)
+async def require_election(reader: Reader, election_id: int) -> Row[Any]:
+    row = await repository.get_election(reader, election_id)
     return _existing(row, f"No election {election_id}.", "election-not-found")
 
 
@@ -96,8 +97,8 @@ async def require_contest(session: AsyncSession, contest_id: int) -> Row[Any]:
     return _existing(row, f"No contest {contest_id}.", "contest-not-found")
 
 
-async def get_election(*, session: AsyncSession, election_id: int) -> Election:
-    return election_model(await require_election(session, election_id))
+async def get_election(*, reader: Reader, election_id: int) -> Election:
+    return election_model(await require_election(reader, election_id))
 
 
 async def list_elections(*, session: AsyncSession, page: PageRequest) -> Page[Election]:
@@ -124,8 +125,8 @@ async def list_polling_stations(
     return Page[PollingStation](items=[station_model(row) for row in rows], next_page_token=token)
 
 
-async def get_polling_station(*, session: AsyncSession, station_id: int) -> PollingStation:
-    return station_model(await require_station(session, station_id))
+async def get_polling_station(*, reader: Reader, station_id: int) -> PollingStation:
+    return station_model(await require_station(reader, station_id))
 
 
 async def list_parties(*, session: AsyncSession, election_id: int, page: PageRequest) -> Page[Party]:
@@ -142,8 +143,8 @@ async def list_candidates(*, session: AsyncSession, contest_id: int, page: PageR
     return Page[Candidate](items=[candidate_model(row) for row in rows], next_page_token=token)
 
 
-async def get_candidate(*, session: AsyncSession, candidate_id: int) -> Candidate:
-    return candidate_model(await require_candidate(session, candidate_id))
+async def get_candidate(*, reader: Reader, candidate_id: int) -> Candidate:
+    return candidate_model(await require_candidate(reader, candidate_id))
 
 
 async def create_election(*, session: AsyncSession, actor: str, data: ElectionIn) -> Election:
