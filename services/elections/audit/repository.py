@@ -11,8 +11,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit.chain import GENESIS, lane_of, record_hash
+from services.elections.rows import page_by
 from services.elections.tables import audit_log
-from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+from shared.web.pagination import PageRequest, query_fingerprint
 from shared.web.problems import Conflict
 
 ATTEMPTS = 20
@@ -71,14 +72,8 @@ async def page_of(
     statement = select(audit_log)
     if election_id is not None:
         statement = statement.where(audit_log.c.election_id == election_id)
-    return await keyset_page(
-        session,
-        statement,
-        sort_columns=[audit_log.c.seq],
-        page=page,
-        fingerprint=query_fingerprint("list_audit_records", election_id=election_id),
-        position_of=lambda row: [row.seq],
-    )
+    fingerprint = query_fingerprint("list_audit_records", election_id=election_id)
+    return await page_by(session, statement, audit_log.c.seq, page, fingerprint)
 
 
 async def all_in_order(session: AsyncSession, batch: int = 1000) -> AsyncIterator[Row[Any]]:

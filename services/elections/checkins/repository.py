@@ -9,9 +9,9 @@ from sqlalchemy import Row, Select, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader
+from services.elections.rows import Reader, page_by
 from services.elections.tables import check_ins, elections, polling_stations, roll_entries
-from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+from shared.web.pagination import PageRequest, query_fingerprint
 
 # What a check-in must know before it is recorded, read in one statement: the election's dates,
 # the voter's roll entry (NULLs when not on file) and the election of the station named (NULL when
@@ -92,14 +92,8 @@ async def page_of(
     statement = select(check_ins).where(check_ins.c.election_id == election_id)
     if resident_code is not None:
         statement = statement.where(check_ins.c.resident_code == resident_code)
-    return await keyset_page(
-        session,
-        statement,
-        sort_columns=[check_ins.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_check_ins", election_id=election_id, resident_code=resident_code),
-        position_of=lambda row: [row.id],
-    )
+    fingerprint = query_fingerprint("list_check_ins", election_id=election_id, resident_code=resident_code)
+    return await page_by(session, statement, check_ins.c.id, page, fingerprint)
 
 
 async def any_for_election(session: AsyncSession, election_id: int) -> bool:

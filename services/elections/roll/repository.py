@@ -11,8 +11,9 @@ from sqlalchemy import Row, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.elections.rows import page_by
 from services.elections.tables import counting_districts, roll_builds, roll_entries, roll_feeds
-from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+from shared.web.pagination import PageRequest, query_fingerprint
 
 
 async def municipalities_of(session: AsyncSession, election_id: int) -> list[str]:
@@ -107,16 +108,8 @@ async def voters_page(
         statement = statement.where(roll_entries.c.station_id == station_id)
     if code is not None:
         statement = statement.where(roll_entries.c.local_government_code == code)
-    return await keyset_page(
-        session,
-        statement,
-        sort_columns=[roll_entries.c.resident_code],
-        page=page,
-        fingerprint=query_fingerprint(
-            "list_voters", election_id=election_id, station_id=station_id, code=code
-        ),
-        position_of=lambda row: [row.resident_code],
-    )
+    fingerprint = query_fingerprint("list_voters", election_id=election_id, station_id=station_id, code=code)
+    return await page_by(session, statement, roll_entries.c.resident_code, page, fingerprint)
 
 
 async def get_feed(session: AsyncSession, election_id: int) -> Row[Any] | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, bindparam, delete, func, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader, insert_id
+from services.elections.rows import Reader, insert_id, page_by
 from services.elections.tables import (
     candidates,
     certifications,
@@ -22,7 +22,7 @@ from services.elections.tables import (
     tally_sheets,
 )
 from shared.web.etag import update_versioned
-from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+from shared.web.pagination import PageRequest, query_fingerprint
 from shared.web.problems import Conflict
 
 
@@ -58,20 +58,10 @@ async def get_election(reader: Reader, election_id: int) -> Row[Any] | None:
     return (await reader.execute(_ELECTION, {"id": election_id})).one_or_none()
 
 
-def _by_id(row: Any) -> list[int]:
-    return [row.id]
-
-
-async def _page_by_id(
-    session: AsyncSession, statement: Select[Any], table: Table, page: PageRequest, fingerprint: str
-) -> tuple[list[Row[Any]], str | None]:
-    return await keyset_page(
-        session, statement, sort_columns=[table.c.id], page=page, fingerprint=fingerprint, position_of=_by_id
-    )
-
-
 async def elections_page(session: AsyncSession, page: PageRequest) -> tuple[list[Row[Any]], str | None]:
-    return await _page_by_id(session, select(elections), elections, page, query_fingerprint("list_elections"))
+    return await page_by(
+        session, select(elections), elections.c.id, page, query_fingerprint("list_elections")
+    )
 
 
 async def insert_contest(
@@ -186,10 +176,10 @@ async def get_station(reader: Reader, station_id: int) -> Row[Any] | None:
 async def stations_page(
     session: AsyncSession, election_id: int, page: PageRequest
 ) -> tuple[list[Row[Any]], str | None]:
-    return await _page_by_id(
+    return await page_by(
         session,
         select(polling_stations).where(polling_stations.c.election_id == election_id),
-        polling_stations,
+        polling_stations.c.id,
         page,
         query_fingerprint("list_polling_stations", election_id=election_id),
     )
@@ -198,10 +188,10 @@ async def stations_page(
 async def counting_districts_page(
     session: AsyncSession, election_id: int, page: PageRequest
 ) -> tuple[list[Row[Any]], str | None]:
-    return await _page_by_id(
+    return await page_by(
         session,
         select(counting_districts).where(counting_districts.c.election_id == election_id),
-        counting_districts,
+        counting_districts.c.id,
         page,
         query_fingerprint("list_counting_districts", election_id=election_id),
     )
@@ -210,10 +200,10 @@ async def counting_districts_page(
 async def parties_page(
     session: AsyncSession, election_id: int, page: PageRequest
 ) -> tuple[list[Row[Any]], str | None]:
-    return await _page_by_id(
+    return await page_by(
         session,
         select(parties).where(parties.c.election_id == election_id),
-        parties,
+        parties.c.id,
         page,
         query_fingerprint("list_parties", election_id=election_id),
     )
@@ -222,10 +212,10 @@ async def parties_page(
 async def candidates_page(
     session: AsyncSession, contest_id: int, page: PageRequest
 ) -> tuple[list[Row[Any]], str | None]:
-    return await _page_by_id(
+    return await page_by(
         session,
         select(candidates).where(candidates.c.contest_id == contest_id),
-        candidates,
+        candidates.c.id,
         page,
         query_fingerprint("list_candidates", contest_id=contest_id),
     )

@@ -9,9 +9,10 @@ from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.elections.rows import page_by
 from services.elections.tables import tally_counts, tally_entries, tally_sheets
 from shared.contracts.elections import SheetStatus
-from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+from shared.web.pagination import PageRequest, query_fingerprint
 
 
 def _dialect_insert(session: AsyncSession) -> Any:
@@ -125,11 +126,5 @@ async def sheets_page(
     statement = select(tally_sheets).where(tally_sheets.c.contest_id == contest_id)
     if status is not None:
         statement = statement.where(tally_sheets.c.status == status.value)
-    return await keyset_page(
-        session,
-        statement,
-        sort_columns=[tally_sheets.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_tally_sheets", contest_id=contest_id, status=status),
-        position_of=lambda row: [row.id],
-    )
+    fingerprint = query_fingerprint("list_tally_sheets", contest_id=contest_id, status=status)
+    return await page_by(session, statement, tally_sheets.c.id, page, fingerprint)
