@@ -101,9 +101,9 @@ async def list_contests(
 
 @router.get("/contests/{contest_id}", response_model=Contest, summary="Get a contest")
 async def get_contest(
-    session: SessionDep, contest_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, contest_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    contest = await service.get_contest(session=session, contest_id=contest_id)
+    contest = await service.get_contest(reader=reader, contest_id=contest_id)
     return json_response(contest, version=contest.version)
 
 

@@ -95,6 +95,22 @@ async def get_contest(session: AsyncSession, contest_id: int) -> Row[Any] | None
     return (await session.execute(select(contests).where(contests.c.id == contest_id))).one_or_none()
 
 
+_CONTEST_WITH_AREAS = (
+    select(contests, contest_areas.c.local_government_code.label("area"))
+    .select_from(contests.outerjoin(contest_areas, contest_areas.c.contest_id == contests.c.id))
+    .where(contests.c.id == bindparam("id"))
+    .order_by(contest_areas.c.local_government_code)
+)
+
+
+async def contest_with_areas(reader: Reader, contest_id: int) -> tuple[Row[Any], list[str]] | None:
+    """The contest and its district's local-government codes (sorted), in one statement."""
+    rows = (await reader.execute(_CONTEST_WITH_AREAS, {"id": contest_id})).all()
+    if not rows:
+        return None
+    return rows[0], [row.area for row in rows if row.area is not None]
+
+
 async def contests_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
     return list(
         (

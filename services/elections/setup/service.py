@@ -234,9 +234,11 @@ async def create_contest(*, session: AsyncSession, actor: str, election_id: int,
     return contest_model(row, codes)
 
 
-async def get_contest(*, session: AsyncSession, contest_id: int) -> Contest:
-    row = await require_contest(session, contest_id)
-    return contest_model(row, (await repository.areas_of(session, [contest_id]))[contest_id])
+async def get_contest(*, reader: Reader, contest_id: int) -> Contest:
+    found = await repository.contest_with_areas(reader, contest_id)
+    if found is None:
+        raise NotFound(f"No contest {contest_id}.", slug="contest-not-found")
+    return contest_model(*found)
 
 
 async def list_contests(*, session: AsyncSession, election_id: int) -> list[Contest]:
@@ -425,7 +427,7 @@ async def replace_contest(
         subject=f"contest:{contest_id}",
         details=data.model_dump(mode="json"),
     )
-    return await get_contest(session=session, contest_id=contest_id)
+    return await get_contest(reader=session, contest_id=contest_id)
 
 
 async def replace_polling_station(
