@@ -200,8 +200,24 @@ async def _write_shared(session: AsyncSession, election_id: int, rows: list[dict
         await repository.upsert_entries(session, [r for r in off_roll if r["resident_code"] not in already])
 
 
+class Heartbeat:
+    """The worker's sign of life, recorded in its own short transaction every HEARTBEAT_EVERY, with
+    the progress so far (not on SQLite, whose one writer is the build's own transaction)."""
+
+    def __init__(self, database: Database, build_id: int) -> None:
+        self.database = database
+        self.build_id = build_id
+        self.last = datetime.now(UTC)
+
+    async def beat(self, examined: int) -> None:
+        moment = datetime.now(UTC)
+        if moment - self.last >= HEARTBEAT_EVERY and not self.database.is_sqlite:
+            self.last = moment
+            await _set_state(self.database, self.build_id, residents_examined=examined, heartbeat_at=moment)
+
+
 async def _build(
-    session: AsyncSession, database: Database, source: ResidentSource, build_id: int, election_id: int
+    session: AsyncSession, heartbeat: Heartbeat, source: ResidentSource, build_id: int, election_id: int
 ) -> dict[str, Any]:
     election = await require_election(session, election_id)
     row = await repository.get_build(session, election_id, build_id)
@@ -216,7 +232,6 @@ async def _build(
     resided_since = add_months(basis.reference_date, -4)
     await repository.clear_roll(session, election_id)
     now = datetime.now(UTC)
-    beat = now
     cursor: int | None = None
     examined = 0
     async for municipality, page in _prefetched(source, municipalities, resided_since):
@@ -237,10 +252,7 @@ async def _build(
         if shared:
             await _write_shared(session, election_id, shared)
         examined += len(page.items)
-        moment = datetime.now(UTC)
-        if moment - beat >= HEARTBEAT_EVERY and not database.is_sqlite:
-            beat = moment
-            await _set_state(database, build_id, residents_examined=examined, heartbeat_at=moment)
+        await heartbeat.beat(examined)
     cursor_text = None if cursor is None else str(cursor)
     await repository.save_built_feed(session, election_id, cursor_text, now)
     voters = await repository.count_entries(session, election_id, on_roll=True)
@@ -289,7 +301,7 @@ async def run_build(*, database: Database, source: ResidentSource, election_id: 
     )
     try:
         async with database.sessionmaker() as session:
-            outcome = await _build(session, database, source, build_id, election_id)
+            outcome = await _build(session, Heartbeat(database, build_id), source, build_id, election_id)
             row = await repository.get_build(session, election_id, build_id)
             assert row is not None
             await audit.record(
