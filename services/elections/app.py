@@ -13,12 +13,13 @@ import services.elections
 from services.elections import tables
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
-from services.elections.elections.endpoints import router as elections_router
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
 from services.elections.roll.readlog import RegistryReadLog
 from services.elections.roll.source import RegistrySource, ResidentSource
 from services.elections.settings import ElectionsSettings
+from services.elections.setup.endpoints import router as setup_router
+from services.elections.state import ElectionsState
 from services.elections.tallies.endpoints import router as tallies_router
 from services.elections.turnout.endpoints import router as turnout_router
 from shared.auth.revocations import RevocationSource
@@ -46,7 +47,6 @@ def create_app(
 
     @asynccontextmanager
     async def startup(app: FastAPI) -> AsyncIterator[None]:
-        app.state.roll_builds = {}
         gateway = GatewayClient(
             gateway_http or state_of(app).http,
             gateway_url=settings.gateway_url,
@@ -54,16 +54,17 @@ def create_app(
             client_secret=settings.client_secret.get_secret_value(),
             scopes=settings.registry_scopes,
         )
-        app.state.resident_source = resident_source or RegistrySource(
-            gateway, purpose=settings.registry_purpose
+        state = ElectionsState(
+            reads=state_of(app).database.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            resident_source=resident_source or RegistrySource(gateway, purpose=settings.registry_purpose),
+            read_log=RegistryReadLog(gateway),
         )
-        app.state.read_log = RegistryReadLog(gateway)
+        app.state.elections = state
         try:
             yield
         finally:
             # Builds still running are cancelled and recorded as interrupted.
-            builds: dict[int, asyncio.Task[None]] = app.state.roll_builds
-            running = list(builds.values())
+            running = list(state.roll_builds.values())
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
@@ -75,7 +76,7 @@ def create_app(
         settings=settings,
         routers=[
             caller_router(),
-            elections_router,
+            setup_router,
             roll_router,
             checkins_router,
             tallies_router,

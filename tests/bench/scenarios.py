@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.cpu import cpu_of
-from tests.bench.elections import elections_checkins, elections_results_linearity, elections_roll
+from tests.bench.elections import (
+    elections_checkins,
+    elections_get_election,
+    elections_results_linearity,
+    elections_roll,
+)
 from tests.bench.funds import funds_export, funds_filing, funds_organization_get, funds_search
 from tests.bench.registry import lookup_requests, registry_import, registry_lookups
 from tests.bench.revitalization import (
@@ -114,6 +119,7 @@ SCENARIOS = [
     gateway_lookup_overhead,
     elections_roll,
     elections_checkins,
+    elections_get_election,
     elections_results_linearity,
     funds_search,
     funds_export,

@@ -6,15 +6,30 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit.chain import GENESIS, lane_of, record_hash
+from services.elections.rows import page_by
 from services.elections.tables import audit_log
+from shared.web.pagination import PageRequest, query_fingerprint
 from shared.web.problems import Conflict
 
 ATTEMPTS = 20
+
+_HEAD_OF_LANE = (
+    select(audit_log.c.hash)
+    .where(audit_log.c.lane == bindparam("lane"))
+    .order_by(audit_log.c.seq.desc())
+    .limit(1)
+)
+# A record whose previous_hash another writer took first is not inserted (no error, no savepoint):
+# PostgreSQL waits for that writer's transaction and skips ours once it committed.
+_APPEND = {
+    name: dialect.insert(audit_log).on_conflict_do_nothing().returning(audit_log.c.seq)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 async def append(
@@ -28,55 +43,37 @@ async def append(
 ) -> str:
     """Append one record after the head of its lane; a concurrent writer that took the head first
     makes the unique (lane, previous_hash) refuse ours, and we go again on the new head."""
-    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _APPEND[session.get_bind().dialect.name]
     lane = lane_of(subject)
-    head_of_lane = (
-        select(audit_log.c.hash).where(audit_log.c.lane == lane).order_by(audit_log.c.seq.desc()).limit(1)
-    )
     for _ in range(ATTEMPTS):
-        head = (await session.execute(head_of_lane)).scalar()
-        previous = head or GENESIS
+        previous = (await session.execute(_HEAD_OF_LANE, {"lane": lane})).scalar() or GENESIS
         at = datetime.now(UTC)
-        digest = record_hash(
-            previous_hash=previous,
-            lane=lane,
-            at=at,
-            actor=actor,
-            action=action,
-            election_id=election_id,
-            subject=subject,
-            details=details,
-        )
-        statement = insert(audit_log).values(
-            lane=lane,
-            at=at,
-            actor=actor,
-            action=action,
-            election_id=election_id,
-            subject=subject,
-            details=details,
-            previous_hash=previous,
-            hash=digest,
-        )
-        try:
-            if postgres:
-                async with session.begin_nested():
-                    await session.execute(statement)
-            else:
-                await session.execute(statement)
-        except IntegrityError:
-            continue
-        return digest
+        record: dict[str, Any] = {
+            "lane": lane,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "election_id": election_id,
+            "subject": subject,
+            "details": details,
+            "previous_hash": previous,
+        }
+        digest = record_hash(**record)
+        if (await session.execute(statement, {**record, "hash": digest})).first() is not None:
+            return digest
     raise Conflict(
         "The audit log is busy; retry the request.", slug="audit-log-busy", headers={"Retry-After": "1"}
     )
 
 
-def listing(election_id: int | None) -> Any:
+async def page_of(
+    session: AsyncSession, election_id: int | None, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
     statement = select(audit_log)
     if election_id is not None:
         statement = statement.where(audit_log.c.election_id == election_id)
-    return statement
+    fingerprint = query_fingerprint("list_audit_records", election_id=election_id)
+    return await page_by(session, statement, audit_log.c.seq, page, fingerprint)
 
 
 async def all_in_order(session: AsyncSession, batch: int = 1000) -> AsyncIterator[Row[Any]]:

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import repository
 from services.elections.audit.chain import GENESIS, record_hash
-from shared.contracts.elections import AuditVerification
+from shared.contracts.elections import AuditRecord, AuditVerification
+from shared.web.pagination import Page, PageRequest
 
 
 async def record(
@@ -23,6 +24,14 @@ async def record(
     return await repository.append(
         session, actor=actor, action=action, election_id=election_id, subject=subject, details=details
     )
+
+
+async def list_records(
+    *, session: AsyncSession, election_id: int | None, page: PageRequest
+) -> Page[AuditRecord]:
+    rows, token = await repository.page_of(session, election_id, page)
+    items = [AuditRecord.model_validate({**row._mapping, "at": row.at}) for row in rows]
+    return Page[AuditRecord](items=items, next_page_token=token)
 
 
 async def verify(*, session: AsyncSession) -> AuditVerification:

@@ -7,15 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from services.elections.checkins import repository, service
-from services.elections.elections.service import require_election
-from services.elections.tables import check_ins
+from services.elections.checkins import service
+from services.elections.state import ReadDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
 from shared.values import ResidentCode, RowId
 from shared.web.idempotency import WriteDep
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
 from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["check-ins"])
@@ -43,12 +42,12 @@ async def check_in_voter(
     "/elections/{election_id}/check-ins/{check_in_id}", response_model=CheckIn, summary="Get a check-in"
 )
 async def get_check_in(
-    session: SessionDep,
+    reader: ReadDep,
     election_id: RowId,
     check_in_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> CheckIn:
-    return await service.get_check_in(session=session, election_id=election_id, check_in_id=check_in_id)
+    return await service.get_check_in(reader=reader, election_id=election_id, check_in_id=check_in_id)
 
 
 @router.get("/elections/{election_id}/check-ins", response_model=Page[CheckIn], summary="List check-ins")
@@ -59,16 +58,9 @@ async def list_check_ins(
     resident_code: Annotated[ResidentCode | None, Query()] = None,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[CheckIn]:
-    await require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        repository.listing(election_id, resident_code),
-        sort_columns=[check_ins.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_check_ins", election_id=election_id, resident_code=resident_code),
-        position_of=lambda row: [row.id],
+    return await service.list_check_ins(
+        session=session, election_id=election_id, resident_code=resident_code, page=page
     )
-    return Page[CheckIn](items=[service.check_in_model(row) for row in rows], next_page_token=token)
 
 
 @router.post(

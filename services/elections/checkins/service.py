@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.elections.audit import service as audit
 from services.elections.checkins import repository
 from services.elections.checkins.rules import method_problem
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_election
-from services.elections.roll import repository as roll_repository
+from services.elections.rows import Reader
+from services.elections.setup.service import require_election
 from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
 from shared.values import JST
-from shared.web.problems import Conflict, NotFound, UnprocessableContent
+from shared.web.pagination import Page, PageRequest
+from shared.web.problems import Conflict, NotFound, Problem, UnprocessableContent
 
 
 def check_in_model(row: Row[Any]) -> CheckIn:
@@ -25,42 +25,61 @@ def check_in_model(row: Row[Any]) -> CheckIn:
     )
 
 
-async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
-    election = await require_election(session, election_id)
-    now = datetime.now(UTC)
-    problem = method_problem(
-        data.method,
-        today=now.astimezone(JST).date(),
-        announcement_date=election.announcement_date,
-        polling_day=election.polling_day,
+def _refusal(facts: Row[Any], data: CheckInIn, election_id: int, today: date) -> Problem | None:
+    """Why this check-in may not be recorded (in the order a clerk would check), or None."""
+    closed = method_problem(
+        data.method, today=today, announcement_date=facts.announcement_date, polling_day=facts.polling_day
     )
-    if problem:
-        raise UnprocessableContent(f"Not open today: {problem}.", slug="voting-closed")
-    voter = await roll_repository.get_entry(session, election_id, data.resident_code)
-    if voter is None or not voter.on_roll:
-        raise UnprocessableContent("This resident is not on the roll of this election.", slug="not-on-roll")
+    if closed:
+        return UnprocessableContent(f"Not open today: {closed}.", slug="voting-closed")
+    if not facts.on_roll:
+        return UnprocessableContent("This resident is not on the roll of this election.", slug="not-on-roll")
     if data.method == VotingMethod.ABSENTEE:
         if data.station_id is not None:
-            raise UnprocessableContent(
+            return UnprocessableContent(
                 "An absentee vote is not cast at a polling station.", slug="absentee-station"
             )
-    else:
-        if data.station_id is None:
-            raise UnprocessableContent(
-                f"{data.method.value} voting needs the station_id.", slug="station-required"
-            )
-        station = await setup_repository.get_station(session, data.station_id)
-        if station is None or station.election_id != election_id:
-            raise UnprocessableContent(
-                f"Station {data.station_id} is not part of this election.", slug="unknown-station"
-            )
-        if data.method == VotingMethod.ORDINARY and voter.station_id != station.id:
-            raise UnprocessableContent(
-                "On polling day a voter votes at their assigned station.",
-                slug="wrong-station",
-                assigned_station_id=voter.station_id,
-            )
-    new_id = await repository.insert_unless_voted(
+        return None
+    if data.station_id is None:
+        return UnprocessableContent(
+            f"{data.method.value} voting needs the station_id.", slug="station-required"
+        )
+    if facts.station_election_id != election_id:
+        return UnprocessableContent(
+            f"Station {data.station_id} is not part of this election.", slug="unknown-station"
+        )
+    if data.method == VotingMethod.ORDINARY and facts.assigned_station_id != data.station_id:
+        return UnprocessableContent(
+            "On polling day a voter votes at their assigned station.",
+            slug="wrong-station",
+            assigned_station_id=facts.assigned_station_id,
+        )
+    return None
+
+
+async def _already_voted(session: AsyncSession, election_id: int, resident_code: str) -> Conflict:
+    """The refusal of a second vote, naming the check-in that stands."""
+    earlier = await repository.standing(session, election_id, resident_code)
+    extra: dict[str, Any] = {}
+    if earlier is not None:
+        extra = {
+            "check_in_id": earlier.id,
+            "method": earlier.method,
+            "station_id": earlier.station_id,
+            "checked_in_at": earlier.checked_in_at.isoformat(),
+        }
+    return Conflict("This voter has already voted in this election.", slug="already-voted", **extra)
+
+
+async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
+    facts = await repository.voting_facts(session, election_id, data.resident_code, data.station_id)
+    if facts is None:
+        raise NotFound(f"No election {election_id}.", slug="election-not-found")
+    now = datetime.now(UTC)
+    refusal = _refusal(facts, data, election_id, now.astimezone(JST).date())
+    if refusal is not None:
+        raise refusal
+    row = await repository.insert_unless_voted(
         session,
         {
             "election_id": election_id,
@@ -72,31 +91,20 @@ async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data:
             "clerk_id": clerk,
         },
     )
-    if new_id is None:
-        earlier = await repository.standing(session, election_id, data.resident_code)
-        extra: dict[str, Any] = {}
-        if earlier is not None:
-            extra = {
-                "check_in_id": earlier.id,
-                "method": earlier.method,
-                "station_id": earlier.station_id,
-                "checked_in_at": earlier.checked_in_at.isoformat(),
-            }
-        raise Conflict("This voter has already voted in this election.", slug="already-voted", **extra)
+    if row is None:
+        raise await _already_voted(session, election_id, data.resident_code)
     await audit.record(
         session=session,
         actor=clerk,
         action="check_in.recorded",
         election_id=election_id,
-        subject=f"check_in:{new_id}",
+        subject=f"check_in:{row.id}",
         details={
             "resident_code": data.resident_code,
             "method": data.method.value,
             "station_id": data.station_id,
         },
     )
-    row = await repository.get(session, new_id)
-    assert row is not None
     return check_in_model(row)
 
 
@@ -106,8 +114,8 @@ async def undo_check_in(
     row = await repository.get(session, check_in_id)
     if row is None or row.election_id != election_id:
         raise NotFound(f"No check-in {check_in_id} in election {election_id}.", slug="check-in-not-found")
-    now = datetime.now(UTC)
-    if not await repository.undo(session, check_in_id, by=supervisor, reason=reason, now=now):
+    undone = await repository.undo(session, check_in_id, by=supervisor, reason=reason, now=datetime.now(UTC))
+    if undone is None:
         raise Conflict("This check-in was already undone.", slug="already-undone")
     await audit.record(
         session=session,
@@ -124,13 +132,20 @@ async def undo_check_in(
             "reason": reason,
         },
     )
-    updated = await repository.get(session, check_in_id)
-    assert updated is not None
-    return check_in_model(updated)
+    return check_in_model(undone)
 
 
-async def get_check_in(*, session: AsyncSession, election_id: int, check_in_id: int) -> CheckIn:
-    row = await repository.get(session, check_in_id)
+async def list_check_ins(
+    *, session: AsyncSession, election_id: int, resident_code: str | None, page: PageRequest
+) -> Page[CheckIn]:
+    rows, token = await repository.page_of(session, election_id, resident_code, page)
+    if not rows:
+        await require_election(session, election_id)
+    return Page[CheckIn](items=[check_in_model(row) for row in rows], next_page_token=token)
+
+
+async def get_check_in(*, reader: Reader, election_id: int, check_in_id: int) -> CheckIn:
+    row = await repository.get(reader, check_in_id)
     if row is None or row.election_id != election_id:
         raise NotFound(f"No check-in {check_in_id} in election {election_id}.", slug="check-in-not-found")
     return check_in_model(row)

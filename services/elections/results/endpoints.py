@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from starlette.responses import Response
 
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_contest, require_election
-from services.elections.results import export, repository, service
+from services.elections.results import export, service
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import ContestResult, ElectionResults, Lot, LotIn, ResultStatus
@@ -23,14 +20,13 @@ from shared.web.sessions import SessionDep
 router = APIRouter(tags=["results"])
 
 
-def _cached(body: bytes, media_type: str, certified: bool, request: Request) -> Response:
-    """Certified results never change: public and cacheable, with a strong ETag."""
+def _cached(body: bytes, media_type: str, certified: bool) -> Response:
+    """Certified results never change: public and cacheable, with a strong ETag of their content
+    (a conditional GET is answered by the app's ConditionalGet layer)."""
     if not certified:
         return Response(body, media_type=media_type, headers={"Cache-Control": "no-cache"})
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"Cache-Control": "public, max-age=86400, immutable", "ETag": etag}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
 
 
@@ -39,12 +35,10 @@ def _cached(body: bytes, media_type: str, certified: bool, request: Request) -> 
     response_model=ContestResult,
     summary="A contest's result (public): totals, seats, allocation steps, lot or re-election needed",
 )
-async def get_contest_result(
-    request: Request, session: SessionDep, _: OptionalPrincipal, contest_id: RowId
-) -> Response:
+async def get_contest_result(session: SessionDep, _: OptionalPrincipal, contest_id: RowId) -> Response:
     result = await service.compute(session=session, contest_id=contest_id)
     body = result.__pydantic_serializer__.to_json(result)
-    return _cached(body, "application/json", result.status == ResultStatus.CERTIFIED, request)
+    return _cached(body, "application/json", result.status == ResultStatus.CERTIFIED)
 
 
 @router.get(
@@ -52,12 +46,10 @@ async def get_contest_result(
     response_model=ElectionResults,
     summary="Every contest's result (public); per-party and per-candidate totals and seats",
 )
-async def get_election_results(
-    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: RowId
-) -> Response:
+async def get_election_results(session: SessionDep, _: OptionalPrincipal, election_id: RowId) -> Response:
     results = await service.election_results(session=session, election_id=election_id)
     body = results.__pydantic_serializer__.to_json(results)
-    return _cached(body, "application/json", export.report_status(results) == ResultStatus.CERTIFIED, request)
+    return _cached(body, "application/json", export.report_status(results) == ResultStatus.CERTIFIED)
 
 
 @router.get(
@@ -65,26 +57,9 @@ async def get_election_results(
     summary="Results as NIST SP 1500-100 Election Results Reporting JSON (public)",
     responses={200: {"content": {"application/json": {}}}},
 )
-async def export_results_nist(
-    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: RowId
-) -> Response:
-    election = await require_election(session, election_id)
-    results = await service.election_results(session=session, election_id=election_id)
-    parties = {
-        row.id: (row.name, row.abbreviation)
-        for row in await setup_repository.parties_of(session, election_id)
-    }
-    areas = await setup_repository.areas_of(session, [c.contest_id for c in results.contests])
-    generated = max((c.certified_at for c in results.contests if c.certified_at), default=None)
-    report = export.nist_report(
-        results,
-        polling_day=election.polling_day,
-        parties=parties,
-        areas=areas,
-        generated_at=generated or datetime.now(UTC),
-    )
-    certified = export.report_status(results) == ResultStatus.CERTIFIED
-    return _cached(orjson.dumps(report), "application/json", certified, request)
+async def export_results_nist(session: SessionDep, _: OptionalPrincipal, election_id: RowId) -> Response:
+    report, status = await service.nist_export(session=session, election_id=election_id)
+    return _cached(orjson.dumps(report), "application/json", status == ResultStatus.CERTIFIED)
 
 
 @router.get(
@@ -92,12 +67,10 @@ async def export_results_nist(
     summary="Results as CSV (public)",
     responses={200: {"content": {"text/csv": {}}}},
 )
-async def export_results_csv(
-    request: Request, session: SessionDep, _: OptionalPrincipal, election_id: RowId
-) -> Response:
+async def export_results_csv(session: SessionDep, _: OptionalPrincipal, election_id: RowId) -> Response:
     results = await service.election_results(session=session, election_id=election_id)
     certified = export.report_status(results) == ResultStatus.CERTIFIED
-    return _cached(export.results_csv(results).encode(), "text/csv; charset=utf-8", certified, request)
+    return _cached(export.results_csv(results).encode(), "text/csv; charset=utf-8", certified)
 
 
 @router.post(
@@ -122,8 +95,7 @@ async def record_lot(
     "/contests/{contest_id}/lots", response_model=list[Lot], summary="Lots recorded for a contest (public)"
 )
 async def list_lots(session: SessionDep, _: OptionalPrincipal, contest_id: RowId) -> list[Lot]:
-    await require_contest(session, contest_id)
-    return [service.lot_model(row) for row in await repository.lots_of(session, contest_id)]
+    return await service.list_lots(session=session, contest_id=contest_id)
 
 
 @router.post(

@@ -8,7 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.contracts.elections import ContestKind, ElectionResults, ResultStatus
+from shared.contracts.elections import (
+    CandidateResult,
+    ContestKind,
+    ContestResult,
+    ElectionResults,
+    ResultStatus,
+)
 from shared.values import to_rfc3339
 
 ISSUER = "jichi election administration"
@@ -37,6 +43,114 @@ def report_status(results: ElectionResults) -> ResultStatus:
     return ResultStatus.UNOFFICIAL_PARTIAL
 
 
+def _unit(unit_id: str, name: str, **fields: Any) -> dict[str, Any]:
+    return {"@type": "ReportingUnit", "@id": unit_id, "Type": "other", "Name": _text(name), **fields}
+
+
+def _total(count: Decimal, unit_id: str) -> dict[str, Any]:
+    return {"@type": "VoteCounts", "Count": _count(count), "GpUnitId": unit_id, "Type": "total"}
+
+
+def _area_units(codes: list[str]) -> dict[str, dict[str, Any]]:
+    """The prefectures and municipalities a contest's district is made of (JIS X 0402 codes)."""
+    return {
+        f"gpu-lg-{code}": {
+            "@type": "ReportingUnit",
+            "@id": f"gpu-lg-{code}",
+            "Type": "state" if code[2:5] == "000" else "municipality",
+            "Name": _text(code),
+            "ExternalIdentifier": [
+                {"@type": "ExternalIdentifier", "Type": "other", "OtherType": "jis-x-0402", "Value": code}
+            ],
+        }
+        for code in codes
+    }
+
+
+def _counting_districts(
+    contest: ContestResult,
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, int], list[dict[str, Any]]]]:
+    """The contest's counting districts as reporting units, and each selection's count in each."""
+    units: dict[str, dict[str, Any]] = {}
+    per_district: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for district in contest.by_counting_district:
+        unit_id = f"gpu-cd-{district.counting_district_id}"
+        units[unit_id] = _unit(unit_id, district.name, OtherType="counting-district", IsReportingUnit=True)
+        for item in district.counts:
+            key = (
+                ("candidate", item.candidate_id)
+                if item.candidate_id is not None
+                else ("party", item.party_id or 0)
+            )
+            per_district.setdefault(key, []).append(_total(item.votes, unit_id))
+    return units, per_district
+
+
+def _candidate(candidate: CandidateResult, contest: ContestResult, done: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "@type": "Candidate",
+        "@id": f"can-{candidate.candidate_id}",
+        "BallotName": _text(candidate.name),
+    }
+    if candidate.party_id is not None:
+        entry["PartyId"] = f"par-{candidate.party_id}"
+    if done and contest.lot_required is None:
+        entry["PostElectionStatus"] = "winner" if candidate.elected else "defeated"
+    return entry
+
+
+def _selections(
+    contest: ContestResult, district_id: str, per_district: dict[tuple[str, int], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Candidates (where ballots name them) and parties, each with its total and per-district counts."""
+    selections: list[dict[str, Any]] = []
+    if not contest.kind.is_proportional or contest.kind == ContestKind.HOUSE_OF_COUNCILLORS_NATIONAL:
+        selections += [
+            {
+                "@type": "CandidateSelection",
+                "@id": f"cs-{contest.contest_id}-{candidate.candidate_id}",
+                "CandidateIds": [f"can-{candidate.candidate_id}"],
+                "VoteCounts": [
+                    _total(candidate.votes, district_id),
+                    *per_district.get(("candidate", candidate.candidate_id), []),
+                ],
+            }
+            for candidate in contest.candidates
+        ]
+    selections += [
+        {
+            "@type": "PartySelection",
+            "@id": f"ps-{contest.contest_id}-{party.party_id}",
+            "PartyIds": [f"par-{party.party_id}"],
+            "VoteCounts": [
+                _total(party.votes, district_id),
+                *per_district.get(("party", party.party_id), []),
+            ],
+        }
+        for party in contest.parties
+    ]
+    return selections
+
+
+def _contest(
+    contest: ContestResult, district_id: str, selections: list[dict[str, Any]], done: bool
+) -> dict[str, Any]:
+    return {
+        "@type": "PartyContest" if contest.kind.is_proportional else "CandidateContest",
+        "@id": f"con-{contest.contest_id}",
+        "Name": contest.name,
+        "ElectionDistrictId": district_id,
+        "NumberElected": contest.seats,
+        "VotesAllowed": 1,
+        "SubUnitsReported": contest.counting_districts_reported,
+        "TotalSubUnits": contest.counting_districts_total,
+        "CountStatus": [
+            {"@type": "CountStatus", "Status": "completed" if done else "in-process", "Type": "total"}
+        ],
+        "ContestSelection": selections,
+    }
+
+
 def nist_report(
     results: ElectionResults,
     *,
@@ -46,115 +160,21 @@ def nist_report(
     generated_at: datetime,
 ) -> dict[str, Any]:
     scope_id = f"gpu-election-{results.election_id}"
-    gp_units: dict[str, dict[str, Any]] = {
-        scope_id: {"@type": "ReportingUnit", "@id": scope_id, "Type": "other", "Name": _text(results.name)}
-    }
+    gp_units: dict[str, dict[str, Any]] = {scope_id: _unit(scope_id, results.name)}
     contests: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     for contest in results.contests:
+        codes = areas.get(contest.contest_id, [])
         district_id = f"gpu-contest-{contest.contest_id}"
-        gp_units[district_id] = {
-            "@type": "ReportingUnit",
-            "@id": district_id,
-            "Type": "other",
-            "Name": _text(contest.name),
-            "ComposingGpUnitIds": [f"gpu-lg-{code}" for code in areas.get(contest.contest_id, [])],
-        }
-        for code in areas.get(contest.contest_id, []):
-            gp_units[f"gpu-lg-{code}"] = {
-                "@type": "ReportingUnit",
-                "@id": f"gpu-lg-{code}",
-                "Type": "state" if code[2:5] == "000" else "municipality",
-                "Name": _text(code),
-                "ExternalIdentifier": [
-                    {"@type": "ExternalIdentifier", "Type": "other", "OtherType": "jis-x-0402", "Value": code}
-                ],
-            }
-        per_district: dict[tuple[str, int], list[dict[str, Any]]] = {}
-        for district in contest.by_counting_district:
-            unit_id = f"gpu-cd-{district.counting_district_id}"
-            gp_units[unit_id] = {
-                "@type": "ReportingUnit",
-                "@id": unit_id,
-                "Type": "other",
-                "OtherType": "counting-district",
-                "Name": _text(district.name),
-                "IsReportingUnit": True,
-            }
-            for item in district.counts:
-                key = (
-                    ("candidate", item.candidate_id)
-                    if item.candidate_id is not None
-                    else ("party", item.party_id or 0)
-                )
-                per_district.setdefault(key, []).append(
-                    {"@type": "VoteCounts", "Count": _count(item.votes), "GpUnitId": unit_id, "Type": "total"}
-                )
-        done = contest.status != ResultStatus.UNOFFICIAL_PARTIAL
-        selections: list[dict[str, Any]] = []
-        proportional = ContestKind(contest.kind).is_proportional
-        for candidate in contest.candidates:
-            candidate_id = f"can-{candidate.candidate_id}"
-            entry: dict[str, Any] = {
-                "@type": "Candidate",
-                "@id": candidate_id,
-                "BallotName": _text(candidate.name),
-            }
-            if candidate.party_id is not None:
-                entry["PartyId"] = f"par-{candidate.party_id}"
-            if done and contest.lot_required is None:
-                entry["PostElectionStatus"] = "winner" if candidate.elected else "defeated"
-            candidates.append(entry)
-            if not proportional or contest.kind == ContestKind.HOUSE_OF_COUNCILLORS_NATIONAL:
-                selections.append(
-                    {
-                        "@type": "CandidateSelection",
-                        "@id": f"cs-{contest.contest_id}-{candidate.candidate_id}",
-                        "CandidateIds": [candidate_id],
-                        "VoteCounts": [
-                            {
-                                "@type": "VoteCounts",
-                                "Count": _count(candidate.votes),
-                                "GpUnitId": district_id,
-                                "Type": "total",
-                            },
-                            *per_district.get(("candidate", candidate.candidate_id), []),
-                        ],
-                    }
-                )
-        for party in contest.parties:
-            selections.append(
-                {
-                    "@type": "PartySelection",
-                    "@id": f"ps-{contest.contest_id}-{party.party_id}",
-                    "PartyIds": [f"par-{party.party_id}"],
-                    "VoteCounts": [
-                        {
-                            "@type": "VoteCounts",
-                            "Count": _count(party.votes),
-                            "GpUnitId": district_id,
-                            "Type": "total",
-                        },
-                        *per_district.get(("party", party.party_id), []),
-                    ],
-                }
-            )
-        contests.append(
-            {
-                "@type": "PartyContest" if proportional else "CandidateContest",
-                "@id": f"con-{contest.contest_id}",
-                "Name": contest.name,
-                "ElectionDistrictId": district_id,
-                "NumberElected": contest.seats,
-                "VotesAllowed": 1,
-                "SubUnitsReported": contest.counting_districts_reported,
-                "TotalSubUnits": contest.counting_districts_total,
-                "CountStatus": [
-                    {"@type": "CountStatus", "Status": "completed" if done else "in-process", "Type": "total"}
-                ],
-                "ContestSelection": selections,
-            }
+        gp_units[district_id] = _unit(
+            district_id, contest.name, ComposingGpUnitIds=[f"gpu-lg-{code}" for code in codes]
         )
+        gp_units.update(_area_units(codes))
+        district_units, per_district = _counting_districts(contest)
+        gp_units.update(district_units)
+        done = contest.status != ResultStatus.UNOFFICIAL_PARTIAL
+        candidates += [_candidate(candidate, contest, done) for candidate in contest.candidates]
+        contests.append(_contest(contest, district_id, _selections(contest, district_id, per_district), done))
     return {
         "@type": "ElectionReport",
         "Format": "summary-contest",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -15,13 +15,20 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_contest, require_election
-from services.elections.results import repository
+from services.elections.results import export, repository
 from services.elections.results.allocation import Lot as LotOutcome
-from services.elections.results.allocation import Tie, dhondt, draw_with_seed, fill_party_seats, plurality
+from services.elections.results.allocation import (
+    Quotient,
+    Tie,
+    dhondt,
+    draw_with_seed,
+    fill_party_seats,
+    plurality,
+)
 from services.elections.results.apportionment import apportion, truncate_thousandths
 from services.elections.results.thresholds import forfeits_deposit, reaches_minimum, statutory_lines
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_contest, require_election
 from shared.contracts.elections import (
     CandidateResult,
     ContestKind,
@@ -140,7 +147,182 @@ def _lot_required(tie: Tie, names: dict[str, str]) -> LotRequired:
     )
 
 
+@dataclass
+class Outcome:
+    """What the statutory rules made of the votes: totals, winners, and what stops the result."""
+
+    valid: Decimal
+    candidates: list[CandidateResult]
+    parties: list[PartyResult] = field(default_factory=list)
+    steps: list[QuotientStep] = field(default_factory=list)
+    tie: Tie | None = None
+    seats_unfilled: int = 0
+    re_election: bool = False
+    minimum_to_win: str | None = None
+    deposit_forfeited_below: str | None = None
+
+
+def _plurality_outcome(
+    kind: ContestKind,
+    seats: int,
+    votes: dict[int, Decimal],
+    candidate_rows: list[Row[Any]],
+    complete: bool,
+    recorded: list[LotOutcome],
+) -> Outcome:
+    """Single-member and multi-member districts: most votes win among those reaching the minimum."""
+    valid = sum(votes.values(), ZERO)
+    lines = statutory_lines(kind, valid, seats)
+    assert lines is not None
+    outcome = Outcome(
+        valid=valid,
+        candidates=[],
+        minimum_to_win=_fraction_text(lines.minimum_to_win),
+        deposit_forfeited_below=_fraction_text(lines.deposit_forfeited_below),
+    )
+    elected: set[int] = set()
+    if complete:
+        won = plurality(
+            {f"candidate:{k}": v for k, v in votes.items()}, seats, lines.minimum_to_win, recorded
+        )
+        elected = {int(key.split(":")[1]) for key in won.elected}
+        outcome.tie = won.tie
+        outcome.seats_unfilled = won.seats_unfilled
+        outcome.re_election = won.re_election_required
+    outcome.candidates = [
+        CandidateResult(
+            candidate_id=c.id,
+            name=c.name,
+            party_id=c.party_id,
+            votes=votes[c.id],
+            elected=c.id in elected,
+            reached_minimum=reaches_minimum(votes[c.id], lines),
+            deposit_forfeited=forfeits_deposit(votes[c.id], lines),
+        )
+        for c in candidate_rows
+    ]
+    return outcome
+
+
+def _party_totals(
+    kind: ContestKind,
+    members: dict[int, list[Row[Any]]],
+    party_name_votes: dict[int, Decimal],
+    votes: dict[int, Decimal],
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per listed party: its party-name votes and (House of Councillors national block) its
+    candidates' personal votes."""
+    totals: dict[int, tuple[Decimal, Decimal]] = {}
+    for party_id in sorted(members):
+        name_votes = party_name_votes.get(party_id, ZERO)
+        personal = (
+            sum((votes[c.id] for c in members[party_id]), ZERO)
+            if kind == ContestKind.HOUSE_OF_COUNCILLORS_NATIONAL
+            else ZERO
+        )
+        totals[party_id] = (name_votes, personal)
+    return totals
+
+
+def _quotient_step(step: Quotient) -> QuotientStep:
+    return QuotientStep(
+        party_id=int(step.party.split(":")[1]),
+        divisor=step.divisor,
+        quotient=_fraction_text(step.value),
+        quotient_decimal=truncate_thousandths(step.value).quantize(ZERO),
+        seat=step.seat,
+    )
+
+
+def _fill_lists(
+    kind: ContestKind,
+    seats_won: dict[int, int],
+    members: dict[int, list[Row[Any]]],
+    votes: dict[int, Decimal],
+    recorded: list[LotOutcome],
+) -> tuple[set[int], Tie | None]:
+    """The candidates each party's seats go to: by list rank (House of Representatives), or the
+    priority list first and then personal votes (House of Councillors national block)."""
+    elected: set[int] = set()
+    for party_id, won in seats_won.items():
+        if not won:
+            continue
+        listed = members[party_id]
+        if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
+            first = [f"candidate:{c.id}" for c in sorted(listed, key=lambda c: c.list_rank)]
+            by_votes: dict[str, Decimal] = {}
+        else:
+            priority = sorted(
+                (c for c in listed if c.priority_rank is not None), key=lambda c: c.priority_rank
+            )
+            first = [f"candidate:{c.id}" for c in priority]
+            by_votes = {f"candidate:{c.id}": votes[c.id] for c in listed}
+        filled = fill_party_seats(won, ranked_first=first, by_votes=by_votes, lots=recorded)
+        elected |= {int(key.split(":")[1]) for key in filled.elected}
+        if filled.tie is not None:
+            return elected, filled.tie
+    return elected, None
+
+
+def _proportional_outcome(
+    kind: ContestKind,
+    seats: int,
+    votes: dict[int, Decimal],
+    tallied: Tallied,
+    candidate_rows: list[Row[Any]],
+    party_rows: dict[int, Row[Any]],
+    complete: bool,
+    recorded: list[LotOutcome],
+) -> Outcome:
+    """Party lists: D'Hondt over the parties' totals, then each party's seats to its candidates."""
+    members: dict[int, list[Row[Any]]] = defaultdict(list)
+    for c in candidate_rows:
+        members[c.party_id].append(c)
+    totals = _party_totals(kind, members, tallied.party_name_votes, votes)
+    outcome = Outcome(valid=sum((a + b for a, b in totals.values()), ZERO), candidates=[])
+    seats_won: dict[int, int] = dict.fromkeys(totals, 0)
+    elected: set[int] = set()
+    if complete:
+        allocation = dhondt(
+            {f"party:{p}": a + b for p, (a, b) in totals.items()},
+            seats,
+            capacity={f"party:{p}": len(members[p]) for p in totals},
+            lots=recorded,
+        )
+        outcome.tie = allocation.tie
+        outcome.steps = [_quotient_step(step) for step in allocation.steps]
+        if outcome.tie is None:
+            seats_won = {int(k.split(":")[1]): n for k, n in allocation.seats.items()}
+            outcome.seats_unfilled = seats - sum(seats_won.values())
+            elected, outcome.tie = _fill_lists(kind, seats_won, members, votes, recorded)
+    outcome.parties = [
+        PartyResult(
+            party_id=party_id,
+            name=party_rows[party_id].name if party_id in party_rows else str(party_id),
+            party_name_votes=name_votes,
+            candidate_votes=personal,
+            votes=name_votes + personal,
+            seats=seats_won.get(party_id, 0) if outcome.tie is None else 0,
+        )
+        for party_id, (name_votes, personal) in totals.items()
+    ]
+    outcome.candidates = [
+        CandidateResult(
+            candidate_id=c.id,
+            name=c.name,
+            party_id=c.party_id,
+            votes=votes[c.id],
+            elected=c.id in elected and outcome.tie is None,
+            reached_minimum=None,
+            deposit_forfeited=None,
+        )
+        for c in candidate_rows
+    ]
+    return outcome
+
+
 async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
+    """The contest's result: the certified one, else computed from the counted sheets now."""
     contest = await require_contest(session, contest_id)
     certified = await repository.certification(session, contest_id)
     if certified is not None:
@@ -150,126 +332,20 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
     complete = tallied.districts_total > 0 and tallied.districts_reported == tallied.districts_total
     candidate_rows = await setup_repository.candidates_of(session, contest_id)
     party_rows = {row.id: row for row in await setup_repository.parties_of(session, contest.election_id)}
-    names = {f"candidate:{c.id}": c.name for c in candidate_rows} | {
-        f"party:{p.id}": p.name for p in party_rows.values()
-    }
     recorded = [
         LotOutcome(frozenset(row.contenders), row.seats_at_stake, tuple(row.winners))
         for row in await repository.lots_of(session, contest_id)
     ]
     votes = {c.id: tallied.candidate_votes.get(c.id, ZERO) for c in candidate_rows}
-    elected: set[int] = set()
-    tie: Tie | None = None
-    steps: list[QuotientStep] = []
-    party_results: list[PartyResult] = []
-    seats_unfilled = 0
-    re_election = False
-    minimum_text = forfeit_text = None
-    candidate_results: list[CandidateResult] = []
-    if not kind.is_proportional:
-        valid = sum(votes.values(), ZERO)
-        lines = statutory_lines(kind, valid, contest.seats)
-        assert lines is not None
-        minimum_text = _fraction_text(lines.minimum_to_win)
-        forfeit_text = _fraction_text(lines.deposit_forfeited_below)
-        if complete:
-            outcome = plurality(
-                {f"candidate:{k}": v for k, v in votes.items()}, contest.seats, lines.minimum_to_win, recorded
-            )
-            elected = {int(key.split(":")[1]) for key in outcome.elected}
-            tie = outcome.tie
-            seats_unfilled = outcome.seats_unfilled
-            re_election = outcome.re_election_required
-        for c in candidate_rows:
-            candidate_results.append(
-                CandidateResult(
-                    candidate_id=c.id,
-                    name=c.name,
-                    party_id=c.party_id,
-                    votes=votes[c.id],
-                    elected=c.id in elected,
-                    reached_minimum=reaches_minimum(votes[c.id], lines),
-                    deposit_forfeited=forfeits_deposit(votes[c.id], lines),
-                )
-            )
+    if kind.is_proportional:
+        outcome = _proportional_outcome(
+            kind, contest.seats, votes, tallied, candidate_rows, party_rows, complete, recorded
+        )
     else:
-        members: dict[int, list[Row[Any]]] = defaultdict(list)
-        for c in candidate_rows:
-            members[c.party_id].append(c)
-        totals: dict[int, tuple[Decimal, Decimal]] = {}
-        for party_id in sorted(members):
-            name_votes = tallied.party_name_votes.get(party_id, ZERO)
-            personal = (
-                sum((votes[c.id] for c in members[party_id]), ZERO)
-                if kind == ContestKind.HOUSE_OF_COUNCILLORS_NATIONAL
-                else ZERO
-            )
-            totals[party_id] = (name_votes, personal)
-        valid = sum((a + b for a, b in totals.values()), ZERO)
-        seats_won: dict[int, int] = dict.fromkeys(totals, 0)
-        if complete:
-            allocation = dhondt(
-                {f"party:{p}": a + b for p, (a, b) in totals.items()},
-                contest.seats,
-                capacity={f"party:{p}": len(members[p]) for p in totals},
-                lots=recorded,
-            )
-            tie = allocation.tie
-            for step in allocation.steps:
-                steps.append(
-                    QuotientStep(
-                        party_id=int(step.party.split(":")[1]),
-                        divisor=step.divisor,
-                        quotient=_fraction_text(step.value),
-                        quotient_decimal=truncate_thousandths(step.value).quantize(ZERO),
-                        seat=step.seat,
-                    )
-                )
-            if tie is None:
-                seats_won = {int(k.split(":")[1]): n for k, n in allocation.seats.items()}
-                seats_unfilled = contest.seats - sum(seats_won.values())
-                for party_id, won in seats_won.items():
-                    if not won:
-                        continue
-                    listed = members[party_id]
-                    if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
-                        first = [f"candidate:{c.id}" for c in sorted(listed, key=lambda c: c.list_rank)]
-                        by_votes: dict[str, Decimal] = {}
-                    else:
-                        priority = sorted(
-                            (c for c in listed if c.priority_rank is not None), key=lambda c: c.priority_rank
-                        )
-                        first = [f"candidate:{c.id}" for c in priority]
-                        by_votes = {f"candidate:{c.id}": votes[c.id] for c in listed}
-                    filled = fill_party_seats(won, ranked_first=first, by_votes=by_votes, lots=recorded)
-                    elected |= {int(key.split(":")[1]) for key in filled.elected}
-                    if filled.tie is not None:
-                        tie = filled.tie
-                        break
-        for party_id, (name_votes, personal) in totals.items():
-            party = party_rows.get(party_id)
-            party_results.append(
-                PartyResult(
-                    party_id=party_id,
-                    name=party.name if party else str(party_id),
-                    party_name_votes=name_votes,
-                    candidate_votes=personal,
-                    votes=name_votes + personal,
-                    seats=seats_won.get(party_id, 0) if tie is None else 0,
-                )
-            )
-        for c in candidate_rows:
-            candidate_results.append(
-                CandidateResult(
-                    candidate_id=c.id,
-                    name=c.name,
-                    party_id=c.party_id,
-                    votes=votes[c.id],
-                    elected=c.id in elected and tie is None,
-                    reached_minimum=None,
-                    deposit_forfeited=None,
-                )
-            )
+        outcome = _plurality_outcome(kind, contest.seats, votes, candidate_rows, complete, recorded)
+    names = {f"candidate:{c.id}": c.name for c in candidate_rows} | {
+        f"party:{p.id}": p.name for p in party_rows.values()
+    }
     return ContestResult(
         contest_id=contest.id,
         election_id=contest.election_id,
@@ -279,17 +355,17 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
         status=ResultStatus.UNOFFICIAL_COMPLETE if complete else ResultStatus.UNOFFICIAL_PARTIAL,
         counting_districts_reported=tallied.districts_reported,
         counting_districts_total=tallied.districts_total,
-        valid_votes=valid,
+        valid_votes=outcome.valid,
         invalid_ballots=tallied.invalid_ballots,
         ballots_issued=tallied.ballots_issued,
-        minimum_to_win=minimum_text,
-        deposit_forfeited_below=forfeit_text,
-        candidates=candidate_results,
-        parties=party_results,
-        steps=steps,
-        lot_required=None if tie is None else _lot_required(tie, names),
-        seats_unfilled=seats_unfilled,
-        re_election_required=re_election,
+        minimum_to_win=outcome.minimum_to_win,
+        deposit_forfeited_below=outcome.deposit_forfeited_below,
+        candidates=outcome.candidates,
+        parties=outcome.parties,
+        steps=outcome.steps,
+        lot_required=None if outcome.tie is None else _lot_required(outcome.tie, names),
+        seats_unfilled=outcome.seats_unfilled,
+        re_election_required=outcome.re_election,
         by_counting_district=tallied.by_district,
     )
 
@@ -304,8 +380,33 @@ async def election_results(*, session: AsyncSession, election_id: int) -> Electi
     )
 
 
+async def nist_export(*, session: AsyncSession, election_id: int) -> tuple[dict[str, Any], ResultStatus]:
+    """The election's results as a NIST SP 1500-100 report, and the report's status."""
+    election = await require_election(session, election_id)
+    results = await election_results(session=session, election_id=election_id)
+    parties = {
+        row.id: (row.name, row.abbreviation)
+        for row in await setup_repository.parties_of(session, election_id)
+    }
+    areas = await setup_repository.areas_of(session, [c.contest_id for c in results.contests])
+    generated = max((c.certified_at for c in results.contests if c.certified_at), default=None)
+    report = export.nist_report(
+        results,
+        polling_day=election.polling_day,
+        parties=parties,
+        areas=areas,
+        generated_at=generated or datetime.now(UTC),
+    )
+    return report, export.report_status(results)
+
+
 def lot_model(row: Row[Any]) -> Lot:
     return Lot.model_validate({**row._mapping, "drawn_at": row.drawn_at, "recorded_at": row.recorded_at})
+
+
+async def list_lots(*, session: AsyncSession, contest_id: int) -> list[Lot]:
+    await require_contest(session, contest_id)
+    return [lot_model(row) for row in await repository.lots_of(session, contest_id)]
 
 
 async def record_lot(*, session: AsyncSession, actor: str, contest_id: int, data: LotIn) -> Lot:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.rules import StationIndex
 from services.elections.roll import repository
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.rules import StationIndex
 
 
 async def reassign_stations(

@@ -25,13 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.rules import StationIndex
-from services.elections.elections.service import require_election
 from services.elections.roll import repository
 from services.elections.roll.eligibility import add_months, is_periodic_registration_date
 from services.elections.roll.service import NO_FACTS, STALE_AFTER, Basis, entry, facts_of, is_stale
 from services.elections.roll.source import ResidentSource, RollExtractPage, RollResident
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.rules import StationIndex
+from services.elections.setup.service import require_election
+from services.elections.state import ElectionsState
 from shared.contracts.elections import Registration, RollBuild, RollBuildIn, RollBuildState
 from shared.db.engine import Database
 from shared.web.problems import Conflict, NotFound, Problem, UnprocessableContent, problem_document
@@ -199,8 +200,24 @@ async def _write_shared(session: AsyncSession, election_id: int, rows: list[dict
         await repository.upsert_entries(session, [r for r in off_roll if r["resident_code"] not in already])
 
 
+class Heartbeat:
+    """The worker's sign of life, recorded in its own short transaction every HEARTBEAT_EVERY, with
+    the progress so far (not on SQLite, whose one writer is the build's own transaction)."""
+
+    def __init__(self, database: Database, build_id: int) -> None:
+        self.database = database
+        self.build_id = build_id
+        self.last = datetime.now(UTC)
+
+    async def beat(self, examined: int) -> None:
+        moment = datetime.now(UTC)
+        if moment - self.last >= HEARTBEAT_EVERY and not self.database.is_sqlite:
+            self.last = moment
+            await _set_state(self.database, self.build_id, residents_examined=examined, heartbeat_at=moment)
+
+
 async def _build(
-    session: AsyncSession, database: Database, source: ResidentSource, build_id: int, election_id: int
+    session: AsyncSession, heartbeat: Heartbeat, source: ResidentSource, build_id: int, election_id: int
 ) -> dict[str, Any]:
     election = await require_election(session, election_id)
     row = await repository.get_build(session, election_id, build_id)
@@ -215,7 +232,6 @@ async def _build(
     resided_since = add_months(basis.reference_date, -4)
     await repository.clear_roll(session, election_id)
     now = datetime.now(UTC)
-    beat = now
     cursor: int | None = None
     examined = 0
     async for municipality, page in _prefetched(source, municipalities, resided_since):
@@ -236,10 +252,7 @@ async def _build(
         if shared:
             await _write_shared(session, election_id, shared)
         examined += len(page.items)
-        moment = datetime.now(UTC)
-        if moment - beat >= HEARTBEAT_EVERY and not database.is_sqlite:
-            beat = moment
-            await _set_state(database, build_id, residents_examined=examined, heartbeat_at=moment)
+        await heartbeat.beat(examined)
     cursor_text = None if cursor is None else str(cursor)
     await repository.save_built_feed(session, election_id, cursor_text, now)
     voters = await repository.count_entries(session, election_id, on_roll=True)
@@ -271,6 +284,15 @@ def _problem_of(exc: BaseException) -> dict[str, Any]:
     }
 
 
+async def start_worker(state: ElectionsState, database: Database, election_id: int, build_id: int) -> None:
+    """Run the build in this process, known to `state` as live until it ends."""
+    task = asyncio.create_task(
+        run_build(database=database, source=state.resident_source, election_id=election_id, build_id=build_id)
+    )
+    state.roll_builds[build_id] = task
+    task.add_done_callback(lambda _: state.roll_builds.pop(build_id, None))
+
+
 async def run_build(*, database: Database, source: ResidentSource, election_id: int, build_id: int) -> None:
     """The worker: runs the build to its end and records how it ended (never raises, but cancellation)."""
     started = datetime.now(UTC)
@@ -279,7 +301,7 @@ async def run_build(*, database: Database, source: ResidentSource, election_id: 
     )
     try:
         async with database.sessionmaker() as session:
-            outcome = await _build(session, database, source, build_id, election_id)
+            outcome = await _build(session, Heartbeat(database, build_id), source, build_id, election_id)
             row = await repository.get_build(session, election_id, build_id)
             assert row is not None
             await audit.record(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query
 from starlette.responses import Response
 
 from services.elections.roll import builds, service
-from services.elections.roll.readlog import ReadLog, RollRead, RollReader
-from services.elections.roll.source import ResidentSource
+from services.elections.roll.readlog import RollRead, RollReader
+from services.elections.state import ElectionsStateDep, LiveBuildsDep, ReadLogDep, ResidentSourceDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, RollSync, Voter
@@ -19,20 +18,9 @@ from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.purpose import PurposeHeader, decode_purpose
 from shared.web.sessions import SessionDep
-from shared.web.state import state_of
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["voter roll"])
-
-
-def _live(request: Request) -> frozenset[int]:
-    """The builds this process is running."""
-    running: dict[int, asyncio.Task[None]] = request.app.state.roll_builds
-    return frozenset(running)
-
-
-def resident_source(request: Request) -> ResidentSource:
-    source: ResidentSource = request.app.state.resident_source
-    return source
 
 
 @router.post(
@@ -44,9 +32,10 @@ def resident_source(request: Request) -> ResidentSource:
     "or `failed`. One build per election runs at a time (409 otherwise).",
 )
 async def build_roll(
-    request: Request,
     write: WriteDep,
     background: BackgroundTasks,
+    state: ElectionsStateDep,
+    database: DatabaseDep,
     election_id: RowId,
     body: RollBuildIn | None = None,
     principal: Principal = require_scopes("elections:admin"),
@@ -56,29 +45,16 @@ async def build_roll(
         actor=principal.client_id,
         election_id=election_id,
         data=body or RollBuildIn(),
-        live=_live(request),
+        live=state.live_builds,
     )
     # Runs after the response, so after the transaction that recorded the build committed.
-    background.add_task(_start_worker, request, election_id, build.id)
+    background.add_task(builds.start_worker, state, database, election_id, build.id)
     return write.respond(
         build,
         status_code=202,
-        headers={"Location": builds.location(election_id, build.id), "Retry-After": "2"},
+        headers={"Retry-After": "2"},
+        location=builds.location(election_id, build.id),
     )
-
-
-async def _start_worker(request: Request, election_id: int, build_id: int) -> None:
-    running: dict[int, asyncio.Task[None]] = request.app.state.roll_builds
-    task = asyncio.create_task(
-        builds.run_build(
-            database=state_of(request.app).database,
-            source=resident_source(request),
-            election_id=election_id,
-            build_id=build_id,
-        )
-    )
-    running[build_id] = task
-    task.add_done_callback(lambda _: running.pop(build_id, None))
 
 
 @router.get(
@@ -87,15 +63,13 @@ async def _start_worker(request: Request, election_id: int, build_id: int) -> No
     summary="A build of the roll: its state, counts, and the problem when it failed",
 )
 async def get_roll_build(
-    request: Request,
     session: SessionDep,
+    live: LiveBuildsDep,
     election_id: RowId,
     build_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> RollBuild:
-    return await builds.get_build(
-        session=session, election_id=election_id, build_id=build_id, live=_live(request)
-    )
+    return await builds.get_build(session=session, election_id=election_id, build_id=build_id, live=live)
 
 
 @router.post(
@@ -104,25 +78,21 @@ async def get_roll_build(
     summary="Apply the registry's change feed since the stored cursor",
 )
 async def sync_roll(
-    request: Request,
     session: SessionDep,
+    source: ResidentSourceDep,
+    live: LiveBuildsDep,
     election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> RollSync:
     return await service.sync_roll(
-        session=session,
-        source=resident_source(request),
-        actor=principal.client_id,
-        election_id=election_id,
-        live=_live(request),
+        session=session, source=source, actor=principal.client_id, election_id=election_id, live=live
     )
 
 
 def roll_read(
-    request: Request, purpose: PurposeHeader = None, principal: Principal = require_scopes("elections:read")
+    log: ReadLogDep, purpose: PurposeHeader = None, principal: Principal = require_scopes("elections:read")
 ) -> RollRead:
     """The reader and purpose of a roll read (the purpose checked after the token and scope)."""
-    log: ReadLog = request.app.state.read_log
     return RollRead(RollReader(client_id=principal.client_id, purpose=decode_purpose(purpose)), log)
 
 

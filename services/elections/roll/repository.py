@@ -11,7 +11,9 @@ from sqlalchemy import Row, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.elections.rows import page_by
 from services.elections.tables import counting_districts, roll_builds, roll_entries, roll_feeds
+from shared.web.pagination import PageRequest, query_fingerprint
 
 
 async def municipalities_of(session: AsyncSession, election_id: int) -> list[str]:
@@ -96,7 +98,9 @@ async def codes_on_file(session: AsyncSession, election_id: int, codes: Iterable
     return set((await session.execute(statement)).scalars())
 
 
-def voters_listing(election_id: int, station_id: int | None, code: str | None) -> Any:
+async def voters_page(
+    session: AsyncSession, election_id: int, station_id: int | None, code: str | None, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
     statement = select(roll_entries).where(
         roll_entries.c.election_id == election_id, roll_entries.c.on_roll.is_(True)
     )
@@ -104,7 +108,8 @@ def voters_listing(election_id: int, station_id: int | None, code: str | None) -
         statement = statement.where(roll_entries.c.station_id == station_id)
     if code is not None:
         statement = statement.where(roll_entries.c.local_government_code == code)
-    return statement
+    fingerprint = query_fingerprint("list_voters", election_id=election_id, station_id=station_id, code=code)
+    return await page_by(session, statement, roll_entries.c.resident_code, page, fingerprint)
 
 
 async def get_feed(session: AsyncSession, election_id: int) -> Row[Any] | None:

@@ -9,9 +9,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.rules import StationIndex
-from services.elections.elections.service import require_election
 from services.elections.roll import repository
 from services.elections.roll.eligibility import (
     Decision,
@@ -23,10 +20,12 @@ from services.elections.roll.eligibility import (
 )
 from services.elections.roll.readlog import RollRead
 from services.elections.roll.source import ResidentSource, RollResident
-from services.elections.tables import roll_entries
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.rules import StationIndex
+from services.elections.setup.service import require_election
 from shared.contracts.elections import Registration, RollDecision, RollSync, Voter
 from shared.contracts.registry import ResidentStatus
-from shared.web.pagination import Page, PageRequest, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound
 
 MAX_FEED_PAGES_PER_SYNC = 100
@@ -171,16 +170,17 @@ def _removed(existing: Any, why: str, now: datetime) -> dict[str, Any]:
     }
 
 
-async def sync_roll(
-    *,
-    session: AsyncSession,
-    source: ResidentSource,
-    actor: str,
-    election_id: int,
-    live: frozenset[int] = frozenset(),
-) -> RollSync:
-    election = await require_election(session, election_id)
-    basis = await current_basis(session, election)
+@dataclass(frozen=True, slots=True)
+class FeedRead:
+    """What a sync read from the change feed: the residents it touched, the events, the new cursor."""
+
+    touched: set[str]
+    events: int
+    cursor: int
+
+
+async def _feed_to_follow(session: AsyncSession, election_id: int, live: frozenset[int]) -> Any:
+    """The roll's feed position; refused while the roll was never built or a build is running."""
     feed = await repository.get_feed(session, election_id)
     if feed is None or feed.cursor is None:
         raise Conflict("Build the roll before following the change feed.", slug="roll-not-built")
@@ -190,9 +190,13 @@ async def sync_roll(
             "A build of this roll is in progress; it replaces the roll, so follow the feed after it ends.",
             slug="roll-build-in-progress",
         )
-    municipalities = await repository.municipalities_of(session, election_id)
-    ours = set(municipalities)
-    cursor = int(feed.cursor)
+    return feed
+
+
+async def _read_feed(
+    session: AsyncSession, source: ResidentSource, election_id: int, cursor: int, ours: set[str]
+) -> FeedRead:
+    """The residents whose events concern the election's municipalities or who are on file."""
     applied = 0
     touched: set[str] = set()
     for _ in range(MAX_FEED_PAGES_PER_SYNC):
@@ -209,43 +213,66 @@ async def sync_roll(
         cursor = page.next_cursor
         if not page.has_more:
             break
+    return FeedRead(touched, applied, cursor)
+
+
+async def _redecided(
+    session: AsyncSession,
+    source: ResidentSource,
+    election_id: int,
+    code: str,
+    municipalities: list[str],
+    basis: Basis,
+    stations: dict[str, StationIndex],
+    now: datetime,
+) -> dict[str, Any] | None:
+    """The resident's entry decided anew from the registry's current record; an entry on file for
+    someone the registry no longer shows here is taken off the roll; None when there is nothing
+    to write."""
+    resident = await source.resident(code)
+    chosen = None if resident is None else _decide_for_election(resident, municipalities, basis)
+    if resident is None or chosen is None:
+        existing = await repository.get_entry(session, election_id, code)
+        if existing is None:
+            return None
+        why = (
+            "no longer visible in the registry"
+            if resident is None
+            else "no longer recorded in any municipality of this election"
+        )
+        return _removed(existing._mapping, why, now)
+    municipality, decision = chosen
+    return entry(
+        election_id, resident, municipality, decision, stations[municipality], basis.reference_date, now
+    )
+
+
+async def sync_roll(
+    *,
+    session: AsyncSession,
+    source: ResidentSource,
+    actor: str,
+    election_id: int,
+    live: frozenset[int] = frozenset(),
+) -> RollSync:
+    election = await require_election(session, election_id)
+    basis = await current_basis(session, election)
+    feed = await _feed_to_follow(session, election_id, live)
+    municipalities = await repository.municipalities_of(session, election_id)
+    read = await _read_feed(session, source, election_id, int(feed.cursor), set(municipalities))
     now = datetime.now(UTC)
     stations = {
         m: StationIndex(await setup_repository.station_areas(session, election_id, m)) for m in municipalities
     }
-    rows = []
-    for code in sorted(touched):
-        resident = await source.resident(code)
-        if resident is None:
-            existing = await repository.get_entry(session, election_id, code)
-            if existing is not None:
-                rows.append(_removed(existing._mapping, "no longer visible in the registry", now))
-            continue
-        chosen = _decide_for_election(resident, municipalities, basis)
-        if chosen is None:
-            existing = await repository.get_entry(session, election_id, code)
-            if existing is not None:
-                rows.append(
-                    _removed(
-                        existing._mapping, "no longer recorded in any municipality of this election", now
-                    )
-                )
-            continue
-        municipality, decision = chosen
-        rows.append(
-            entry(
-                election_id,
-                resident,
-                municipality,
-                decision,
-                stations[municipality],
-                basis.reference_date,
-                now,
-            )
-        )
+    rows = [
+        row
+        for code in sorted(read.touched)
+        if (row := await _redecided(session, source, election_id, code, municipalities, basis, stations, now))
+        is not None
+    ]
     await repository.upsert_entries(session, rows)
     if not await repository.advance_feed(
-        session, election_id, expected_version=feed.version, cursor=str(cursor), now=now
+        session, election_id, expected_version=feed.version, cursor=str(read.cursor), now=now
     ):
         raise Conflict(
             "Another sync of this roll ran at the same time; nothing was changed.", slug="roll-sync-conflict"
@@ -258,16 +285,16 @@ async def sync_roll(
         subject=f"election:{election_id}",
         details={
             "from_cursor": feed.cursor,
-            "to_cursor": str(cursor),
-            "events": applied,
+            "to_cursor": str(read.cursor),
+            "events": read.events,
             "redecided": len(rows),
         },
     )
     return RollSync(
         election_id=election_id,
-        events_applied=applied,
+        events_applied=read.events,
         residents_redecided=len(rows),
-        cursor=str(cursor),
+        cursor=str(read.cursor),
         synced_at=now,
     )
 
@@ -298,15 +325,6 @@ async def list_voters(
 ) -> Page[Voter]:
     """A page of the roll; every voter on it is logged in the registry's access log first."""
     await require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        repository.voters_listing(election_id, station_id, local_government_code),
-        sort_columns=[roll_entries.c.resident_code],
-        page=page,
-        fingerprint=query_fingerprint(
-            "list_voters", election_id=election_id, station_id=station_id, code=local_government_code
-        ),
-        position_of=lambda row: [row.resident_code],
-    )
+    rows, token = await repository.voters_page(session, election_id, station_id, local_government_code, page)
     await read.record(operation="elections_list_voters", resident_codes=[row.resident_code for row in rows])
     return Page[Voter](items=[Voter.model_validate(row._mapping) for row in rows], next_page_token=token)

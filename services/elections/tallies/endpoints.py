@@ -7,15 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from services.elections.elections.service import require_contest
-from services.elections.tables import tally_sheets
-from services.elections.tallies import repository, service
+from services.elections.tallies import service
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import SheetStatus, TallyEntryIn, TallySheet
 from shared.values import RowId
 from shared.web.idempotency import WriteDep
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
 from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["tallies"])
@@ -49,19 +47,7 @@ async def list_tally_sheets(
     status: Annotated[SheetStatus | None, Query()] = None,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[TallySheet]:
-    await require_contest(session, contest_id)
-    rows, token = await keyset_page(
-        session,
-        repository.sheets_listing(contest_id, None if status is None else status.value),
-        sort_columns=[tally_sheets.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_tally_sheets", contest_id=contest_id, status=status),
-        position_of=lambda row: [row.id],
-    )
-    clerks = await repository.clerks_of(session, [row.id for row in rows])
-    return Page[TallySheet](
-        items=[service.sheet_model(row, clerks[row.id]) for row in rows], next_page_token=token
-    )
+    return await service.list_sheets(session=session, contest_id=contest_id, status=status, page=page)
 
 
 @router.get("/tally-sheets/{sheet_id}", response_model=TallySheet, summary="Get a tally sheet")

@@ -9,7 +9,10 @@ from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.elections.rows import page_by
 from services.elections.tables import tally_counts, tally_entries, tally_sheets
+from shared.contracts.elections import SheetStatus
+from shared.web.pagination import PageRequest, query_fingerprint
 
 
 def _dialect_insert(session: AsyncSession) -> Any:
@@ -117,8 +120,11 @@ async def get_sheet(session: AsyncSession, sheet_id: int) -> Row[Any] | None:
     return (await session.execute(select(tally_sheets).where(tally_sheets.c.id == sheet_id))).one_or_none()
 
 
-def sheets_listing(contest_id: int, status: str | None) -> Any:
+async def sheets_page(
+    session: AsyncSession, contest_id: int, status: SheetStatus | None, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
     statement = select(tally_sheets).where(tally_sheets.c.contest_id == contest_id)
     if status is not None:
-        statement = statement.where(tally_sheets.c.status == status)
-    return statement
+        statement = statement.where(tally_sheets.c.status == status.value)
+    fingerprint = query_fingerprint("list_tally_sheets", contest_id=contest_id, status=status)
+    return await page_by(session, statement, tally_sheets.c.id, page, fingerprint)

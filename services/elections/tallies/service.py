@@ -10,12 +10,13 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_contest
 from services.elections.results import repository as results_repository
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_contest
 from services.elections.tallies import repository
 from services.elections.tallies.sheets import BALLOT_FIELDS, assess, normal_form
 from shared.contracts.elections import ContestKind, SheetStatus, TallyEntryIn, TallySheet
+from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 
@@ -138,6 +139,16 @@ async def enter_tally(
         details={"contest_id": contest_id, "unit": unit_key, "entry": content, "status": state.status.value},
     )
     return await get_sheet(session=session, sheet_id=sheet.id)
+
+
+async def list_sheets(
+    *, session: AsyncSession, contest_id: int, status: SheetStatus | None, page: PageRequest
+) -> Page[TallySheet]:
+    rows, token = await repository.sheets_page(session, contest_id, status, page)
+    if not rows:
+        await require_contest(session, contest_id)
+    clerks = await repository.clerks_of(session, [row.id for row in rows])
+    return Page[TallySheet](items=[sheet_model(row, clerks[row.id]) for row in rows], next_page_token=token)
 
 
 async def get_sheet(*, session: AsyncSession, sheet_id: int) -> TallySheet:

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.elections.elections import repository as setup_repository
-from services.elections.elections.service import require_election
 from services.elections.results.service import covers
+from services.elections.setup import repository as setup_repository
+from services.elections.setup.service import require_election
 from services.elections.turnout import repository
 from services.elections.turnout.figures import AGE_BANDS, age_band, age_on, day_bounds, hour_marks, percent
 from shared.contracts.elections import (

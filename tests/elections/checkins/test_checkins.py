@@ -206,3 +206,53 @@ async def test_dates_freeze_once_voting_started(
     assert (
         await elections.put(path, json=renamed, headers={**actors.admin, "If-Match": '"v1"'})
     ).status_code == 200
+
+
+async def test_a_station_outside_the_election_or_an_unknown_election_is_refused(
+    elections: httpx.AsyncClient, actors: Actors, registry: FakeRegistry
+) -> None:
+    setup = await ready(elections, actors, registry, polling_in_days=3)
+    other = await make_election(elections, actors, stations=1, dates=dates_around(3))
+    path = f"{API}/elections/{setup.election_id}/check-ins"
+    for station in (other.station_ids[0], 999_999):
+        problem_of(
+            await elections.post(path, json=body(1, station, "early"), headers=actors.clerk()),
+            422,
+            "unknown-station",
+        )
+    unknown = f"{API}/elections/999999/check-ins"
+    problem_of(
+        await elections.post(unknown, json=body(1, setup.station_ids[0], "early"), headers=actors.clerk()),
+        404,
+        "election-not-found",
+    )
+    problem_of(await elections.get(unknown, headers=actors.reader), 404, "election-not-found")
+    assert (await elections.get(path, headers=actors.reader)).json()["items"] == []
+
+
+async def test_a_check_in_and_its_undo_are_read_back_as_recorded(
+    elections: httpx.AsyncClient, actors: Actors, registry: FakeRegistry
+) -> None:
+    setup = await ready(elections, actors, registry, polling_in_days=3)
+    path = f"{API}/elections/{setup.election_id}/check-ins"
+    created = await elections.post(
+        path, json=body(1, setup.station_ids[0], "early"), headers=actors.clerk("a")
+    )
+    assert created.status_code == 201, created.text
+    check_in = created.json()
+    assert check_in["undone_at"] is None
+    assert check_in["clerk_id"] == "a"
+    read = await elections.get(f"{path}/{check_in['id']}", headers=actors.reader)
+    assert read.json() == check_in
+    undone = await elections.post(
+        f"{path}/{check_in['id']}/undo", json={"reason": "wrong voter"}, headers=actors.supervisor
+    )
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["undone_by"] == "supervisor"
+    assert undone.json()["undone_at"] is not None
+    assert (await elections.get(f"{path}/{check_in['id']}", headers=actors.reader)).json() == undone.json()
+    problem_of(
+        await elections.get(f"{API}/elections/999999/check-ins/{check_in['id']}", headers=actors.reader),
+        404,
+        "check-in-not-found",
+    )

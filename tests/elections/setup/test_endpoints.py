@@ -203,3 +203,51 @@ async def test_replace_needs_if_match_and_loses_races(elections: httpx.AsyncClie
     bad = {**ELECTION, "polling_day": "2026-06-01"}
     problem_of(await elections.put(path, json=bad, headers={**actors.admin, "If-Match": '"v2"'}), 422)
     assert (await elections.get(path, headers=actors.reader)).json()["polling_day"] == "2026-07-05"
+
+
+async def _walk(client: httpx.AsyncClient, path: str, headers: dict[str, str]) -> list[int]:
+    ids: list[int] = []
+    params: dict[str, str | int] = {"page_size": 1}
+    while True:
+        page = await client.get(path, params=params, headers=headers)
+        assert page.status_code == 200, page.text
+        ids += [item["id"] for item in page.json()["items"]]
+        token = page.json().get("next_page_token")
+        if not token:
+            return ids
+        params["page_token"] = token
+
+
+async def test_lists_page_through_every_item_once_and_name_a_missing_parent(
+    elections: httpx.AsyncClient, actors: Actors
+) -> None:
+    setup = await make_election(elections, actors, stations=3, candidates=3)
+    stations = await _walk(elections, f"{API}/elections/{setup.election_id}/polling-stations", actors.reader)
+    assert stations == sorted(setup.station_ids)
+    candidates = await _walk(elections, f"{API}/contests/{setup.contest_id}/candidates", actors.reader)
+    assert len(candidates) == 3
+    assert candidates == sorted(candidates)
+    first = await elections.get(
+        f"{API}/elections/{setup.election_id}/polling-stations",
+        params={"page_size": 1},
+        headers=actors.reader,
+    )
+    token = first.json()["next_page_token"]
+    problem_of(
+        await elections.get(
+            f"{API}/elections/{setup.election_id}/parties",
+            params={"page_token": token},
+            headers=actors.reader,
+        ),
+        400,
+        "invalid-page-token",
+    )
+    for path, slug in (
+        ("/elections/999999/polling-stations", "election-not-found"),
+        ("/elections/999999/counting-districts", "election-not-found"),
+        ("/elections/999999/parties", "election-not-found"),
+        ("/contests/999999/candidates", "contest-not-found"),
+        ("/contests/999999", "contest-not-found"),
+        ("/elections/999999", "election-not-found"),
+    ):
+        problem_of(await elections.get(f"{API}{path}", headers=actors.reader), 404, slug)

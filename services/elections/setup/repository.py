@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, delete, func, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import insert_id
+from services.elections.rows import Reader, insert_id, page_by
 from services.elections.tables import (
     candidates,
     certifications,
@@ -22,6 +22,7 @@ from services.elections.tables import (
     tally_sheets,
 )
 from shared.web.etag import update_versioned
+from shared.web.pagination import PageRequest, query_fingerprint
 from shared.web.problems import Conflict
 
 
@@ -48,12 +49,19 @@ async def insert_election(
     )
 
 
-async def get_election(session: AsyncSession, election_id: int) -> Row[Any] | None:
-    return (await session.execute(select(elections).where(elections.c.id == election_id))).one_or_none()
+_ELECTION = select(elections).where(elections.c.id == bindparam("id"))
+_STATION = select(polling_stations).where(polling_stations.c.id == bindparam("id"))
+_CANDIDATE = select(candidates).where(candidates.c.id == bindparam("id"))
 
 
-def elections_listing() -> Any:
-    return select(elections)
+async def get_election(reader: Reader, election_id: int) -> Row[Any] | None:
+    return (await reader.execute(_ELECTION, {"id": election_id})).one_or_none()
+
+
+async def elections_page(session: AsyncSession, page: PageRequest) -> tuple[list[Row[Any]], str | None]:
+    return await page_by(
+        session, select(elections), elections.c.id, page, query_fingerprint("list_elections")
+    )
 
 
 async def insert_contest(
@@ -85,6 +93,22 @@ async def insert_contest(
 
 async def get_contest(session: AsyncSession, contest_id: int) -> Row[Any] | None:
     return (await session.execute(select(contests).where(contests.c.id == contest_id))).one_or_none()
+
+
+_CONTEST_WITH_AREAS = (
+    select(contests, contest_areas.c.local_government_code.label("area"))
+    .select_from(contests.outerjoin(contest_areas, contest_areas.c.contest_id == contests.c.id))
+    .where(contests.c.id == bindparam("id"))
+    .order_by(contest_areas.c.local_government_code)
+)
+
+
+async def contest_with_areas(reader: Reader, contest_id: int) -> tuple[Row[Any], list[str]] | None:
+    """The contest and its district's local-government codes (sorted), in one statement."""
+    rows = (await reader.execute(_CONTEST_WITH_AREAS, {"id": contest_id})).all()
+    if not rows:
+        return None
+    return rows[0], [row.area for row in rows if row.area is not None]
 
 
 async def contests_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
@@ -161,14 +185,56 @@ async def insert_station(
     return new_id
 
 
-async def get_station(session: AsyncSession, station_id: int) -> Row[Any] | None:
-    return (
-        await session.execute(select(polling_stations).where(polling_stations.c.id == station_id))
-    ).one_or_none()
+async def get_station(reader: Reader, station_id: int) -> Row[Any] | None:
+    return (await reader.execute(_STATION, {"id": station_id})).one_or_none()
 
 
-def stations_listing(election_id: int) -> Any:
-    return select(polling_stations).where(polling_stations.c.election_id == election_id)
+async def stations_page(
+    session: AsyncSession, election_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await page_by(
+        session,
+        select(polling_stations).where(polling_stations.c.election_id == election_id),
+        polling_stations.c.id,
+        page,
+        query_fingerprint("list_polling_stations", election_id=election_id),
+    )
+
+
+async def counting_districts_page(
+    session: AsyncSession, election_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await page_by(
+        session,
+        select(counting_districts).where(counting_districts.c.election_id == election_id),
+        counting_districts.c.id,
+        page,
+        query_fingerprint("list_counting_districts", election_id=election_id),
+    )
+
+
+async def parties_page(
+    session: AsyncSession, election_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await page_by(
+        session,
+        select(parties).where(parties.c.election_id == election_id),
+        parties.c.id,
+        page,
+        query_fingerprint("list_parties", election_id=election_id),
+    )
+
+
+async def candidates_page(
+    session: AsyncSession, contest_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await page_by(
+        session,
+        select(candidates).where(candidates.c.contest_id == contest_id),
+        candidates.c.id,
+        page,
+        query_fingerprint("list_candidates", contest_id=contest_id),
+    )
 
 
 async def station_areas(
@@ -230,8 +296,8 @@ async def insert_candidate(session: AsyncSession, values: dict[str, Any]) -> int
     return new_id
 
 
-async def get_candidate(session: AsyncSession, candidate_id: int) -> Row[Any] | None:
-    return (await session.execute(select(candidates).where(candidates.c.id == candidate_id))).one_or_none()
+async def get_candidate(reader: Reader, candidate_id: int) -> Row[Any] | None:
+    return (await reader.execute(_CANDIDATE, {"id": candidate_id})).one_or_none()
 
 
 async def candidates_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
 from services.elections.checkins import repository as checkin_repository
-from services.elections.elections import repository
-from services.elections.elections.rules import candidacy_problems
 from services.elections.roll import assignment
+from services.elections.rows import Reader
+from services.elections.setup import repository
+from services.elections.setup.rules import candidacy_problems
 from services.elections.tables import elections
 from shared.contracts.elections import (
     Candidate,
@@ -31,6 +32,7 @@ from shared.contracts.elections import (
 )
 from shared.values import fold_kana_for_matching
 from shared.web.etag import check_if_match, update_versioned
+from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 
@@ -75,24 +77,74 @@ def _existing(row: Row[Any] | None, detail: str, slug: str) -> Row[Any]:
     return row
 
 
-async def require_station(session: AsyncSession, station_id: int) -> Row[Any]:
-    row = await repository.get_station(session, station_id)
+async def require_station(reader: Reader, station_id: int) -> Row[Any]:
+    row = await repository.get_station(reader, station_id)
     return _existing(row, f"No polling station {station_id}.", "polling-station-not-found")
 
 
-async def require_candidate(session: AsyncSession, candidate_id: int) -> Row[Any]:
-    row = await repository.get_candidate(session, candidate_id)
+async def require_candidate(reader: Reader, candidate_id: int) -> Row[Any]:
+    row = await repository.get_candidate(reader, candidate_id)
     return _existing(row, f"No candidate {candidate_id}.", "candidate-not-found")
 
 
-async def require_election(session: AsyncSession, election_id: int) -> Row[Any]:
-    row = await repository.get_election(session, election_id)
+async def require_election(reader: Reader, election_id: int) -> Row[Any]:
+    row = await repository.get_election(reader, election_id)
     return _existing(row, f"No election {election_id}.", "election-not-found")
 
 
 async def require_contest(session: AsyncSession, contest_id: int) -> Row[Any]:
     row = await repository.get_contest(session, contest_id)
     return _existing(row, f"No contest {contest_id}.", "contest-not-found")
+
+
+async def get_election(*, reader: Reader, election_id: int) -> Election:
+    return election_model(await require_election(reader, election_id))
+
+
+async def list_elections(*, session: AsyncSession, page: PageRequest) -> Page[Election]:
+    rows, token = await repository.elections_page(session, page)
+    return Page[Election](items=[election_model(row) for row in rows], next_page_token=token)
+
+
+async def list_counting_districts(
+    *, session: AsyncSession, election_id: int, page: PageRequest
+) -> Page[CountingDistrict]:
+    rows, token = await repository.counting_districts_page(session, election_id, page)
+    if not rows:
+        await require_election(session, election_id)
+    items = [CountingDistrict.model_validate(row._mapping) for row in rows]
+    return Page[CountingDistrict](items=items, next_page_token=token)
+
+
+async def list_polling_stations(
+    *, session: AsyncSession, election_id: int, page: PageRequest
+) -> Page[PollingStation]:
+    rows, token = await repository.stations_page(session, election_id, page)
+    if not rows:
+        await require_election(session, election_id)
+    return Page[PollingStation](items=[station_model(row) for row in rows], next_page_token=token)
+
+
+async def get_polling_station(*, reader: Reader, station_id: int) -> PollingStation:
+    return station_model(await require_station(reader, station_id))
+
+
+async def list_parties(*, session: AsyncSession, election_id: int, page: PageRequest) -> Page[Party]:
+    rows, token = await repository.parties_page(session, election_id, page)
+    if not rows:
+        await require_election(session, election_id)
+    return Page[Party](items=[Party.model_validate(row._mapping) for row in rows], next_page_token=token)
+
+
+async def list_candidates(*, session: AsyncSession, contest_id: int, page: PageRequest) -> Page[Candidate]:
+    rows, token = await repository.candidates_page(session, contest_id, page)
+    if not rows:
+        await require_contest(session, contest_id)
+    return Page[Candidate](items=[candidate_model(row) for row in rows], next_page_token=token)
+
+
+async def get_candidate(*, reader: Reader, candidate_id: int) -> Candidate:
+    return candidate_model(await require_candidate(reader, candidate_id))
 
 
 async def create_election(*, session: AsyncSession, actor: str, data: ElectionIn) -> Election:
@@ -182,9 +234,11 @@ async def create_contest(*, session: AsyncSession, actor: str, election_id: int,
     return contest_model(row, codes)
 
 
-async def get_contest(*, session: AsyncSession, contest_id: int) -> Contest:
-    row = await require_contest(session, contest_id)
-    return contest_model(row, (await repository.areas_of(session, [contest_id]))[contest_id])
+async def get_contest(*, reader: Reader, contest_id: int) -> Contest:
+    found = await repository.contest_with_areas(reader, contest_id)
+    if found is None:
+        raise NotFound(f"No contest {contest_id}.", slug="contest-not-found")
+    return contest_model(*found)
 
 
 async def list_contests(*, session: AsyncSession, election_id: int) -> list[Contest]:
@@ -373,7 +427,7 @@ async def replace_contest(
         subject=f"contest:{contest_id}",
         details=data.model_dump(mode="json"),
     )
-    return await get_contest(session=session, contest_id=contest_id)
+    return await get_contest(reader=session, contest_id=contest_id)
 
 
 async def replace_polling_station(

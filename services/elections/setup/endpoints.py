@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from sqlalchemy import select
 from starlette.responses import Response
 
-from services.elections.elections import repository, service
-from services.elections.tables import candidates, counting_districts, elections, parties, polling_stations
+from services.elections.setup import service
+from services.elections.state import ReadDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import (
@@ -27,9 +26,8 @@ from shared.contracts.elections import (
     PollingStationIn,
 )
 from shared.values import RowId
-from shared.web.etag import etag_for
 from shared.web.idempotency import WriteDep
-from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
@@ -42,8 +40,7 @@ async def create_election(
 ) -> Response:
     election = await service.create_election(session=write.session, actor=principal.client_id, data=body)
     return write.respond(
-        election,
-        headers={"ETag": etag_for(election.version), "Location": f"/elections/v1/elections/{election.id}"},
+        election, version=election.version, location=f"/elections/v1/elections/{election.id}"
     )
 
 
@@ -51,23 +48,15 @@ async def create_election(
 async def list_elections(
     session: SessionDep, page: PageParams, _: Principal = require_scopes("elections:read")
 ) -> Page[Election]:
-    rows, token = await keyset_page(
-        session,
-        repository.elections_listing(),
-        sort_columns=[elections.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_elections"),
-        position_of=lambda row: [row.id],
-    )
-    return Page[Election](items=[service.election_model(row) for row in rows], next_page_token=token)
+    return await service.list_elections(session=session, page=page)
 
 
 @router.get("/elections/{election_id}", response_model=Election, summary="Get an election")
 async def get_election(
-    session: SessionDep, election_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, election_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    election = service.election_model(await service.require_election(session, election_id))
-    return json_response(election, headers={"ETag": etag_for(election.version)})
+    election = await service.get_election(reader=reader, election_id=election_id)
+    return json_response(election, version=election.version)
 
 
 @router.put(
@@ -83,7 +72,7 @@ async def replace_election(
     election = await service.replace_election(
         session=session, actor=principal.client_id, election_id=election_id, data=body, if_match=if_match
     )
-    return json_response(election, headers={"ETag": etag_for(election.version)})
+    return json_response(election, version=election.version)
 
 
 @router.post(
@@ -98,7 +87,7 @@ async def create_contest(
     contest = await service.create_contest(
         session=write.session, actor=principal.client_id, election_id=election_id, data=body
     )
-    return write.respond(contest, headers={"Location": f"/elections/v1/contests/{contest.id}"})
+    return write.respond(contest, location=f"/elections/v1/contests/{contest.id}")
 
 
 @router.get(
@@ -112,10 +101,10 @@ async def list_contests(
 
 @router.get("/contests/{contest_id}", response_model=Contest, summary="Get a contest")
 async def get_contest(
-    session: SessionDep, contest_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, contest_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    contest = await service.get_contest(session=session, contest_id=contest_id)
-    return json_response(contest, headers={"ETag": etag_for(contest.version)})
+    contest = await service.get_contest(reader=reader, contest_id=contest_id)
+    return json_response(contest, version=contest.version)
 
 
 @router.put("/contests/{contest_id}", response_model=Contest, summary="Correct a contest (If-Match required)")
@@ -129,7 +118,7 @@ async def replace_contest(
     contest = await service.replace_contest(
         session=session, actor=principal.client_id, contest_id=contest_id, data=body, if_match=if_match
     )
-    return json_response(contest, headers={"ETag": etag_for(contest.version)})
+    return json_response(contest, version=contest.version)
 
 
 @router.post(
@@ -161,18 +150,7 @@ async def list_counting_districts(
     election_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[CountingDistrict]:
-    await service.require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        select(counting_districts).where(counting_districts.c.election_id == election_id),
-        sort_columns=[counting_districts.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_counting_districts", election_id=election_id),
-        position_of=lambda row: [row.id],
-    )
-    return Page[CountingDistrict](
-        items=[CountingDistrict.model_validate(row._mapping) for row in rows], next_page_token=token
-    )
+    return await service.list_counting_districts(session=session, election_id=election_id, page=page)
 
 
 @router.post(
@@ -204,24 +182,15 @@ async def list_polling_stations(
     election_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[PollingStation]:
-    await service.require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        repository.stations_listing(election_id),
-        sort_columns=[polling_stations.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_polling_stations", election_id=election_id),
-        position_of=lambda row: [row.id],
-    )
-    return Page[PollingStation](items=[service.station_model(row) for row in rows], next_page_token=token)
+    return await service.list_polling_stations(session=session, election_id=election_id, page=page)
 
 
 @router.get("/polling-stations/{station_id}", response_model=PollingStation, summary="Get a polling station")
 async def get_polling_station(
-    session: SessionDep, station_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, station_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    station = service.station_model(await service.require_station(session, station_id))
-    return json_response(station, headers={"ETag": etag_for(station.version)})
+    station = await service.get_polling_station(reader=reader, station_id=station_id)
+    return json_response(station, version=station.version)
 
 
 @router.put(
@@ -239,7 +208,7 @@ async def replace_polling_station(
     station = await service.replace_polling_station(
         session=session, actor=principal.client_id, station_id=station_id, data=body, if_match=if_match
     )
-    return json_response(station, headers={"ETag": etag_for(station.version)})
+    return json_response(station, version=station.version)
 
 
 @router.post(
@@ -264,16 +233,7 @@ async def list_parties(
     election_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[Party]:
-    await service.require_election(session, election_id)
-    rows, token = await keyset_page(
-        session,
-        select(parties).where(parties.c.election_id == election_id),
-        sort_columns=[parties.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_parties", election_id=election_id),
-        position_of=lambda row: [row.id],
-    )
-    return Page[Party](items=[Party.model_validate(row._mapping) for row in rows], next_page_token=token)
+    return await service.list_parties(session=session, election_id=election_id, page=page)
 
 
 @router.post(
@@ -301,24 +261,15 @@ async def list_candidates(
     contest_id: RowId,
     _: Principal = require_scopes("elections:read"),
 ) -> Page[Candidate]:
-    await service.require_contest(session, contest_id)
-    rows, token = await keyset_page(
-        session,
-        select(candidates).where(candidates.c.contest_id == contest_id),
-        sort_columns=[candidates.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_candidates", contest_id=contest_id),
-        position_of=lambda row: [row.id],
-    )
-    return Page[Candidate](items=[service.candidate_model(row) for row in rows], next_page_token=token)
+    return await service.list_candidates(session=session, contest_id=contest_id, page=page)
 
 
 @router.get("/candidates/{candidate_id}", response_model=Candidate, summary="Get a candidate")
 async def get_candidate(
-    session: SessionDep, candidate_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: ReadDep, candidate_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
-    candidate = service.candidate_model(await service.require_candidate(session, candidate_id))
-    return json_response(candidate, headers={"ETag": etag_for(candidate.version)})
+    candidate = await service.get_candidate(reader=reader, candidate_id=candidate_id)
+    return json_response(candidate, version=candidate.version)
 
 
 @router.put(
@@ -334,4 +285,4 @@ async def replace_candidate(
     candidate = await service.replace_candidate(
         session=session, actor=principal.client_id, candidate_id=candidate_id, data=body, if_match=if_match
     )
-    return json_response(candidate, headers={"ETag": etag_for(candidate.version)})
+    return json_response(candidate, version=candidate.version)

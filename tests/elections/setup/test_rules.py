@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.elections.elections.rules import StationIndex, candidacy_problems, station_for
+from services.elections.setup.rules import StationIndex, candidacy_problems, station_for
 from shared.contracts.elections import ContestKind as K
 
 POLLING = date(2026, 7, 5)
