@@ -28,6 +28,7 @@ from shared.web.observability import configure_logging, metrics_endpoint
 from shared.web.openapi import with_problem_responses
 from shared.web.pagination import PageTokenCodec
 from shared.web.problems import install_problem_handlers, problem_response
+from shared.web.tracing import start_tracing_from_environment, trace_engine, trace_httpx, traced_app
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -108,7 +109,7 @@ class ServiceApp(FastAPI):
         app = super().build_middleware_stack()
         for middleware in reversed(self.outer_middleware):
             app = middleware.cls(app, *middleware.args, **middleware.kwargs)
-        return app
+        return traced_app(app)
 
 
 def create_service_app(
@@ -142,7 +143,9 @@ def create_service_app(
             ),
             hot_connections=settings.db_hot_connections,
         )
+        trace_engine(database.engine)
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+        trace_httpx(http)
         app.state.settings = settings
         app.state.database = database
         app.state.http = http
@@ -169,6 +172,8 @@ def create_service_app(
         finally:
             await http.aclose()
             await database.dispose()
+
+    start_tracing_from_environment(name)
 
     def operation_id(route: APIRoute) -> str:
         return f"{name}_{route.name}"

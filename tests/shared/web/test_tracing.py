@@ -1,0 +1,56 @@
+"""Tracing is off unless the standard OTEL_* variables name an exporter; off, nothing is instrumented."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+from starlette.types import Receive, Scope, Send
+
+from shared.web import tracing
+
+
+async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
+    raise NotImplementedError
+
+
+@pytest.fixture(autouse=True)
+def untraced() -> Iterator[None]:
+    tracing.stop_tracing()
+    yield
+    tracing.stop_tracing()
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},
+        {"OTEL_TRACES_EXPORTER": ""},
+        {"OTEL_TRACES_EXPORTER": "none"},
+        {"OTEL_TRACES_EXPORTER": "console", "OTEL_SDK_DISABLED": "true"},
+        {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"},
+    ],
+)
+def test_off_by_default_nothing_is_created(environ: dict[str, str]) -> None:
+    tracing.start_tracing_from_environment("registry", environ)
+    assert not tracing.tracing_enabled()
+    assert tracing.traced_app(bare_app) is bare_app
+    assert tracing.aiohttp_trace_configs() == []
+    assert tracing.current_trace() is None
+
+
+def test_an_exporter_named_in_the_environment_switches_tracing_on() -> None:
+    tracing.start_tracing_from_environment("registry", {"OTEL_TRACES_EXPORTER": "console"})
+    provider = tracing._provider
+    assert provider is not None
+    assert provider.resource.attributes["service.name"] == "jichi-registry"
+    exporters = [processor.span_exporter for processor in provider._active_span_processor._span_processors]  # type: ignore[attr-defined]
+    assert [type(exporter) for exporter in exporters] == [ConsoleSpanExporter]
+    assert tracing.traced_app(bare_app) is not bare_app
+    assert len(tracing.aiohttp_trace_configs()) == 1
+
+
+def test_an_unknown_exporter_stops_the_process_at_start() -> None:
+    with pytest.raises(ValueError, match="no installed exporter"):
+        tracing.start_tracing_from_environment("registry", {"OTEL_TRACES_EXPORTER": "zipkin-typo"})
