@@ -31,7 +31,7 @@ from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
-from shared.web.observability import configure_logging, metrics_endpoint
+from shared.web.observability import configure_logging, metrics_endpoint, serving_metrics
 from shared.web.problems import install_problem_handlers, problem_response
 from shared.web.tracing import start_tracing_from_environment, trace_engine, trace_httpx, traced_app
 
@@ -130,7 +130,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
         app.state.token_guard = TokenGuard(settings, limiter)
         settle_garbage_collector()
         try:
-            async with revoked.refreshing():
+            async with revoked.refreshing(), serving_metrics(settings.metrics_port):
                 yield
         finally:
             for upstream in upstreams.values():
@@ -194,7 +194,8 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     app.add_route("/openapi.json", merged_openapi, include_in_schema=False)
     app.add_route("/healthz", healthz, include_in_schema=False)
     app.add_route("/readyz", readyz, include_in_schema=False)
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    if settings.metrics_port is None:
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_docs(app, docs_path="/docs", openapi_url="/openapi.json", title="jichi")
     app.add_middleware(
         RequestContextMiddleware,

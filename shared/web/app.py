@@ -24,7 +24,7 @@ from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.settings import ServiceSettings
 from shared.web.docs import mount_docs
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware, RetryReadsOnLostConnection
-from shared.web.observability import configure_logging, metrics_endpoint
+from shared.web.observability import configure_logging, metrics_endpoint, serving_metrics
 from shared.web.openapi import with_problem_responses
 from shared.web.pagination import PageTokenCodec
 from shared.web.problems import install_problem_handlers, problem_response
@@ -55,7 +55,7 @@ def settle_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def install_health(app: FastAPI, readiness: Callable[[], Any]) -> None:
+def install_health(app: FastAPI, readiness: Callable[[], Any], *, metrics_on_api_port: bool = True) -> None:
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "alive"})
 
@@ -75,7 +75,8 @@ def install_health(app: FastAPI, readiness: Callable[[], Any]) -> None:
 
     app.add_route("/healthz", healthz, include_in_schema=False)
     app.add_route("/readyz", readyz, include_in_schema=False)
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    if metrics_on_api_port:
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -165,6 +166,7 @@ def create_service_app(
         try:
             async with (
                 revocations.refreshing(),
+                serving_metrics(settings.metrics_port),
                 startup(app) if startup is not None else nullcontext(),
             ):
                 settle_garbage_collector()
@@ -207,7 +209,7 @@ def create_service_app(
     async def readiness() -> None:
         await app.state.database.ping()
 
-    install_health(app, readiness)
+    install_health(app, readiness, metrics_on_api_port=settings.metrics_port is None)
     install_openapi(app)
     mount_docs(app, docs_path=f"/{name}/docs", openapi_url=f"/{name}/openapi.json", title=title)
     return app

@@ -7,7 +7,8 @@ import atexit
 import logging
 import sys
 import traceback
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from types import TracebackType
@@ -18,13 +19,22 @@ import structlog
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
+    GCCollector,
     Histogram,
+    PlatformCollector,
+    ProcessCollector,
     generate_latest,
+    start_http_server,
 )
 from starlette.requests import Request
 from starlette.responses import Response
 
 METRICS_REGISTRY = CollectorRegistry(auto_describe=True)
+# The process's CPU, memory, open files and start time, the interpreter's version and its garbage
+# collections: what prometheus-client registers by default, in the registry every process serves.
+ProcessCollector(registry=METRICS_REGISTRY)
+PlatformCollector(registry=METRICS_REGISTRY)
+GCCollector(registry=METRICS_REGISTRY)
 
 REQUEST_SECONDS = Histogram(
     "jichi_http_request_duration_seconds",
@@ -260,6 +270,24 @@ def _route_server_loggers_to_root() -> None:
         server_logger.handlers.clear()
         server_logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+
+
+@asynccontextmanager
+async def serving_metrics(port: int | None) -> AsyncIterator[None]:
+    """/metrics on a port of its own (prometheus-client's server, in a thread), if `port` is set.
+
+    Apart from the API's port, what is scraped can be reached by the collector only, never by
+    whoever reaches the API (the gateway's port is public)."""
+    if port is None:
+        yield
+        return
+    server, thread = start_http_server(port, registry=METRICS_REGISTRY)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(server.shutdown)  # waits for the thread's next poll
+        server.server_close()
+        thread.join()
 
 
 async def metrics_endpoint(_request: Request) -> Response:
