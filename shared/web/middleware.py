@@ -24,7 +24,7 @@ from shared.web.text_input import (
     unencodable_query_parameter,
     unencodable_text_pointer,
 )
-from shared.web.tracing import current_trace, name_server_span
+from shared.web.tracing import current_trace, name_server_span, tracing_enabled
 from shared.web.url_digits import with_ascii_digits
 
 log = structlog.get_logger("jichi.errors")
@@ -108,8 +108,9 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 started_response[0] = True
                 status_holder[0] = message["status"]
-                # Now: the server span ends with the response's last byte, before `finally`.
-                name_server_span(scope["method"], self._route_template(scope), request_id)
+                if tracing_enabled():
+                    # Now: the server span ends with the response's last byte, before `finally`.
+                    name_server_span(scope["method"], self._route_template(scope), request_id)
                 message["headers"] = [*message.get("headers", []), *echo]
             await send(message)
 
