@@ -7,11 +7,12 @@ to send spans sends none. Everything else is the SDK's and the exporters' own re
 environment: `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER(_ARG)`,
 `OTEL_BSP_*`, `OTEL_EXPORTER_OTLP_*`.
 
-Off, nothing is instrumented: no middleware, no event listener, no trace config, so a request
-pays nothing. On, the instruments are attached to each object explicitly (the ASGI app, the
-engine, the HTTP clients), never by patching libraries, and with redacted URLs: a path can
-hold a resident code, so a span carries the route template (`/registry/v1/residents/{resident_code}`)
-or, for a client call, the origin and first path segment only.
+Off, nothing is instrumented: no middleware, no event listener, no trace config, no patched
+driver, so a request pays nothing but two checks. On, the instruments are attached to each object
+explicitly (the ASGI app, the engine, the HTTP clients; only asyncpg is patched, as its
+instrumentation does), and with redacted URLs: a path can hold a resident code, so a span carries
+the route template (`/registry/v1/residents/{resident_code}`) or, for a client call, the origin and
+first path segment only. Statements are traced with their placeholders, never their parameters.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import httpx
 from opentelemetry import trace
 from opentelemetry.instrumentation.aiohttp_client import create_trace_config
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import NoOpMeterProvider
@@ -86,6 +88,9 @@ def stop_tracing() -> None:
     global _provider
     if _provider is not None:
         _provider.shutdown()
+    instrumentor = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]
+    if instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.uninstrument()
     _provider = None
 
 
@@ -110,8 +115,17 @@ def traced_app(app: ASGIApp) -> ASGIApp:
 
 
 def trace_engine(engine: AsyncEngine) -> None:
-    """A span per statement of `engine` (its SQL with placeholders, never the parameters)."""
+    """A span per statement of `engine` (its SQL with placeholders, never the parameters).
+
+    On asyncpg the driver is instrumented, so that the statements a service sends straight to it
+    (`Database.driver_fetch`) are traced too, each once; other drivers through SQLAlchemy's events.
+    """
     if _provider is None:
+        return
+    if engine.dialect.driver == "asyncpg":
+        instrumentor = AsyncPGInstrumentor(capture_parameters=False)  # type: ignore[no-untyped-call]
+        if not instrumentor.is_instrumented_by_opentelemetry:
+            instrumentor.instrument(tracer_provider=_provider)
         return
     meter = NoOpMeterProvider().get_meter(__name__)
     EngineTracer(  # type: ignore[no-untyped-call]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.types import Receive, Scope, Send
 
 from shared.web import tracing
@@ -49,6 +52,20 @@ def test_an_exporter_named_in_the_environment_switches_tracing_on() -> None:
     assert [type(exporter) for exporter in exporters] == [ConsoleSpanExporter]
     assert tracing.traced_app(bare_app) is not bare_app
     assert len(tracing.aiohttp_trace_configs()) == 1
+
+
+async def test_asyncpg_is_instrumented_only_while_tracing() -> None:
+    engine = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    instrumentor = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]
+    tracing.trace_engine(engine)
+    assert not instrumentor.is_instrumented_by_opentelemetry
+    tracing.start_tracing(TracerProvider())
+    tracing.trace_engine(engine)
+    tracing.trace_engine(engine)
+    assert instrumentor.is_instrumented_by_opentelemetry
+    tracing.stop_tracing()
+    assert not instrumentor.is_instrumented_by_opentelemetry
+    await engine.dispose()
 
 
 def test_an_unknown_exporter_stops_the_process_at_start() -> None:
