@@ -165,6 +165,8 @@ def purpose_problem(text: str) -> str | None:
         return f"must have at most {PURPOSE_MAX_LENGTH} characters"
     if any(unicodedata.category(char) in {"Cc", "Cf"} for char in text):
         return "must not contain control characters"
+    if text.startswith(PURPOSE_CODE_PREFIX) and text.split(" ", 1)[0] not in REGISTERED_PURPOSES:
+        return "names a purpose code that is not registered"
     return None
 
 

@@ -71,3 +71,25 @@ async def test_unknown_malformed_and_overlong_purposes_are_400_and_log_nothing(
         f"/registry/v1/residents/{code}/access-records", headers=headers("registry:disclosure")
     )
     assert records.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("purpose", "status"),
+    [("jichi:purpose:election-roll 選挙人名簿の閲覧", 201), ("jichi:purpose:made-up 選挙人名簿の閲覧", 422)],
+)
+async def test_a_service_logging_its_own_reads_names_only_registered_codes(
+    registry: httpx.AsyncClient, headers: Headers, register: Register, purpose: str, status: int
+) -> None:
+    code = await register()
+    body = {
+        "client_id": "municipality-counter",
+        "purpose": purpose,
+        "operation": "elections_list_voters",
+        "reads": [{"resident_code": code, "items": ["basic"]}],
+    }
+    response = await registry.post(
+        "/registry/v1/access-log/entries",
+        json=body,
+        headers=headers("registry:log", client_id="elections-service", purpose=None),
+    )
+    assert response.status_code == status, response.text

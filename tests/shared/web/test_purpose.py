@@ -15,6 +15,7 @@ from shared.web.purpose import (
     REGISTERED_PURPOSES,
     decode_purpose,
     encode_purpose,
+    purpose_problem,
     read_purpose_codes,
 )
 
@@ -88,6 +89,12 @@ def test_the_encoder_writes_the_documented_ascii_form() -> None:
 def test_refusals_are_clear_400_problems(raw: str, slug: str, says: str) -> None:
     refused_slug, detail = refusal(raw)
     assert (refused_slug, says in detail) == (slug, True), detail
+
+
+def test_a_recorded_purpose_never_names_an_unregistered_code() -> None:
+    """What another service logs for its own reads (POST /access-log/entries) is held to it too."""
+    assert purpose_problem(f"{CHILD_ALLOWANCE} {JAPANESE}") is None
+    assert purpose_problem("jichi:purpose:made-up 児童手当") == "names a purpose code that is not registered"
 
 
 def test_every_registered_code_fits_the_documented_pattern_and_length() -> None:
