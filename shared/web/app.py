@@ -175,6 +175,9 @@ def create_service_app(
             await http.aclose()
             await database.dispose()
 
+    # Now as well as in the lifespan: uvicorn calls the factory before its first lines
+    # ("Started server process"), and configures its own loggers again after it.
+    configure_logging(settings.log_level, json=settings.log_json)
     start_tracing_from_environment(name)
 
     def operation_id(route: APIRoute) -> str:
