@@ -176,7 +176,8 @@ def create_service_app(
             await database.dispose()
 
     # Now as well as in the lifespan: uvicorn calls the factory before its first lines
-    # ("Started server process"), and configures its own loggers again after it.
+    # ("Started server process"); a server configured after the app was built (the tests')
+    # resets its loggers, and the lifespan's call routes them again.
     configure_logging(settings.log_level, json=settings.log_json)
     start_tracing_from_environment(name)
 
