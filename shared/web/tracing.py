@@ -42,6 +42,8 @@ from shared.web.context import TraceContext
 
 _provider: TracerProvider | None = None
 _QUIET_PATHS: Final = "/healthz,/readyz,/metrics"
+# The exporters' entry-point names by OTLP protocol; only the HTTP one is installed.
+_OTLP_EXPORTERS: Final = {"http/protobuf": "otlp_proto_http", "grpc": "otlp_proto_grpc"}
 # Every attribute in which an instrument may put a request's path or query, in either
 # generation of the HTTP semantic conventions (OTEL_SEMCONV_STABILITY_OPT_IN).
 _URL_ATTRIBUTES: Final = ("http.target", "http.url", "url.path", "url.query", "url.full")
@@ -55,7 +57,15 @@ def exporter_names(environ: Mapping[str, str] = os.environ) -> list[str]:
     return [] if "none" in names else names
 
 
-def _exporter(name: str) -> SpanExporter:
+def _exporter(name: str, environ: Mapping[str, str]) -> SpanExporter:
+    if name == "otlp":
+        # The specification's name: the protocol variables choose the transport (HTTP by default).
+        protocol = (
+            environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+            or environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+            or "http/protobuf"
+        ).strip()
+        name = _OTLP_EXPORTERS.get(protocol, f"otlp ({protocol})")
     found = entry_points(group="opentelemetry_traces_exporter", name=name)
     if not found:
         raise ValueError(f"OTEL_TRACES_EXPORTER names {name!r}, which no installed exporter provides")
@@ -73,7 +83,7 @@ def start_tracing_from_environment(service: str, environ: Mapping[str, str] = os
         resource = resource.merge(Resource({SERVICE_NAME: f"jichi-{service}"}))
     provider = TracerProvider(resource=resource)
     for name in names:
-        provider.add_span_processor(BatchSpanProcessor(_exporter(name)))
+        provider.add_span_processor(BatchSpanProcessor(_exporter(name, environ)))
     start_tracing(provider)
 
 

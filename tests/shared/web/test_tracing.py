@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter
@@ -68,6 +69,22 @@ async def test_asyncpg_is_instrumented_only_while_tracing() -> None:
     await engine.dispose()
 
 
-def test_an_unknown_exporter_stops_the_process_at_start() -> None:
+def test_otlp_is_sent_over_http_by_default() -> None:
+    tracing.start_tracing_from_environment("gateway", {"OTEL_TRACES_EXPORTER": "otlp"})
+    provider = tracing._provider
+    assert provider is not None
+    (processor,) = provider._active_span_processor._span_processors
+    assert isinstance(processor.span_exporter, OTLPSpanExporter)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"OTEL_TRACES_EXPORTER": "zipkin-typo"},
+        {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
+    ],
+)
+def test_an_exporter_that_is_not_installed_stops_the_process_at_start(environ: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="no installed exporter"):
-        tracing.start_tracing_from_environment("registry", {"OTEL_TRACES_EXPORTER": "zipkin-typo"})
+        tracing.start_tracing_from_environment("registry", environ)
+    assert not tracing.tracing_enabled()
