@@ -63,6 +63,12 @@ class ServiceSettings(BaseSettings):
     client_secret: SecretStr = Field(default=SecretStr(""), description="Its secret.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
     log_json: bool = Field(default=True, description="JSON lines; false for readable console logs.")
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve /metrics on this port, and not on the API's; unset: on the API's port.",
+    )
 
     @model_validator(mode="after")
     def _revocations_can_be_fresh(self) -> Self:

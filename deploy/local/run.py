@@ -31,8 +31,10 @@ Get a token and call an API:
   TOKEN=$(curl -s -u {client_id}:{secret} -d grant_type=client_credentials {gateway}/oauth/token \\
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   curl -s -H "Authorization: Bearer $TOKEN" {gateway}/registry/v1/caller
-  curl -s -H "Authorization: Bearer $TOKEN" -H "X-Purpose: demo" \\
-      {gateway}/registry/v1/residents/{resident_code}
+  curl -s -H "Authorization: Bearer $TOKEN" \\
+    -H "X-Purpose: jichi:purpose:pension-benefit; description*=UTF-8''%E7%8F%BE%E6%B3%81%E7%A2%BA%E8%AA%8D" \\
+    {gateway}/registry/v1/residents/{resident_code}
+  curl -s {gateway}/registry/v1/purposes
   curl -s {gateway}/registry/v1/local-government-codes/131016
 
 Ctrl-C stops everything.

@@ -31,8 +31,9 @@ from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
-from shared.web.observability import configure_logging, metrics_endpoint
+from shared.web.observability import configure_logging, metrics_endpoint, serving_metrics
 from shared.web.problems import install_problem_handlers, problem_response
+from shared.web.tracing import start_tracing_from_environment, trace_engine, trace_httpx, traced_app
 
 SERVICE = "gateway"
 ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -53,8 +54,12 @@ class Gateway:
 
     def __init__(self, api: FastAPI) -> None:
         self.api = api
+        self._app = traced_app(self._dispatch)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path: str = scope["path"]
             if not path.startswith("/"):
@@ -92,7 +97,9 @@ def create_api(settings: GatewaySettings) -> FastAPI:
                 pool_size=settings.db_pool_size,
             )
         )
+        trace_engine(database.engine)
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
+        trace_httpx(http)
         keyring = KeyRing(
             database,
             secret=settings.key_encryption_secret.get_secret_value(),
@@ -123,7 +130,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
         app.state.token_guard = TokenGuard(settings, limiter)
         settle_garbage_collector()
         try:
-            async with revoked.refreshing():
+            async with revoked.refreshing(), serving_metrics(settings.metrics_port):
                 yield
         finally:
             for upstream in upstreams.values():
@@ -187,7 +194,8 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     app.add_route("/openapi.json", merged_openapi, include_in_schema=False)
     app.add_route("/healthz", healthz, include_in_schema=False)
     app.add_route("/readyz", readyz, include_in_schema=False)
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    if settings.metrics_port is None:
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_docs(app, docs_path="/docs", openapi_url="/openapi.json", title="jichi")
     app.add_middleware(
         RequestContextMiddleware,
@@ -207,4 +215,5 @@ async def _upstream_ready(http: httpx.AsyncClient, url: str) -> str:
 
 
 def create_app(settings: GatewaySettings | None = None) -> Gateway:
+    start_tracing_from_environment(SERVICE)
     return Gateway(create_api(settings or GatewaySettings()))

@@ -28,6 +28,7 @@ from services.gateway.upstream import Upstream, UpstreamError
 from shared.web.context import accept_request_id, continue_trace, request_id_var
 from shared.web.observability import log_request, request_timer
 from shared.web.problems import problem_response
+from shared.web.tracing import current_trace, name_server_span
 
 log = structlog.get_logger("jichi.gateway")
 
@@ -211,7 +212,7 @@ class Proxy:
             headers.append((name.decode("latin-1"), value.decode("latin-1")))
         request_id = accept_request_id(request_id_header)
         request_id_var.set(request_id)
-        trace = continue_trace(traceparent_header).header
+        trace = (current_trace() or continue_trace(traceparent_header)).header
         peer = (scope.get("client") or ("unknown", 0))[0]
         client_host = self.addresses.resolve(peer, forwarded_for)
         headers += [
@@ -242,6 +243,7 @@ class Proxy:
             key = f"client:{caller.client_id}"
         else:
             limit, key = self.anonymous_limit, f"address:{client_host}"
+        name_server_span(request.method, f"/{upstream_name}/*", request_id)
         status = await self._forward(request, scope, receive, send, limit, key)
         seconds = time.perf_counter() - started
         request_timer("gateway", request.method, f"/{upstream_name}/*", status).observe(seconds)

@@ -17,6 +17,7 @@ from granian.log import LogLevels
 from granian.server import MPServer
 
 from services.gateway.settings import GatewaySettings
+from shared.web.observability import server_log_config
 
 APPLICATION = "services.gateway.app:create_app"
 
@@ -41,8 +42,10 @@ def build_server(settings: GatewaySettings, *, host: str, port: int) -> MPServer
             keep_alive=True,
             max_buffer_size=settings.max_header_bytes,
         ),
+        # The proxy writes the access line (without the path); granian's own lines are JSON too.
         log_access=False,
         log_level=LogLevels(settings.log_level.lower()),
+        log_dictconfig=server_log_config(),
     )
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import aiohttp
 from yarl import URL
 
+from shared.web.tracing import aiohttp_trace_configs
+
 
 class UpstreamError(Exception):
     """The upstream could not be reached or did not answer in time; `kind` says which."""
@@ -55,6 +57,7 @@ class Upstream:
             skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
             cookie_jar=aiohttp.DummyCookieJar(),
             raise_for_status=False,
+            trace_configs=aiohttp_trace_configs(),
         )
 
     async def send(

@@ -15,6 +15,7 @@ from services.registry.accesslog.checkpoints import Checkpointer
 from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
 from services.registry.feed import endpoints as feed_endpoints
+from services.registry.purposes import endpoints as purposes_endpoints
 from services.registry.residents import endpoints as residents_endpoints
 from services.registry.residents.fastpath import CurrentResidentLookup, VerificationByCode
 from services.registry.residents.identity import IdentityCipher
@@ -69,6 +70,7 @@ def create_app(
             residents_endpoints.router,
             accesslog_endpoints.router,
             feed_endpoints.router,
+            purposes_endpoints.router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

@@ -2,10 +2,13 @@
 
 Conventions every caller must know:
 
-- Every read of personal data sends ``X-Purpose`` (``PURPOSE_HEADER``): the 利用事由, free
-  text of 1 to 200 characters. Non-ASCII text may be sent percent-encoded UTF-8
-  (``urllib.parse.quote``). Missing or empty: 400 problem ``urn:jichi:problem:purpose-required``.
-  Every provision is written to the access log with that purpose.
+- Every read of personal data sends ``X-Purpose`` (``PURPOSE_HEADER``): the 利用事由, as a
+  registered code (``GET /registry/v1/purposes``) with an optional description in RFC 8187's
+  encoding, ASCII on the wire: ``jichi:purpose:child-allowance; description*=UTF-8''%E5%85%90...``
+  (``shared.web.purpose``). Free text of 1 to 200 characters, percent-encoded UTF-8, is still
+  accepted. Missing or malformed: 400 problem ``urn:jichi:problem:purpose-required``; a code
+  not registered: 400 ``urn:jichi:problem:unknown-purpose``. Every provision is written to the
+  access log with that purpose (the code and the decoded description).
 - Field groups follow the caller's scopes. A field the caller may not see is *absent* from
   the JSON (not null); a field it may see but that has no value is ``null``:
 
@@ -617,6 +620,22 @@ class AccessRecordPage(BaseModel):
     checkpoint: Checkpoint | None = Field(
         description="The signed checkpoint the inclusion proofs are against; null before the first."
     )
+
+
+class PurposeCode(BaseModel):
+    """A registered purpose of use a caller may name in `X-Purpose`, and the law that allows it."""
+
+    code: str = Field(examples=["jichi:purpose:child-allowance"])
+    name_ja: str = Field(description="What is recorded when the caller sends the code without a description.")
+    name_en: str
+    legal_basis: str = Field(description="The provision that allows reads for this purpose.")
+    legal_basis_verified: bool = Field(
+        description="False where the citation could not be checked against the law's text."
+    )
+
+
+class PurposeCodeList(BaseModel):
+    items: list[PurposeCode] = Field(description="Every registered code (codes are never removed).")
 
 
 MAX_LOGGED_READS: Final = 1000

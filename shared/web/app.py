@@ -26,11 +26,12 @@ from shared.web.conditional import ConditionalGet
 from shared.web.docs import mount_docs
 from shared.web.idempotency import ReplayedResponse, answer_replay
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware, RetryReadsOnLostConnection
-from shared.web.observability import configure_logging, metrics_endpoint
+from shared.web.observability import configure_logging, metrics_endpoint, serving_metrics
 from shared.web.openapi import with_problem_responses
 from shared.web.pagination import PageTokenCodec
 from shared.web.problems import install_problem_handlers, problem_response
 from shared.web.state import ServiceState, state_of
+from shared.web.tracing import start_tracing_from_environment, trace_engine, trace_httpx, traced_app
 
 Startup = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -57,7 +58,7 @@ def settle_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def install_health(app: FastAPI, readiness: Callable[[], Any]) -> None:
+def install_health(app: FastAPI, readiness: Callable[[], Any], *, metrics_on_api_port: bool = True) -> None:
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "alive"})
 
@@ -77,7 +78,8 @@ def install_health(app: FastAPI, readiness: Callable[[], Any]) -> None:
 
     app.add_route("/healthz", healthz, include_in_schema=False)
     app.add_route("/readyz", readyz, include_in_schema=False)
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    if metrics_on_api_port:
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -111,7 +113,7 @@ class ServiceApp(FastAPI):
         app = super().build_middleware_stack()
         for middleware in reversed(self.outer_middleware):
             app = middleware.cls(app, *middleware.args, **middleware.kwargs)
-        return app
+        return traced_app(app)
 
 
 def create_service_app(
@@ -145,7 +147,9 @@ def create_service_app(
             ),
             hot_connections=settings.db_hot_connections,
         )
+        trace_engine(database.engine)
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+        trace_httpx(http)
         revocations = RevocationCache(
             revocation_source or HttpRevocationSource(settings.revocations_url, http),
             refresh_seconds=settings.revocations_refresh_seconds,
@@ -167,6 +171,7 @@ def create_service_app(
         try:
             async with (
                 revocations.refreshing(),
+                serving_metrics(settings.metrics_port),
                 startup(app) if startup is not None else nullcontext(),
             ):
                 settle_garbage_collector()
@@ -174,6 +179,12 @@ def create_service_app(
         finally:
             await http.aclose()
             await database.dispose()
+
+    # Now as well as in the lifespan: uvicorn calls the factory before its first lines
+    # ("Started server process"); a server configured after the app was built (the tests')
+    # resets its loggers, and the lifespan's call routes them again.
+    configure_logging(settings.log_level, json=settings.log_json)
+    start_tracing_from_environment(name)
 
     def operation_id(route: APIRoute) -> str:
         return f"{name}_{route.name}"
@@ -208,7 +219,7 @@ def create_service_app(
     async def readiness() -> None:
         await state_of(app).database.ping()
 
-    install_health(app, readiness)
+    install_health(app, readiness, metrics_on_api_port=settings.metrics_port is None)
     install_openapi(app)
     mount_docs(app, docs_path=f"/{name}/docs", openapi_url=f"/{name}/openapi.json", title=title)
     return app

@@ -24,6 +24,7 @@ from shared.web.text_input import (
     unencodable_query_parameter,
     unencodable_text_pointer,
 )
+from shared.web.tracing import current_trace, name_server_span, tracing_enabled
 from shared.web.url_digits import with_ascii_digits
 
 log = structlog.get_logger("jichi.errors")
@@ -93,7 +94,8 @@ class RequestContextMiddleware:
         scope = with_ascii_digits(scope)
         headers = _RequestHeaders(scope)
         request_id = accept_request_id(headers.request_id)
-        trace = continue_trace(headers.traceparent)
+        # Traced, the server span around this middleware has continued the caller's trace already.
+        trace = current_trace() or continue_trace(headers.traceparent)
         request_id_var.set(request_id)
         traceparent_var.set(trace.header)
         # Nothing else is ever bound, so binding both replaces whatever an earlier request left.
@@ -106,6 +108,9 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 started_response[0] = True
                 status_holder[0] = message["status"]
+                if tracing_enabled():
+                    # Now: the server span ends with the response's last byte, before `finally`.
+                    name_server_span(scope["method"], self._route_template(scope), request_id)
                 message["headers"] = [*message.get("headers", []), *echo]
             await send(message)
 

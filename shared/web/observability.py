@@ -7,7 +7,8 @@ import atexit
 import logging
 import sys
 import traceback
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from types import TracebackType
@@ -18,13 +19,22 @@ import structlog
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
+    GCCollector,
     Histogram,
+    PlatformCollector,
+    ProcessCollector,
     generate_latest,
+    start_http_server,
 )
 from starlette.requests import Request
 from starlette.responses import Response
 
 METRICS_REGISTRY = CollectorRegistry(auto_describe=True)
+# The process's CPU, memory, open files and start time, the interpreter's version and its garbage
+# collections: what prometheus-client registers by default, in the registry every process serves.
+ProcessCollector(registry=METRICS_REGISTRY)
+PlatformCollector(registry=METRICS_REGISTRY)
+GCCollector(registry=METRICS_REGISTRY)
 
 REQUEST_SECONDS = Histogram(
     "jichi_http_request_duration_seconds",
@@ -152,26 +162,67 @@ def _scrub_exc_info(_logger: Any, _method: str, event: MutableMapping[str, Any])
     return event
 
 
-class ScrubbedFormatter(logging.Formatter):
-    """The standard library's records (SQLAlchemy, uvicorn, asyncio) with scrubbed tracebacks."""
+def _first_line_of_asyncio(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """asyncio's first line says what happened; the next ones repeat the task's repr, which holds
+    the exception's message ("Task exception was never retrieved\nfuture: <Task ...>")."""
+    if event.get("logger") == "asyncio":
+        event["event"] = str(event["event"]).split("\n", 1)[0]
+    return event
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - the standard library's name
-        if record.name == "asyncio":
-            # Its first line says what happened; the next ones repeat the task's repr, which holds
-            # the exception's message ("Task exception was never retrieved\nfuture: <Task ...>").
-            record.message = record.message.split("\n", 1)[0]
-        return super().formatMessage(record)
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 - the standard library's name
-        return scrubbed_traceback(ei) if ei and ei[1] is not None else ""
+def _orjson_text(document: Any, **options: Any) -> str:
+    return orjson.dumps(document, **options).decode()
+
+
+class StandardLibraryFormatter(structlog.stdlib.ProcessorFormatter):
+    """The standard library's records (uvicorn's and granian's own, SQLAlchemy's, asyncio's) as the
+    same JSON lines as everything else: `event`, `level`, `logger`, `timestamp`, the request
+    context, and a scrubbed traceback as `exception`. Also the `()` of a logging dictConfig."""
+
+    def __init__(self, json: bool = True) -> None:
+        super().__init__(
+            foreign_pre_chain=[
+                structlog.contextvars.merge_contextvars,
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                _first_line_of_asyncio,
+                _scrub_exc_info,
+            ],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.JSONRenderer(serializer=_orjson_text)
+                if json
+                else structlog.dev.ConsoleRenderer(),
+            ],
+        )
+
+
+def server_log_config() -> dict[str, Any]:
+    """A logging dictConfig for a server's own loggers (granian's), writing through the root's handler."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.StandardLibraryFormatter"}},
+        "handlers": {
+            "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}
+        },
+        "loggers": {
+            "_granian": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            "granian.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        },
+    }
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     """JSON lines on stdout with the request context merged in; idempotent.
 
     Every record of the standard library (SQLAlchemy, asyncio, uvicorn) goes to the root's one
-    handler, with scrubbed tracebacks; uvicorn's own access line, which holds the raw path and
-    query string, is off: the request context writes one with the route template instead.
+    handler, as the same JSON lines with scrubbed tracebacks; uvicorn's own access line, which
+    holds the raw path and query string, is off: the request context writes the one access line
+    of a request, in JSON, with the route template instead.
     """
     global _configured, _request_lines, _lines, _stdlib_lines
     _route_server_loggers_to_root()  # again for every app: each uvicorn config resets them
@@ -188,7 +239,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         _request_lines = lines
     # A stream of its own: records can come from other threads, which the writer does not expect.
     _stdlib_lines = logging.StreamHandler(sys.stdout)
-    _stdlib_lines.setFormatter(ScrubbedFormatter("%(message)s"))
+    _stdlib_lines.setFormatter(StandardLibraryFormatter(json=json))
     root = logging.getLogger()
     root.addHandler(_stdlib_lines)
     root.setLevel(numeric)
@@ -219,6 +270,24 @@ def _route_server_loggers_to_root() -> None:
         server_logger.handlers.clear()
         server_logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+
+
+@asynccontextmanager
+async def serving_metrics(port: int | None) -> AsyncIterator[None]:
+    """/metrics on a port of its own (prometheus-client's server, in a thread), if `port` is set.
+
+    Apart from the API's port, what is scraped can be reached by the collector only, never by
+    whoever reaches the API (the gateway's port is public)."""
+    if port is None:
+        yield
+        return
+    server, thread = start_http_server(port, registry=METRICS_REGISTRY)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(server.shutdown)  # waits for the thread's next poll
+        server.server_close()
+        thread.join()
 
 
 async def metrics_endpoint(_request: Request) -> Response:

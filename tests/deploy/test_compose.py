@@ -124,6 +124,8 @@ def test_application(process: str) -> None:
     assert env[f"{prefix}_DATABASE_URL"].endswith(f"@pgbouncer:6432/{process}")
     assert env[f"{prefix}_DB_STATEMENT_CACHE_SIZE"] == "0"
     assert f"{prefix}_LOG_LEVEL" in env
+    # /metrics on its own port, published nowhere (only the gateway's API port is).
+    assert env[f"{prefix}_METRICS_PORT"] == "9090"
     assert f"{prefix}_PAGE_TOKEN_SECRET" in env
     if process == "gateway":
         for upstream in SERVICES:

@@ -79,7 +79,10 @@ def test_deployment(objects: list[Obj], process: str) -> None:
     assert app["command"] == serve_command(process)
     assert "--workers" not in app["command"]
     assert "args" not in app
-    assert app["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
+    assert app["ports"] == [
+        {"name": "http", "containerPort": 8000, "protocol": "TCP"},
+        {"name": "metrics", "containerPort": 9090, "protocol": "TCP"},
+    ]
     assert app["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
     assert app["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     assert app["startupProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
@@ -90,6 +93,27 @@ def test_deployment(objects: list[Obj], process: str) -> None:
     assert init["command"] == migrate_command(process)
     assert init["image"] == app["image"]
     assert init["env"] == app["env"]
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_metrics_are_served_on_their_own_port(objects: list[Obj], process: str) -> None:
+    """The process serves /metrics on 9090 only (not on the API's port, the gateway's is public);
+    Prometheus scrapes the pods there, and no Service routes to it."""
+    dep = one(objects, "Deployment", process)
+    (app,) = dep["spec"]["template"]["spec"]["containers"]
+    ports = {port["name"]: port["containerPort"] for port in app["ports"]}
+    assert ports["metrics"] != ports["http"]
+    (config,) = [
+        obj
+        for obj in objects
+        if obj["kind"] == "ConfigMap" and obj["metadata"]["name"].startswith(f"{process}-config-")
+    ]
+    assert config["data"][f"{process.upper()}_METRICS_PORT"] == str(ports["metrics"])
+    annotations = dep["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(ports["metrics"])
+    assert annotations["prometheus.io/path"] == "/metrics"
+    service = one(objects, "Service", process)
+    assert [port["targetPort"] for port in service["spec"]["ports"]] == ["http"]
 
 
 @pytest.mark.parametrize("process", PROCESSES)

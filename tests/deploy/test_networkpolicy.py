@@ -85,8 +85,12 @@ def test_only_the_gateway_reaches_the_services(world: Any) -> None:
         callers = {
             name for name, peer in {**peers, **outside}.items() if allowed(policies, peer, target, 8000)
         }
-        # Prometheus scrapes /metrics (platform policy allow-metrics-scrape)
-        assert callers == {"deployment/gateway", "prometheus"}, service
+        assert callers == {"deployment/gateway"}, service
+        # Prometheus scrapes /metrics on its own port (platform policy allow-metrics-scrape), only it.
+        scrapers = {
+            name for name, peer in {**peers, **outside}.items() if allowed(policies, peer, target, 9090)
+        }
+        assert scrapers == {"prometheus"}, service
         for port in (5432, 6379, 8080):
             assert not allowed(policies, peers["deployment/gateway"], target, port)
 
@@ -95,6 +99,8 @@ def test_the_gateway_is_the_public_entry(world: Any) -> None:
     policies, peers, outside = world
     gateway = peers["deployment/gateway"]
     assert allowed(policies, outside["internet"], gateway, 8000)
+    assert not allowed(policies, outside["internet"], gateway, 9090)
+    assert allowed(policies, outside["prometheus"], gateway, 9090)
     assert not allowed(policies, outside["internet"], gateway, 5432)
     for service in SERVICES:
         assert allowed(policies, gateway, peers[f"deployment/{service}"], 8000)

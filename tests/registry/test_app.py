@@ -30,6 +30,7 @@ EXPECTED = {
     ("get", "/registry/v1/access-log/keys"): "registry_list_access_log_keys",
     ("get", "/registry/v1/events"): "registry_list_events",
     ("get", "/registry/v1/caller"): "registry_get_caller",
+    ("get", "/registry/v1/purposes"): "registry_list_purpose_codes",
 }
 
 
@@ -46,4 +47,6 @@ def test_operations_and_ids_are_stable() -> None:
 def test_personal_reads_document_the_purpose_header() -> None:
     schema = create_app(RegistrySettings()).openapi()
     operation = schema["paths"]["/registry/v1/residents/{resident_code}"]["get"]
-    assert "X-Purpose" in {parameter["name"] for parameter in operation["parameters"]}
+    purpose = next(parameter for parameter in operation["parameters"] if parameter["name"] == "X-Purpose")
+    assert purpose["schema"]["pattern"].startswith("^jichi:purpose:")
+    assert "description*=UTF-8''" in purpose["description"]

@@ -5,6 +5,7 @@ import sys
 
 import orjson
 import pytest
+import structlog
 
 from shared.web import observability
 from shared.web.observability import BatchedLineWriter
@@ -131,8 +132,8 @@ def test_structlog_and_standard_library_records_carry_the_scrubbed_traceback() -
         record = logging.LogRecord(
             "sqlalchemy.pool", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
         )
-    formatted = observability.ScrubbedFormatter("%(message)s").format(record)
-    for text in (event["exception"], formatted):
+    formatted = orjson.loads(observability.StandardLibraryFormatter().format(record))
+    for text in (event["exception"], formatted["exception"]):
         assert "in raise_chained" in text
         assert "1990-04-01" not in text
 
@@ -147,6 +148,25 @@ def test_asyncio_records_keep_only_their_first_line() -> None:
         (),
         None,
     )
-    assert (
-        observability.ScrubbedFormatter("%(message)s").format(record) == "Task exception was never retrieved"
-    )
+    line = orjson.loads(observability.StandardLibraryFormatter().format(record))
+    assert line["event"] == "Task exception was never retrieved"
+    assert "1990-04-01" not in str(line)
+
+
+def test_standard_library_records_are_the_same_json_lines_with_the_request_context() -> None:
+    structlog.contextvars.bind_contextvars(request_id="r-1", trace_id="t-1")
+    try:
+        record = logging.LogRecord(
+            "uvicorn.error", logging.WARNING, __file__, 1, "Invalid %s received.", ("HTTP request",), None
+        )
+        line = orjson.loads(observability.StandardLibraryFormatter().format(record))
+    finally:
+        structlog.contextvars.clear_contextvars()
+    assert line.pop("timestamp").endswith("Z")
+    assert line == {
+        "event": "Invalid HTTP request received.",
+        "level": "warning",
+        "logger": "uvicorn.error",
+        "request_id": "r-1",
+        "trace_id": "t-1",
+    }
