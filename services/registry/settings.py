@@ -43,6 +43,12 @@ class RegistrySettings(ServiceSettings):
         description="How often the access log signs a checkpoint when it has grown (0: only on "
         "demand). Entries newer than the latest checkpoint carry no inclusion proof yet.",
     )
+    code_master_refresh_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often each replica compares its in-memory code master with the latest "
+        "recorded change (0: only at start-up and after a change it recorded itself).",
+    )
     move_out_advance_days: int = Field(
         default=14,
         ge=0,

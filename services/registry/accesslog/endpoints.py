@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.registry.accesslog import checkpoints, repository, service, tree
-from services.registry.accesslog.checkpoints import Checkpointer
 from services.registry.accesslog.purpose import provision_for
+from services.registry.state import CheckpointerDep
 from services.registry.tables import access_log_checkpoints
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
@@ -70,11 +70,6 @@ async def record_access_log_entries(
     return write.respond({"logged": logged}, status_code=201)
 
 
-def _checkpointer(request: Request) -> Checkpointer:
-    checkpointer: Checkpointer = request.app.state.checkpointer
-    return checkpointer
-
-
 @router.post(
     "/access-log/checkpoints",
     response_model=Checkpoint,
@@ -85,10 +80,10 @@ def _checkpointer(request: Request) -> Checkpointer:
     },
 )
 async def create_access_log_checkpoint(
-    request: Request, session: SessionDep, _: Principal = require_scopes("registry:audit")
+    checkpointer: CheckpointerDep, session: SessionDep, _: Principal = require_scopes("registry:audit")
 ) -> Response:
     try:
-        signed = await _checkpointer(request).checkpoint()
+        signed = await checkpointer.checkpoint()
     except tree.TreeIncompleteError as error:
         raise checkpoints.tree_incomplete() from error
     if signed is not None:
