@@ -140,7 +140,7 @@ async def test_a_fast_verification_is_the_documented_one(
         return await verify(*args, items=items, **kwargs)
 
     monkeypatch.setattr(service, "verify", recorded)
-    body = {
+    body: dict[str, list[dict[str, str | None]]] = {
         "items": [
             {"resident_code": alive, "reference": "a"},
             {"resident_code": dead},
