@@ -70,10 +70,11 @@ def create_app(
         title="jichi registry",
         description=services.registry.__doc__ or "",
         settings=settings,
+        # Routes are matched in order, one pattern after another: the most requested come first.
         routers=[
-            caller_router(),
-            codes_endpoints.router,
             residents_endpoints.router,
+            codes_endpoints.router,
+            caller_router(),
             accesslog_endpoints.router,
             feed_endpoints.router,
         ],
