@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.registry.accesslog import checkpoints, merkle, repository, tree
 from services.registry.accesslog import entries as leaves
 from services.registry.accesslog.entries import Entry, Provision
-from services.registry.tables import access_log
+from services.registry.tables import access_log, access_log_checkpoints
 from shared.auth.tokens import Principal
 from shared.contracts.registry import AccessLogEntriesIn
 from shared.values import to_rfc3339, utc_now
@@ -172,6 +172,18 @@ async def _proofs(session: AsyncSession, ranges_by_proof: list[list[tuple[int, i
 
 def _size_of(checkpoint: Row[Any] | None) -> int:
     return 0 if checkpoint is None else int(checkpoint.tree_size)
+
+
+async def checkpoint_page(session: AsyncSession, *, after_size: int, page: PageRequest) -> dict[str, Any]:
+    rows, token = await keyset_page(
+        session,
+        repository.checkpoints_listing(after_size),
+        sort_columns=[access_log_checkpoints.c.tree_size],
+        page=page,
+        fingerprint=query_fingerprint("list_access_log_checkpoints", after_size=after_size),
+        position_of=lambda row: [row.tree_size],
+    )
+    return {"items": [checkpoints.document(row) for row in rows], "next_page_token": token}
 
 
 async def latest_checkpoint(session: AsyncSession) -> dict[str, Any]:
