@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from services.registry.codes import service
-from services.registry.state import CodeMasterDep
-from shared.auth.dependencies import OptionalPrincipal, require_scopes
+from services.registry.state import CodeMasterDep, registry_state_of
+from shared.auth.dependencies import OptionalPrincipal, caller_of, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import (
     CodeChange,
@@ -25,6 +25,7 @@ from shared.values import CalendarDate, LocalGovernmentCode
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams
 from shared.web.responses import json_response
+from shared.web.routes import path_parameter, shaped_route
 from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["local-government codes"])
@@ -51,17 +52,33 @@ async def list_local_government_codes(
     return json_response(document)
 
 
-@router.get(
+def _code_document(request: Request, code: str, as_of: date | None) -> Response:
+    snapshot = registry_state_of(request.app).code_master.snapshot
+    return json_response(snapshot.get(code, as_of=as_of), version=snapshot.version)
+
+
+async def _plain_code_lookup(request: Request) -> Response | None:
+    """`get_local_government_code` without a query string (in force or not): as the route's
+    dependencies would, a token is optional but a bad one refused, then the code is checked."""
+    if request.scope["query_string"]:
+        return None
+    await caller_of(request)
+    return _code_document(request, path_parameter(request, "code"), None)
+
+
+@shaped_route(
+    router,
     "/local-government-codes/{code}",
+    method="GET",
+    answered_first_by_handler=_plain_code_lookup,
     response_model=LocalGovernment,
     summary="Look a code up (as of a date)",
     description="Served from memory; the ETag is the version of the whole code master.",
 )
 async def get_local_government_code(
-    code: LocalGovernmentCode, master: CodeMasterDep, _: OptionalPrincipal, as_of: AsOf = None
+    request: Request, code: LocalGovernmentCode, _: OptionalPrincipal, as_of: AsOf = None
 ) -> Response:
-    snapshot = master.snapshot
-    return json_response(snapshot.get(code, as_of=as_of), version=snapshot.version)
+    return _code_document(request, code, as_of)
 
 
 @router.get(

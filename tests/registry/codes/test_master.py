@@ -73,3 +73,17 @@ def test_successors_are_followed_through_several_changes() -> None:
     assert [d["code"] for d in snapshot.successors_in_force("a", on=date(2020, 1, 1))] == ["c", "d"]
     assert [d["code"] for d in snapshot.successors_in_force("a", on=date(2005, 1, 1))] == ["b"]
     assert [d["code"] for d in snapshot.successors_in_force("c", on=date(2020, 1, 1))] == ["c"]
+
+
+async def test_the_plain_lookup_refuses_a_bad_token_and_checks_the_code(registry: httpx.AsyncClient) -> None:
+    assert (await registry.get(f"{CODES}/131016")).status_code == 200
+    refused = await registry.get(f"{CODES}/131016", headers={"Authorization": "Bearer not-a-jwt"})
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
+    plain = await registry.get(f"{CODES}/131017")
+    documented = await registry.get(f"{CODES}/131017", params={"as_of": "2024-01-01"})
+    assert plain.status_code == documented.status_code == 422
+    different = {"instance", "request_id"}
+    assert {k: v for k, v in plain.json().items() if k not in different} == {
+        k: v for k, v in documented.json().items() if k not in different
+    }
