@@ -14,8 +14,8 @@ class RegistrySettings(ServiceSettings):
     db_hot_connections: int = Field(
         default=8,
         ge=0,
-        description="Connections beyond the pool size lent to the current-record lookup; at 50 "
-        "concurrent lookups, 8 gave 3,300-3,800 lookups/s where 3 gave 2,500 and 5 gave 2,900.",
+        description="Connections beyond the pool size lent to the current-record lookup and bulk "
+        "verification (read without a transaction).",
     )
     identity_key: SecretStr = Field(
         default=SecretStr("development-identity-key-change-me"),

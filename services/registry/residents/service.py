@@ -366,8 +366,8 @@ async def extract_page(
     await codes.require_known(session, local_government_code)
     visibility = reader.visibility
     feed_cursor = await feed.head(session)
-    # A generic plan of the extract's union read far more of the register (2.3-2.7 s a page
-    # instead of 18-36 ms at 1 M residents): a consumer paging through slowed after page five.
+    # A generic plan of the extract's union reads far more of the register than a plan for
+    # this page's own values: a consumer paging through slowed after page five.
     await plan_for_own_values(session)
     statement = repository.extract_statement(
         local_government_code=local_government_code,
