@@ -26,6 +26,7 @@ def test_import_contracts_hold() -> None:
     result = lint(ROOT / "pyproject.toml", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " kept, 0 broken" in result.stdout
+    assert "Registry: endpoints reach SQL only through their domain's service KEPT" in result.stdout
 
 
 def test_a_service_importing_another_breaks_the_contract(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.middleware import Middleware
 
 import services.registry
 from services.registry import tables
@@ -14,37 +13,45 @@ from services.registry.accesslog import endpoints as accesslog_endpoints
 from services.registry.accesslog.checkpoints import Checkpointer
 from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
+from services.registry.codes.master import CodeMaster
 from services.registry.feed import endpoints as feed_endpoints
 from services.registry.purposes import endpoints as purposes_endpoints
 from services.registry.residents import endpoints as residents_endpoints
-from services.registry.residents.fastpath import CurrentResidentLookup, VerificationByCode
 from services.registry.residents.identity import IdentityCipher
 from services.registry.settings import RegistrySettings
+from services.registry.state import RegistryState
 from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
-from shared.web.app import api_prefix, create_service_app
+from shared.web.app import create_service_app
 from shared.web.caller import caller_router
 from shared.web.state import state_of
 
 SERVICE = "registry"
 
 
-def _access_log(settings: RegistrySettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _registry_state(settings: RegistrySettings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def start(app: FastAPI) -> AsyncIterator[None]:
-        writer = AccessLogWriter(state_of(app).database)
+        database = state_of(app).database
+        writer = AccessLogWriter(database)
         writer.start()
-        app.state.access_log_writer = writer
         checkpointer = Checkpointer(
-            state_of(app).database,
+            database,
             secret=settings.log_signing_secret.get_secret_value(),
             origin=settings.log_origin,
             interval_seconds=settings.checkpoint_interval_seconds,
         )
+        code_master = CodeMaster(database, refresh_seconds=settings.code_master_refresh_seconds)
+        app.state.registry = RegistryState(
+            access_log_writer=writer,
+            checkpointer=checkpointer,
+            identity_cipher=IdentityCipher(settings.identity_key.get_secret_value()),
+            code_master=code_master,
+        )
         await checkpointer.start()
-        app.state.checkpointer = checkpointer
         try:
-            yield
+            async with code_master.following_changes():
+                yield
         finally:
             await checkpointer.close()
             await writer.close()
@@ -59,15 +66,16 @@ def create_app(
     revocation_source: RevocationSource | None = None,
 ) -> FastAPI:
     settings = settings or RegistrySettings()
-    app = create_service_app(
+    return create_service_app(
         name=SERVICE,
         title="jichi registry",
         description=services.registry.__doc__ or "",
         settings=settings,
+        # Routes are matched in order, one pattern after another: the most requested come first.
         routers=[
-            caller_router(),
-            codes_endpoints.router,
             residents_endpoints.router,
+            codes_endpoints.router,
+            caller_router(),
             accesslog_endpoints.router,
             feed_endpoints.router,
             purposes_endpoints.router,
@@ -75,11 +83,5 @@ def create_app(
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
         revocation_source=revocation_source,
-        startup=_access_log(settings),
-        front_middleware=[
-            Middleware(CurrentResidentLookup, prefix=api_prefix(SERVICE)),
-            Middleware(VerificationByCode, prefix=api_prefix(SERVICE)),
-        ],
+        startup=_registry_state(settings),
     )
-    app.state.identity_cipher = IdentityCipher(settings.identity_key.get_secret_value())
-    return app

@@ -14,8 +14,8 @@ class RegistrySettings(ServiceSettings):
     db_hot_connections: int = Field(
         default=8,
         ge=0,
-        description="Connections beyond the pool size lent to the current-record lookup; at 50 "
-        "concurrent lookups, 8 gave 3,300-3,800 lookups/s where 3 gave 2,500 and 5 gave 2,900.",
+        description="Connections beyond the pool size lent to the current-record lookup and bulk "
+        "verification (read without a transaction).",
     )
     identity_key: SecretStr = Field(
         default=SecretStr("development-identity-key-change-me"),
@@ -42,6 +42,12 @@ class RegistrySettings(ServiceSettings):
         ge=0,
         description="How often the access log signs a checkpoint when it has grown (0: only on "
         "demand). Entries newer than the latest checkpoint carry no inclusion proof yet.",
+    )
+    code_master_refresh_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often each replica compares its in-memory code master with the latest "
+        "recorded change (0: only at start-up and after a change it recorded itself).",
     )
     move_out_advance_days: int = Field(
         default=14,

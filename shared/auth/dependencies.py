@@ -6,6 +6,7 @@ clients know where to get a token and which scopes each operation needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -39,31 +40,36 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip()
 
 
-async def _principal_from(request: Request, authorization: str | None) -> Principal | None:
-    token = _bearer(authorization)
-    if token is None:
-        return None
-    verifier = state_of(request.app).token_verifier
-    principal = await verifier.verify(token)
-    request.state.client_id = principal.client_id
+_RESOLVED = "principal"
+"""Where the request's state keeps its verified caller (None: no token sent)."""
+
+
+async def caller_of(request: Request) -> Principal | None:
+    """The verified caller, or None without a token; verified once per request, however many
+    dependencies (with whatever scopes) ask for it."""
+    state = request.scope.setdefault("state", {})
+    if _RESOLVED in state:
+        resolved: Principal | None = state[_RESOLVED]
+        return resolved
+    token = _bearer(request.headers.get("authorization"))
+    principal = None
+    if token is not None:
+        principal = await state_of(request.app).token_verifier.verify(token)
+        state["client_id"] = principal.client_id
+    state[_RESOLVED] = principal
     return principal
 
 
-async def authenticated(
-    request: Request,
-    security_scopes: SecurityScopes,
-    authorization: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Principal:
-    """The caller, who must hold every scope the operation declares with `Security(...)`."""
-    principal = await _principal_from(request, authorization)
+def with_scopes(principal: Principal | None, scopes: Sequence[str]) -> Principal:
+    """The caller, who must have sent a token holding every scope in `scopes`."""
     if principal is None:
         raise Unauthorized(
             "This operation needs a bearer token from the gateway.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    missing = [scope for scope in security_scopes.scopes if not principal.has(scope)]
+    missing = [scope for scope in scopes if not principal.has(scope)]
     if missing:
-        needed = " ".join(security_scopes.scopes)
+        needed = " ".join(scopes)
         raise Forbidden(
             f"The token lacks the scope {' and '.join(missing)}.",
             slug="insufficient-scope",
@@ -73,12 +79,24 @@ async def authenticated(
     return principal
 
 
-async def anonymous_or_authenticated(
+async def authenticated(
     request: Request,
-    authorization: Annotated[str | None, Depends(oauth2_scheme)],
+    security_scopes: SecurityScopes,
+    _authorization: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Principal:
+    """The caller, who must hold every scope the operation declares with `Security(...)`.
+
+    `_authorization` only declares the security scheme in the OpenAPI document; the token is
+    read once, by `caller_of`.
+    """
+    return with_scopes(await caller_of(request), security_scopes.scopes)
+
+
+async def anonymous_or_authenticated(
+    request: Request, _authorization: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Principal | None:
     """For what the law makes public: no token is fine, a bad token is still refused."""
-    return await _principal_from(request, authorization)
+    return await caller_of(request)
 
 
 def require_scopes(*scopes: str) -> Principal:

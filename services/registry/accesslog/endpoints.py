@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from services.registry.accesslog import checkpoints, repository, service, tree
-from services.registry.accesslog.checkpoints import Checkpointer
+from services.registry.accesslog import checkpoints, service, tree
 from services.registry.accesslog.purpose import provision_for
-from services.registry.tables import access_log_checkpoints
+from services.registry.state import CheckpointerDep
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import (
@@ -26,7 +25,7 @@ from shared.contracts.registry import (
 )
 from shared.values import ResidentCode
 from shared.web.idempotency import WriteDep
-from shared.web.pagination import PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import PageParams
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
@@ -70,11 +69,6 @@ async def record_access_log_entries(
     return write.respond({"logged": logged}, status_code=201)
 
 
-def _checkpointer(request: Request) -> Checkpointer:
-    checkpointer: Checkpointer = request.app.state.checkpointer
-    return checkpointer
-
-
 @router.post(
     "/access-log/checkpoints",
     response_model=Checkpoint,
@@ -85,10 +79,10 @@ def _checkpointer(request: Request) -> Checkpointer:
     },
 )
 async def create_access_log_checkpoint(
-    request: Request, session: SessionDep, _: Principal = require_scopes("registry:audit")
+    checkpointer: CheckpointerDep, session: SessionDep, _: Principal = require_scopes("registry:audit")
 ) -> Response:
     try:
-        signed = await _checkpointer(request).checkpoint()
+        signed = await checkpointer.checkpoint()
     except tree.TreeIncompleteError as error:
         raise checkpoints.tree_incomplete() from error
     if signed is not None:
@@ -107,15 +101,7 @@ async def list_access_log_checkpoints(
     after_size: Annotated[int, Query(ge=0, le=2**62, description="Only checkpoints of more entries.")] = 0,
     _: Principal = require_scopes("registry:audit"),
 ) -> Response:
-    rows, token = await keyset_page(
-        session,
-        repository.checkpoints_listing(after_size),
-        sort_columns=[access_log_checkpoints.c.tree_size],
-        page=page,
-        fingerprint=query_fingerprint("list_access_log_checkpoints", after_size=after_size),
-        position_of=lambda row: [row.tree_size],
-    )
-    return json_response({"items": [checkpoints.document(row) for row in rows], "next_page_token": token})
+    return json_response(await service.checkpoint_page(session, after_size=after_size, page=page))
 
 
 @router.get(

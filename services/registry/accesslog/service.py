@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.registry.accesslog import checkpoints, merkle, repository, tree
 from services.registry.accesslog import entries as leaves
 from services.registry.accesslog.entries import Entry, Provision
-from services.registry.tables import access_log
+from services.registry.tables import access_log, access_log_checkpoints
 from shared.auth.tokens import Principal
 from shared.contracts.registry import AccessLogEntriesIn
 from shared.values import to_rfc3339, utc_now
@@ -45,8 +45,7 @@ def entries_of(
     provision: Provision, operation: str, items_by_resident: Mapping[str, str], recorded_at: datetime
 ) -> list[Entry]:
     """One entry per resident, each resident's items already comma-joined: a bulk verification
-    makes a thousand, and building them through `Provided` and `entry_of` cost 0.85 us each
-    against 0.25."""
+    makes a thousand, which built through `Provided` and `entry_of` cost several times more."""
     client_id, purpose, request_id = provision.client_id, provision.purpose, provision.request_id
     served_by = provision.served_by
     return [
@@ -172,6 +171,18 @@ async def _proofs(session: AsyncSession, ranges_by_proof: list[list[tuple[int, i
 
 def _size_of(checkpoint: Row[Any] | None) -> int:
     return 0 if checkpoint is None else int(checkpoint.tree_size)
+
+
+async def checkpoint_page(session: AsyncSession, *, after_size: int, page: PageRequest) -> dict[str, Any]:
+    rows, token = await keyset_page(
+        session,
+        repository.checkpoints_listing(after_size),
+        sort_columns=[access_log_checkpoints.c.tree_size],
+        page=page,
+        fingerprint=query_fingerprint("list_access_log_checkpoints", after_size=after_size),
+        position_of=lambda row: [row.tree_size],
+    )
+    return {"items": [checkpoints.document(row) for row in rows], "next_page_token": token}
 
 
 async def latest_checkpoint(session: AsyncSession) -> dict[str, Any]:

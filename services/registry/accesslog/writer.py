@@ -23,11 +23,10 @@ from shared.web.problems import ServiceUnavailable
 
 MAX_BATCH = 1000
 # A batch costs the database a transaction, a head update and a WAL flush whatever its size:
-# written as soon as anything waited, single lookups at 50 connections made batches of 8
-# entries; waiting up to 2 ms for 64 made them 21-24 and cut the database's CPU per lookup by
-# a tenth, the registry's by a twentieth, for 2 ms more latency. Two flushers: while one
-# waits on a slow commit the other prepares its batch (p99 of single lookups 35-42 ms against
-# 214-397 with one).
+# written as soon as anything waited, concurrent single lookups made small batches; lingering
+# briefly for more makes them larger and cheaper per entry, for a little latency. Two flushers:
+# while one waits on a slow commit the other prepares its batch, which keeps the tail latency
+# of single lookups low.
 FLUSHERS = 2
 LINGER_SECONDS = 0.002
 LINGER_UNTIL = 64

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from starlette.background import BackgroundTask
 from starlette.responses import Response
 
-from services.registry.codes import repository, service
-from shared.auth.dependencies import OptionalPrincipal, require_scopes
+from services.registry.codes import service
+from services.registry.state import CodeMasterDep, registry_state_of
+from shared.auth.dependencies import OptionalPrincipal, caller_of, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import (
     CodeChange,
@@ -21,8 +23,9 @@ from shared.contracts.registry import (
 )
 from shared.values import CalendarDate, LocalGovernmentCode
 from shared.web.idempotency import WriteDep
-from shared.web.pagination import PageParams, keyset_page, query_fingerprint
+from shared.web.pagination import PageParams
 from shared.web.responses import json_response
+from shared.web.routes import path_parameter, shaped_route
 from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["local-government codes"])
@@ -43,26 +46,39 @@ async def list_local_government_codes(
     ] = None,
     kind: Annotated[LocalGovernmentKind | None, Query()] = None,
 ) -> Response:
-    rows, token = await keyset_page(
-        session,
-        repository.list_statement(prefecture=prefecture, kind=kind.value if kind else None, as_of=as_of),
-        sort_columns=[repository.codes.c.code],
-        page=page,
-        fingerprint=query_fingerprint(
-            "list_local_government_codes", as_of=as_of, prefecture=prefecture, kind=kind
-        ),
-        position_of=lambda row: [row.code],
+    document = await service.code_page(
+        session, page, prefecture=prefecture, kind=kind.value if kind else None, as_of=as_of
     )
-    return json_response({"items": await service.documents(session, rows), "next_page_token": token})
+    return json_response(document)
 
 
-@router.get(
-    "/local-government-codes/{code}", response_model=LocalGovernment, summary="Look a code up (as of a date)"
+def _code_document(request: Request, code: str, as_of: date | None) -> Response:
+    snapshot = registry_state_of(request.app).code_master.snapshot
+    return json_response(snapshot.get(code, as_of=as_of), version=snapshot.version)
+
+
+async def _plain_code_lookup(request: Request) -> Response | None:
+    """`get_local_government_code` without a query string (in force or not): as the route's
+    dependencies would, a token is optional but a bad one refused, then the code is checked."""
+    if request.scope["query_string"]:
+        return None
+    await caller_of(request)
+    return _code_document(request, path_parameter(request, "code"), None)
+
+
+@shaped_route(
+    router,
+    "/local-government-codes/{code}",
+    method="GET",
+    answered_first_by_handler=_plain_code_lookup,
+    response_model=LocalGovernment,
+    summary="Look a code up (as of a date)",
+    description="Served from memory; the ETag is the version of the whole code master.",
 )
 async def get_local_government_code(
-    code: LocalGovernmentCode, session: SessionDep, _: OptionalPrincipal, as_of: AsOf = None
+    request: Request, code: LocalGovernmentCode, _: OptionalPrincipal, as_of: AsOf = None
 ) -> Response:
-    return json_response(await service.get_code(session, code, as_of=as_of))
+    return _code_document(request, code, as_of)
 
 
 @router.get(
@@ -72,27 +88,19 @@ async def get_local_government_code(
 )
 async def list_successor_codes(
     code: LocalGovernmentCode,
-    session: SessionDep,
+    master: CodeMasterDep,
     _: OptionalPrincipal,
     as_of: Annotated[CalendarDate | None, Query(description="Default: today.")] = None,
 ) -> Response:
     on = as_of or date.today()
-    return json_response(await service.successors_in_force(session, code, on=on))
+    return json_response(master.snapshot.successors_in_force(code, on=on))
 
 
 @router.get(
     "/local-government-code-changes", response_model=CodeChangePage, summary="List dated code changes"
 )
 async def list_code_changes(session: SessionDep, page: PageParams, _: OptionalPrincipal) -> Response:
-    rows, token = await keyset_page(
-        session,
-        repository.changes_statement(),
-        sort_columns=[repository.changes.c.change_id],
-        page=page,
-        fingerprint=query_fingerprint("list_code_changes"),
-        position_of=lambda row: [row.change_id],
-    )
-    return json_response({"items": await service.change_documents(session, rows), "next_page_token": token})
+    return json_response(await service.change_page(session, page))
 
 
 @router.post(
@@ -102,7 +110,13 @@ async def list_code_changes(session: SessionDep, page: PageParams, _: OptionalPr
     summary="Record a dated change (merger, city status, ward reorganization)",
 )
 async def record_code_change(
-    change: CodeChangeRequest, write: WriteDep, _: Principal = require_scopes("registry:admin")
+    change: CodeChangeRequest,
+    write: WriteDep,
+    master: CodeMasterDep,
+    _: Principal = require_scopes("registry:admin"),
 ) -> Response:
     document = await service.record_change(write.session, change)
-    return write.respond(document, status_code=201)
+    response = write.respond(document, status_code=201)
+    # Once the answer is sent, the change is committed: this replica serves it from then on.
+    response.background = BackgroundTask(master.reload)
+    return response

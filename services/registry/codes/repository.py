@@ -6,8 +6,8 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, Select, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.registry.tables import (
     local_government_code_changes,
@@ -39,6 +39,21 @@ async def links_of(session: AsyncSession, wanted: Collection[str]) -> list[Row[A
         or_(successions.c.code.in_(listed), successions.c.successor_code.in_(listed))
     )
     return list((await session.execute(statement)).all())
+
+
+async def master_version(connection: AsyncConnection) -> int:
+    """The id of the latest recorded change, 0 before any: the version of the whole master."""
+    return int(
+        (await connection.execute(select(func.coalesce(func.max(changes.c.change_id), 0)))).scalar_one()
+    )
+
+
+async def all_codes(connection: AsyncConnection) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in await connection.execute(select(codes).order_by(codes.c.code))]
+
+
+async def all_successions(connection: AsyncConnection) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in await connection.execute(select(successions))]
 
 
 def list_statement(*, prefecture: str | None, kind: str | None, as_of: date | None) -> Select[Any]:

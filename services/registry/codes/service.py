@@ -12,89 +12,47 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.codes import repository, rules
+from services.registry.codes.master import documents_of
 from shared.contracts.registry import CodeChangeRequest
 from shared.values import to_rfc3339, utc_now
-from shared.web.problems import Conflict, NotFound, UnprocessableContent
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+from shared.web.problems import Conflict, UnprocessableContent
 
 RESIDENCE_KINDS = frozenset({"municipality", "special_ward", "designated_city_ward"})
 """Kinds a resident can be registered in (designated cities register their residents in wards)."""
-_MAX_SUCCESSION_DEPTH = 20
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-async def _documents(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
-    links = await repository.links_of(session, [row.code for row in rows])
-    successors: dict[str, list[str]] = defaultdict(list)
-    predecessors: dict[str, list[str]] = defaultdict(list)
-    for link in links:
-        successors[link.code].append(link.successor_code)
-        predecessors[link.successor_code].append(link.code)
-    return [
-        {
-            "code": row.code,
-            "prefecture": row.prefecture,
-            "prefecture_kana": row.prefecture_kana,
-            "name": row.name,
-            "name_kana": row.name_kana,
-            "kind": row.kind,
-            "from_date": _iso(row.from_date),
-            "to_date": _iso(row.to_date),
-            "successor_codes": sorted(successors[row.code]),
-            "predecessor_codes": sorted(predecessors[row.code]),
-        }
-        for row in rows
-    ]
 
 
 async def documents(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
-    return await _documents(session, rows)
+    links = await repository.links_of(session, [row.code for row in rows])
+    return documents_of([row._mapping for row in rows], [link._mapping for link in links])
 
 
-async def get_code(session: AsyncSession, code: str, *, as_of: date | None) -> dict[str, Any]:
-    row = await repository.get(session, code)
-    if row is None:
-        raise NotFound(f"No local government has the code {code}.", slug="unknown-local-government-code")
-    document = (await _documents(session, [row]))[0]
-    if as_of is not None and not rules.in_force(row._mapping, as_of):
-        raise NotFound(
-            f"{code} is not in force on {as_of.isoformat()}.",
-            slug="code-not-in-force",
-            from_date=document["from_date"],
-            to_date=document["to_date"],
-            successor_codes=document["successor_codes"],
-        )
-    return document
+async def code_page(
+    session: AsyncSession, page: PageRequest, *, prefecture: str | None, kind: str | None, as_of: date | None
+) -> dict[str, Any]:
+    rows, token = await keyset_page(
+        session,
+        repository.list_statement(prefecture=prefecture, kind=kind, as_of=as_of),
+        sort_columns=[repository.codes.c.code],
+        page=page,
+        fingerprint=query_fingerprint(
+            "list_local_government_codes", as_of=as_of, prefecture=prefecture, kind=kind
+        ),
+        position_of=lambda row: [row.code],
+    )
+    return {"items": await documents(session, rows), "next_page_token": token}
 
 
-async def successors_in_force(session: AsyncSession, code: str, *, on: date) -> list[dict[str, Any]]:
-    """The codes in force on `on` that a code's body became (itself, if still in force)."""
-    start = await repository.get(session, code)
-    if start is None:
-        raise NotFound(f"No local government has the code {code}.", slug="unknown-local-government-code")
-    found: dict[str, Row[Any]] = {}
-    frontier = [start]
-    seen = {code}
-    for _ in range(_MAX_SUCCESSION_DEPTH):
-        if not frontier:
-            break
-        following: list[str] = []
-        links = await repository.links_of(
-            session, [row.code for row in frontier if not rules.in_force(row._mapping, on)]
-        )
-        by_code: dict[str, list[str]] = defaultdict(list)
-        for link in links:
-            by_code[link.code].append(link.successor_code)
-        for row in frontier:
-            if rules.in_force(row._mapping, on):
-                found[row.code] = row
-            else:
-                following.extend(target for target in by_code[row.code] if target not in seen)
-        seen.update(following)
-        frontier = list((await repository.get_many(session, following)).values())
-    return await _documents(session, sorted(found.values(), key=lambda row: row.code))
+async def change_page(session: AsyncSession, page: PageRequest) -> dict[str, Any]:
+    rows, token = await keyset_page(
+        session,
+        repository.changes_statement(),
+        sort_columns=[repository.changes.c.change_id],
+        page=page,
+        fingerprint=query_fingerprint("list_code_changes"),
+        position_of=lambda row: [row.change_id],
+    )
+    return {"items": await change_documents(session, rows), "next_page_token": token}
 
 
 async def record_change(session: AsyncSession, request: CodeChangeRequest) -> dict[str, Any]:

@@ -7,10 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from services.registry.accesslog import service as accesslog
 from services.registry.accesslog.purpose import provision_for
-from services.registry.accesslog.service import Provided
-from services.registry.feed import repository, service
+from services.registry.feed import service
 from services.registry.residents.views import Visibility
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
@@ -38,17 +36,11 @@ async def list_events(
     purpose: PurposeHeader = None,
     principal: Principal = require_scopes("registry:feed"),
 ) -> Response:
-    provision = provision_for(principal, purpose)
-    visibility = Visibility.of(principal.scopes)
-    rows = await repository.events_after(session, after=after, limit=limit + 1)
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    documents = []
-    provided = []
-    for row in rows:
-        document, items = service.event_document(row._mapping, visibility=visibility, protected=row.protected)
-        documents.append(document)
-        provided.append(Provided(row.resident_code, items))
-    await accesslog.record(session, provision=provision, operation="list_events", provided=provided)
-    next_cursor = rows[-1].sequence if rows else after
-    return json_response({"items": documents, "next_cursor": next_cursor, "has_more": has_more})
+    document = await service.events_page(
+        session,
+        after=after,
+        limit=limit,
+        visibility=Visibility.of(principal.scopes),
+        provision=provision_for(principal, purpose),
+    )
+    return json_response(document)

@@ -8,6 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.registry.accesslog import service as accesslog
+from services.registry.accesslog.entries import Provision
+from services.registry.accesslog.service import Provided
 from services.registry.feed import repository
 from services.registry.residents.views import Visibility, resident_document
 from services.registry.tables import STATE_COLUMNS
@@ -114,3 +117,21 @@ def event_document(
 
 async def head(session: AsyncSession) -> int:
     return await repository.head(session)
+
+
+async def events_page(
+    session: AsyncSession, *, after: int, limit: int, visibility: Visibility, provision: Provision
+) -> dict[str, Any]:
+    """The events after a cursor as the caller may see them; what they provide is logged."""
+    rows = await repository.events_after(session, after=after, limit=limit + 1)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    documents = []
+    provided = []
+    for row in rows:
+        document, items = event_document(row._mapping, visibility=visibility, protected=row.protected)
+        documents.append(document)
+        provided.append(Provided(row.resident_code, items))
+    await accesslog.record(session, provision=provision, operation="list_events", provided=provided)
+    next_cursor = rows[-1].sequence if rows else after
+    return {"items": documents, "next_cursor": next_cursor, "has_more": has_more}

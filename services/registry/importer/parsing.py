@@ -235,73 +235,26 @@ def _code(value: Any, name: str, context: Context) -> str:
 
 
 def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepared:
-    """Check one line; the rows to write, or `LineError` naming the first bad field."""
+    """Check one line; the rows to write, or `LineError` naming the first bad field (the fields
+    are checked in the order of the steps below)."""
     memo = context.memo
-    today = context.today
-    code = _text(record, "resident_code", required=False)
-    if code is None:
-        code = issue_resident_code(rng)
-    elif not is_valid_resident_code(code):
-        raise LineError("resident_code", "is not a valid resident code")
-    family_name = _name(record, "family_name", memo)
-    given_name = _name(record, "given_name", memo)
-    family_kana = _kana(record, "family_name_kana", memo)
-    given_kana = _kana(record, "given_name_kana", memo)
-    assert family_name is not None
-    assert given_name is not None
-    birth = _date(record, "date_of_birth", memo)
-    assert birth is not None
-    if birth > today:
-        raise LineError("date_of_birth", "is in the future")
-    sex = record.get("sex")
-    if sex not in _SEXES:
-        raise LineError("sex", "must be one of male, female, not_known, not_applicable")
-    nationality = record.get("nationality") or "JP"
-    if nationality != "JP" and (not isinstance(nationality, str) or not _COUNTRY.match(nationality)):
-        raise LineError("nationality", "must be an ISO 3166-1 alpha-2 code")
-    status_of_residence = _name(record, "status_of_residence", memo, required=False)
-    if nationality != "JP" and status_of_residence is None:
-        raise LineError("status_of_residence", "is required for a foreign resident")
-    if nationality == "JP" and status_of_residence is not None:
-        raise LineError("status_of_residence", "does not apply to a Japanese national")
-    number = _text(record, "individual_number", required=False)
-    number_hash = ciphertext = None
-    if number is not None:
-        if not is_valid_individual_number(number):
-            raise LineError("individual_number", "is not a valid individual number")
-        number_hash = context.cipher.lookup_hash(number)
-        ciphertext = context.cipher.encrypt(number)
+    code = _resident_code(record, rng)
+    names = _names(record, memo)
+    birth, sex = _birth_and_sex(record, memo, context.today)
+    nationality, status_of_residence = _nationality(record, memo)
+    number_hash, ciphertext = _individual_number(record, context)
     municipality = _code(record.get("local_government_code"), "local_government_code", context)
     address, key = _address(record, memo)
-    since = _date(record, "address_since_date", memo)
-    assert since is not None
-    if since < birth or since > today:
-        raise LineError("address_since_date", "must be between the date of birth and today")
-    status = record.get("status") or "active"
-    if status not in _STATUSES:
-        raise LineError("status", "must be active, moved_out or deceased")
-    status_since = _date(record, "status_since_date", memo, required=False) or since
-    if status_since < since or status_since > today:
-        raise LineError("status_since_date", "must be between address_since_date and today")
-    household = _text(record, "household_id", required=False) or "H" + code[:11].rjust(12, "0")
-    if not _HOUSEHOLD.match(household):
-        raise LineError("household_id", "must be H followed by 12 digits")
-    head = _text(record, "household_head_code", required=False) or code
-    if head != code and head not in memo.heads:
-        if not is_valid_resident_code(head):
-            raise LineError("household_head_code", "is not a valid resident code")
-        memo.remember(memo.heads, head, True)
-    relationship = _name(record, "relationship", memo, required=False) or "世帯主"
+    since = _address_since(record, memo, birth, context.today)
+    status, status_since = _status(record, memo, since, context.today)
+    household, head, relationship = _household(record, memo, code)
     reason = "birth" if since == birth else "move_in"
     state: dict[str, Any] = {
-        "family_name": family_name,
-        "given_name": given_name,
-        "family_name_kana": family_kana,
-        "given_name_kana": given_kana,
+        **names,
         "former_family_name": _name(record, "former_family_name", memo, required=False),
         "alias": _name(record, "alias", memo, required=False),
-        "name_key": name_key(family_name, given_name),
-        "kana_key": kana_key(family_kana, given_kana),
+        "name_key": name_key(names["family_name"], names["given_name"]),
+        "kana_key": kana_key(names["family_name_kana"], names["given_name_kana"]),
         "date_of_birth": birth,
         "sex": sex,
         "nationality": nationality,
@@ -324,19 +277,122 @@ def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepare
     }
     history = record.get("residence_history")
     versions = [] if history is None or history == "" else _history(history, state, code, context)
-    if status != "active" and status_since > since:
-        # The active stretch at the current address becomes a past state; the record now
-        # holds the status, as if the event had been recorded.
-        versions.append((code, *_STATE(state), status_since, None))
-    if status != "active":
-        state.update(
-            status=status,
-            status_since=status_since,
-            event_type=_STATUS_EVENT[status],
-            valid_from=status_since,
-        )
+    _record_status(state, versions, code, since=since, status=status, status_since=status_since)
     resident = (code, number_hash, ciphertext, *_STATE(state), False, 1)
     return Prepared(resident=resident, versions=versions, resident_code=code, number_hash=number_hash)
+
+
+def _resident_code(record: Mapping[Any, Any], rng: Random) -> str:
+    code = _text(record, "resident_code", required=False)
+    if code is None:
+        return issue_resident_code(rng)
+    if not is_valid_resident_code(code):
+        raise LineError("resident_code", "is not a valid resident code")
+    return code
+
+
+def _names(record: Mapping[Any, Any], memo: Memo) -> dict[str, str]:
+    family_name = _name(record, "family_name", memo)
+    given_name = _name(record, "given_name", memo)
+    family_kana = _kana(record, "family_name_kana", memo)
+    given_kana = _kana(record, "given_name_kana", memo)
+    assert family_name is not None
+    assert given_name is not None
+    return {
+        "family_name": family_name,
+        "given_name": given_name,
+        "family_name_kana": family_kana,
+        "given_name_kana": given_kana,
+    }
+
+
+def _birth_and_sex(record: Mapping[Any, Any], memo: Memo, today: date) -> tuple[date, str]:
+    birth = _date(record, "date_of_birth", memo)
+    assert birth is not None
+    if birth > today:
+        raise LineError("date_of_birth", "is in the future")
+    sex = record.get("sex")
+    if sex not in _SEXES:
+        raise LineError("sex", "must be one of male, female, not_known, not_applicable")
+    return birth, sex
+
+
+def _nationality(record: Mapping[Any, Any], memo: Memo) -> tuple[str, str | None]:
+    """The nationality and, for a foreign resident (only), the status of residence."""
+    nationality = record.get("nationality") or "JP"
+    if nationality != "JP" and (not isinstance(nationality, str) or not _COUNTRY.match(nationality)):
+        raise LineError("nationality", "must be an ISO 3166-1 alpha-2 code")
+    status_of_residence = _name(record, "status_of_residence", memo, required=False)
+    if nationality != "JP" and status_of_residence is None:
+        raise LineError("status_of_residence", "is required for a foreign resident")
+    if nationality == "JP" and status_of_residence is not None:
+        raise LineError("status_of_residence", "does not apply to a Japanese national")
+    return nationality, status_of_residence
+
+
+def _individual_number(record: Mapping[Any, Any], context: Context) -> tuple[bytes | None, bytes | None]:
+    """The keyed hash and the encrypted copy of the individual number, if one is given."""
+    number = _text(record, "individual_number", required=False)
+    if number is None:
+        return None, None
+    if not is_valid_individual_number(number):
+        raise LineError("individual_number", "is not a valid individual number")
+    return context.cipher.lookup_hash(number), context.cipher.encrypt(number)
+
+
+def _address_since(record: Mapping[Any, Any], memo: Memo, birth: date, today: date) -> date:
+    since = _date(record, "address_since_date", memo)
+    assert since is not None
+    if since < birth or since > today:
+        raise LineError("address_since_date", "must be between the date of birth and today")
+    return since
+
+
+def _status(record: Mapping[Any, Any], memo: Memo, since: date, today: date) -> tuple[str, date]:
+    status = record.get("status") or "active"
+    if status not in _STATUSES:
+        raise LineError("status", "must be active, moved_out or deceased")
+    status_since = _date(record, "status_since_date", memo, required=False) or since
+    if status_since < since or status_since > today:
+        raise LineError("status_since_date", "must be between address_since_date and today")
+    return status, status_since
+
+
+def _household(record: Mapping[Any, Any], memo: Memo, code: str) -> tuple[str, str, str]:
+    """The household, its head (the resident by default) and the relationship to the head."""
+    household = _text(record, "household_id", required=False) or "H" + code[:11].rjust(12, "0")
+    if not _HOUSEHOLD.match(household):
+        raise LineError("household_id", "must be H followed by 12 digits")
+    head = _text(record, "household_head_code", required=False) or code
+    if head != code and head not in memo.heads:
+        if not is_valid_resident_code(head):
+            raise LineError("household_head_code", "is not a valid resident code")
+        memo.remember(memo.heads, head, True)
+    relationship = _name(record, "relationship", memo, required=False) or "世帯主"
+    return household, head, relationship
+
+
+def _record_status(
+    state: dict[str, Any],
+    versions: list[tuple[Any, ...]],
+    code: str,
+    *,
+    since: date,
+    status: str,
+    status_since: date,
+) -> None:
+    """A resident who moved out or died: the active stretch at the current address becomes a
+    past state, and the record holds the status, as if the event had been recorded."""
+    if status == "active":
+        return
+    if status_since > since:
+        versions.append((code, *_STATE(state), status_since, None))
+    state.update(
+        status=status,
+        status_since=status_since,
+        event_type=_STATUS_EVENT[status],
+        valid_from=status_since,
+    )
 
 
 _STATUS_EVENT = {"moved_out": "move_out", "deceased": "death"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
@@ -9,15 +10,17 @@ from starlette.responses import Response
 
 from services.registry.accesslog.purpose import provision_for
 from services.registry.residents import rules, service
-from services.registry.residents.identity import IdentityCipher
-from services.registry.residents.service import Reader, Writer
+from services.registry.residents.bodies import items_by_code
+from services.registry.residents.service import ByCode, Reader, Writer
 from services.registry.residents.views import Visibility
 from services.registry.settings import RegistrySettings
-from shared.auth.dependencies import require_scopes
+from services.registry.state import registry_state_of
+from shared.auth.dependencies import caller_of, require_scopes, with_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import (
     DEFAULT_EXTRACT_PAGE_SIZE,
     MAX_EXTRACT_PAGE_SIZE,
+    PURPOSE_HEADER,
     IndividualNumberLookup,
     LifeEvent,
     LifeEventRequest,
@@ -30,35 +33,35 @@ from shared.contracts.registry import (
     ResidentRegistration,
     ResidentSearch,
     ResidentStatus,
+    VerificationItem,
     VerificationRequest,
     VerificationResponse,
 )
-from shared.db.engine import Database
 from shared.values import CalendarDate, LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams, PageRequest
 from shared.web.problems import Forbidden
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
+from shared.web.routes import path_parameter, shaped_route
 from shared.web.sessions import SessionDep
 from shared.web.state import state_of
 
 router = APIRouter(tags=["residents"])
 
+READ = ("registry:read",)
+
 ResidentCodePath = Annotated[ResidentCode, Path(description="The resident code (住民票コード).")]
 IfMatch = Annotated[str | None, Header(description="The ETag of the resident you last read.")]
 
 
-def cipher_of(request: Request) -> IdentityCipher:
-    cipher: IdentityCipher = request.app.state.identity_cipher
-    return cipher
-
-
 def reader_for(request: Request, principal: Principal, purpose: str | None) -> Reader:
+    """What the caller may see and the provision its read is logged as (the purpose is checked
+    here, after the token and scopes: a caller without them learns nothing from a purpose problem)."""
     return Reader(
         visibility=Visibility.of(principal.scopes),
         provision=provision_for(principal, purpose),
-        cipher=cipher_of(request),
+        cipher=registry_state_of(request.app).identity_cipher,
     )
 
 
@@ -69,8 +72,52 @@ def writer_for(request: Request, principal: Principal) -> Writer:
         limits=rules.DateLimits(
             today=rules.japan_today(utc_now()), move_out_advance_days=settings.move_out_advance_days
         ),
-        cipher=cipher_of(request),
+        cipher=registry_state_of(request.app).identity_cipher,
     )
+
+
+async def _current_resident(request: Request, principal: Principal, resident_code: str) -> Response:
+    """The record as it stands, with the route's problems (purpose, not found)."""
+    reader = reader_for(request, principal, request.headers.get(PURPOSE_HEADER))
+    document, version = await service.get_current_resident(
+        state_of(request.app).database,
+        registry_state_of(request.app).access_log_writer,
+        resident_code=resident_code,
+        reader=reader,
+    )
+    return json_response(document, version=version)
+
+
+async def _plain_lookup(request: Request) -> Response | None:
+    """`get_resident` without a query string (now, no as-of): the registry's most frequent request.
+    Same order of checks as the route's dependencies: token and scope, then the code."""
+    if request.scope["query_string"]:
+        return None
+    principal = with_scopes(await caller_of(request), READ)
+    return await _current_resident(request, principal, path_parameter(request, "resident_code"))
+
+
+async def _verification_by_code(request: Request) -> Response | None:
+    """`verify_residents` whose items hold only resident codes (and references): the request
+    model's validation of a thousand items cost more than their verification."""
+    items = items_by_code(await request.body())
+    if items is None:
+        return None
+    principal = with_scopes(await caller_of(request), READ)
+    return await _verified(request, principal, items, request.headers.get(PURPOSE_HEADER))
+
+
+async def _verified(
+    request: Request, principal: Principal, items: Sequence[VerificationItem | ByCode], purpose: str | None
+) -> Response:
+    reader = reader_for(request, principal, purpose)
+    document = await service.verify(
+        state_of(request.app).database,
+        registry_state_of(request.app).access_log_writer,
+        items=items,
+        reader=reader,
+    )
+    return json_response(document)
 
 
 def _insufficient(scope: str, why: str) -> Forbidden:
@@ -94,13 +141,14 @@ async def register_resident(
     write: WriteDep,
     principal: Principal = require_scopes("registry:write"),
 ) -> Response:
-    document, etag = await service.register(
+    document, version = await service.register(
         write.session, request=registration, writer=writer_for(request, principal)
     )
     return write.respond(
         document,
         status_code=201,
-        headers={"ETag": etag, "Location": f"/registry/v1/residents/{document['resident_code']}"},
+        version=version,
+        location=f"/registry/v1/residents/{document['resident_code']}",
     )
 
 
@@ -148,8 +196,11 @@ async def list_residents(
     return json_response(document)
 
 
-@router.get(
+@shaped_route(
+    router,
     "/residents/{resident_code}",
+    method="GET",
+    answered_first_by_handler=_plain_lookup,
     response_model=Resident,
     summary="A resident by resident code (now, or as of a date)",
     description="as_of / known_at need registry:history: the record as it stood on as_of, as the "
@@ -161,28 +212,21 @@ async def get_resident(
     purpose: PurposeHeader = None,
     as_of: Annotated[CalendarDate | None, Query(description="The date the record should be as of.")] = None,
     known_at: Annotated[UtcDateTime | None, Query(description="Knowledge as of this instant.")] = None,
-    principal: Principal = require_scopes("registry:read"),
+    principal: Principal = require_scopes(*READ),
 ) -> Response:
-    database: Database = state_of(request.app).database
     if as_of is None and known_at is None:
-        document, etag = await service.get_current_resident(
-            database,
-            request.app.state.access_log_writer,
-            resident_code=resident_code,
-            reader=reader_for(request, principal, purpose),
-        )
-        return json_response(document, headers={"ETag": etag})
+        return await _current_resident(request, principal, resident_code)
     if not principal.has("registry:history"):
         raise _insufficient("registry:history", "as-of queries")
-    async with database.sessionmaker.begin() as session:
-        document, etag = await service.get_resident_as_of(
+    async with state_of(request.app).database.sessionmaker.begin() as session:
+        document, version = await service.get_resident_as_of(
             session,
             resident_code=resident_code,
             reader=reader_for(request, principal, purpose),
             as_of=as_of,
             known_at=known_at,
         )
-    return json_response(document, headers={"ETag": etag})
+    return json_response(document, version=version)
 
 
 @router.post(
@@ -197,10 +241,10 @@ async def find_resident_by_individual_number(
     purpose: PurposeHeader = None,
     principal: Principal = require_scopes("registry:read", "registry:identity"),
 ) -> Response:
-    document, etag = await service.get_resident_by_number(
+    document, version = await service.get_resident_by_number(
         session, individual_number=lookup.individual_number, reader=reader_for(request, principal, purpose)
     )
-    return json_response(document, headers={"ETag": etag})
+    return json_response(document, version=version)
 
 
 @router.post(
@@ -219,30 +263,25 @@ async def search_residents(
     return json_response(document)
 
 
-@router.post(
+@shaped_route(
+    router,
     "/residents/verifications",
+    method="POST",
+    answered_first_by_handler=_verification_by_code,
     response_model=VerificationResponse,
     summary="Verify up to 1,000 records at once (found / not found / deceased / moved out)",
 )
 async def verify_residents(
     request: Request,
     verification: VerificationRequest,
-    session: SessionDep,
     purpose: PurposeHeader = None,
-    principal: Principal = require_scopes("registry:read"),
+    principal: Principal = require_scopes(*READ),
 ) -> Response:
     if not principal.has("registry:identity") and any(
         item.individual_number is not None for item in verification.items
     ):
         raise _insufficient("registry:identity", "verification by individual number")
-    document = await service.verify(
-        state_of(request.app).database,
-        session,
-        request.app.state.access_log_writer,
-        items=verification.items,
-        reader=reader_for(request, principal, purpose),
-    )
-    return json_response(document)
+    return await _verified(request, principal, verification.items, purpose)
 
 
 @router.get(
@@ -278,14 +317,14 @@ async def record_resident_event(
     if_match: IfMatch = None,
     principal: Principal = require_scopes("registry:write"),
 ) -> Response:
-    document, etag = await service.record_event(
+    document, version = await service.record_event(
         write.session,
         resident_code=resident_code,
         event=event,
         if_match=if_match,
         writer=writer_for(request, principal),
     )
-    return write.respond(document, status_code=201, headers={"ETag": etag})
+    return write.respond(document, status_code=201, version=version)
 
 
 @router.put(
@@ -300,7 +339,7 @@ async def set_resident_protection(
     if_match: IfMatch = None,
     _: Principal = require_scopes("registry:write", "registry:protected"),
 ) -> Response:
-    document, etag = await service.set_protection(
+    document, version = await service.set_protection(
         session, resident_code=resident_code, active=order.active, if_match=if_match
     )
-    return json_response(document, headers={"ETag": etag})
+    return json_response(document, version=version)

@@ -46,7 +46,7 @@ from shared.contracts.registry import (
 )
 from shared.db.engine import Database, plan_for_own_values
 from shared.values import issue_resident_code, utc_now
-from shared.web.etag import check_if_match, etag_for
+from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 from shared.web.problems import (
     Conflict,
@@ -123,7 +123,7 @@ def _document_of(
 
 async def get_current_resident(
     database: Database, log: AccessLogWriter, *, resident_code: str, reader: Reader
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     """The record as it stands, read in one round trip; its log entry joins the next group commit."""
     found = await repository.current_with_past(database, resident_code, with_past=reader.visibility.history)
     if found is None:
@@ -133,7 +133,7 @@ async def get_current_resident(
     await log.append(
         accesslog.entry_of(reader.provision, "get_resident", Provided(resident_code, items), utc_now())
     )
-    return document, etag_for(record["version"])
+    return document, int(record["version"])
 
 
 async def get_resident_as_of(
@@ -143,7 +143,7 @@ async def get_resident_as_of(
     reader: Reader,
     as_of: date | None,
     known_at: datetime | None,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     """The record as it stood on `as_of` (default today) as known at `known_at` (default now)."""
     row = await repository.get(session, resident_code)
     if row is None:
@@ -155,7 +155,7 @@ async def get_resident_as_of(
         operation="get_resident_as_of",
         provided=[Provided(resident_code, items)],
     )
-    return document, etag_for(row.version)
+    return document, int(row.version)
 
 
 async def _as_of_document(
@@ -194,7 +194,7 @@ async def _as_of_document(
 
 async def get_resident_by_number(
     session: AsyncSession, *, individual_number: str, reader: Reader
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     row = await repository.get_by_number_hash(session, reader.cipher.lookup_hash(individual_number))
     if row is None:
         raise NotFound("No resident has this individual number.", slug="resident-not-found")
@@ -205,7 +205,7 @@ async def get_resident_by_number(
         operation="find_resident_by_individual_number",
         provided=[Provided(row.resident_code, items)],
     )
-    return document, etag_for(row.version)
+    return document, int(row.version)
 
 
 async def search(session: AsyncSession, *, query: ResidentSearch, reader: Reader) -> dict[str, Any]:
@@ -261,7 +261,7 @@ _STATUS_AND_ADDRESS_ITEMS = ",".join(sorted((ProvidedItem.STATUS.value, Provided
 
 @dataclass(slots=True)
 class ByCode:
-    """A verification item by resident code alone, checked already (see `fastpath`): a thousand
+    """A verification item by resident code alone, checked already (see `bodies`): a thousand
     of these cost a quarter of what the request model's validation does."""
 
     resident_code: str
@@ -272,13 +272,13 @@ class ByCode:
 
 async def verify(
     database: Database,
-    session: AsyncSession,
     log: AccessLogWriter,
     *,
     items: Sequence[VerificationItem | ByCode],
     reader: Reader,
 ) -> dict[str, Any]:
-    """Up to 1,000 records in one round of set-based queries (by code, number, four items)."""
+    """Up to 1,000 records in one round of set-based queries (by code, number, four items);
+    items by code alone are read without a transaction, the others in one read-only session."""
     hashes = {
         index: reader.cipher.lookup_hash(item.individual_number)
         for index, item in enumerate(items)
@@ -292,21 +292,22 @@ async def verify(
     by_code = {
         row["resident_code"]: row
         for row in await repository.verification_rows(
-            database, session, {item.resident_code for item in items if item.resident_code is not None}
+            database, {item.resident_code for item in items if item.resident_code is not None}
         )
     }
-    by_hash = {
-        bytes(row.individual_number_hash): row._mapping
-        for row in await repository.get_many_by_number_hash(session, set(hashes.values()))
-    }
-    candidate_rows = await repository.candidates(
-        session,
-        name_keys={(keys.date_of_birth, keys.name_key) for keys in four.values() if keys.name_key},
-        kana_keys={(keys.date_of_birth, keys.kana_key) for keys in four.values() if keys.kana_key},
-    )
+    by_hash: dict[bytes, Mapping[Any, Any]] = {}
     by_birth: dict[date, list[Mapping[Any, Any]]] = defaultdict(list)
-    for row in candidate_rows:
-        by_birth[row.date_of_birth].append(row._mapping)
+    if hashes or four:
+        async with database.sessionmaker() as session:
+            for row in await repository.get_many_by_number_hash(session, set(hashes.values())):
+                by_hash[bytes(row.individual_number_hash)] = row._mapping
+            candidate_rows = await repository.candidates(
+                session,
+                name_keys={(keys.date_of_birth, keys.name_key) for keys in four.values() if keys.name_key},
+                kana_keys={(keys.date_of_birth, keys.kana_key) for keys in four.values() if keys.kana_key},
+            )
+        for row in candidate_rows:
+            by_birth[row.date_of_birth].append(row._mapping)
     visibility = reader.visibility
     results: list[dict[str, Any]] = []
     items_provided: dict[str, str] = {}
@@ -365,8 +366,8 @@ async def extract_page(
     await codes.require_known(session, local_government_code)
     visibility = reader.visibility
     feed_cursor = await feed.head(session)
-    # A generic plan of the extract's union read far more of the register (2.3-2.7 s a page
-    # instead of 18-36 ms at 1 M residents): a consumer paging through slowed after page five.
+    # A generic plan of the extract's union reads far more of the register than a plan for
+    # this page's own values: a consumer paging through slowed after page five.
     await plan_for_own_values(session)
     statement = repository.extract_statement(
         local_government_code=local_government_code,
@@ -482,7 +483,7 @@ class Writer:
 
 async def register(
     session: AsyncSession, *, request: ResidentRegistration, writer: Writer
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     rules.check_registration(request.event_type, request.effective_date, request.date_of_birth, writer.limits)
     rules.check_foreign_status(request.nationality, request.foreign_resident)
     await codes.require_residence_code(
@@ -567,7 +568,7 @@ async def register(
         from_abroad=state["from_abroad"] if request.event_type == "move_in" else None,
     )
     document, _ = feed.event_document(event, visibility=None, protected=False)
-    return {"resident_code": resident_code, "version": 1, "event": document}, etag_for(1)
+    return {"resident_code": resident_code, "version": 1, "event": document}, 1
 
 
 async def record_event(
@@ -577,7 +578,7 @@ async def record_event(
     event: rules.EventRequest,
     if_match: str | None,
     writer: Writer,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     row = await repository.get(session, resident_code)
     if row is None:
         raise _not_found(resident_code)
@@ -657,7 +658,7 @@ async def record_event(
         **moves,
     )
     document, _ = feed.event_document(stored, visibility=None, protected=row.protected)
-    return document, etag_for(row.version + 1)
+    return document, int(row.version) + 1
 
 
 def _moves(current: Mapping[Any, Any], event: rules.EventRequest) -> dict[str, Any]:
@@ -683,7 +684,7 @@ def _moves(current: Mapping[Any, Any], event: rules.EventRequest) -> dict[str, A
 
 async def set_protection(
     session: AsyncSession, *, resident_code: str, active: bool, if_match: str | None
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     row = await repository.get(session, resident_code)
     if row is None:
         raise _not_found(resident_code)
@@ -695,4 +696,4 @@ async def set_protection(
             "The resident was changed by another request at the same time; read it again.",
             slug="etag-mismatch",
         )
-    return {"active": active}, etag_for(row.version + 1)
+    return {"active": active}, int(row.version) + 1

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from shared.auth.tokens import Principal, TokenVerifier
 from tests.shared.web.test_problems import assert_problem
 from tests.support.tokens import TokenFactory, refreshed_revocations
 
@@ -109,3 +110,21 @@ async def test_key_rotation_is_picked_up_on_unknown_kid(sample_db: str) -> None:
     principal = await verifier.verify(new.token("sample:read", audience="sample"))
     assert principal.scopes == frozenset({"sample:read"})
     assert source.fetches == 2
+
+
+async def test_the_token_is_verified_once_however_many_dependencies_ask(
+    sample: httpx.AsyncClient, tokens: TokenFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The idempotent write asks for the caller without scopes, the route with sample:write.
+    verified: list[str] = []
+    verify = TokenVerifier.verify
+
+    async def counted(self: TokenVerifier, token: str) -> Principal:
+        verified.append(token)
+        return await verify(self, token)
+
+    monkeypatch.setattr(TokenVerifier, "verify", counted)
+    headers = {**tokens.headers("sample:write", audience="sample"), "Idempotency-Key": "once"}
+    response = await sample.post("/sample/v1/notes", json=NOTE, headers=headers)
+    assert response.status_code == 201, response.text
+    assert len(verified) == 1
