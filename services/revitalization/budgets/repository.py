@@ -14,7 +14,7 @@ from services.revitalization.tables import applications, budgets, disbursements
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
-def _key(programme_code: str, fiscal_year: int, municipality_code: str) -> ColumnElement[bool]:
+def budget_key(programme_code: str, fiscal_year: int, municipality_code: str) -> ColumnElement[bool]:
     return (
         (budgets.c.programme_code == programme_code)
         & (budgets.c.fiscal_year == fiscal_year)
@@ -25,7 +25,7 @@ def _key(programme_code: str, fiscal_year: int, municipality_code: str) -> Colum
 async def get_budget(
     session: AsyncSession, programme_code: str, fiscal_year: int, municipality_code: str
 ) -> Row[Any] | None:
-    statement = select(budgets).where(_key(programme_code, fiscal_year, municipality_code))
+    statement = select(budgets).where(budget_key(programme_code, fiscal_year, municipality_code))
     return (await session.execute(statement)).one_or_none()
 
 
@@ -58,7 +58,7 @@ async def set_amount(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.version == expected_version,
             budgets.c.committed <= amount,
         )
@@ -73,7 +73,7 @@ async def commit(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.committed + amount <= budgets.c.amount,
         )
         .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)
@@ -87,7 +87,7 @@ async def release(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.committed - amount >= budgets.c.disbursed,
         )
         .values(committed=budgets.c.committed - amount, version=budgets.c.version + 1)
@@ -115,7 +115,7 @@ async def disburse_from_budget(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.disbursed + amount <= budgets.c.committed,
         )
         .values(disbursed=budgets.c.disbursed + amount, version=budgets.c.version + 1)
