@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, Text, cast, exists, insert, literal, select, update
+from sqlalchemy import Row, Select, Text, bindparam, cast, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -20,9 +21,11 @@ async def insert_application(session: AsyncSession, values: dict[str, Any]) -> i
     return int(new_id)
 
 
+_ONE_APPLICATION = select(applications).where(applications.c.id == bindparam("application_id"))
+
+
 async def get_application(session: AsyncSession, application_id: int) -> Row[Any] | None:
-    statement = select(applications).where(applications.c.id == application_id)
-    return (await session.execute(statement)).one_or_none()
+    return (await session.execute(_ONE_APPLICATION, {"application_id": application_id})).one_or_none()
 
 
 # The listing's columns, its JSON documents as their stored text (see service.list_applications).
@@ -118,8 +121,16 @@ async def apply_transition(
     one writer at a time, takes the steps in turn.
     """
     if session.get_bind().dialect.name == "postgresql":
-        statement = _transition_statement(application_id, expected_version, values, record, commitment)
-        changed: Row[Any] | None = (await session.execute(statement)).one_or_none()
+        statement = _transition_statement(tuple(values), with_commitment=commitment is not None)
+        parameters = {
+            "application_id": application_id,
+            "expected_version": expected_version,
+            "new_version": expected_version + 1,
+            **{f"new_{name}": value for name, value in values.items()},
+            **{f"audit_{name}": value for name, value in asdict(record).items()},
+            **({} if commitment is None else {f"budget_{k}": v for k, v in asdict(commitment).items()}),
+        }
+        changed: Row[Any] | None = (await session.execute(statement, parameters)).one_or_none()
         return changed
     # One writer at a time: the budget read by the guard cannot change before its UPDATE below.
     guards = [] if commitment is None else [exists(select(budgets.c.version).where(_has_room(commitment)))]
@@ -143,24 +154,31 @@ def _has_room(commitment: BudgetCommitment) -> ColumnElement[bool]:
     return key & (budgets.c.committed + commitment.amount <= budgets.c.amount)
 
 
-def _transition_statement(
-    application_id: int,
-    expected_version: int,
-    values: dict[str, Any],
-    record: TransitionRecord,
-    commitment: BudgetCommitment | None,
-) -> Select[Any]:
+@cache
+def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool) -> Select[Any]:
     """WITH [locked, committed,] updated, logged SELECT updated: the application row is locked at the
     expected version before its budget is touched, so a commitment is never made for an application
-    that another request changed meanwhile; the update and the audit line follow the commitment."""
-    this_version = (applications.c.id == application_id) & (applications.c.version == expected_version)
+    that another request changed meanwhile; the update and the audit line follow the commitment.
+
+    Built once per shape, with every value a bound parameter: building it costs more than running it.
+    """
+    this_version = (applications.c.id == bindparam("application_id")) & (
+        applications.c.version == bindparam("expected_version")
+    )
     guards: list[ColumnElement[bool]] = []
-    if commitment is not None:
+    if with_commitment:
+        amount = bindparam("budget_amount", type_=budgets.c.amount.type)
         locked = select(applications.c.id).where(this_version).with_for_update().cte("locked")
         committed = (
             update(budgets)
-            .where(_has_room(commitment), exists(select(locked.c.id)))
-            .values(committed=budgets.c.committed + commitment.amount, version=budgets.c.version + 1)
+            .where(
+                budgets.c.programme_code == bindparam("budget_programme_code"),
+                budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
+                budgets.c.municipality_code == bindparam("budget_municipality_code"),
+                budgets.c.committed + amount <= budgets.c.amount,
+                exists(select(locked.c.id)),
+            )
+            .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)
             .returning(budgets.c.version)
             .cte("committed")
         )
@@ -168,18 +186,23 @@ def _transition_statement(
     updated = (
         update(applications)
         .where(this_version, *guards)
-        .values(**values, version=expected_version + 1)
+        .values(
+            {
+                **{name: bindparam(f"new_{name}", type_=applications.c[name].type) for name in value_names},
+                "version": bindparam("new_version"),
+            }
+        )
         .returning(*applications.c)
         .cte("updated")
     )
-    columns = asdict(record)
+    audited = [field.name for field in fields(TransitionRecord)]
     logged = (
         insert(application_transitions)
         .from_select(
-            ["application_id", *columns],
+            ["application_id", *audited],
             select(
                 updated.c.id,
-                *(literal(value, application_transitions.c[name].type) for name, value in columns.items()),
+                *(bindparam(f"audit_{name}", type_=application_transitions.c[name].type) for name in audited),
             ),
         )
         .returning(application_transitions.c.id)

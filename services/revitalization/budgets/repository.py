@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,11 +22,22 @@ def budget_key(programme_code: str, fiscal_year: int, municipality_code: str) ->
     )
 
 
+_ONE_BUDGET = select(budgets).where(
+    budgets.c.programme_code == bindparam("programme_code"),
+    budgets.c.fiscal_year == bindparam("fiscal_year"),
+    budgets.c.municipality_code == bindparam("municipality_code"),
+)
+
+
 async def get_budget(
     session: AsyncSession, programme_code: str, fiscal_year: int, municipality_code: str
 ) -> Row[Any] | None:
-    statement = select(budgets).where(budget_key(programme_code, fiscal_year, municipality_code))
-    return (await session.execute(statement)).one_or_none()
+    parameters = {
+        "programme_code": programme_code,
+        "fiscal_year": fiscal_year,
+        "municipality_code": municipality_code,
+    }
+    return (await session.execute(_ONE_BUDGET, parameters)).one_or_none()
 
 
 async def insert_budget(
