@@ -29,15 +29,16 @@ def revitalization_state(request: Request) -> RevitalizationState:
     return state
 
 
-def _settings(request: Request) -> RevitalizationSettings:
+# Coroutines: FastAPI would run a plain function in a worker thread.
+async def _settings(request: Request) -> RevitalizationSettings:
     return revitalization_state(request).settings
 
 
-def _residence_source(request: Request) -> ResidenceHistorySource:
+async def _residence_source(request: Request) -> ResidenceHistorySource:
     return revitalization_state(request).residence_source
 
 
-def _publisher(request: Request) -> Publisher:
+async def _publisher(request: Request) -> Publisher:
     return revitalization_state(request).publisher
 
 

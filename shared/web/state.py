@@ -41,11 +41,13 @@ def state_of(app: FastAPI) -> ServiceState[Any]:
     return state
 
 
-def service_state(request: Request) -> ServiceState[Any]:
+# Dependencies are coroutines: FastAPI runs a plain function in a worker thread, a hop that costs
+# more than the read itself.
+async def service_state(request: Request) -> ServiceState[Any]:
     return state_of(request.app)
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     return state_of(request.app).database
 
 

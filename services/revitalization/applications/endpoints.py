@@ -33,6 +33,7 @@ from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["applications"])
 
@@ -158,12 +159,12 @@ async def withdraw_application(
 async def decide_application(
     application_id: BigRowId,
     decision: DecisionIn,
-    session: SessionDep,
+    database: DatabaseDep,
     if_match: IfMatch = None,
     principal: Principal = require_scopes(REVIEW),
 ) -> Response:
     application = await service.decide(
-        session=session,
+        database=database,
         principal=principal,
         application_id=application_id,
         decision=decision,

@@ -116,9 +116,9 @@ async def apply_transition(
     when the application is no longer at `expected_version` or the budget cannot take the commitment
     (then nothing changed).
 
-    PostgreSQL: one statement, the request's last before its commit, so a budget that every approval
-    of a municipality races for stays locked for one round trip instead of four; SQLite, which runs
-    one writer at a time, takes the steps in turn.
+    PostgreSQL: one statement, atomic by itself, so it may run without a transaction around it and
+    the budget every approval of a municipality races for is locked only while it runs; SQLite, which
+    runs one writer at a time, takes the steps in turn (inside the caller's transaction).
     """
     if session.get_bind().dialect.name == "postgresql":
         statement = _transition_statement(tuple(values), with_commitment=commitment is not None)

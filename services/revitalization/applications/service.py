@@ -3,6 +3,8 @@ against the budget, and activation into a placement."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, NoReturn
 
 import orjson
@@ -40,6 +42,7 @@ from shared.contracts.revitalization import (
     ProgrammeKind,
     Transition,
 )
+from shared.db.engine import Database
 from shared.values import to_rfc3339, utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
@@ -343,35 +346,51 @@ async def applicant_action(
 
 async def decide(
     *,
-    session: AsyncSession,
+    database: Database,
     principal: Principal,
     application_id: int,
     decision: DecisionIn,
     if_match: str | None,
 ) -> Application:
-    row = await visible_row(session=session, principal=principal, application_id=application_id)
-    if if_match is not None:
-        check_if_match(if_match, row.version)
     action = Action(decision.action.value)
-    transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
-    extra: dict[str, Any] = {}
-    commitment = None
-    if action is Action.APPROVE:
-        amount = _approvable_amount(row, decision)
-        extra = {"approved_amount": amount, "awarded_at": utc_now()}
-        commitment = BudgetCommitment(row.programme_code, row.fiscal_year, row.municipality_code, amount)
-    elif action is Action.ACTIVATE:
-        await _activate(session, row)
-    return await _apply(
-        session,
-        row,
-        action=action,
-        target=transition.target,
-        actor=principal.client_id,
-        reason=decision.reason,
-        extra=extra,
-        commitment=commitment,
-    )
+    async with _decision_session(database, action) as session:
+        row = await visible_row(session=session, principal=principal, application_id=application_id)
+        if if_match is not None:
+            check_if_match(if_match, row.version)
+        transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
+        extra: dict[str, Any] = {}
+        commitment = None
+        if action is Action.APPROVE:
+            amount = _approvable_amount(row, decision)
+            extra = {"approved_amount": amount, "awarded_at": utc_now()}
+            commitment = BudgetCommitment(row.programme_code, row.fiscal_year, row.municipality_code, amount)
+        elif action is Action.ACTIVATE:
+            await _activate(session, row)
+        return await _apply(
+            session,
+            row,
+            action=action,
+            target=transition.target,
+            actor=principal.client_id,
+            reason=decision.reason,
+            extra=extra,
+            commitment=commitment,
+        )
+
+
+@asynccontextmanager
+async def _decision_session(database: Database, action: Action) -> AsyncIterator[AsyncSession]:
+    """On PostgreSQL a decision writes one statement (`repository.apply_transition`), atomic by
+    itself: run without a transaction around it, an approval holds its budget's row lock only while
+    the database runs that statement, not until this process's event loop gets to send a COMMIT,
+    which under load queues every approval of a municipality behind the others. An activation also
+    writes its placement, and SQLite takes a transition in steps: those run in one transaction."""
+    if action is Action.ACTIVATE or database.is_sqlite:
+        async with database.sessionmaker() as session, session.begin():
+            yield session
+    else:
+        async with database.autocommit_session() as session:
+            yield session
 
 
 def _approvable_amount(row: Any, decision: DecisionIn) -> int:

@@ -24,7 +24,7 @@ from shared.values import FiscalYear
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
-from shared.web.sessions import SessionDep
+from shared.web.sessions import ReadSessionDep, SessionDep
 
 router = APIRouter(tags=["programmes"])
 
@@ -46,7 +46,10 @@ async def list_programmes(
 
 @router.get("/programmes/{code}", response_model=Programme, summary="One programme (public)")
 async def get_programme(
-    code: ProgrammeCodePath, session: SessionDep, _: OptionalPrincipal, accept_language: AcceptLanguage = None
+    code: ProgrammeCodePath,
+    session: ReadSessionDep,
+    _: OptionalPrincipal,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     language = negotiate(accept_language)
     programme = await service.get_programme(session=session, code=code, language=language)
@@ -63,7 +66,7 @@ async def create_programme(
 
 @router.get("/programmes/{code}/texts", response_model=ProgrammeFull, summary="A programme with every text")
 async def get_programme_texts(
-    code: ProgrammeCodePath, session: SessionDep, _: Principal = require_scopes("revitalization:admin")
+    code: ProgrammeCodePath, session: ReadSessionDep, _: Principal = require_scopes("revitalization:admin")
 ) -> Response:
     programme = await service.get_programme_full(session=session, code=code)
     return json_response(programme, version=programme.version)
