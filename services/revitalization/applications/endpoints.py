@@ -32,7 +32,7 @@ from shared.values import BigRowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
-from shared.web.sessions import SessionDep
+from shared.web.sessions import ReadSessionDep, SessionDep
 from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["applications"])
@@ -56,7 +56,7 @@ async def create_application(
     summary="Applications: a reviewer sees all, an applying system its own (apply or review scope)",
 )
 async def list_applications(
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageParams,
     programme_code: ProgrammeFilter = None,
     fiscal_year: FiscalYearFilter = None,
@@ -79,7 +79,7 @@ async def list_applications(
 
 @router.get("/applications/{application_id}", response_model=Application, summary="One application")
 async def get_application(
-    application_id: BigRowId, session: SessionDep, principal: Principal = require_scopes()
+    application_id: BigRowId, session: ReadSessionDep, principal: Principal = require_scopes()
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
     row = await service.visible_row(session=session, principal=principal, application_id=application_id)
