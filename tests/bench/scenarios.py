@@ -11,6 +11,7 @@ from tests.bench.revitalization import (
     revitalization_allocation,
     revitalization_approvals,
     revitalization_listing,
+    revitalization_programme,
 )
 from tests.bench.wrk import LoadResult, check_clean, load
 
@@ -121,4 +122,5 @@ SCENARIOS = [
     revitalization_listing,
     revitalization_approvals,
     revitalization_allocation,
+    revitalization_programme,
 ]
