@@ -65,7 +65,7 @@ async def list_applications(
     principal: Principal = require_scopes(),
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
-    items, token = await service.list_applications(
+    listed = await service.list_applications(
         session=session,
         principal=principal,
         page=page,
@@ -74,7 +74,7 @@ async def list_applications(
         municipality_code=municipality_code,
         state=state,
     )
-    return json_response({"items": items, "next_page_token": token})
+    return json_response(listed)
 
 
 @router.get("/applications/{application_id}", response_model=Application, summary="One application")

@@ -43,7 +43,7 @@ from shared.contracts.revitalization import (
     Transition,
 )
 from shared.db.engine import Database
-from shared.values import to_rfc3339, utc_now
+from shared.values import utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
 from shared.web.problems import (
@@ -139,10 +139,12 @@ async def list_applications(
     fiscal_year: int | None,
     municipality_code: str | None,
     state: ApplicationState | None,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """A page as JSON-ready items. The stored documents (applicant, details, eligibility) were written
-    from their API models (`model_dump(mode="json")`), so they pass through as JSON fragments instead of
-    being decoded, validated and encoded again for every row; `to_model` gives the same shape."""
+) -> orjson.Fragment:
+    """A page (`{"items": [...], "next_page_token": ...}`) as JSON, serialized once. The stored documents
+    (applicant, details, eligibility) were written from their API models (`model_dump(mode="json")`), so
+    they pass through as JSON fragments instead of being decoded, validated and encoded again for every
+    row; timestamps (aware, UTC) are written by orjson in the RFC 3339 form `to_rfc3339` gives; `to_model`
+    gives the same shape."""
     rows, token = await repository.page_application_documents(
         session,
         page,
@@ -152,7 +154,7 @@ async def list_applications(
         municipality_code=municipality_code,
         state=state.value if state else None,
     )
-    return [
+    items = [
         {
             "id": row.id,
             "programme_code": row.programme_code,
@@ -169,11 +171,12 @@ async def list_applications(
             "allowed_actions": ALLOWED_ACTIONS[row.state],
             "eligibility": None if row.eligibility is None else orjson.Fragment(row.eligibility),
             "version": row.version,
-            "created_at": to_rfc3339(row.created_at),
-            "updated_at": to_rfc3339(row.updated_at),
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
         }
         for row in rows
-    ], token
+    ]
+    return orjson.Fragment(orjson.dumps({"items": items, "next_page_token": token}, option=orjson.OPT_UTC_Z))
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
