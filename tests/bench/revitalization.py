@@ -37,6 +37,7 @@ import httpx
 from services.revitalization.local_governments import local_governments
 from shared.values import resident_code_check_digit, to_rfc3339
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
+from tests.bench.cpu import cpu_of
 from tests.bench.wrk import LoadResult, check_clean, load
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "100000"))
@@ -645,7 +646,8 @@ async def _approval_race(ctx: BenchContext, municipality: str) -> dict[str, Any]
             return response.status_code, kind
 
         started = time.perf_counter()
-        outcomes = await asyncio.gather(*(approve(application_id, etag) for application_id, etag in ready))
+        async with cpu_of(ctx.platform.processes["revitalization"].pid) as service_cpu:
+            outcomes = await asyncio.gather(*(approve(app_id, etag) for app_id, etag in ready))
         seconds = time.perf_counter() - started
     connection = await asyncpg.connect(ctx.asyncpg_dsn("revitalization"))
     try:
@@ -664,6 +666,7 @@ async def _approval_race(ctx: BenchContext, municipality: str) -> dict[str, Any]
     statuses = Counter(f"{status} {kind}".strip() for status, kind in outcomes)
     return {
         "seconds": seconds,
+        "service_cpu_us": service_cpu.per_request_us(len(outcomes)),
         "succeeded": statuses.get("200", 0),
         "exhausted": statuses.get("409 budget-exhausted", 0),
         "other": {k: v for k, v in statuses.items() if k not in ("200", "409 budget-exhausted")},
@@ -731,6 +734,7 @@ async def revitalization_approvals(ctx: BenchContext) -> None:
         approvals_per_second=round(APPROVAL_REQUESTS / best),
         bare_race_seconds=round(bare, 4),
         race_to_bare=round(best / bare, 1),
+        service_cpu_us_per_approval=[r["service_cpu_us"] for r in rounds],
         target="exactly_k_approved and overspend_yen == 0 and race_to_bare <= 5",
     )
 
