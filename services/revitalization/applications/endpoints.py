@@ -82,8 +82,7 @@ async def get_application(
     application_id: BigRowId, session: ReadSessionDep, principal: Principal = require_scopes()
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
-    row = await service.visible_row(session=session, principal=principal, application_id=application_id)
-    found = service.to_model(row)
+    found = await service.get_application(session=session, principal=principal, application_id=application_id)
     return json_response(found, version=found.version)
 
 

@@ -91,6 +91,10 @@ async def visible_row(*, session: AsyncSession, principal: Principal, applicatio
     return row
 
 
+async def get_application(*, session: AsyncSession, principal: Principal, application_id: int) -> Application:
+    return to_model(await visible_row(session=session, principal=principal, application_id=application_id))
+
+
 async def create_application(
     *, session: AsyncSession, principal: Principal, application: ApplicationIn
 ) -> Application:

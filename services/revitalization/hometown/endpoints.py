@@ -80,8 +80,9 @@ async def get_hometown_registration(
     registration_id: BigRowId, session: SessionDep, principal: Principal = require_scopes()
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
-    row = await service.visible_row(session=session, principal=principal, registration_id=registration_id)
-    found = service.to_model(row)
+    found = await service.get_registration(
+        session=session, principal=principal, registration_id=registration_id
+    )
     return json_response(found, version=found.version)
 
 
