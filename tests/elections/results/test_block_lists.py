@@ -22,7 +22,9 @@ def dual(key: str, rank: int, votes: str, top: int, valid: int, *, won: bool = F
     return ListEntry(key, rank, standing)
 
 
-def fates(entries: list[ListEntry], seats: int, lots: list[Lot] | None = None) -> dict[str, tuple]:
+def fates(
+    entries: list[ListEntry], seats: int, lots: list[Lot] | None = None
+) -> dict[str, tuple[int | None, Standing, Fraction | None]]:
     fill = fill_block_list(entries, seats, lots or [])
     return {p.key: (p.place, p.standing, p.ratio) for p in fill.placed}
 
