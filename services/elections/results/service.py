@@ -29,6 +29,7 @@ from services.elections.results.apportionment import apportion, truncate_thousan
 from services.elections.results.thresholds import forfeits_deposit, reaches_minimum, statutory_lines
 from services.elections.setup import repository as setup_repository
 from services.elections.setup.service import require_contest, require_election
+from services.elections.tallies.sheets import ambiguous_selections
 from shared.contracts.elections import (
     CandidateResult,
     ContestKind,
@@ -99,17 +100,19 @@ async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
     for district in districts:
         counts = per_district.get(district.id, {})
         clear = {int(k.split(":")[1]): v for k, v in counts.items() if k.startswith("candidate:")}
+        clear_parties = {int(k.split(":")[1]): v for k, v in counts.items() if k.startswith("party:")}
         here_candidates: dict[int, Decimal] = defaultdict(lambda: ZERO, clear)
-        here_parties: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        here_parties: dict[int, Decimal] = defaultdict(lambda: ZERO, clear_parties)
         for key, votes in counts.items():
-            if key.startswith("party:"):
-                here_parties[int(key.split(":")[1])] += votes
-            elif key.startswith("ambiguous:"):
-                # Apportioned per counting district, by that district's clear votes (art. 68-2).
-                named = [int(i) for i in key.split(":")[1].split(",")]
-                shares = apportion(int(votes), {i: clear.get(i, ZERO) for i in named})
-                for candidate_id, share in shares.items():
-                    here_candidates[candidate_id] += share
+            if key.startswith("ambiguous:"):
+                # Apportioned per counting district, by that district's clear votes of each candidate
+                # (art. 68-2) or each party's clear party-name votes (art. 68-3). A candidate's share
+                # is the candidate's votes, and so counts for the party in the national block.
+                candidate_ids, party_ids = ambiguous_selections(key.split(":", 1)[1])
+                named = {("candidate", i): clear.get(i, ZERO) for i in candidate_ids}
+                named |= {("party", i): clear_parties.get(i, ZERO) for i in party_ids}
+                for (selection, selection_id), share in apportion(int(votes), named).items():
+                    (here_candidates if selection == "candidate" else here_parties)[selection_id] += share
         for candidate_id, votes in here_candidates.items():
             candidate_votes[candidate_id] += votes
         for party_id, votes in here_parties.items():
