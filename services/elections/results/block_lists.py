@@ -77,18 +77,6 @@ class BlockFill:
     lots_applied: tuple[Lot, ...] = ()
 
 
-def shared_rank_problems(entries: Iterable[ListEntry]) -> list[str]:
-    """Only dual candidates may share a rank (art. 86-2 para. 6)."""
-    by_rank: dict[int, list[ListEntry]] = {}
-    for entry in entries:
-        by_rank.setdefault(entry.rank, []).append(entry)
-    return [
-        f"rank {rank} is shared, but only candidates also standing in a single-member district may share one"
-        for rank, group in sorted(by_rank.items())
-        if len(group) > 1 and any(e.district is None for e in group)
-    ]
-
-
 def _excluded(entry: ListEntry) -> Standing | None:
     if entry.district is None:
         return None

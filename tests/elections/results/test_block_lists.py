@@ -13,7 +13,6 @@ from services.elections.results.block_lists import (
     Standing,
     eligible,
     fill_block_list,
-    shared_rank_problems,
 )
 
 
@@ -114,8 +113,3 @@ def test_a_list_that_runs_out_passes_its_seats_on_by_continuing_dhondt() -> None
     assert result.seats == {"P": 1, "Q": 2}
     assert fill_block_list(p_list, result.seats["P"]).elected == ("p3",)
     assert fill_block_list(q_list, result.seats["Q"]).elected == ("q1", "q2")
-
-
-def test_only_dual_candidates_may_share_a_rank() -> None:
-    assert shared_rank_problems([dual("b", 1, "1", 2, 3), dual("c", 1, "1", 2, 3)]) == []
-    assert shared_rank_problems([ListEntry("a", 1), dual("c", 1, "1", 2, 3)]) != []
