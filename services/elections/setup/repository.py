@@ -285,6 +285,12 @@ async def person_key_taken(
     return bool((await session.execute(statement)).scalar_one())
 
 
+async def list_entry_for(session: AsyncSession, district_candidate_id: int) -> Row[Any] | None:
+    """The House of Representatives list entry naming this district candidacy, if any."""
+    statement = select(candidates).where(candidates.c.district_candidate_id == district_candidate_id)
+    return (await session.execute(statement)).one_or_none()
+
+
 async def dual_flags_at_rank(
     session: AsyncSession, contest_id: int, party_id: int, list_rank: int, *, other_than: int | None
 ) -> list[bool]:

@@ -363,6 +363,13 @@ async def _candidacy_key(
         priority_rank=data.priority_rank,
     )
     person_key = f"{fold_kana_for_matching(data.kana)}|{data.birth_date.isoformat()}"
+    if candidate_id is not None and (entry := await repository.list_entry_for(session, candidate_id)):
+        listed_key = f"{fold_kana_for_matching(entry.kana)}|{entry.birth_date.isoformat()}"
+        if entry.party_id != data.party_id or listed_key != person_key:
+            problems.append(
+                "this candidacy is also on a House of Representatives list (重複立候補): "
+                "its party and person stay those of the list entry"
+            )
     if data.district_candidate_id is not None:
         district = await repository.get_candidate(session, data.district_candidate_id)
         if district is None or district.election_id != election.id:

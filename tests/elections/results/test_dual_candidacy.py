@@ -224,3 +224,25 @@ async def test_dual_candidacies_are_checked(elections: httpx.AsyncClient, actors
         headers=actors.admin,
     )
     problem_of(response, 422, "unknown-candidate")
+
+
+async def test_a_dual_candidates_district_candidacy_keeps_its_party_and_person(
+    elections: httpx.AsyncClient, actors: Actors
+) -> None:
+    setup = await make_election(
+        elections, actors, kind="house_of_representatives_proportional", seats=2, stations=1, parties=2
+    )
+    block = Block(elections, actors, setup)
+    district = await block.district("東京都第1区")
+    await block.stand(district, "a", 0)
+    assert (await block.enlist("a", 1)).status_code == 201
+    path = f"{API}/candidates/{block.ids['a']}"
+    etag = (await elections.get(path, headers=actors.reader)).headers["etag"]
+    body = {**block.people["a"], "deposit_yen": 3_000_000}
+    for change in ({"party_id": setup.party_ids[1]}, {"kana": "ベツジン"}):
+        response = await elections.put(path, json=body | change, headers={**actors.admin, "If-Match": etag})
+        problem_of(response, 422, "invalid-candidacy")
+    kept = await elections.put(
+        path, json=body | {"name": "候補 あ"}, headers={**actors.admin, "If-Match": etag}
+    )
+    assert kept.status_code == 200, kept.text
