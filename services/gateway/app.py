@@ -20,13 +20,14 @@ import services.gateway
 from services.gateway import oauth, revocations
 from services.gateway.identity import CallerIdentifier
 from services.gateway.keys import KeyRing
-from services.gateway.openapi import MergedOpenAPI
+from services.gateway.openapi import EXAMPLES, OPERATIONS, MergedOpenAPI
 from services.gateway.proxy import Proxy
 from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
 from services.gateway.token_guard import TokenGuard
 from services.gateway.upstream import Upstream, UpstreamLimits
 from shared.auth.revocations import RevocationCache
+from shared.auth.scopes import SCOPES
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
@@ -146,7 +147,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(oauth.router)
     app.include_router(revocations.router)
-    install_openapi(app)
+    install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES)
 
     async def merged_openapi(request: Request) -> Response:
         document = await request.app.state.merged_openapi.document(app.openapi())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
@@ -19,13 +19,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
 from shared.auth.revocations import HttpRevocationSource, RevocationCache, RevocationSource
+from shared.auth.scopes import SCOPES
 from shared.auth.tokens import HttpJwksSource, JwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.settings import ServiceSettings
 from shared.web.docs import mount_docs
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware, RetryReadsOnLostConnection
 from shared.web.observability import configure_logging, metrics_endpoint
-from shared.web.openapi import with_problem_responses
+from shared.web.openapi import Operations, complete_document
 from shared.web.pagination import PageTokenCodec
 from shared.web.problems import install_problem_handlers, problem_response
 
@@ -77,7 +78,15 @@ def install_health(app: FastAPI, readiness: Callable[[], Any]) -> None:
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
 
-def install_openapi(app: FastAPI) -> None:
+def install_openapi(
+    app: FastAPI,
+    *,
+    operations: Operations,
+    scopes: Mapping[str, str],
+    examples: Mapping[str, Any],
+) -> None:
+    """The document FastAPI derives, completed (shared/web/openapi.py) and built once."""
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
@@ -88,8 +97,11 @@ def install_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
                 servers=app.servers,
+                separate_input_output_schemas=False,
             )
-            app.openapi_schema = with_problem_responses(schema)
+            app.openapi_schema = complete_document(
+                schema, routes=app.routes, operations=operations, scopes=scopes, examples=examples
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -123,12 +135,16 @@ def create_service_app(
     revocation_source: RevocationSource | None = None,
     startup: Startup | None = None,
     front_middleware: Sequence[Middleware] = (),
+    operations: Operations | None = None,
+    examples: Mapping[str, Any] | None = None,
     version: str = "1.0.0",
 ) -> FastAPI:
     """A service app: its routes under `/<name>/v1`, problems, auth, health, metrics, docs.
 
     `front_middleware` (outermost first) runs inside the request context, where the request id,
     trace, access log and metrics are set up, and in front of FastAPI's own layers.
+    `operations` pins each operation's id and declares its problem types and headers;
+    `examples` are the recorded examples of its document (services/<name>/operations.py).
     """
 
     @asynccontextmanager
@@ -203,6 +219,11 @@ def create_service_app(
         await app.state.database.ping()
 
     install_health(app, readiness)
-    install_openapi(app)
+    install_openapi(
+        app,
+        operations=operations or {},
+        scopes={scope: meaning for scope, meaning in SCOPES.items() if scope.startswith(f"{name}:")},
+        examples=examples or {},
+    )
     mount_docs(app, docs_path=f"/{name}/docs", openapi_url=f"/{name}/openapi.json", title=title)
     return app
