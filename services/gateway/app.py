@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 import services.gateway
-from services.gateway import oauth, revocations
+from services.gateway import oauth, problem_pages, revocations
 from services.gateway.identity import CallerIdentifier
 from services.gateway.keys import KeyRing
 from services.gateway.openapi import EXAMPLES, OPERATIONS, MergedOpenAPI
@@ -147,6 +147,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(oauth.router)
     app.include_router(revocations.router)
+    app.include_router(problem_pages.router)
     install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES)
 
     async def merged_openapi(request: Request) -> Response:

@@ -29,6 +29,8 @@ OPERATIONS: Operations = {
         ),
     ),
     ("GET", "/.well-known/jwks.json"): Operation("gateway_jwks"),
+    ("GET", "/problems"): Operation("gateway_list_problem_types"),
+    ("GET", "/problems/{slug}"): Operation("gateway_get_problem_type", problems=("not-found",)),
     ("GET", "/.well-known/revocations.json"): Operation(
         "gateway_revocations", problems=("revocations-unavailable",), headers={200: ("ETag",)}
     ),
@@ -50,7 +52,7 @@ GATEWAY_HEADERS: dict[str, Any] = {
     },
     "Retry-After": {
         "description": "Seconds to wait before sending again.",
-        "schema": {"type": "integer", "minimum": 1},
+        "schema": {"type": "integer", "format": "int32", "minimum": 1},
     },
 }
 TOO_MANY_REQUESTS: dict[str, Any] = {
@@ -87,7 +89,10 @@ def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]
         "title": "jichi",
         "version": gateway.get("info", {}).get("version", "1.0.0"),
         "description": "All jichi services behind one gateway. Get a token at /oauth/token "
-        "(client credentials), then call any service with `Authorization: Bearer <token>`.",
+        "(client credentials), then call any service with `Authorization: Bearer <token>`. "
+        "Every problem's `type` (`urn:jichi:problem:<slug>`) resolves at `/problems/<slug>`: its "
+        "statuses, meaning and what to do, in Japanese and English; each operation lists its own "
+        "in `x-problem-types`.",
     }
     paths = merged.setdefault("paths", {})
     schemas = merged.setdefault("components", {}).setdefault("schemas", {})

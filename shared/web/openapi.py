@@ -23,7 +23,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
-from shared.auth.dependencies import anonymous_or_authenticated, authenticated
+from shared.auth.dependencies import TOKEN_URL, anonymous_or_authenticated, authenticated
 from shared.web.problem_types import PROBLEM_TYPES, problem_page_path
 from shared.web.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX, FieldError, ProblemDetails
 
@@ -306,7 +306,15 @@ def complete_document(
         schemas["ProblemDetails"].pop("$defs", {}).get("FieldError", FieldError.model_json_schema())
     )
     components["headers"] = {**components.get("headers", {}), **copy.deepcopy(RESPONSE_HEADERS)}
-    for scheme in components.get("securitySchemes", {}).values():
+    components.setdefault("securitySchemes", {}).setdefault(
+        "gateway",
+        {
+            "type": "oauth2",
+            "description": "Bearer tokens issued by the gateway with the client-credentials grant.",
+            "flows": {"clientCredentials": {"tokenUrl": TOKEN_URL, "scopes": {}}},
+        },
+    )
+    for scheme in components["securitySchemes"].values():
         for flow in scheme.get("flows", {}).values():
             flow["scopes"] = dict(scopes)
     facts = _route_facts(routes)

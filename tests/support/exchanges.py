@@ -35,8 +35,6 @@ DOCUMENTED_HEADERS = {
         "Content-Disposition",
     )
 }
-# Larger bodies (bulk reads, exports) make poor examples.
-EXAMPLE_MAX_BYTES = 4_000
 
 
 @dataclass
@@ -79,7 +77,7 @@ def _route_of(api: FastAPI, scope: Scope) -> str | None:
 
 
 def _smaller(current: bytes | None, candidate: bytes) -> bool:
-    return len(candidate) <= EXAMPLE_MAX_BYTES and (current is None or len(candidate) < len(current))
+    return current is None or len(candidate) < len(current)
 
 
 class Recording:
