@@ -148,7 +148,7 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     app.include_router(oauth.router)
     app.include_router(revocations.router)
     app.include_router(problem_pages.router)
-    install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES)
+    install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES, proxied=False)
 
     async def merged_openapi(request: Request) -> Response:
         document = await request.app.state.merged_openapi.document(app.openapi())

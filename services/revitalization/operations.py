@@ -234,6 +234,8 @@ OPERATIONS: Operations = {
     ("POST", "/revitalization/v1/placements/{placement_id}/extensions"): Operation(
         "revitalization_extend_placement",
         problems=(
+            "extension-beyond-limit",
+            "extension-not-later",
             "if-match-required",
             "placement-closed",
             "placement-not-found",

@@ -84,6 +84,7 @@ def install_openapi(
     operations: Operations,
     scopes: Mapping[str, str],
     examples: Mapping[str, Any],
+    proxied: bool = True,
 ) -> None:
     """The document FastAPI derives, completed (shared/web/openapi.py) and built once."""
 
@@ -100,7 +101,12 @@ def install_openapi(
                 separate_input_output_schemas=False,
             )
             app.openapi_schema = complete_document(
-                schema, routes=app.routes, operations=operations, scopes=scopes, examples=examples
+                schema,
+                routes=app.routes,
+                operations=operations,
+                scopes=scopes,
+                examples=examples,
+                proxied=proxied,
             )
         return app.openapi_schema
 

@@ -168,9 +168,26 @@ def _required(parameter: dict[str, Any], name: str) -> None:
     schema.setdefault("type", "string")
 
 
-def _derived_problems(operation: dict[str, Any], facts: _RouteFacts | None) -> list[str]:
+# What the gateway answers for a service it proxies to, whatever the operation.
+PROXIED_PROBLEMS = (
+    "too-many-requests",
+    "expectation-failed",
+    "bad-gateway",
+    "gateway-timeout",
+    "upstream-circuit-open",
+)
+PROXIED_BODY_PROBLEMS = ("incomplete-body", "request-timeout")
+
+
+def _derived_problems(
+    operation: dict[str, Any], facts: _RouteFacts | None, *, proxied: bool = True
+) -> list[str]:
     """The problems an operation's kind brings, whatever its own rules."""
     found = ["internal-error", "database-unavailable"]
+    if proxied:
+        found += PROXIED_PROBLEMS
+        if "requestBody" in operation:
+            found += PROXIED_BODY_PROBLEMS
     if facts is not None and facts.token == "required":
         found += [
             "unauthorized",
@@ -259,6 +276,9 @@ def _success_responses(operation: dict[str, Any], declared: Operation | None) ->
             continue
         if response.get("description") == "Successful Response":
             response["description"] = "Success"
+        content = response.get("content", {})
+        if len(content) > 1 and not content.get("application/json", {}).get("schema", True):
+            del content["application/json"]  # FastAPI's default for an export that is only CSV or lines
         for media_type, content in response.get("content", {}).items():
             if not content.get("schema") and media_type != "application/json":
                 content["schema"] = {"type": "string"}
@@ -295,8 +315,11 @@ def complete_document(
     operations: Operations,
     scopes: Mapping[str, str],
     examples: Mapping[str, Any],
+    proxied: bool = True,
 ) -> dict[str, Any]:
-    """Everything this module's docstring lists, applied to FastAPI's `document` in place."""
+    """Everything this module's docstring lists, applied to FastAPI's `document` in place.
+
+    `proxied`: the operations are reached through the gateway, which adds its own answers."""
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
@@ -337,7 +360,10 @@ def complete_document(
                 tags.setdefault(tag, {"name": tag, "description": f"Operations on {tag.replace('-', ' ')}."})
             slugs = list(
                 dict.fromkeys(
-                    [*_derived_problems(operation, route), *(declared.problems if declared else ())]
+                    [
+                        *_derived_problems(operation, route, proxied=proxied),
+                        *(declared.problems if declared else ()),
+                    ]
                 )
             )
             purpose = _header_parameter(operation, PURPOSE_HEADER)

@@ -7,7 +7,7 @@ items and exports to their first lines, so an example stays readable.
 `tests/contract/test_documents.py` validates every example against its schema and fails when
 an operation has none.
 
-    python -m tests.contract.examples <recorded.json>
+    python -m tests.contract.examples <recorded.json> [<more recorded.json> ...]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parents[2]
 LIST_ITEMS = 2
@@ -34,7 +35,9 @@ def example_body(media_type: str, body: str) -> Any:
     if media_type == "application/json":
         return _shortened(json.loads(body))
     if media_type == "application/x-www-form-urlencoded":
-        return body
+        # A form is an object of fields; a secret, even a test's, is not shown in a document.
+        fields = dict(parse_qsl(body))
+        return {key: "********" if "secret" in key else value for key, value in fields.items()}
     return "".join(body.splitlines(keepends=True)[:TEXT_LINES])
 
 
@@ -60,9 +63,15 @@ def service_examples(recorded: list[dict[str, Any]]) -> dict[str, dict[str, Any]
     return examples
 
 
-def main(recorded_path: str) -> None:
-    recorded = json.loads(Path(recorded_path).read_text(encoding="utf-8"))
-    for service, examples in service_examples(recorded).items():
+def main(*recorded_paths: str) -> None:
+    """Several records (of parts of the suite) fill in each other's operations, the first winning."""
+    recorded: dict[tuple[str, str, str], Any] = {}
+    for path in recorded_paths:
+        for operation in json.loads(Path(path).read_text(encoding="utf-8")):
+            key = (operation["document"], operation["method"], operation["path"])
+            if key not in recorded or not recorded[key]["responses"]:
+                recorded[key] = operation
+    for service, examples in service_examples(list(recorded.values())).items():
         folder = ROOT / "services" / service
         if folder.is_dir():
             text = json.dumps(dict(sorted(examples.items())), ensure_ascii=False, indent=1) + "\n"
@@ -71,4 +80,4 @@ def main(recorded_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

@@ -22,7 +22,7 @@ async def pages() -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI(openapi_url="/gateway/openapi.json")
     install_problem_handlers(app)
     app.include_router(problem_pages.router)
-    install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES)
+    install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES, proxied=False)
     transport = httpx.ASGITransport(app=Recording(app, app))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
         yield client
