@@ -16,6 +16,7 @@ import copy
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,13 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from shared.auth.dependencies import TOKEN_URL, anonymous_or_authenticated, authenticated
+from shared.contracts.registry import PURPOSE_HEADER
 from shared.web.problem_types import PROBLEM_TYPES, problem_page_path
 from shared.web.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX, FieldError, ProblemDetails
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
-PURPOSE_HEADER = "X-Purpose"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IF_MATCH_HEADER = "If-Match"
 
@@ -241,11 +242,11 @@ def _problem_responses(operation: dict[str, Any], slugs: list[str]) -> None:
             for slug in members
         )
         response: dict[str, Any] = {
-            "description": f"{PROBLEM_TYPES[members[0]].status_title(status)}. Problem types:\n{lines}",
+            "description": f"{status} {HTTPStatus(status).phrase}. Problem types:\n{lines}",
             "content": {
                 PROBLEM_MEDIA_TYPE: {
                     "schema": {"$ref": "#/components/schemas/ProblemDetails"},
-                    "example": PROBLEM_TYPES[members[0]].example(members[0], status),
+                    "example": PROBLEM_TYPES[members[0]].example(status),
                 }
             },
         }

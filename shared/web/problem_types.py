@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +33,10 @@ class ProblemType:
     headers: tuple[str, ...] = ()
     embedded: bool = False
 
-    def status_title(self, status: int) -> str:
-        return f"{status} {HTTPStatus(status).phrase}"
-
-    def example(self, slug: str, status: int) -> dict[str, Any]:
+    def example(self, status: int) -> dict[str, Any]:
+        """A problem document of this type, as the OpenAPI documents show it."""
         return {
-            "type": TYPE_PREFIX + slug,
+            "type": TYPE_PREFIX + self.slug,
             "title": self.title,
             "status": status,
             "detail": self.meaning,
