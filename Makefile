@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-postgres lint format migrate bench fuzz fuzz-deep constraints clean install
+.PHONY: run test test-postgres lint format migrate bench fuzz fuzz-deep examples constraints clean install
 
 install: $(STAMP)
 
@@ -52,6 +52,13 @@ FUZZ_DEEP_EXAMPLES ?= 200
 fuzz-deep: $(STAMP)
 	SCHEMATHESIS_HOOKS=tests.contract.edge_cases FUZZ_MAX_EXAMPLES=$(FUZZ_DEEP_EXAMPLES) \
 		$(BIN)/python -m tests.contract.fuzz
+
+# Re-take the OpenAPI documents' examples from what the whole suite sends and receives
+# (tests/contract/examples.py); tests/contract/test_documents.py checks them against the schemas.
+examples: $(STAMP)
+	mkdir -p var
+	JICHI_RECORD_EXCHANGES=var/exchanges.json $(BIN)/python -m pytest -q
+	$(BIN)/python -m tests.contract.examples var/exchanges.json
 
 # Re-pin every dependency to what is installed now (run after changing pyproject.toml).
 constraints: $(STAMP)

@@ -18,6 +18,7 @@ from services.revitalization.eligibility.source import ResidenceHistorySource
 from services.revitalization.hometown.endpoints import router as hometown_router
 from services.revitalization.opendata.endpoints import router as opendata_router
 from services.revitalization.opendata.giving360 import Publisher
+from services.revitalization.operations import EXAMPLES, OPERATIONS
 from services.revitalization.placements.endpoints import router as placements_router
 from services.revitalization.programmes.endpoints import router as programmes_router
 from services.revitalization.settings import RevitalizationSettings
@@ -64,6 +65,8 @@ def create_app(
         yield
 
     return create_service_app(
+        operations=OPERATIONS,
+        examples=EXAMPLES,
         name=SERVICE,
         title="jichi revitalization",
         description=services.revitalization.__doc__ or "",
