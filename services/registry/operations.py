@@ -32,6 +32,9 @@ OPERATIONS: Operations = {
         "registry_list_successor_codes",
         problems=("unknown-local-government-code",),
     ),
+    ("GET", "/registry/v1/purposes"): Operation(
+        "registry_list_purpose_codes",
+    ),
     ("GET", "/registry/v1/local-government-code-changes"): Operation(
         "registry_list_code_changes",
     ),
@@ -149,6 +152,7 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "invalid-purpose",
+            "unknown-purpose",
         ),
     ),
     ("POST", "/registry/v1/access-log/checkpoints"): Operation(

@@ -207,7 +207,7 @@ def _derived_problems(
     if _header_parameter(operation, IDEMPOTENCY_HEADER):
         found += ["idempotency-key-reused", "idempotency-key-in-progress"]
     if _header_parameter(operation, PURPOSE_HEADER):
-        found.append("purpose-required")
+        found += ["purpose-required", "unknown-purpose"]
     if _header_parameter(operation, IF_MATCH_HEADER):
         found.append("etag-mismatch")
     if any(parameter["name"] == "page_token" for parameter in operation.get("parameters", [])):
