@@ -12,7 +12,7 @@ repository):
 3. checked by their compilers: mypy --strict over `python_flow.py`, tsc --strict over
    `typescript/flow.ts` and every generated TypeScript file, javac over the generated Java;
 4. run: the Python and TypeScript flows against the platform, then `java/SubsidyTotal.java`
-   reads the allocation the Python flow recorded.
+   reads the allocation the TypeScript flow recorded.
 
 `python -m tests.clients.run lint` stops after step 1 (`make openapi-lint`). The tools are
 installed by `make clients-tools` (pinned in `typescript/package-lock.json` and constraints.txt);
@@ -208,8 +208,12 @@ def generate_typescript(name: str, document: Path, out: Path) -> list[str]:
     # A property with a default is optional to send: not required in the generated types.
     command: list[str | Path] = [NODE_BIN / "openapi-typescript", document, "--output", out / f"{name}.ts"]
     code, output = run([*command, "--default-non-nullable=false"])
-    warnings = [line for line in output.splitlines() if line.strip() and not line.startswith(("✨", "🚀"))]
-    return warnings if code == 0 else [*warnings, f"exit status {code}"]
+    return typescript_warnings(output) if code == 0 else [*typescript_warnings(output), f"exit status {code}"]
+
+
+def typescript_warnings(output: str) -> list[str]:
+    """Whatever openapi-typescript says besides its banner and the file it wrote."""
+    return [line for line in output.splitlines() if line.strip() and not line.startswith(("✨", "🚀"))]
 
 
 def generate_java(name: str, document: Path, out: Path) -> list[str]:
@@ -240,9 +244,13 @@ def generate_java(name: str, document: Path, out: Path) -> list[str]:
             "apiTests=false,modelTests=false,apiDocs=false,modelDocs=false",
         ]
     )
-    logged = [line for line in output.splitlines() if re.search(r"\b(WARN|ERROR)\b", line)]
-    warnings = [line.split(" - ", 1)[-1] for line in logged if not any(n in line for n in JAVA_NOTICES)]
-    return warnings if code == 0 else [*warnings, f"exit status {code}"]
+    return java_warnings(output) if code == 0 else [*java_warnings(output), f"exit status {code}"]
+
+
+def java_warnings(output: str) -> list[str]:
+    """openapi-generator's WARN and ERROR log lines, without its logger's prefix."""
+    logged = [line for line in output.splitlines() if re.search(r"\] (WARN|ERROR) ", line)]
+    return [line.split(" - ", 1)[-1] for line in logged if not any(n in line for n in JAVA_NOTICES)]
 
 
 def generate(documents: dict[str, Path], work: Path, report: Report) -> None:
@@ -390,18 +398,21 @@ def build_and_run(
     flow_js = compile_typescript(work, report)
     classes = compile_java(work, report)
     timed(report, "compile", started)
-    python_ran = python_ready and run_flow(
-        "python",
-        [sys.executable, HERE / "python_flow.py"],
-        {**flow_environment(platform, callers, "python"), "PYTHONPATH": str(work / "python")},
-        report,
+    if python_ready:
+        python_path = {"PYTHONPATH": str(work / "python")}
+        run_flow(
+            "python",
+            [sys.executable, HERE / "python_flow.py"],
+            {**flow_environment(platform, callers, "python"), **python_path},
+            report,
+        )
+    typescript_ran = flow_js is not None and run_flow(
+        "typescript", ["node", flow_js], flow_environment(platform, callers, "typescript"), report
     )
-    if flow_js is not None:
-        run_flow("typescript", ["node", flow_js], flow_environment(platform, callers, "typescript"), report)
-    if classes is not None and python_ran:
+    if classes is not None and typescript_ran:
         classpath = ":".join(map(str, [classes, *java_classpath()]))
-        command = ["java", "-cp", classpath, "jp.go.jichi.check.SubsidyTotal", platform.gateway_url]
-        run_flow("java", [*command, str(FLOWS["python"])], {}, report)
+        check = ["jp.go.jichi.check.SubsidyTotal", platform.gateway_url, str(FLOWS["typescript"])]
+        run_flow("java", ["java", "-cp", classpath, *check], {}, report)
 
 
 def flow_environment(
