@@ -33,6 +33,7 @@ JAVA_OUTPUT = """[main] WARN  o.o.codegen.DefaultCodegen - OpenAPI 3.1 support i
 [main] INFO  o.o.codegen.DefaultGenerator - Generating with dryRun=false
 [main] INFO  o.o.codegen.InlineModelResolver - Inline schema created as WARN_value.
 [main] WARN  o.o.codegen.utils.ModelUtils - Failed to get the schema name: null
+[main] WARN  o.o.codegen.DefaultCodegen - Unknown type found in the schema: uint64
 [main] ERROR o.o.codegen.DefaultGenerator - Could not generate model 'Yen'
 """
 
@@ -55,9 +56,9 @@ def test_python_warnings_are_one_line_each_without_the_quoted_schema() -> None:
     assert python_warnings("Generating /tmp/out/jichi_client\n") == []
 
 
-def test_java_warnings_leave_out_the_notice_every_3_1_document_gets() -> None:
+def test_java_warnings_leave_out_the_notices_every_3_1_document_gets() -> None:
     assert java_warnings(JAVA_OUTPUT) == [
-        "Failed to get the schema name: null",
+        "Unknown type found in the schema: uint64",
         "Could not generate model 'Yen'",
     ]
 
