@@ -1,4 +1,4 @@
-"""`make clients` is wired into CI, and reads its generators' warnings as they print them."""
+"""`make clients` runs in CI, and reads its generators' warnings as they print them."""
 
 from __future__ import annotations
 
@@ -38,12 +38,8 @@ JAVA_OUTPUT = """[main] WARN  o.o.codegen.DefaultCodegen - OpenAPI 3.1 support i
 """
 
 
-def test_ci_runs_make_clients_and_the_makefile_has_it() -> None:
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert re.search(r"^make clients$", ci, re.MULTILINE)
-    makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^clients: ", makefile, re.MULTILINE)
-    assert re.search(r"^openapi-lint: ", makefile, re.MULTILINE)
+def test_ci_runs_make_clients() -> None:
+    assert re.search(r"^make clients$", (ROOT / ".ci" / "run").read_text(), re.MULTILINE)
 
 
 def test_python_warnings_are_one_line_each_without_the_quoted_schema() -> None:
