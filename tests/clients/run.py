@@ -31,9 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -111,60 +113,55 @@ def timed(report: Report, name: str, started: float) -> None:
 # -- lint ------------------------------------------------------------------------------------
 
 
+class Finding(NamedTuple):
+    severity: str  # "error", "warning", or below
+    rule: str
+    where: str
+    message: str
+
+
 def lint(documents: dict[str, Path], report: Report) -> None:
     for name, path in documents.items():
-        spectral = spectral_counts(path)
-        redocly = redocly_counts(path)
-        report.lint[name] = {"spectral": spectral, "redocly": redocly}
-        for tool, (errors, warnings) in (("spectral", spectral), ("redocly", redocly)):
-            say(f"lint {tool:8} {name:15} {errors} errors, {warnings} warnings")
+        report.lint[name] = {}
+        for tool, findings in (("spectral", spectral_findings(path)), ("redocly", redocly_findings(path))):
+            errors = [finding for finding in findings if finding.severity == "error"]
+            by_rule = Counter(finding.rule for finding in findings if finding.severity == "warning")
+            report.lint[name][tool] = (len(errors), by_rule.total())
+            rules = ", ".join(f"{rule} x{count}" for rule, count in by_rule.most_common())
+            say(f"lint {tool:8} {name:15} {len(errors)} errors, {by_rule.total()} warnings {rules}")
+            for error in errors:
+                say(f"  {tool} error {error.rule} at {error.where}: {error.message}")
             if errors:
-                report.fail(f"{tool} found {errors} errors in {name}")
+                report.fail(f"{tool} found {len(errors)} errors in {name}")
 
 
-def spectral_counts(path: Path) -> tuple[int, int]:
+def spectral_findings(path: Path) -> list[Finding]:
     ruleset = HERE / "lint" / "spectral.yaml"
-    command: list[str | Path] = [
-        NODE_BIN / "spectral",
-        "lint",
-        path,
-        "--ruleset",
-        ruleset,
-        "--format",
-        "json",
-        "--quiet",
+    command: list[str | Path] = [NODE_BIN / "spectral", "lint", path, "--ruleset", ruleset]
+    _, output = run([*command, "--format", "json", "--quiet"])
+    severities = {0: "error", 1: "warning", 2: "information", 3: "hint"}
+    return [
+        Finding(
+            severities[found["severity"]], found["code"], "/".join(map(str, found["path"])), found["message"]
+        )
+        for found in json.loads(output[output.index("[") :])
     ]
-    _, output = run(command)
-    findings = json.loads(output[output.index("[") :])
-    for finding in findings:
-        if finding["severity"] == 0:
-            say(
-                f"  spectral error {finding['code']} at {'.'.join(map(str, finding['path']))}: "
-                f"{finding['message']}"
-            )
-    return (
-        sum(finding["severity"] == 0 for finding in findings),
-        sum(finding["severity"] == 1 for finding in findings),
-    )
 
 
-def redocly_counts(path: Path) -> tuple[int, int]:
-    command: list[str | Path] = [
-        NODE_BIN / "redocly",
-        "lint",
-        path,
-        "--config",
-        HERE / "lint" / "redocly.yaml",
-        "--format",
-        "json",
-    ]
+def redocly_findings(path: Path) -> list[Finding]:
+    config = HERE / "lint" / "redocly.yaml"
+    command: list[str | Path] = [NODE_BIN / "redocly", "lint", path, "--config", config, "--format", "json"]
     _, output = run(command, env={"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"})
     result = json.loads(output[output.index("{") : output.rindex("}") + 1])
-    for problem in result["problems"]:
-        if problem["severity"] == "error":
-            where = problem["location"][0]["pointer"] if problem["location"] else ""
-            say(f"  redocly error {problem['ruleId']} at {where}: {problem['message']}")
-    return result["totals"]["errors"], result["totals"]["warnings"]
+    return [
+        Finding(
+            "warning" if problem["severity"] == "warn" else problem["severity"],
+            problem["ruleId"],
+            problem["location"][0]["pointer"] if problem["location"] else "",
+            problem["message"],
+        )
+        for problem in result["problems"]
+    ]
 
 
 # -- generation ------------------------------------------------------------------------------
