@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -44,6 +45,8 @@ from shared.auth.scopes import SCOPES
 from tests.support.servers import free_port
 
 HERE = Path(__file__).resolve().parent
+# Tools run two at a time: the machine has two cores and each tool is mostly one process.
+WORKERS = 2
 NODE_BIN = HERE / "typescript" / "node_modules" / ".bin"
 VENV_BIN = Path(sys.executable).parent
 # The merged document first: the flows are written against it.
@@ -121,18 +124,21 @@ class Finding(NamedTuple):
 
 
 def lint(documents: dict[str, Path], report: Report) -> None:
-    for name, path in documents.items():
+    def lint_one(name: str) -> None:
         report.lint[name] = {}
-        for tool, findings in (("spectral", spectral_findings(path)), ("redocly", redocly_findings(path))):
+        for tool, linter in (("spectral", spectral_findings), ("redocly", redocly_findings)):
+            findings = linter(documents[name])
             errors = [finding for finding in findings if finding.severity == "error"]
             by_rule = Counter(finding.rule for finding in findings if finding.severity == "warning")
             report.lint[name][tool] = (len(errors), by_rule.total())
             rules = ", ".join(f"{rule} x{count}" for rule, count in by_rule.most_common())
-            say(f"lint {tool:8} {name:15} {len(errors)} errors, {by_rule.total()} warnings {rules}")
-            for error in errors:
-                say(f"  {tool} error {error.rule} at {error.where}: {error.message}")
+            heading = f"lint {tool:8} {name:15} {len(errors)} errors, {by_rule.total()} warnings {rules}"
+            say("\n  ".join([heading, *(f"error {e.rule} at {e.where}: {e.message}" for e in errors)]))
             if errors:
                 report.fail(f"{tool} found {len(errors)} errors in {name}")
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(lint_one, documents))
 
 
 def spectral_findings(path: Path) -> list[Finding]:
@@ -255,27 +261,31 @@ def java_warnings(output: str) -> list[str]:
 
 def generate(documents: dict[str, Path], work: Path, report: Report) -> None:
     generators = {"python": generate_python, "typescript": generate_typescript, "java": generate_java}
-    for language, generator in generators.items():
+
+    def generate_all(language: str) -> None:
         started = time.monotonic()
         for name, document in documents.items():
-            warnings = generator(name, document, work / language)
+            warnings = generators[language](name, document, work / language)
             report.warnings[f"{language} {name}"] = warnings
-            say(f"generate {language:10} {name:15} {len(warnings)} warnings")
-            for warning in warnings:
-                say(f"  {warning}")
+            say("\n  ".join([f"generate {language:10} {name:15} {len(warnings)} warnings", *warnings]))
             if warnings:
                 report.fail(f"the {language} generator warned on {name}")
         timed(report, f"generate {language}", started)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(generate_all, generators))
 
 
 # -- compilers -------------------------------------------------------------------------------
 
 
 def type_check_python(work: Path, report: Report) -> bool:
+    started = time.monotonic()
     code, output = run(
         [VENV_BIN / "mypy", "--strict", "--follow-imports=silent", HERE / "python_flow.py"],
         env={"MYPYPATH": str(work / "python")},
     )
+    timed(report, "mypy python flow", started)
     say(f"mypy --strict python_flow.py: {output.strip().splitlines()[-1]}")
     if code != 0:
         report.fail(f"mypy found errors in the Python flow:\n{output}")
@@ -284,6 +294,7 @@ def type_check_python(work: Path, report: Report) -> bool:
 
 def compile_typescript(work: Path, report: Report) -> Path | None:
     """Compiles flow.ts with every generated file under tsc --strict; returns the flow's JavaScript."""
+    started = time.monotonic()
     folder = work / "typescript"
     shutil.copy(HERE / "typescript" / "flow.ts", folder / "flow.ts")
     (folder / "generated").mkdir(exist_ok=True)
@@ -299,6 +310,7 @@ def compile_typescript(work: Path, report: Report) -> Path | None:
     }
     (folder / "tsconfig.json").write_text(json.dumps(config))
     code, output = run([NODE_BIN / "tsc", "--project", folder / "tsconfig.json"], cwd=folder)
+    timed(report, "tsc", started)
     say(f"tsc --strict flow.ts and {len(DOCUMENTS)} generated files: exit {code}")
     if code != 0:
         report.fail(f"tsc found errors:\n{output}")
@@ -317,6 +329,7 @@ def java_classpath() -> list[Path]:
 
 def compile_java(work: Path, report: Report) -> Path | None:
     """Compiles the merged document's Java client and SubsidyTotal.java; returns the classes folder."""
+    started = time.monotonic()
     classes = work / "java-classes"
     sources = sorted((work / "java" / "jichi" / "src" / "main" / "java").rglob("*.java"))
     sources.append(HERE / "java" / "SubsidyTotal.java")
@@ -324,6 +337,7 @@ def compile_java(work: Path, report: Report) -> Path | None:
     arguments = work / "javac-sources.txt"
     arguments.write_text("\n".join(map(str, sources)))
     code, output = run(["javac", "-encoding", "UTF-8", "-d", classes, "-cp", classpath, f"@{arguments}"])
+    timed(report, "javac", started)
     warnings = len(re.findall(r"\bwarning:", output))
     say(f"javac {len(sources)} files: exit {code}, {warnings} warnings")
     if code != 0:
@@ -392,12 +406,12 @@ def build_and_run(
     work: Path,
     report: Report,
 ) -> None:
-    started = time.monotonic()
     generate(documents, work, report)
-    python_ready = type_check_python(work, report)
-    flow_js = compile_typescript(work, report)
-    classes = compile_java(work, report)
-    timed(report, "compile", started)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        python_check = pool.submit(type_check_python, work, report)
+        typescript_build = pool.submit(compile_typescript, work, report)
+        java_build = pool.submit(compile_java, work, report)
+    python_ready, flow_js, classes = python_check.result(), typescript_build.result(), java_build.result()
     if python_ready:
         python_path = {"PYTHONPATH": str(work / "python")}
         run_flow(
@@ -428,14 +442,17 @@ def flow_environment(
 
 def print_report(report: Report) -> None:
     say("\n== OpenAPI lint (errors / warnings) ==")
-    for name, tools in report.lint.items():
-        counts = "  ".join(f"{tool} {errors}/{warnings}" for tool, (errors, warnings) in tools.items())
+    for name in (name for name in DOCUMENTS if name in report.lint):
+        tools = report.lint[name]
+        counts = "  ".join(
+            f"{tool} {tools[tool][0]}/{tools[tool][1]}" for tool in sorted(tools, reverse=True)
+        )
         say(f"  {name:15} {counts}")
     total = sum(warnings for tools in report.lint.values() for _, warnings in tools.values())
     say(f"  lint warnings in all documents: {total}")
     if report.warnings:
         say("== generator warnings ==")
-        for generation, warnings in report.warnings.items():
+        for generation, warnings in sorted(report.warnings.items()):
             say(f"  {generation:30} {len(warnings)}")
     say("== timings ==")
     for name, seconds in report.timings.items():
