@@ -333,7 +333,11 @@ def compile_java(work: Path, report: Report) -> Path | None:
     classes = work / "java-classes"
     sources = sorted((work / "java" / "jichi" / "src" / "main" / "java").rglob("*.java"))
     sources.append(HERE / "java" / "SubsidyTotal.java")
-    classpath = ":".join(map(str, java_classpath()))
+    try:
+        classpath = ":".join(map(str, java_classpath()))
+    except FileNotFoundError as missing:
+        report.fail(str(missing))
+        return None
     arguments = work / "javac-sources.txt"
     arguments.write_text("\n".join(map(str, sources)))
     code, output = run(["javac", "-encoding", "UTF-8", "-d", classes, "-cp", classpath, f"@{arguments}"])
