@@ -83,9 +83,11 @@ from jichi_client.models import (
 )
 from jichi_client.types import UNSET, Response, Unset
 
+PURPOSE_CODE = "jichi:purpose:child-allowance"
 PURPOSE = "児童手当の認定"
-# Header values are ASCII: the Japanese purpose travels as percent-encoded UTF-8.
-ENCODED_PURPOSE = quote(PURPOSE, safe="")
+# Header values are ASCII: a registered purpose code, with the Japanese description as an
+# RFC 8187 extended parameter (percent-encoded UTF-8).
+ENCODED_PURPOSE = f"{PURPOSE_CODE}; description*=UTF-8''{quote(PURPOSE, safe='')}"
 CHIYODA = "131016"
 # ¥250 per capita × the 2020 census population: a real party-subsidy total past 32 bits.
 CENSUS_POPULATION = 126_146_099
@@ -160,7 +162,8 @@ def look_up_with_a_japanese_purpose(client: AuthenticatedClient, resident_code: 
         resident_code, client=client, x_purpose=ENCODED_PURPOSE
     )
     purposes = {record.purpose for record in expect(records, HTTPStatus.OK, AccessRecordPage).items}
-    check(PURPOSE in purposes, f"the access log shows purposes {purposes}, not {PURPOSE}")
+    expected = f"{PURPOSE_CODE} {PURPOSE}"
+    check(expected in purposes, f"the access log shows purposes {purposes}, not {expected}")
 
 
 def verify_in_bulk(client: AuthenticatedClient, resident_code: str) -> None:

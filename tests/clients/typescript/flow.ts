@@ -9,9 +9,13 @@ import type { components, paths } from "./generated/jichi.js";
 type Schemas = components["schemas"];
 type Problem = Schemas["ProblemDetails"];
 
+const PURPOSE_CODE = "jichi:purpose:child-allowance";
 const PURPOSE = "児童手当の認定";
-// Header values are ASCII: the Japanese purpose travels as percent-encoded UTF-8.
-const ENCODED_PURPOSE = encodeURIComponent(PURPOSE);
+// Header values are ASCII: a registered purpose code, with the Japanese description as an
+// RFC 8187 extended parameter (percent-encoded UTF-8; encodeURIComponent leaves '()* as they are).
+const rfc8187 = (text: string): string =>
+  encodeURIComponent(text).replace(/['()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+const ENCODED_PURPOSE = `${PURPOSE_CODE}; description*=UTF-8''${rfc8187(PURPOSE)}`;
 const CHIYODA = "131016";
 const SUBSIDY_TOTAL = 31_536_524_750;
 
@@ -99,7 +103,7 @@ const records = await client.GET("/registry/v1/residents/{resident_code}/access-
   params: { path: { resident_code: residentCode }, header: { "X-Purpose": ENCODED_PURPOSE } },
 });
 const purposes = expectOk(records, 200).items.map((record) => record.purpose);
-check(purposes.includes(PURPOSE), `the access log shows ${JSON.stringify(purposes)}`);
+check(purposes.includes(`${PURPOSE_CODE} ${PURPOSE}`), `the access log shows ${JSON.stringify(purposes)}`);
 step("lookup with a Japanese purpose");
 
 const verified = await client.POST("/registry/v1/residents/verifications", {
