@@ -5,7 +5,11 @@ a finding for the regulator. Donations are summed per donor (the donor key of
 `reports.identity`) across all organizations and all current report versions.
 
 - individuals: total to parties and their fund-raising bodies (branches included) over the
-  cap; total to all others over its cap; to any one other recipient over its cap;
+  cap; total to all others over its cap; to any one other recipient over its cap, but a
+  candidate's own money to their own fund-management organization;
+- political organizations: to any one recipient that is not a party, its branch or its
+  fund-raising body, over the cap between organizations (a party's money arrives as a grant,
+  not as a donation line);
 - companies, unions and other bodies: any donation to a recipient that is not a party, its
   branch or its fund-raising body; a total to those over the cap for the body's size;
 - anonymous donations, except at most ¥1,000 given to a party at a public meeting;
@@ -50,10 +54,22 @@ class Donation(NamedTuple):
     listed_years: int | None = None
     receives_state_subsidy: bool = False
     at_public_meeting: bool = False
+    # The folded name of the Diet member or candidate whose fund-management organization received it.
+    recipient_politician_key: str | None = None
 
     @property
     def to_party_side(self) -> bool:
         return self.recipient_kind in PARTY_SIDE_KINDS
+
+    @property
+    def own_money(self) -> bool:
+        """A candidate's gift to their own fund-management organization."""
+        return (
+            self.recipient_politician_key is not None
+            and self.recipient_kind is OrganizationKind.fund_management_organization
+            and self.donor_kind is DonorKind.individual
+            and self.donor_key.partition("|")[0] == self.recipient_politician_key
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,20 +190,26 @@ def evaluate_year(
                     year=year,
                 )
             )
-            per_recipient: dict[int, list[Donation]] = defaultdict(list)
-            for donation in others:
-                per_recipient[donation.organization_id].append(donation)
-            for organization_id, selected in sorted(per_recipient.items()):
-                findings.extend(
-                    _over_cap(
-                        selected,
-                        FindingKind.individual_per_recipient_exceeded,
-                        year_rules.individual_per_other_recipient_cap,
-                        f"to organization {organization_id}",
-                        year=year,
-                        recipient=organization_id,
-                    )
+            capped = others
+            if year_rules.own_money_exempt_from_per_recipient_cap:
+                capped = [d for d in others if not d.own_money]
+            findings.extend(
+                _per_recipient(
+                    capped,
+                    FindingKind.individual_per_recipient_exceeded,
+                    year_rules.individual_per_other_recipient_cap,
+                    year=year,
                 )
+            )
+        elif kind is DonorKind.political_organization:
+            findings.extend(
+                _per_recipient(
+                    others,
+                    FindingKind.organization_per_recipient_exceeded,
+                    year_rules.organization_per_recipient_cap,
+                    year=year,
+                )
+            )
         elif kind in _BODIES and party_side:
             cap, size = _body_cap(year_rules, party_side)
             findings.extend(
@@ -199,6 +221,27 @@ def evaluate_year(
                     year=year,
                 )
             )
+    return findings
+
+
+def _per_recipient(
+    donations: Sequence[Donation], kind: FindingKind, cap: int, *, year: int
+) -> list[FindingDraft]:
+    by_recipient: dict[int, list[Donation]] = defaultdict(list)
+    for donation in donations:
+        by_recipient[donation.organization_id].append(donation)
+    findings: list[FindingDraft] = []
+    for organization_id, selected in sorted(by_recipient.items()):
+        findings.extend(
+            _over_cap(
+                selected,
+                kind,
+                cap,
+                f"to organization {organization_id}",
+                year=year,
+                recipient=organization_id,
+            )
+        )
     return findings
 
 

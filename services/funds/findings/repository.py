@@ -70,11 +70,13 @@ class DonationRow(NamedTuple):
     receives_state_subsidy: bool
     at_public_meeting: bool
     recipient_kind: str
+    recipient_diet_member_name: str | None
 
 
 _DONATION_COLUMNS = (
-    *(report_lines.c[name] for name in DonationRow._fields[:-1]),
+    *(report_lines.c[name] for name in DonationRow._fields[:-2]),
     organizations.c.kind.label("recipient_kind"),
+    organizations.c.diet_member_name.label("recipient_diet_member_name"),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row
@@ -13,7 +14,7 @@ from services.funds.findings import repository
 from services.funds.findings.limits import Donation, evaluate_year
 from services.funds.rulebook import FundsRules
 from shared.contracts.funds import DonorKind, Finding, FindingKind, OrganizationKind
-from shared.values import utc_now
+from shared.values import fold_for_matching, utc_now
 from shared.web.pagination import Page, PageRequest
 
 
@@ -45,7 +46,13 @@ def _donation(row: repository.DonationRow) -> Donation:
         listed_years=row.listed_years,
         receives_state_subsidy=bool(row.receives_state_subsidy),
         at_public_meeting=bool(row.at_public_meeting),
+        recipient_politician_key=_folded(row.recipient_diet_member_name),
     )
+
+
+@lru_cache(maxsize=1024)
+def _folded(name: str | None) -> str | None:
+    return None if name is None else fold_for_matching(name)
 
 
 async def recompute(
