@@ -11,8 +11,8 @@ disclosure search, donation limits and party subsidies.
   reported as totals only. Diet-member-related organizations (registered as such, and the
   fund-management organizations that name their Diet member or candidate; a mayor's,
   governor's or local assembly member's names none and is ordinary) itemize and must name the
-  payee of every expenditure over the stricter threshold. Every report shows its due date (31 March of the next
-  year, 31 May for Diet-member-related organizations, both rule data) and whether its first
+  payee of every expenditure over the stricter threshold. Every report shows its due date (31
+  March of the next year, 31 May for Diet-member-related organizations, both rule data) and whether its first
   filing came after it, by the calendar of Japan.
 - A filing that reveals a breach is accepted; the breach becomes a finding (funds:review),
   recomputed for every donor a filing or amendment touches, across all reports of the year.
@@ -26,6 +26,7 @@ disclosure search, donation limits and party subsidies.
   (migration 0003), so that a one- or two-character surname is index-driven too.
 - Exports stream from PostgreSQL's `COPY ... TO STDOUT` (CSV, or `row_to_json` lines) through a
   bounded queue; on SQLite a keyset walk renders the same text.
-- Party subsidies: the total is the budgeted one when given (else ¥250 × population), split to the yen by the largest-remainder method (see
-  `subsidies/allocation.py`); vote totals are entered or imported from the elections service.
+- Party subsidies: the total is the budgeted one when given (else ¥250 × population), split
+  to the yen by the largest-remainder method (see `subsidies/allocation.py`); vote totals are
+  entered or imported from the elections service.
 """
