@@ -11,7 +11,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.findings import repository
-from services.funds.findings.limits import Donation, evaluate_year
+from services.funds.findings.limits import Donation, evaluate_year, lowest_caps
 from services.funds.rulebook import FundsRules
 from shared.contracts.funds import DonorKind, Finding, FindingKind, OrganizationKind
 from shared.values import fold_for_matching, utc_now
@@ -67,7 +67,14 @@ async def recompute(
     report, by fresh ones: run after its lines are written."""
     await repository.lock_year(session, year)
     await repository.delete_for(session, year=year, organization_id=organization_id, report_id=report_id)
-    rows = await repository.donations(session, year=year, organization_id=organization_id)
+    party_side_floor, others_floor = lowest_caps(rules(date(year, 1, 1)))
+    rows = await repository.donations(
+        session,
+        year=year,
+        organization_id=organization_id,
+        party_side_floor=party_side_floor,
+        others_floor=others_floor,
+    )
     drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
     now = utc_now()
     await repository.insert_findings(
