@@ -99,17 +99,24 @@ def _body_cap(rules: FundsRules, donations: Sequence[Donation]) -> tuple[int, st
     return cap_for(rules.other_body_caps_by_expenses, size), f"annual expenses ¥{size:,}"
 
 
-def lowest_caps(rules: FundsRules) -> tuple[int, int]:
-    """The lowest annual cap any donor's total to the party side, and to any other recipient, can be
-    held to under `rules`: a donor at or below both gives no limit finding, whatever its kind."""
+class LowestCaps(NamedTuple):
+    """The lowest annual caps a donor's totals can be held to, by the kind of its first line (the
+    kind its totals are judged by): a donor within them gives no limit finding."""
+
+    individual_party_side: int
+    individual_others: int
+    body_party_side: int
+    organization_others: int
+
+
+def lowest_caps(rules: FundsRules) -> LowestCaps:
     steps = (*rules.company_caps_by_capital, *rules.union_caps_by_members, *rules.other_body_caps_by_expenses)
-    party_side = min(rules.individual_party_total_cap, *(step.cap for step in steps))
-    others = min(
-        rules.individual_other_total_cap,
-        rules.individual_per_other_recipient_cap,
-        rules.organization_per_recipient_cap,
+    return LowestCaps(
+        individual_party_side=rules.individual_party_total_cap,
+        individual_others=min(rules.individual_other_total_cap, rules.individual_per_other_recipient_cap),
+        body_party_side=min(step.cap for step in steps),
+        organization_others=rules.organization_per_recipient_cap,
     )
-    return party_side, others
 
 
 def _line_findings(donation: Donation, year: int, rules: RulesOn) -> Iterable[FindingDraft]:
@@ -170,8 +177,8 @@ def _line_findings(donation: Donation, year: int, rules: RulesOn) -> Iterable[Fi
 def evaluate_year(
     donations: Sequence[Donation], *, year: int, rules: RulesOn = rules_on
 ) -> list[FindingDraft]:
-    """Every finding of the year's donations (all of them, or all of some donors; a donor's lines
-    that no line rule flags may be left out when its totals are within `lowest_caps`)."""
+    """Every finding of the year's donations (all of them, or all of some donors; the lines no line
+    rule flags may be left out of a donor within its `lowest_caps`)."""
     year_rules = rules(date(year, 1, 1))
     rules_of_day = cache(rules)  # a year has at most 366 days, and tens of thousands of donations
     findings: list[FindingDraft] = []

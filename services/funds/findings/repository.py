@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.bulk import insert_rows
+from services.funds.findings.limits import LowestCaps
 from services.funds.tables import finding_years, findings, organizations, report_lines
 from shared.contracts.funds import DONATION_CATEGORIES, PARTY_SIDE_KINDS, DonorKind, FindingKind
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
@@ -87,13 +88,17 @@ def _amount_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     )
 
 
+_BODIES = [DonorKind.company.value, DonorKind.union.value, DonorKind.other_body.value]
+_PARTY_SIDE = [kind.value for kind in PARTY_SIDE_KINDS]
+
+
 async def donations(
-    session: AsyncSession, *, year: int, organization_id: int, party_side_floor: int, others_floor: int
+    session: AsyncSession, *, year: int, organization_id: int, caps: LowestCaps
 ) -> list[DonationRow]:
     """The current donation lines of the year that may give a finding, in id order: the report's
-    anonymous lines and, of the report's donors, every line a line rule may flag and every line of a
-    donor whose total to the party side is over `party_side_floor` or to the others over
-    `others_floor` (the lowest caps). The totals are window sums: one statement, one pass."""
+    anonymous lines (they have no donor key) and, of the report's donors, every line a line rule may flag and every line of a
+    donor over its lowest caps (judged by the kind of its first line, as the limits judge it). The
+    donors' totals are window sums: one statement, one pass over their lines."""
     current = and_(
         report_lines.c.year == year,
         report_lines.c.is_current.is_(True),
@@ -105,10 +110,13 @@ async def donations(
         .select_from(joined)
         .where(current, report_lines.c.organization_id == organization_id, report_lines.c.donor_key.is_(None))
     )
-    to_party_side = organizations.c.kind.in_([kind.value for kind in PARTY_SIDE_KINDS])
+    to_party_side = organizations.c.kind.in_(_PARTY_SIDE)
     of_donors = (
         select(
             *_DONATION_COLUMNS,
+            func.first_value(report_lines.c.donor_kind)
+            .over(partition_by=report_lines.c.donor_key, order_by=report_lines.c.id)
+            .label("judged_as"),
             _amount_where(to_party_side).label("party_side_total"),
             _amount_where(~to_party_side).label("others_total"),
         )
@@ -117,17 +125,22 @@ async def donations(
         .subquery()
     )
     line = of_donors.c
-    bodies = [DonorKind.company.value, DonorKind.union.value, DonorKind.other_body.value]
     may_give_findings = or_(
-        line.party_side_total > party_side_floor,
-        line.others_total > others_floor,
-        line.donor_kind == DonorKind.anonymous.value,
+        and_(
+            line.judged_as == DonorKind.individual.value,
+            or_(
+                line.party_side_total > caps.individual_party_side,
+                line.others_total > caps.individual_others,
+            ),
+        ),
+        and_(line.judged_as.in_(_BODIES), line.party_side_total > caps.body_party_side),
+        and_(
+            line.judged_as == DonorKind.political_organization.value,
+            line.others_total > caps.organization_others,
+        ),
         line.is_foreign.is_(True),
         and_(line.donor_kind == DonorKind.company.value, line.receives_state_subsidy.is_(True)),
-        and_(
-            line.donor_kind.in_(bodies),
-            line.recipient_kind.not_in([kind.value for kind in PARTY_SIDE_KINDS]),
-        ),
+        and_(line.donor_kind.in_(_BODIES), line.recipient_kind.not_in(_PARTY_SIDE)),
     )
     by_donor = select(*(line[name] for name in DonationRow._fields)).where(may_give_findings)
     statement = union_all(anonymous, by_donor)

@@ -67,14 +67,8 @@ async def recompute(
     report, by fresh ones: run after its lines are written."""
     await repository.lock_year(session, year)
     await repository.delete_for(session, year=year, organization_id=organization_id, report_id=report_id)
-    party_side_floor, others_floor = lowest_caps(rules(date(year, 1, 1)))
-    rows = await repository.donations(
-        session,
-        year=year,
-        organization_id=organization_id,
-        party_side_floor=party_side_floor,
-        others_floor=others_floor,
-    )
+    caps = lowest_caps(rules(date(year, 1, 1)))
+    rows = await repository.donations(session, year=year, organization_id=organization_id, caps=caps)
     drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
     now = utc_now()
     await repository.insert_findings(
