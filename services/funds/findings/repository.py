@@ -96,9 +96,10 @@ async def donations(
     session: AsyncSession, *, year: int, organization_id: int, caps: LowestCaps
 ) -> list[DonationRow]:
     """The current donation lines of the year that may give a finding, in id order: the report's
-    anonymous lines (they have no donor key) and, of the report's donors, every line a line rule may flag and every line of a
-    donor over its lowest caps (judged by the kind of its first line, as the limits judge it). The
-    donors' totals are window sums: one statement, one pass over their lines."""
+    anonymous lines (they have no donor key) and, of the report's donors, every line a line rule
+    may flag and every line of a donor over its lowest caps (judged by the kind of its first line,
+    as the limits judge it). The donors' totals are window sums: one statement, one pass over their
+    lines."""
     current = and_(
         report_lines.c.year == year,
         report_lines.c.is_current.is_(True),
