@@ -244,7 +244,7 @@ async def amend_report(
         expected_version=report.version,
         values={"current_version": new_version},
     )
-    await repository.retire_current(session, report.id)
+    await repository.retire_current(session, report)
     version_id = await repository.insert_version(
         session,
         _version_values(
