@@ -290,6 +290,27 @@ def _success_responses(operation: dict[str, Any], declared: Operation | None) ->
             }
 
 
+def _conditional_get(operation: dict[str, Any]) -> None:
+    """A GET answered with an ETag answers 304 to an If-None-Match naming it (shared/web/conditional.py)."""
+    ok = operation["responses"].get("200", {})
+    if "ETag" not in ok.get("headers", {}):
+        return
+    if _header_parameter(operation, "If-None-Match") is None:
+        operation.setdefault("parameters", []).append(
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "ETags the caller holds: when one is current, 304 without a body.",
+                "schema": {"type": "string"},
+            }
+        )
+    operation["responses"]["304"] = {
+        "description": "Not modified: the ETag sent in If-None-Match is current.",
+        "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+    }
+
+
 def _examples(operation: dict[str, Any], examples: Mapping[str, Any]) -> None:
     request = examples.get("request")
     for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
@@ -376,6 +397,8 @@ def complete_document(
                 if "if-match-required" in slugs:
                     _required(if_match, IF_MATCH_HEADER)
             _success_responses(operation, declared)
+            if method == "get":
+                _conditional_get(operation)
             _problem_responses(operation, slugs)
             _examples(operation, examples.get(f"{method.upper()} {path}", {}))
     if tags:

@@ -137,6 +137,17 @@ def test_response_headers_and_export_media_types_are_documented() -> None:
     assert "Retry-After" in paths["/registry/v1/residents"]["post"]["responses"]["503"]["headers"]
 
 
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_a_get_with_an_etag_documents_if_none_match_and_304(name: str) -> None:
+    for method, path, operation in operations(all_documents()[name]):
+        with_etag = "ETag" in operation["responses"].get("200", {}).get("headers", {})
+        if method != "GET" or not with_etag:
+            continue
+        parameters = {parameter["name"] for parameter in operation.get("parameters", [])}
+        assert "If-None-Match" in parameters, f"{method} {path}"
+        assert "ETag" in operation["responses"]["304"]["headers"], f"{method} {path}"
+
+
 def _validator(document: dict[str, Any], schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator({**schema, "components": document["components"]})
 
