@@ -6,48 +6,30 @@ Requests whose first path segment names a service go down the proxy path; everyt
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-import httpx
 from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 import services.gateway
 from services.gateway import oauth, problem_pages, revocations
-from services.gateway.identity import CallerIdentifier
-from services.gateway.keys import KeyRing
-from services.gateway.openapi import EXAMPLES, OPERATIONS, MergedOpenAPI
-from services.gateway.proxy import Proxy
-from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from services.gateway.health import install_probes
+from services.gateway.openapi import EXAMPLES, OPERATIONS
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
-from services.gateway.token_guard import TokenGuard
-from services.gateway.upstream import Upstream, UpstreamLimits
-from shared.auth.revocations import RevocationCache
+from services.gateway.startup import running_gateway
+from services.gateway.state import SERVICE, gateway_state
 from shared.auth.scopes import SCOPES
-from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware
 from shared.web.observability import configure_logging, metrics_endpoint, serving_metrics
 from shared.web.problems import install_problem_handlers, problem_response
-from shared.web.tracing import start_tracing_from_environment, trace_engine, trace_httpx, traced_app
+from shared.web.tracing import start_tracing_from_environment, traced_app
 
-SERVICE = "gateway"
 ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 FORM = "application/x-www-form-urlencoded"
-
-
-def _upstream_limits(settings: GatewaySettings) -> UpstreamLimits:
-    return UpstreamLimits(
-        connect_timeout=settings.upstream_connect_timeout,
-        read_timeout=settings.upstream_read_timeout,
-        idle_timeout=settings.upstream_idle_timeout,
-        max_connections=settings.upstream_max_connections,
-    )
 
 
 class Gateway:
@@ -68,7 +50,7 @@ class Gateway:
                 return
             first = path.split("/", 2)[1]
             if first in UPSTREAM_NAMES:
-                await self.api.state.proxy(scope, receive, send, first)
+                await gateway_state(self.api).proxy(scope, receive, send, first)
                 return
         await self.api(scope, receive, send)
 
@@ -91,54 +73,10 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level, json=settings.log_json)
-        database = Database(
-            create_engine(
-                resolve_database_url(SERVICE, settings.database_url),
-                statement_cache_size=settings.db_statement_cache_size,
-                pool_size=settings.db_pool_size,
-            )
-        )
-        trace_engine(database.engine)
-        http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
-        trace_httpx(http)
-        keyring = KeyRing(
-            database,
-            secret=settings.key_encryption_secret.get_secret_value(),
-            token_ttl=settings.token_ttl_seconds,
-            cache_seconds=settings.key_cache_seconds,
-        )
-        revoked = RevocationCache(
-            revocations.DatabaseRevocationSource(database, token_ttl=settings.token_ttl_seconds),
-            refresh_seconds=settings.revocations_refresh_seconds,
-            max_age_seconds=settings.revocations_max_age_seconds,
-        )
-        limiter: RateLimiter = (
-            RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
-        )
-        urls = settings.upstream_urls()
-        limits = _upstream_limits(settings)
-        upstreams = {name: Upstream(name, url, limits) for name, url in urls.items()}
-        app.state.settings = settings
-        app.state.database = database
-        app.state.keyring = keyring
-        app.state.revocations = revoked
-        app.state.http = http
-        app.state.upstream_urls = urls
-        app.state.merged_openapi = MergedOpenAPI(http, urls)
-        proxy = Proxy(settings, upstreams, limiter, CallerIdentifier(keyring, settings.issuer, revoked))
-        app.state.proxy = proxy
-        app.state.client_addresses = proxy.addresses
-        app.state.token_guard = TokenGuard(settings, limiter)
-        settle_garbage_collector()
-        try:
-            async with revoked.refreshing(), serving_metrics(settings.metrics_port):
-                yield
-        finally:
-            for upstream in upstreams.values():
-                await upstream.close()
-            await limiter.close()
-            await http.aclose()
-            await database.dispose()
+        async with running_gateway(settings) as state, serving_metrics(settings.metrics_port):
+            app.state.gateway = state
+            settle_garbage_collector()
+            yield
 
     app = FastAPI(
         title="jichi gateway",
@@ -158,44 +96,10 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES, proxied=False)
 
     async def merged_openapi(request: Request) -> Response:
-        document = await request.app.state.merged_openapi.document(app.openapi())
-        return JSONResponse(document)
-
-    async def healthz(_request: Request) -> Response:
-        return JSONResponse({"status": "alive"})
-
-    async def readyz(request: Request) -> Response:
-        report: dict[str, Any] = {}
-        try:
-            async with asyncio.timeout(2.0):
-                await request.app.state.database.ping()
-            report["database"] = "ready"
-        except Exception:
-            report["database"] = "unreachable"
-        checks = await asyncio.gather(
-            *(
-                _upstream_ready(request.app.state.http, url)
-                for url in request.app.state.upstream_urls.values()
-            )
-        )
-        report["upstreams"] = dict(zip(request.app.state.upstream_urls, checks, strict=True))
-        if report["database"] != "ready":
-            return problem_response(
-                status=503,
-                slug="not-ready",
-                title="Not ready",
-                detail="The gateway's database does not answer.",
-                instance="/readyz",
-                extensions=report,
-            )
-        # An upstream that is down makes the gateway degraded, not unready: taking every gateway
-        # replica out of rotation would stop the other services too.
-        healthy = all(state == "ready" for state in report["upstreams"].values())
-        return JSONResponse({"status": "ready" if healthy else "degraded", **report})
+        return JSONResponse(await gateway_state(request.app).merged_openapi.document(app.openapi()))
 
     app.add_route("/openapi.json", merged_openapi, include_in_schema=False)
-    app.add_route("/healthz", healthz, include_in_schema=False)
-    app.add_route("/readyz", readyz, include_in_schema=False)
+    install_probes(app)
     if settings.metrics_port is None:
         app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_docs(app, docs_path="/docs", openapi_url="/openapi.json", title="jichi")
@@ -206,14 +110,6 @@ def create_api(settings: GatewaySettings) -> FastAPI:
         accepted_media_types=JSON_MEDIA_TYPES | {FORM},
     )
     return app
-
-
-async def _upstream_ready(http: httpx.AsyncClient, url: str) -> str:
-    try:
-        response = await http.get(f"{url}/readyz", timeout=2.0)
-    except httpx.HTTPError:
-        return "unreachable"
-    return "ready" if response.status_code == 200 else "not-ready"
 
 
 def create_app(settings: GatewaySettings | None = None) -> Gateway:

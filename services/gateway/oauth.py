@@ -14,9 +14,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, Response
 
 from services.gateway import clients
-from services.gateway.keys import KeyRing
-from services.gateway.token_guard import TokenGuard
-from shared.db.engine import Database
+from services.gateway.state import gateway_state
 
 router = APIRouter(tags=["oauth"])
 
@@ -123,8 +121,9 @@ async def issue_token(request: Request) -> Response:
     client_id, client_secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication failed.", basic=basic is not None)
-    guard: TokenGuard = request.app.state.token_guard
-    address = request.app.state.client_addresses.resolve(
+    state = gateway_state(request.app)
+    guard = state.token_guard
+    address = state.client_addresses.resolve(
         request.client.host if request.client else "unknown",
         [value.encode("latin-1") for value in request.headers.getlist("x-forwarded-for")],
     )
@@ -133,7 +132,7 @@ async def issue_token(request: Request) -> Response:
         return _oauth_error(
             429, "slow_down", f"Token request refused: {refusal.reason}.", retry_after=refusal.retry_after
         )
-    database: Database = request.app.state.database
+    database = state.database
     async with guard.verifying(), database.sessionmaker() as session:
         client = await clients.authenticate(session, client_id, client_secret)
     guard.record(client_id, address, succeeded=client is not None)
@@ -144,8 +143,8 @@ async def issue_token(request: Request) -> Response:
         return _oauth_error(400, "invalid_scope", "The requested scope exceeds the client's scopes.")
     if not requested:
         return _oauth_error(400, "invalid_scope", "The client has no scopes.")
-    keyring: KeyRing = request.app.state.keyring
-    settings = request.app.state.settings
+    keyring = state.keyring
+    settings = state.settings
     token = await keyring.sign(
         client_id=client.client_id,
         scopes=requested,
@@ -163,5 +162,5 @@ async def issue_token(request: Request) -> Response:
 
 @router.get("/.well-known/jwks.json", summary="The public keys that verify the gateway's tokens")
 async def jwks(request: Request) -> dict[str, Any]:
-    keyring: KeyRing = request.app.state.keyring
+    keyring = gateway_state(request.app).keyring
     return await keyring.jwks()

@@ -17,7 +17,8 @@ from starlette.responses import Response
 
 from services.gateway import clients
 from services.gateway.keys import CLOCK_SKEW
-from shared.auth.revocations import RevocationCache, RevocationDocument
+from services.gateway.state import gateway_state
+from shared.auth.revocations import RevocationDocument
 from shared.db.engine import Database
 from shared.web.problems import PROBLEM_CONTENT, ServiceUnavailable
 
@@ -56,7 +57,7 @@ def _etag(document: RevocationDocument) -> str:
     },
 )
 async def revocations(request: Request) -> Response:
-    cache: RevocationCache = request.app.state.revocations
+    cache = gateway_state(request.app).revocations
     # Only what the latest read of the database said: a service counts the age of its copy from
     # when it fetched it, so the gateway must not pass on an old one.
     if not cache.last_refresh_succeeded or cache.document is None:
