@@ -1,12 +1,5 @@
-"""The revitalization service's operations as callers' generated clients know them.
-
-Each (method, path) keeps its operationId here, whatever its handler is called, so that a
-renamed function breaks no client (tests/contract/test_operation_ids.py pins the table). With
-it: the problem types the operation's own rules answer with (those of its kind, a token, a body,
-an Idempotency-Key, a purpose, an If-Match, are added by shared/web/openapi.py), the response
-headers it sends, and success statuses beyond the route's own. The suite fails when an
-operation answers with a problem type not declared for it (tests/support/exchanges.py).
-"""
+"""The revitalization service's operations as generated clients know them: see `Operation` in
+shared/web/openapi.py; tests/contract/test_documents.py pins the ids."""
 
 from __future__ import annotations
 

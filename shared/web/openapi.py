@@ -69,10 +69,12 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
 class Operation:
     """What a service declares about one operation, beyond what FastAPI derives from the route.
 
-    `problems` are the slugs of the problem types the operation's own rules answer with; those
+    Each (method, path) keeps its `operation_id` in its service's `operations.py`, whatever its
+    handler is called, so that a renamed function breaks no generated client. `problems` are the slugs of the problem types the operation's own rules answer with; those
     its kind brings (token, body, headers, page token) are added by `complete_document`.
     `headers` names the response headers sent per status; `statuses` are further success
-    statuses than the route's own (201 or 200 for a create-or-change).
+    statuses than the route's own (201 or 200 for a create-or-change). The suite fails when an
+    operation answers with a problem type not declared for it (tests/support/exchanges.py).
     """
 
     operation_id: str
