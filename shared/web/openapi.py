@@ -70,7 +70,8 @@ class Operation:
     """What a service declares about one operation, beyond what FastAPI derives from the route.
 
     Each (method, path) keeps its `operation_id` in its service's `operations.py`, whatever its
-    handler is called, so that a renamed function breaks no generated client. `problems` are the slugs of the problem types the operation's own rules answer with; those
+    handler is called, so that a renamed function breaks no generated client. `problems` are the
+    slugs of the problem types the operation's own rules answer with; those
     its kind brings (token, body, headers, page token) are added by `complete_document`.
     `headers` names the response headers sent per status; `statuses` are further success
     statuses than the route's own (201 or 200 for a create-or-change). The suite fails when an
