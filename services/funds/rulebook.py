@@ -35,8 +35,8 @@ class FundsRules:
     # individual per-recipient cap, only to the totals (art. 22 par. 3).
     own_money_exempt_from_per_recipient_cap: bool
     # From a political organization other than a party or its fund-raising body to another such
-    # organization, per recipient (art. 22 par. 1, added by Act No. 104 of 2005, which renumbered
-    # the earlier paragraphs 2 and 3); to parties and fund-raising bodies no cap.
+    # organization, per recipient (art. 22 par. 1, inserted by Act No. 104 of 2005, which made the
+    # earlier paragraphs 1 and 2 into 2 and 3); to parties and fund-raising bodies no cap.
     organization_per_recipient_cap: int
     company_caps_by_capital: tuple[CapStep, ...]
     union_caps_by_members: tuple[CapStep, ...]
