@@ -19,6 +19,7 @@ from shared.web.state import state_of
 
 TOKEN_URL = "/oauth/token"
 
+
 def _bearer(authorization: str | None) -> str | None:
     if not authorization:
         return None
