@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ import uvloop
 from fastapi import FastAPI
 
 from tests.support.databases import on_postgres
+from tests.support.exchanges import Recording, recorded_as_json, undeclared_problems
 from tests.support.tokens import TokenFactory
 
 
@@ -24,6 +26,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Every problem a documented operation returned in this session must be declared for it
+    (`x-problem-types`); JICHI_RECORD_EXCHANGES names a file to write what was observed to."""
+    if path := os.environ.get("JICHI_RECORD_EXCHANGES"):
+        Path(path).write_bytes(recorded_as_json())
+    undeclared = undeclared_problems()
+    if undeclared:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["problems returned but not declared in the OpenAPI documents:", *undeclared]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_asyncio_loop_factories(
@@ -51,6 +67,7 @@ async def running(app: Any, *, lifespan_app: FastAPI | None = None) -> AsyncIter
     """Run the app's lifespan and give a client that talks to it in-process."""
     target = lifespan_app or app
     async with target.router.lifespan_context(target):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        recorded = Recording(app, target) if isinstance(target, FastAPI) else app
+        transport = httpx.ASGITransport(app=recorded, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client

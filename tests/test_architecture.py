@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,10 +24,10 @@ def lint(config: Path, cwd: Path, env: dict[str, str] | None = None) -> subproce
 
 
 def test_import_contracts_hold() -> None:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
     result = lint(ROOT / "pyproject.toml", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert " kept, 0 broken" in result.stdout
-    assert "Registry: endpoints reach SQL only through their domain's service KEPT" in result.stdout
+    assert f"{len(contracts)} kept, 0 broken" in result.stdout
 
 
 def test_a_service_importing_another_breaks_the_contract(tmp_path: Path) -> None:

@@ -39,7 +39,19 @@ def test_every_setting_of_each_process_is_documented(process: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["run", "test", "lint", "bench", "fuzz", "fuzz-deep", "migrate", "test-postgres"]
+    "target",
+    [
+        "run",
+        "test",
+        "lint",
+        "bench",
+        "fuzz",
+        "fuzz-deep",
+        "migrate",
+        "test-postgres",
+        "clients",
+        "openapi-lint",
+    ],
 )
 def test_documented_make_targets_exist(target: str) -> None:
     assert f"\n{target}:" in (ROOT / "Makefile").read_text()

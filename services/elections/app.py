@@ -13,6 +13,7 @@ import services.elections
 from services.elections import tables
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
+from services.elections.operations import EXAMPLES, OPERATIONS
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
 from services.elections.roll.readlog import RegistryReadLog
@@ -70,6 +71,8 @@ def create_app(
             await asyncio.gather(*running, return_exceptions=True)
 
     return create_service_app(
+        operations=OPERATIONS,
+        examples=EXAMPLES,
         name=SERVICE,
         title="jichi elections",
         description=services.elections.__doc__ or "",

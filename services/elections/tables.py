@@ -112,9 +112,13 @@ candidates = Table(
     Column("priority_rank", Integer, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
+    # A House of Representatives list entry of a dual candidate (重複立候補, art. 86-2): the same
+    # person's single-member district candidacy, on one list at most. Such an entry's person_key is
+    # "dual:<that id>", so the person still has one key of their own per election.
+    Column("district_candidate_id", ForeignKey("candidates.id"), nullable=True, unique=True),
     # One candidacy per person per election, whatever the contest.
     UniqueConstraint("election_id", "person_key"),
-    UniqueConstraint("contest_id", "party_id", "list_rank"),
+    # List ranks are not unique: dual candidates may share one (checked in setup).
     UniqueConstraint("contest_id", "party_id", "priority_rank"),
 )
 

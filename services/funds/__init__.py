@@ -7,20 +7,26 @@ disclosure search, donation limits and party subsidies.
   `FUNDS_COMPANY_CAP_STEPS_ABOVE_10BN`; until then ¥30M applies from ¥5bn), union and other
   bodies' caps, other income itemised from ¥100,000, the stricter itemization of
   Diet-member-related organizations (expenditures over ¥10,000 but personnel costs, from 2009).
-- Diet-member-related organizations (registered as such, and fund-management organizations,
-  which always name their Diet member or candidate) itemize and must name the payee of every
-  expenditure over the stricter threshold. Every report shows its due date (31 March of the next
-  year, 31 May for Diet-member-related organizations, both rule data) and whether its first
+- Ordinary costs (personnel, utilities, supplies, office) of an ordinary organization are
+  reported as totals only. Diet-member-related organizations (registered as such, and the
+  fund-management organizations that name their Diet member or candidate; a mayor's,
+  governor's or local assembly member's names none and is ordinary) itemize and must name the
+  payee of every expenditure over the stricter threshold. Every report shows its due date (31
+  March of the next year, 31 May for Diet-member-related organizations, both rule data) and whether its first
   filing came after it, by the calendar of Japan.
 - A filing that reveals a breach is accepted; the breach becomes a finding (funds:review),
   recomputed for every donor a filing or amendment touches, across all reports of the year.
-  Donors are matched by folded name plus municipality plus normalised address.
+  Donors are matched by folded name plus municipality plus normalised address. A political
+  organization gives one recipient outside the party side at most ¥50M a year; a candidate's
+  own money to their fund-management organization (donor's folded name = the organization's
+  Diet member or candidate) is outside the individual per-recipient cap.
 - Public endpoints return only what the law itemizes, addresses cut to the municipality, for
   three years after first filing. Donor-name search is a substring match on the folded name;
   on PostgreSQL through a GIN index of the name's substrings of one to three characters
   (migration 0003), so that a one- or two-character surname is index-driven too.
 - Exports stream from PostgreSQL's `COPY ... TO STDOUT` (CSV, or `row_to_json` lines) through a
   bounded queue; on SQLite a keyset walk renders the same text.
-- Party subsidies are split to the yen by the largest-remainder method (see
-  `subsidies/allocation.py`); vote totals are entered or imported from the elections service.
+- Party subsidies: the total is the budgeted one when given (else ¥250 × population), split
+  to the yen by the largest-remainder method (see `subsidies/allocation.py`); vote totals are
+  entered or imported from the elections service.
 """

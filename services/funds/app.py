@@ -8,6 +8,7 @@ import services.funds
 from services.funds import tables
 from services.funds.disclosure.endpoints import router as disclosure_router
 from services.funds.findings.endpoints import router as findings_router
+from services.funds.operations import EXAMPLES, OPERATIONS
 from services.funds.organizations.endpoints import router as organizations_router
 from services.funds.reports.endpoints import router as reports_router
 from services.funds.settings import FundsSettings
@@ -28,6 +29,8 @@ def create_app(
     revocation_source: RevocationSource | None = None,
 ) -> FastAPI:
     return create_service_app(
+        operations=OPERATIONS,
+        examples=EXAMPLES,
         name=SERVICE,
         title="jichi funds",
         description=services.funds.__doc__ or "",

@@ -31,6 +31,12 @@ class FundsRules:
     individual_party_total_cap: int
     individual_other_total_cap: int
     individual_per_other_recipient_cap: int
+    # A candidate's own money to their own fund-management organization is not held to the
+    # individual per-recipient cap, only to the totals (art. 22 par. 3).
+    own_money_exempt_from_per_recipient_cap: bool
+    # From a political organization other than a party or its fund-raising body to another such
+    # organization, per recipient (art. 22 par. 2); to parties and fund-raising bodies no cap.
+    organization_per_recipient_cap: int
     company_caps_by_capital: tuple[CapStep, ...]
     union_caps_by_members: tuple[CapStep, ...]
     other_body_caps_by_expenses: tuple[CapStep, ...]
@@ -40,17 +46,22 @@ class FundsRules:
     # Disclosure.
     donor_disclosure_over: int
     party_ticket_disclosure_over: int
+    # Ordinary costs (経常経費) are reported as totals only; political-activity costs are itemized
+    # from `expenditure_itemised_from` (art. 12 par. 1 item 2).
+    ordinary_cost_categories: frozenset[str]
     expenditure_itemised_from: int
     other_income_itemised_from: int
-    # Diet-member-related organizations (国会議員関係政治団体) itemize every expenditure over this
-    # amount, whatever its size class, but the exempt categories; None before the rule existed.
+    # Diet-member-related organizations (国会議員関係政治団体, art. 19-7: tied to a Diet member or a
+    # Diet candidate, never a local office holder) itemize every expenditure over this amount,
+    # ordinary costs included, but the exempt categories (art. 19-10-2); None before the rule existed.
     diet_member_expenditure_itemised_over: int | None
     diet_member_itemisation_exempt: frozenset[str]
     public_years: int
     # Filing: the report of year Y is due on this (month, day) of Y + 1.
     report_due: tuple[int, int]
     diet_member_report_due: tuple[int, int]
-    # Party subsidies.
+    # Party subsidies: the total is set by the budget, based on this amount × the census population
+    # (政党助成法 art. 7); the product is only the default when no budgeted total is given.
     subsidy_yen_per_capita: int
     party_min_members: int
     party_min_vote_share: Decimal
@@ -70,6 +81,8 @@ _BASE: Final = FundsRules(
     individual_party_total_cap=20_000_000,
     individual_other_total_cap=10_000_000,
     individual_per_other_recipient_cap=1_500_000,
+    own_money_exempt_from_per_recipient_cap=True,
+    organization_per_recipient_cap=50_000_000,
     company_caps_by_capital=(
         CapStep(0, 7_500_000),
         CapStep(1 * _BILLION, 15_000_000),
@@ -89,6 +102,7 @@ _BASE: Final = FundsRules(
     foreign_listed_years_exception=5,
     donor_disclosure_over=50_000,
     party_ticket_disclosure_over=200_000,
+    ordinary_cost_categories=frozenset({"personnel", "utilities", "supplies", "office"}),
     expenditure_itemised_from=50_000,
     other_income_itemised_from=100_000,
     diet_member_expenditure_itemised_over=None,

@@ -17,16 +17,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 import services.gateway
-from services.gateway import oauth, revocations
+from services.gateway import oauth, problem_pages, revocations
 from services.gateway.identity import CallerIdentifier
 from services.gateway.keys import KeyRing
-from services.gateway.openapi import MergedOpenAPI
+from services.gateway.openapi import EXAMPLES, OPERATIONS, MergedOpenAPI
 from services.gateway.proxy import Proxy
 from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from services.gateway.settings import UPSTREAM_NAMES, GatewaySettings
 from services.gateway.token_guard import TokenGuard
 from services.gateway.upstream import Upstream, UpstreamLimits
 from shared.auth.revocations import RevocationCache
+from shared.auth.scopes import SCOPES
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.web.app import WITHOUT_OPENTELEMETRY, install_openapi, settle_garbage_collector
 from shared.web.docs import mount_docs
@@ -153,7 +154,8 @@ def create_api(settings: GatewaySettings) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(oauth.router)
     app.include_router(revocations.router)
-    install_openapi(app)
+    app.include_router(problem_pages.router)
+    install_openapi(app, operations=OPERATIONS, scopes=SCOPES, examples=EXAMPLES, proxied=False)
 
     async def merged_openapi(request: Request) -> Response:
         document = await request.app.state.merged_openapi.document(app.openapi())

@@ -5,12 +5,37 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from shared.auth.scopes import SCOPES
+from shared.web.openapi import Operation, Operations, load_examples
 from shared.web.problems import PROBLEM_CONTENT
+
+# The gateway's own operations (see services/registry/operations.py for what a declaration holds).
+OPERATIONS: Operations = {
+    ("POST", "/oauth/token"): Operation(
+        "gateway_issue_token",
+        problems=(
+            "oauth-invalid-request",
+            "oauth-unsupported-grant-type",
+            "oauth-invalid-client",
+            "oauth-invalid-scope",
+            "oauth-slow-down",
+            "content-too-large",
+            "unsupported-media-type",
+        ),
+    ),
+    ("GET", "/.well-known/jwks.json"): Operation("gateway_jwks"),
+    ("GET", "/problems"): Operation("gateway_list_problem_types"),
+    ("GET", "/problems/{slug}"): Operation("gateway_get_problem_type", problems=("not-found",)),
+    ("GET", "/.well-known/revocations.json"): Operation(
+        "gateway_revocations", problems=("revocations-unavailable",), headers={200: ("ETag",)}
+    ),
+}
+EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))
 
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 # What the gateway adds to every proxied operation: its rate-limit headers, and its 429.
@@ -27,7 +52,7 @@ GATEWAY_HEADERS: dict[str, Any] = {
     },
     "Retry-After": {
         "description": "Seconds to wait before sending again.",
-        "schema": {"type": "integer", "minimum": 1},
+        "schema": {"type": "integer", "format": "int32", "minimum": 1},
     },
 }
 TOO_MANY_REQUESTS: dict[str, Any] = {
@@ -57,13 +82,17 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
 
 def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Schemas with one name and one shape are shared; a name two services shape differently is
-    prefixed with the service's name (Registry_Resident) so neither is lost."""
+    prefixed with the service's name (RegistryResident) so neither is lost."""
     merged = copy.deepcopy(gateway)
     merged["info"] = {
+        **{key: value for key, value in gateway.get("info", {}).items() if key in ("contact", "license")},
         "title": "jichi",
         "version": gateway.get("info", {}).get("version", "1.0.0"),
         "description": "All jichi services behind one gateway. Get a token at /oauth/token "
-        "(client credentials), then call any service with `Authorization: Bearer <token>`.",
+        "(client credentials), then call any service with `Authorization: Bearer <token>`. "
+        "Every problem's `type` (`urn:jichi:problem:<slug>`) resolves at `/problems/<slug>`: its "
+        "statuses, meaning and what to do, in Japanese and English; each operation lists its own "
+        "in `x-problem-types`.",
     }
     paths = merged.setdefault("paths", {})
     schemas = merged.setdefault("components", {}).setdefault("schemas", {})
@@ -71,7 +100,7 @@ def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]
     for service, document in sorted(services.items()):
         theirs = document.get("components", {}).get("schemas", {})
         renames = {
-            f"#/components/schemas/{name}": f"#/components/schemas/{service.capitalize()}_{name}"
+            f"#/components/schemas/{name}": f"#/components/schemas/{service.capitalize()}{name}"
             for name, schema in theirs.items()
             if name in schemas and schemas[name] != _rename_refs(schema, {})
         }
@@ -79,10 +108,17 @@ def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]
             ref = f"#/components/schemas/{name}"
             target = renames.get(ref, ref).rsplit("/", 1)[1]
             schemas[target] = _rename_refs(schema, renames)
+            if target != name:
+                # Generators name a model by its title: the renamed one needs its own.
+                schemas[target]["title"] = target
         for path, item in document.get("paths", {}).items():
             paths[path] = _with_gateway_responses(_rename_refs(item, renames))
         for tag in document.get("tags", []):
             tags.setdefault(tag["name"], tag)
+        # Response headers are defined once, the same in every service.
+        merged["components"].setdefault("headers", {}).update(
+            document.get("components", {}).get("headers", {})
+        )
     merged["components"].setdefault("headers", {}).update(copy.deepcopy(GATEWAY_HEADERS))
     merged["components"].setdefault("responses", {})["TooManyRequests"] = copy.deepcopy(TOO_MANY_REQUESTS)
     merged["components"].setdefault("securitySchemes", {})["gateway"] = {
@@ -91,7 +127,7 @@ def merge_documents(gateway: dict[str, Any], services: dict[str, dict[str, Any]]
         "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": dict(SCOPES)}},
     }
     if tags:
-        merged["tags"] = list(tags.values())
+        merged["tags"] = sorted(tags.values(), key=lambda tag: tag["name"])
     return merged
 
 

@@ -15,6 +15,7 @@ from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
 from services.registry.codes.master import CodeMaster
 from services.registry.feed import endpoints as feed_endpoints
+from services.registry.operations import EXAMPLES, OPERATIONS
 from services.registry.purposes import endpoints as purposes_endpoints
 from services.registry.residents import endpoints as residents_endpoints
 from services.registry.residents.identity import IdentityCipher
@@ -67,6 +68,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or RegistrySettings()
     return create_service_app(
+        operations=OPERATIONS,
+        examples=EXAMPLES,
         name=SERVICE,
         title="jichi registry",
         description=services.registry.__doc__ or "",

@@ -17,9 +17,12 @@ from services.revitalization.eligibility.http_source import SCOPES, RegistryResi
 from services.revitalization.eligibility.source import ResidenceHistorySource
 from services.revitalization.hometown.endpoints import router as hometown_router
 from services.revitalization.opendata.endpoints import router as opendata_router
+from services.revitalization.opendata.giving360 import Publisher
+from services.revitalization.operations import EXAMPLES, OPERATIONS
 from services.revitalization.placements.endpoints import router as placements_router
 from services.revitalization.programmes.endpoints import router as programmes_router
 from services.revitalization.settings import RevitalizationSettings
+from services.revitalization.state import RevitalizationState, install_state
 from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.http.gateway_client import GatewayClient
@@ -42,20 +45,28 @@ def create_app(
 
     @asynccontextmanager
     async def startup(app: FastAPI) -> AsyncIterator[None]:
-        if residence_source is not None:
-            app.state.residence_source = residence_source
-        else:
-            client = GatewayClient(
+        source = residence_source or RegistryResidenceSource(
+            GatewayClient(
                 state_of(app).http,
                 gateway_url=settings.gateway_url,
                 client_id=settings.client_id,
                 client_secret=settings.client_secret.get_secret_value(),
                 scopes=SCOPES,
             )
-            app.state.residence_source = RegistryResidenceSource(client)
+        )
+        install_state(
+            app,
+            RevitalizationState(
+                settings=settings,
+                residence_source=source,
+                publisher=Publisher(settings.funder_id, settings.funder_name, settings.grant_id_prefix),
+            ),
+        )
         yield
 
     return create_service_app(
+        operations=OPERATIONS,
+        examples=EXAMPLES,
         name=SERVICE,
         title="jichi revitalization",
         description=services.revitalization.__doc__ or "",

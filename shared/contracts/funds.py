@@ -65,7 +65,11 @@ class OrganizationIn(_Model):
     )
     diet_member_name: KanjiName | None = Field(
         default=None,
-        description="The Diet member or candidate of a fund-management or Diet-member-related body.",
+        description=(
+            "The Diet member or Diet candidate of a Diet-member-related body (required) or of a "
+            "fund-management organization (which is then Diet-member-related; a mayor's, governor's "
+            "or local assembly member's fund-management organization names none)."
+        ),
     )
     registered_date: CalendarDate
     dissolved_date: CalendarDate | None = None
@@ -268,6 +272,7 @@ class FindingKind(StrEnum):
     individual_party_total_exceeded = "individual_party_total_exceeded"
     individual_other_total_exceeded = "individual_other_total_exceeded"
     individual_per_recipient_exceeded = "individual_per_recipient_exceeded"
+    organization_per_recipient_exceeded = "organization_per_recipient_exceeded"
     body_to_non_party = "body_to_non_party"
     body_cap_exceeded = "body_cap_exceeded"
     anonymous_donation = "anonymous_donation"
@@ -413,6 +418,13 @@ class SubsidyRecalculation(_Model):
 class SubsidyRequest(_Model):
     year: CalendarYear
     inputs: SubsidyInputs
+    budgeted_total: Yen | None = Field(
+        default=None,
+        description=(
+            "The year's total as the budget sets it (based on ¥250 × census population, 政党助成法 art. 7); "
+            "that product when not given."
+        ),
+    )
     recalculation: SubsidyRecalculation | None = None
 
 
@@ -429,7 +441,9 @@ class PartyShare(BaseModel):
 
 class SubsidyAllocation(BaseModel):
     year: int
-    total: int = Field(description="¥ per capita × census population; the shares sum to it exactly.")
+    total: int = Field(
+        description="The budgeted total, or ¥ per capita × census population; the shares sum to it exactly."
+    )
     rounding: str
     parties: list[PartyShare]
 

@@ -259,6 +259,16 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def autocommit_session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose statements each commit by themselves: no BEGIN and COMMIT round trips,
+        and a row a statement locks is let go when that statement ends, not when the caller's
+        event loop next gets to a COMMIT. For reads of one statement, and writes made atomic by
+        being one statement."""
+        async with self.sessionmaker() as session:
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            yield session
+
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))

@@ -3,7 +3,8 @@
 Both types use pydantic's strict int: floats (even ``100.0``), bools and strings (``"100"``)
 are rejected. A strict type is meant for JSON bodies; a query or path parameter arrives as
 a string and would be rejected, so use a plain ``int`` field with bounds there.
-The bounds are those of a PostgreSQL ``bigint``.
+The bounds are those of a PostgreSQL ``bigint``, declared as ``format: int64`` so that a
+generated Java or .NET client holds a party-subsidy total (¥31,536,524,750) in a 64-bit integer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ Yen = Annotated[
         le=YEN_MAX,
         description="An amount in whole yen (integer, not negative).",
         examples=[1500000],
+        json_schema_extra={"format": "int64"},
     ),
 ]
 """A non-negative amount in whole yen."""
@@ -33,6 +35,7 @@ SignedYen = Annotated[
         le=YEN_MAX,
         description="A balance or difference in whole yen (integer, may be negative).",
         examples=[-25000],
+        json_schema_extra={"format": "int64"},
     ),
 ]
 """An amount in whole yen that may be negative (balances, differences)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from shared.auth.revocations import HttpRevocationSource, RevocationCache, RevocationSource
+from shared.auth.scopes import SCOPES
 from shared.auth.tokens import HttpJwksSource, JwksSource, TokenVerifier
 from shared.db.engine import Database, create_engine, resolve_database_url
 from shared.settings import ServiceSettings
@@ -26,7 +27,7 @@ from shared.web.docs import mount_docs
 from shared.web.idempotency import ReplayedResponse, answer_replay
 from shared.web.middleware import JSON_MEDIA_TYPES, RequestContextMiddleware, RetryReadsOnLostConnection
 from shared.web.observability import configure_logging, metrics_endpoint, serving_metrics
-from shared.web.openapi import with_problem_responses
+from shared.web.openapi import Operations, complete_document
 from shared.web.pagination import PageTokenCodec
 from shared.web.problems import install_problem_handlers, problem_response
 from shared.web.state import ServiceState, state_of
@@ -81,7 +82,16 @@ def install_health(app: FastAPI, readiness: Callable[[], Any], *, metrics_on_api
         app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
 
-def install_openapi(app: FastAPI) -> None:
+def install_openapi(
+    app: FastAPI,
+    *,
+    operations: Operations,
+    scopes: Mapping[str, str],
+    examples: Mapping[str, Any],
+    proxied: bool = True,
+) -> None:
+    """The document FastAPI derives, completed (shared/web/openapi.py) and built once."""
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
@@ -92,8 +102,16 @@ def install_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
                 servers=app.servers,
+                separate_input_output_schemas=False,
             )
-            app.openapi_schema = with_problem_responses(schema)
+            app.openapi_schema = complete_document(
+                schema,
+                routes=app.routes,
+                operations=operations,
+                scopes=scopes,
+                examples=examples,
+                proxied=proxied,
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -110,9 +128,15 @@ def create_service_app(
     jwks_source: JwksSource | None = None,
     revocation_source: RevocationSource | None = None,
     startup: Startup | None = None,
+    operations: Operations | None = None,
+    examples: Mapping[str, Any] | None = None,
     version: str = "1.0.0",
 ) -> FastAPI:
-    """A service app: its routes under `/<name>/v1`, problems, auth, health, metrics, docs."""
+    """A service app: its routes under `/<name>/v1`, problems, auth, health, metrics, docs.
+
+    `operations` pins each operation's id and declares its problem types and headers;
+    `examples` are the recorded examples of its document (services/<name>/operations.py).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -199,6 +223,11 @@ def create_service_app(
         await state_of(app).database.ping()
 
     install_health(app, readiness, metrics_on_api_port=settings.metrics_port is None)
-    install_openapi(app)
+    install_openapi(
+        app,
+        operations=operations or {},
+        scopes={scope: meaning for scope, meaning in SCOPES.items() if scope.startswith(f"{name}:")},
+        examples=examples or {},
+    )
     mount_docs(app, docs_path=f"/{name}/docs", openapi_url=f"/{name}/openapi.json", title=title)
     return app

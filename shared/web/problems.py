@@ -36,7 +36,11 @@ class ProblemDetails(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(examples=["urn:jichi:problem:not-found"])
+    type: str = Field(
+        description="`urn:jichi:problem:<slug>`: what it means and what to do is at the gateway's "
+        "`/problems/<slug>` (JSON, or HTML in Japanese and English).",
+        examples=["urn:jichi:problem:not-found"],
+    )
     title: str
     status: int
     detail: str | None = None

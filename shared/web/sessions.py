@@ -17,3 +17,14 @@ async def db_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
+
+
+async def read_session(database: DatabaseDep) -> AsyncIterator[AsyncSession]:
+    """For a request that only reads, one statement at a time: each statement stands alone, with no
+    BEGIN and COMMIT round trips around it (a read of several statements wants `SessionDep`'s
+    single transaction instead)."""
+    async with database.autocommit_session() as session:
+        yield session
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(read_session, scope="function")]

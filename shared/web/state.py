@@ -41,6 +41,8 @@ def state_of(app: FastAPI) -> ServiceState[Any]:
     return state
 
 
+# Dependencies are coroutines: FastAPI runs a plain function in a worker thread, a hop that costs
+# more than the read itself.
 async def service_state(request: Request) -> ServiceState[Any]:
     return state_of(request.app)
 

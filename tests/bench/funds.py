@@ -205,7 +205,9 @@ def _report_lines(
 ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
     """One report's lines (as COPY records) and its category totals."""
     start = date(year, 1, 1).toordinal()
-    diet_member_related = is_diet_member_related(_organization_kind(organization_id - 1))
+    diet_member_related = is_diet_member_related(
+        _organization_kind(organization_id - 1), _diet_member_name(organization_id - 1)
+    )
     drafts: list[tuple[str, str, int, date, Donor]] = []
     donor_totals: dict[str, int] = defaultdict(int)
     amounts = rng.choices(DONATION_AMOUNTS, DONATION_WEIGHTS, k=LINES_PER_REPORT)
@@ -272,6 +274,11 @@ def _organization_kind(index: int) -> str:
     return "political_party" if index == 0 else ORGANIZATION_KINDS[index % len(ORGANIZATION_KINDS)]
 
 
+def _diet_member_name(index: int) -> str | None:
+    """Every fund-management and Diet-member-related organization of the background is a Diet member's."""
+    return "鈴木一郎" if index % len(ORGANIZATION_KINDS) in (0, 1) else None
+
+
 async def _secondary_schema(connection: asyncpg.Connection) -> tuple[list[str], list[tuple[str, str]]]:
     """The report_lines indexes (but its primary key) and foreign keys, as the migrations made them."""
     indexes = await connection.fetch(
@@ -316,7 +323,7 @@ async def _load(ctx: BenchContext) -> FundsData:
                 "131016",
                 "東京都千代田区永田町1-7-1",
                 1 if index and index % len(ORGANIZATION_KINDS) == 2 else None,
-                "鈴木一郎" if index % len(ORGANIZATION_KINDS) in (0, 1) else None,
+                _diet_member_name(index),
                 date(2000, 1, 1),
                 None,
                 1,

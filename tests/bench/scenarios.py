@@ -16,6 +16,7 @@ from tests.bench.revitalization import (
     revitalization_allocation,
     revitalization_approvals,
     revitalization_listing,
+    revitalization_programme,
 )
 from tests.bench.wrk import LoadResult, check_clean, load
 
@@ -128,4 +129,5 @@ SCENARIOS = [
     revitalization_listing,
     revitalization_approvals,
     revitalization_allocation,
+    revitalization_programme,
 ]

@@ -48,8 +48,9 @@ async def test_one_trace_spans_gateway_service_and_database(
     http: httpx.AsyncClient, platform: Platform
 ) -> None:
     caller_trace = "0af7651916cd43dd8448eb211c80319c"
+    # The list reads the database; a single code is answered from the code master in memory.
     response = await http.get(
-        f"{platform.gateway_url}/registry/v1/local-government-codes/{CODE}",
+        f"{platform.gateway_url}/registry/v1/local-government-codes?prefecture=13",
         headers={"traceparent": f"00-{caller_trace}-b7ad6b7169203331-01", "X-Request-ID": "traced-1"},
     )
     assert response.status_code == 200, response.text
@@ -60,7 +61,7 @@ async def test_one_trace_spans_gateway_service_and_database(
     service_server = parent_of(statement, spans)
     while service_server.kind != SpanKind.SERVER:
         service_server = parent_of(service_server, spans)
-    assert service_server.name == "GET /registry/v1/local-government-codes/{code}"
+    assert service_server.name == "GET /registry/v1/local-government-codes"
     gateway_client = parent_of(service_server, spans)
     assert gateway_client.kind == SpanKind.CLIENT
     gateway_server = parent_of(gateway_client, spans)
@@ -79,7 +80,7 @@ async def test_spans_carry_route_templates_never_paths(http: httpx.AsyncClient, 
         f"{platform.gateway_url}/registry/v1/local-government-codes/{CODE}?as_of=2020-01-01"
     )
     trace_id = int(response.headers["traceparent"].split("-")[1], 16)
-    spans = await spans_of(trace_id, at_least=4)
+    spans = await spans_of(trace_id, at_least=3)
     for span in spans:
         assert CODE not in span.name
         assert not any(CODE in str(value) for value in (span.attributes or {}).values()), span.attributes

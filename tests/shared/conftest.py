@@ -37,6 +37,7 @@ def build_sample_app(
         settings=ServiceSettings(database_url=url, log_json=True, **settings),  # type: ignore[arg-type]
         routers=[sample_app.router],
         idempotency_table=sample_app.idempotency_keys,
+        operations=sample_app.OPERATIONS,
         jwks_source=tokens.source(),
         revocation_source=revocations or no_revocations(),
     )

@@ -26,15 +26,24 @@ from services.elections.results.allocation import (
     plurality,
 )
 from services.elections.results.apportionment import apportion, truncate_thousandths
+from services.elections.results.block_lists import (
+    DistrictStanding,
+    ListEntry,
+    Placed,
+    eligible,
+    fill_block_list,
+)
 from services.elections.results.thresholds import forfeits_deposit, reaches_minimum, statutory_lines
 from services.elections.setup import repository as setup_repository
 from services.elections.setup.service import require_contest, require_election
+from services.elections.tallies.sheets import ambiguous_selections
 from shared.contracts.elections import (
     CandidateResult,
     ContestKind,
     ContestResult,
     DistrictResult,
     ElectionResults,
+    ListStanding,
     Lot,
     LotIn,
     LotRequired,
@@ -99,17 +108,19 @@ async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
     for district in districts:
         counts = per_district.get(district.id, {})
         clear = {int(k.split(":")[1]): v for k, v in counts.items() if k.startswith("candidate:")}
+        clear_parties = {int(k.split(":")[1]): v for k, v in counts.items() if k.startswith("party:")}
         here_candidates: dict[int, Decimal] = defaultdict(lambda: ZERO, clear)
-        here_parties: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        here_parties: dict[int, Decimal] = defaultdict(lambda: ZERO, clear_parties)
         for key, votes in counts.items():
-            if key.startswith("party:"):
-                here_parties[int(key.split(":")[1])] += votes
-            elif key.startswith("ambiguous:"):
-                # Apportioned per counting district, by that district's clear votes (art. 68-2).
-                named = [int(i) for i in key.split(":")[1].split(",")]
-                shares = apportion(int(votes), {i: clear.get(i, ZERO) for i in named})
-                for candidate_id, share in shares.items():
-                    here_candidates[candidate_id] += share
+            if key.startswith("ambiguous:"):
+                # Apportioned per counting district, by that district's clear votes of each candidate
+                # (art. 68-2) or each party's clear party-name votes (art. 68-3). A candidate's share
+                # is the candidate's votes, and so counts for the party in the national block.
+                candidate_ids, party_ids = ambiguous_selections(key.split(":", 1)[1])
+                named = {("candidate", i): clear.get(i, ZERO) for i in candidate_ids}
+                named |= {("party", i): clear_parties.get(i, ZERO) for i in party_ids}
+                for (selection, selection_id), share in apportion(int(votes), named).items():
+                    (here_candidates if selection == "candidate" else here_parties)[selection_id] += share
         for candidate_id, votes in here_candidates.items():
             candidate_votes[candidate_id] += votes
         for party_id, votes in here_parties.items():
@@ -235,33 +246,59 @@ def _quotient_step(step: Quotient) -> QuotientStep:
 
 
 def _fill_lists(
-    kind: ContestKind,
     seats_won: dict[int, int],
     members: dict[int, list[Row[Any]]],
     votes: dict[int, Decimal],
     recorded: list[LotOutcome],
 ) -> tuple[set[int], Tie | None]:
-    """The candidates each party's seats go to: by list rank (House of Representatives), or the
-    priority list first and then personal votes (House of Councillors national block)."""
+    """House of Councillors national block: each party's seats to its priority list (特定枠) first,
+    then by personal votes."""
     elected: set[int] = set()
     for party_id, won in seats_won.items():
         if not won:
             continue
         listed = members[party_id]
-        if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
-            first = [f"candidate:{c.id}" for c in sorted(listed, key=lambda c: c.list_rank)]
-            by_votes: dict[str, Decimal] = {}
-        else:
-            priority = sorted(
-                (c for c in listed if c.priority_rank is not None), key=lambda c: c.priority_rank
-            )
-            first = [f"candidate:{c.id}" for c in priority]
-            by_votes = {f"candidate:{c.id}": votes[c.id] for c in listed}
-        filled = fill_party_seats(won, ranked_first=first, by_votes=by_votes, lots=recorded)
+        priority = sorted((c for c in listed if c.priority_rank is not None), key=lambda c: c.priority_rank)
+        filled = fill_party_seats(
+            won,
+            ranked_first=[f"candidate:{c.id}" for c in priority],
+            by_votes={f"candidate:{c.id}": votes[c.id] for c in listed},
+            lots=recorded,
+        )
         elected |= {int(key.split(":")[1]) for key in filled.elected}
         if filled.tie is not None:
             return elected, filled.tie
     return elected, None
+
+
+def _fill_block_lists(
+    seats_won: dict[int, int], block_lists: dict[int, list[ListEntry]], recorded: list[LotOutcome]
+) -> tuple[set[int], Tie | None, dict[int, Placed]]:
+    """House of Representatives blocks: each party's seats down its list (art. 95-2), every entry
+    placed with the reason it took a seat or not."""
+    elected: set[int] = set()
+    placed: dict[int, Placed] = {}
+    tie: Tie | None = None
+    for party_id, entries in block_lists.items():
+        filled = fill_block_list(entries, seats_won.get(party_id, 0), recorded)
+        elected |= {int(key.split(":")[1]) for key in filled.elected}
+        placed |= {int(p.key.split(":")[1]): p for p in filled.placed}
+        tie = tie or filled.tie
+    return elected, tie, placed
+
+
+def _list_standing(row: Row[Any], placed: Placed | None) -> ListStanding | None:
+    if placed is None:
+        return None
+    ratio = placed.ratio
+    return ListStanding(
+        rank=placed.rank,
+        district_candidate_id=row.district_candidate_id,
+        sekihairitsu=None if ratio is None else _fraction_text(ratio),
+        sekihairitsu_decimal=None if ratio is None else truncate_thousandths(ratio).quantize(ZERO),
+        place=placed.place,
+        standing=placed.standing.value,
+    )
 
 
 def _proportional_outcome(
@@ -273,6 +310,7 @@ def _proportional_outcome(
     party_rows: dict[int, Row[Any]],
     complete: bool,
     recorded: list[LotOutcome],
+    standings: dict[int, DistrictStanding],
 ) -> Outcome:
     """Party lists: D'Hondt over the parties' totals, then each party's seats to its candidates."""
     members: dict[int, list[Row[Any]]] = defaultdict(list)
@@ -282,11 +320,26 @@ def _proportional_outcome(
     outcome = Outcome(valid=sum((a + b for a, b in totals.values()), ZERO), candidates=[])
     seats_won: dict[int, int] = dict.fromkeys(totals, 0)
     elected: set[int] = set()
+    placed: dict[int, Placed] = {}
+    block_lists = {
+        party_id: [
+            ListEntry(f"candidate:{c.id}", c.list_rank, standings.get(c.id)) for c in members[party_id]
+        ]
+        for party_id in totals
+    }
+    # A block list holds only those who can still be elected from it (art. 95-2); others' lists
+    # hold every candidate.
+    capacity = {
+        party_id: len(eligible(block_lists[party_id]))
+        if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL
+        else len(members[party_id])
+        for party_id in totals
+    }
     if complete:
         allocation = dhondt(
             {f"party:{p}": a + b for p, (a, b) in totals.items()},
             seats,
-            capacity={f"party:{p}": len(members[p]) for p in totals},
+            capacity={f"party:{p}": capacity[p] for p in totals},
             lots=recorded,
         )
         outcome.tie = allocation.tie
@@ -294,7 +347,10 @@ def _proportional_outcome(
         if outcome.tie is None:
             seats_won = {int(k.split(":")[1]): n for k, n in allocation.seats.items()}
             outcome.seats_unfilled = seats - sum(seats_won.values())
-            elected, outcome.tie = _fill_lists(kind, seats_won, members, votes, recorded)
+            if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
+                elected, outcome.tie, placed = _fill_block_lists(seats_won, block_lists, recorded)
+            else:
+                elected, outcome.tie = _fill_lists(seats_won, members, votes, recorded)
     outcome.parties = [
         PartyResult(
             party_id=party_id,
@@ -315,10 +371,40 @@ def _proportional_outcome(
             elected=c.id in elected and outcome.tie is None,
             reached_minimum=None,
             deposit_forfeited=None,
+            list_standing=_list_standing(c, placed.get(c.id)),
         )
         for c in candidate_rows
     ]
     return outcome
+
+
+async def _district_standings(
+    session: AsyncSession, candidate_rows: list[Row[Any]]
+) -> dict[int, DistrictStanding] | None:
+    """Each dual list candidate's single-member district result; None while any of those districts
+    is undecided (counting, or waiting for a lot), as the block's order depends on them."""
+    standings: dict[int, DistrictStanding] = {}
+    districts: dict[int, ContestResult] = {}
+    for row in candidate_rows:
+        if row.district_candidate_id is None:
+            continue
+        district_row = await setup_repository.get_candidate(session, row.district_candidate_id)
+        assert district_row is not None  # a foreign key
+        contest_id = district_row.contest_id
+        if contest_id not in districts:
+            districts[contest_id] = await compute(session=session, contest_id=contest_id)
+        district = districts[contest_id]
+        decided = district.status in (ResultStatus.UNOFFICIAL_COMPLETE, ResultStatus.CERTIFIED)
+        if not decided or district.lot_required is not None:
+            return None
+        mine = next(c for c in district.candidates if c.candidate_id == district_row.id)
+        standings[row.id] = DistrictStanding(
+            votes=Fraction(mine.votes),
+            top_votes=max((Fraction(c.votes) for c in district.candidates), default=Fraction(0)),
+            valid_votes=Fraction(district.valid_votes),
+            won=mine.elected,
+        )
+    return standings
 
 
 async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
@@ -338,8 +424,19 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
     ]
     votes = {c.id: tallied.candidate_votes.get(c.id, ZERO) for c in candidate_rows}
     if kind.is_proportional:
+        standings = await _district_standings(session, candidate_rows)
+        # A block whose dual candidates' districts are undecided cannot be decided either.
+        complete = complete and standings is not None
         outcome = _proportional_outcome(
-            kind, contest.seats, votes, tallied, candidate_rows, party_rows, complete, recorded
+            kind,
+            contest.seats,
+            votes,
+            tallied,
+            candidate_rows,
+            party_rows,
+            complete,
+            recorded,
+            standings or {},
         )
     else:
         outcome = _plurality_outcome(kind, contest.seats, votes, candidate_rows, complete, recorded)

@@ -287,6 +287,26 @@ async def person_key_taken(
     return bool((await session.execute(statement)).scalar_one())
 
 
+async def list_entry_for(session: AsyncSession, district_candidate_id: int) -> Row[Any] | None:
+    """The House of Representatives list entry naming this district candidacy, if any."""
+    statement = select(candidates).where(candidates.c.district_candidate_id == district_candidate_id)
+    return (await session.execute(statement)).one_or_none()
+
+
+async def dual_flags_at_rank(
+    session: AsyncSession, contest_id: int, party_id: int, list_rank: int, *, other_than: int | None
+) -> list[bool]:
+    """For each other entry of the party's list at this rank: is it a dual candidate?"""
+    statement = select(candidates.c.district_candidate_id.is_not(None)).where(
+        candidates.c.contest_id == contest_id,
+        candidates.c.party_id == party_id,
+        candidates.c.list_rank == list_rank,
+    )
+    if other_than is not None:
+        statement = statement.where(candidates.c.id != other_than)
+    return [bool(flag) for flag in (await session.execute(statement)).scalars()]
+
+
 async def insert_candidate(session: AsyncSession, values: dict[str, Any]) -> int:
     try:
         new_id = await insert_id(session, candidates, dict(**values))

@@ -50,6 +50,36 @@ def candidacy_problems(
     return problems
 
 
+def dual_candidacy_problems(
+    *,
+    kind: ContestKind,
+    party_id: int | None,
+    person_key: str,
+    district_kind: ContestKind,
+    district_party_id: int | None,
+    district_person_key: str,
+) -> list[str]:
+    """A list entry naming a single-member district candidacy (重複立候補, art. 86-2 para. 4): the
+    same person, standing there for the party whose list this is."""
+    problems = []
+    if kind != ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
+        problems.append("only a House of Representatives list entry names a district candidacy")
+    if district_kind != ContestKind.HOUSE_OF_REPRESENTATIVES_DISTRICT:
+        problems.append("district_candidate_id must be a House of Representatives single-member candidacy")
+    if district_party_id != party_id:
+        problems.append("a dual candidate stands in the district for the party whose list this is")
+    if district_person_key != person_key:
+        problems.append("a dual candidacy names the same person (kana and birth date) as the district one")
+    return problems
+
+
+def shared_rank_problem(*, dual: bool, others_dual: Sequence[bool]) -> str | None:
+    """Only dual candidates may share a list rank (art. 86-2 para. 6)."""
+    if others_dual and not (dual and all(others_dual)):
+        return "only candidates also standing in a single-member district may share a list_rank"
+    return None
+
+
 class StationIndex:
     """Address area → station, for assigning voters: the longest area that prefixes the address
     wins, found with one dictionary probe per prefix length (areas are unique per municipality)."""

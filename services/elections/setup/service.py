@@ -13,7 +13,7 @@ from services.elections.checkins import repository as checkin_repository
 from services.elections.roll import assignment
 from services.elections.rows import Reader
 from services.elections.setup import repository
-from services.elections.setup.rules import candidacy_problems
+from services.elections.setup.rules import candidacy_problems, dual_candidacy_problems, shared_rank_problem
 from services.elections.tables import elections
 from shared.contracts.elections import (
     Candidate,
@@ -362,9 +362,41 @@ async def _candidacy_key(
         list_rank=data.list_rank,
         priority_rank=data.priority_rank,
     )
+    person_key = f"{fold_kana_for_matching(data.kana)}|{data.birth_date.isoformat()}"
+    if candidate_id is not None and (entry := await repository.list_entry_for(session, candidate_id)):
+        listed_key = f"{fold_kana_for_matching(entry.kana)}|{entry.birth_date.isoformat()}"
+        if entry.party_id != data.party_id or listed_key != person_key:
+            problems.append(
+                "this candidacy is also on a House of Representatives list (重複立候補): "
+                "its party and person stay those of the list entry"
+            )
+    if data.district_candidate_id is not None:
+        district = await repository.get_candidate(session, data.district_candidate_id)
+        if district is None or district.election_id != election.id:
+            raise UnprocessableContent(
+                f"Candidate {data.district_candidate_id} does not stand in this election.",
+                slug="unknown-candidate",
+            )
+        district_contest = await require_contest(session, district.contest_id)
+        problems += dual_candidacy_problems(
+            kind=ContestKind(contest.kind),
+            party_id=data.party_id,
+            person_key=person_key,
+            district_kind=ContestKind(district_contest.kind),
+            district_party_id=district.party_id,
+            district_person_key=district.person_key,
+        )
+        # The person keeps the district candidacy's key; the list entry is keyed by that candidacy.
+        person_key = f"dual:{district.id}"
     if problems:
         raise UnprocessableContent("; ".join(problems) + ".", slug="invalid-candidacy", problems=problems)
-    person_key = f"{fold_kana_for_matching(data.kana)}|{data.birth_date.isoformat()}"
+    if data.list_rank is not None and data.party_id is not None:
+        others = await repository.dual_flags_at_rank(
+            session, contest_id, data.party_id, data.list_rank, other_than=candidate_id
+        )
+        shared = shared_rank_problem(dual=data.district_candidate_id is not None, others_dual=others)
+        if shared is not None:
+            raise Conflict(f"The list position is taken: {shared}.", slug="duplicate-candidacy")
     if await repository.person_key_taken(session, election.id, person_key, other_than=candidate_id):
         raise Conflict("This person already stands in this election.", slug="duplicate-candidacy")
     return person_key

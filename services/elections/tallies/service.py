@@ -47,6 +47,12 @@ async def _check_selections(session: AsyncSession, contest: Row[Any], entry: Tal
         unknown = [c for c in group.candidate_ids if c not in candidates]
         if unknown:
             problems.append(f"ambiguous ballots name candidates not in this contest: {unknown}")
+        if group.party_ids and not kind.is_proportional:
+            problems.append("ambiguous party names exist only in proportional contests")
+        elif unlisted := [p for p in group.party_ids if p not in listed_parties]:
+            problems.append(f"ambiguous ballots name parties without a list in this contest: {unlisted}")
+        if group.candidate_ids and kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
+            problems.append("House of Representatives proportional ballots name parties only")
     if problems:
         raise UnprocessableContent(
             "; ".join(sorted(set(problems))) + ".", slug="invalid-tally", problems=sorted(set(problems))

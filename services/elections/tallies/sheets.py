@@ -12,8 +12,18 @@ from shared.contracts.elections import SheetStatus, TallyEntryIn
 BALLOT_FIELDS = ("ballots_issued", "invalid_ballots", "blank_ballots", "unreturned_ballots")
 
 
-def ambiguous_key(candidate_ids: Sequence[int]) -> str:
-    return ",".join(str(i) for i in sorted(candidate_ids))
+def ambiguous_key(candidate_ids: Sequence[int], party_ids: Sequence[int] = ()) -> str:
+    """Candidates as bare ids (the form stored before parties could be named), parties as 'p<id>'."""
+    return ",".join([str(i) for i in sorted(candidate_ids)] + [f"p{i}" for i in sorted(party_ids)])
+
+
+def ambiguous_selections(key: str) -> tuple[list[int], list[int]]:
+    """The candidate ids and party ids an ambiguous key names (the inverse of `ambiguous_key`)."""
+    tokens = key.split(",")
+    return (
+        [int(t) for t in tokens if not t.startswith("p")],
+        [int(t[1:]) for t in tokens if t.startswith("p")],
+    )
 
 
 def normal_form(entry: TallyEntryIn) -> dict[str, Any]:
@@ -27,7 +37,7 @@ def normal_form(entry: TallyEntryIn) -> dict[str, Any]:
             fields[f"votes.{key}"] = format(selection.votes, "f")
     for group in entry.ambiguous:
         if group.ballots:
-            key = f"ambiguous.{ambiguous_key(group.candidate_ids)}"
+            key = f"ambiguous.{ambiguous_key(group.candidate_ids, group.party_ids)}"
             fields[key] = fields.get(key, 0) + group.ballots
     for name in BALLOT_FIELDS:
         fields[name] = getattr(entry, name)

@@ -5,7 +5,11 @@ a finding for the regulator. Donations are summed per donor (the donor key of
 `reports.identity`) across all organizations and all current report versions.
 
 - individuals: total to parties and their fund-raising bodies (branches included) over the
-  cap; total to all others over its cap; to any one other recipient over its cap;
+  cap; total to all others over its cap; to any one other recipient over its cap, but a
+  candidate's own money to their own fund-management organization;
+- political organizations: to any one recipient that is not a party, its branch or its
+  fund-raising body, over the cap between organizations (a party's money arrives as a grant,
+  not as a donation line);
 - companies, unions and other bodies: any donation to a recipient that is not a party, its
   branch or its fund-raising body; a total to those over the cap for the body's size;
 - anonymous donations, except at most ¥1,000 given to a party at a public meeting;
@@ -50,10 +54,22 @@ class Donation(NamedTuple):
     listed_years: int | None = None
     receives_state_subsidy: bool = False
     at_public_meeting: bool = False
+    # The folded name of the Diet member or candidate whose fund-management organization received it.
+    recipient_politician_key: str | None = None
 
     @property
     def to_party_side(self) -> bool:
         return self.recipient_kind in PARTY_SIDE_KINDS
+
+    @property
+    def own_money(self) -> bool:
+        """A candidate's gift to their own fund-management organization."""
+        return (
+            self.recipient_politician_key is not None
+            and self.recipient_kind is OrganizationKind.fund_management_organization
+            and self.donor_kind is DonorKind.individual
+            and self.donor_key.partition("|")[0] == self.recipient_politician_key
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +97,26 @@ def _body_cap(rules: FundsRules, donations: Sequence[Donation]) -> tuple[int, st
         return cap_for(rules.union_caps_by_members, size), f"{size:,} members"
     size = max(d.annual_expenses_yen or 0 for d in donations)
     return cap_for(rules.other_body_caps_by_expenses, size), f"annual expenses ¥{size:,}"
+
+
+class LowestCaps(NamedTuple):
+    """The lowest annual caps a donor's totals can be held to, by the kind of its first line (the
+    kind its totals are judged by): a donor within them gives no limit finding."""
+
+    individual_party_side: int
+    individual_others: int
+    body_party_side: int
+    organization_others: int
+
+
+def lowest_caps(rules: FundsRules) -> LowestCaps:
+    steps = (*rules.company_caps_by_capital, *rules.union_caps_by_members, *rules.other_body_caps_by_expenses)
+    return LowestCaps(
+        individual_party_side=rules.individual_party_total_cap,
+        individual_others=min(rules.individual_other_total_cap, rules.individual_per_other_recipient_cap),
+        body_party_side=min(step.cap for step in steps),
+        organization_others=rules.organization_per_recipient_cap,
+    )
 
 
 def _line_findings(donation: Donation, year: int, rules: RulesOn) -> Iterable[FindingDraft]:
@@ -141,7 +177,8 @@ def _line_findings(donation: Donation, year: int, rules: RulesOn) -> Iterable[Fi
 def evaluate_year(
     donations: Sequence[Donation], *, year: int, rules: RulesOn = rules_on
 ) -> list[FindingDraft]:
-    """Every finding of the year's donations (all of them, or all of some donors)."""
+    """Every finding of the year's donations (all of them, or all of some donors; the lines no line
+    rule flags may be left out of a donor within its `lowest_caps`)."""
     year_rules = rules(date(year, 1, 1))
     rules_of_day = cache(rules)  # a year has at most 366 days, and tens of thousands of donations
     findings: list[FindingDraft] = []
@@ -174,20 +211,26 @@ def evaluate_year(
                     year=year,
                 )
             )
-            per_recipient: dict[int, list[Donation]] = defaultdict(list)
-            for donation in others:
-                per_recipient[donation.organization_id].append(donation)
-            for organization_id, selected in sorted(per_recipient.items()):
-                findings.extend(
-                    _over_cap(
-                        selected,
-                        FindingKind.individual_per_recipient_exceeded,
-                        year_rules.individual_per_other_recipient_cap,
-                        f"to organization {organization_id}",
-                        year=year,
-                        recipient=organization_id,
-                    )
+            capped = others
+            if year_rules.own_money_exempt_from_per_recipient_cap:
+                capped = [d for d in others if not d.own_money]
+            findings.extend(
+                _per_recipient(
+                    capped,
+                    FindingKind.individual_per_recipient_exceeded,
+                    year_rules.individual_per_other_recipient_cap,
+                    year=year,
                 )
+            )
+        elif kind is DonorKind.political_organization:
+            findings.extend(
+                _per_recipient(
+                    others,
+                    FindingKind.organization_per_recipient_exceeded,
+                    year_rules.organization_per_recipient_cap,
+                    year=year,
+                )
+            )
         elif kind in _BODIES and party_side:
             cap, size = _body_cap(year_rules, party_side)
             findings.extend(
@@ -199,6 +242,27 @@ def evaluate_year(
                     year=year,
                 )
             )
+    return findings
+
+
+def _per_recipient(
+    donations: Sequence[Donation], kind: FindingKind, cap: int, *, year: int
+) -> list[FindingDraft]:
+    by_recipient: dict[int, list[Donation]] = defaultdict(list)
+    for donation in donations:
+        by_recipient[donation.organization_id].append(donation)
+    findings: list[FindingDraft] = []
+    for organization_id, selected in sorted(by_recipient.items()):
+        findings.extend(
+            _over_cap(
+                selected,
+                kind,
+                cap,
+                f"to organization {organization_id}",
+                year=year,
+                recipient=organization_id,
+            )
+        )
     return findings
 
 

@@ -7,13 +7,14 @@ from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, and_, delete, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.bulk import insert_rows
+from services.funds.findings.limits import LowestCaps
 from services.funds.tables import finding_years, findings, organizations, report_lines
-from shared.contracts.funds import DONATION_CATEGORIES, FindingKind
+from shared.contracts.funds import DONATION_CATEGORIES, PARTY_SIDE_KINDS, DonorKind, FindingKind
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
@@ -70,29 +71,79 @@ class DonationRow(NamedTuple):
     receives_state_subsidy: bool
     at_public_meeting: bool
     recipient_kind: str
+    recipient_diet_member_name: str | None
 
 
 _DONATION_COLUMNS = (
-    *(report_lines.c[name] for name in DonationRow._fields[:-1]),
+    *(report_lines.c[name] for name in DonationRow._fields[:-2]),
     organizations.c.kind.label("recipient_kind"),
+    organizations.c.diet_member_name.label("recipient_diet_member_name"),
 )
 
 
-async def donations(session: AsyncSession, *, year: int, organization_id: int) -> list[DonationRow]:
-    """Current donation lines of the year given by the report's donors, or anonymously in the
-    report; in id order. One statement: the report's anonymous lines, then every line of its donors."""
+def _amount_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """The sum of the donor's amounts on lines where `condition` holds, on every line of the donor."""
+    return func.sum(case((condition, report_lines.c.amount), else_=0)).over(
+        partition_by=report_lines.c.donor_key
+    )
+
+
+_BODIES = [DonorKind.company.value, DonorKind.union.value, DonorKind.other_body.value]
+_PARTY_SIDE = [kind.value for kind in PARTY_SIDE_KINDS]
+
+
+async def donations(
+    session: AsyncSession, *, year: int, organization_id: int, caps: LowestCaps
+) -> list[DonationRow]:
+    """The current donation lines of the year that may give a finding, in id order: the report's
+    anonymous lines (they have no donor key) and, of the report's donors, every line a line rule
+    may flag and every line of a donor over its lowest caps (judged by the kind of its first line,
+    as the limits judge it). The donors' totals are window sums: one statement, one pass over their
+    lines."""
     current = and_(
         report_lines.c.year == year,
         report_lines.c.is_current.is_(True),
         report_lines.c.category.in_([c.value for c in DONATION_CATEGORIES]),
     )
-    base = select(*_DONATION_COLUMNS).join(
-        organizations, organizations.c.id == report_lines.c.organization_id
+    joined = report_lines.join(organizations, organizations.c.id == report_lines.c.organization_id)
+    anonymous = (
+        select(*_DONATION_COLUMNS)
+        .select_from(joined)
+        .where(current, report_lines.c.organization_id == organization_id, report_lines.c.donor_key.is_(None))
     )
-    anonymous = base.where(
-        current, report_lines.c.organization_id == organization_id, report_lines.c.donor_key.is_(None)
+    to_party_side = organizations.c.kind.in_(_PARTY_SIDE)
+    of_donors = (
+        select(
+            *_DONATION_COLUMNS,
+            func.first_value(report_lines.c.donor_kind)
+            .over(partition_by=report_lines.c.donor_key, order_by=report_lines.c.id)
+            .label("judged_as"),
+            _amount_where(to_party_side).label("party_side_total"),
+            _amount_where(~to_party_side).label("others_total"),
+        )
+        .select_from(joined)
+        .where(current, report_lines.c.donor_key.in_(_donor_keys_of(organization_id, year)))
+        .subquery()
     )
-    by_donor = base.where(current, report_lines.c.donor_key.in_(_donor_keys_of(organization_id, year)))
+    line = of_donors.c
+    may_give_findings = or_(
+        and_(
+            line.judged_as == DonorKind.individual.value,
+            or_(
+                line.party_side_total > caps.individual_party_side,
+                line.others_total > caps.individual_others,
+            ),
+        ),
+        and_(line.judged_as.in_(_BODIES), line.party_side_total > caps.body_party_side),
+        and_(
+            line.judged_as == DonorKind.political_organization.value,
+            line.others_total > caps.organization_others,
+        ),
+        line.is_foreign.is_(True),
+        and_(line.donor_kind == DonorKind.company.value, line.receives_state_subsidy.is_(True)),
+        and_(line.donor_kind.in_(_BODIES), line.recipient_kind.not_in(_PARTY_SIDE)),
+    )
+    by_donor = select(*(line[name] for name in DonationRow._fields)).where(may_give_findings)
     statement = union_all(anonymous, by_donor)
     # Ordered in Python: SQLite orders a union only by the name of a result column.
     rows = [DonationRow._make(row) for row in await session.execute(statement)]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.findings import repository
-from services.funds.findings.limits import Donation, evaluate_year
+from services.funds.findings.limits import Donation, evaluate_year, lowest_caps
 from services.funds.rulebook import FundsRules
 from shared.contracts.funds import DonorKind, Finding, FindingKind, OrganizationKind
-from shared.values import utc_now
+from shared.values import fold_for_matching, utc_now
 from shared.web.pagination import Page, PageRequest
 
 
@@ -45,7 +46,13 @@ def _donation(row: repository.DonationRow) -> Donation:
         listed_years=row.listed_years,
         receives_state_subsidy=bool(row.receives_state_subsidy),
         at_public_meeting=bool(row.at_public_meeting),
+        recipient_politician_key=_folded(row.recipient_diet_member_name),
     )
+
+
+@lru_cache(maxsize=1024)
+def _folded(name: str | None) -> str | None:
+    return None if name is None else fold_for_matching(name)
 
 
 async def recompute(
@@ -60,7 +67,8 @@ async def recompute(
     report, by fresh ones: run after its lines are written."""
     await repository.lock_year(session, year)
     await repository.delete_for(session, year=year, organization_id=organization_id, report_id=report_id)
-    rows = await repository.donations(session, year=year, organization_id=organization_id)
+    caps = lowest_caps(rules(date(year, 1, 1)))
+    rows = await repository.donations(session, year=year, organization_id=organization_id, caps=caps)
     drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
     now = utc_now()
     await repository.insert_findings(

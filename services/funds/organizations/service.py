@@ -19,9 +19,9 @@ from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 NEEDS_PARTY = frozenset({OrganizationKind.party_branch, OrganizationKind.fund_raising_body})
-NEEDS_MEMBER = frozenset(
-    {OrganizationKind.fund_management_organization, OrganizationKind.diet_member_related}
-)
+# A fund-management organization names its politician only when a Diet member or candidate: a
+# local office holder's is an ordinary organization (art. 19-7).
+NEEDS_MEMBER = frozenset({OrganizationKind.diet_member_related})
 SEES_FILER = frozenset({"funds:admin", "funds:review"})
 
 

@@ -4,9 +4,10 @@
   threshold (more than ¥50,000) is itemized with every donation; smaller donors never are;
 - fundraising parties: a buyer whose payments for one event exceed the threshold in force on
   the event's date (over ¥200,000; over ¥50,000 from 2027-01-01);
-- expenditures of the threshold (¥50,000) or more; a Diet-member-related organization's
-  (国会議員関係政治団体: one so registered, or a Diet member's fund-management organization)
-  every expenditure over its stricter threshold (¥10,000, personnel costs exempt), see rulebook;
+- political-activity expenditures of the threshold (¥50,000) or more; ordinary costs (経常経費)
+  never, but a Diet-member-related organization's (国会議員関係政治団体: one so registered, or the
+  fund-management organization of a Diet member or candidate) every expenditure over its
+  stricter threshold (¥10,000, personnel costs exempt), see rulebook;
 - membership fees (no names), business income, loans, grants and party subsidies are itemized;
   other income from its threshold.
 Anonymous lines name nobody and are never itemized.
@@ -17,7 +18,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Final
 
 from services.funds.rulebook import FundsRules, report_due_date, rules_on
 from shared.contracts.funds import (
@@ -42,15 +42,12 @@ _ALWAYS = frozenset(
 )
 
 
-_DIET_MEMBER_RELATED: Final = frozenset(
-    {OrganizationKind.diet_member_related, OrganizationKind.fund_management_organization}
-)
-
-
-def is_diet_member_related(kind: str) -> bool:
-    """A Diet-member-related organization: registered as one, or a fund-management organization
-    (here always a Diet member's or candidate's, whom it must name; the law counts those among them)."""
-    return kind in _DIET_MEMBER_RELATED
+def is_diet_member_related(kind: str, diet_member_name: str | None) -> bool:
+    """A Diet-member-related organization: registered as one, or the fund-management organization of
+    a Diet member or candidate (it names them); a local office holder's is not."""
+    if kind == OrganizationKind.diet_member_related:
+        return True
+    return kind == OrganizationKind.fund_management_organization and diet_member_name is not None
 
 
 def expenditure_itemised(
@@ -64,6 +61,8 @@ def expenditure_itemised(
         and category.value not in rules.diet_member_itemisation_exempt
     ):
         return amount > stricter
+    if category.value in rules.ordinary_cost_categories:
+        return False
     return amount >= rules.expenditure_itemised_from
 
 

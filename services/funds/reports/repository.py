@@ -50,15 +50,21 @@ async def create_report(
     return int(result.scalar_one())
 
 
-async def retire_current(session: AsyncSession, report_id: int) -> None:
+async def retire_current(session: AsyncSession, report: Row[Any]) -> None:
     await session.execute(
         update(report_versions)
-        .where(report_versions.c.report_id == report_id, report_versions.c.is_current.is_(True))
+        .where(report_versions.c.report_id == report.id, report_versions.c.is_current.is_(True))
         .values(is_current=False)
     )
+    # The report's lines by its organization and year (one report per pair): the index the
+    # findings and the disclosure filter read serves this too, where no index has report_id.
     await session.execute(
         update(report_lines)
-        .where(report_lines.c.report_id == report_id, report_lines.c.is_current.is_(True))
+        .where(
+            report_lines.c.organization_id == report.organization_id,
+            report_lines.c.year == report.year,
+            report_lines.c.is_current.is_(True),
+        )
         .values(is_current=False)
     )
 

@@ -76,7 +76,11 @@ def _line_rows(
 ) -> list[dict[str, Any]]:
     keys = [_line_key(line) for line in lines]
     flags = published_lines(
-        lines, keys, year=year, diet_member_related=is_diet_member_related(organization.kind), rules=rules
+        lines,
+        keys,
+        year=year,
+        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+        rules=rules,
     )
     rows = []
     for line_no, (line, key, published) in enumerate(zip(lines, keys, flags, strict=True)):
@@ -162,7 +166,7 @@ async def _validate(
         lines,
         year=year,
         previous_balance=previous,
-        diet_member_related=is_diet_member_related(organization.kind),
+        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
         rules=rules,
     )
     if problems:
@@ -240,7 +244,7 @@ async def amend_report(
         expected_version=report.version,
         values={"current_version": new_version},
     )
-    await repository.retire_current(session, report.id)
+    await repository.retire_current(session, report)
     version_id = await repository.insert_version(
         session,
         _version_values(
@@ -287,7 +291,10 @@ async def report_or_404(
 
 
 def _summary_values(row: Row[Any], report: Row[Any], organization: Row[Any]) -> dict[str, Any]:
-    due = due_date(report.year, diet_member_related=is_diet_member_related(organization.kind))
+    due = due_date(
+        report.year,
+        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+    )
     return {
         "organization_id": organization.id,
         "year": report.year,

@@ -1,6 +1,7 @@
 """Party-subsidy allocation (政党助成法), to the yen.
 
-Total T = ¥ per capita × census population. Only parties that apply and are eligible (at least
+Total T is set by the budget, based on ¥ per capita × census population (art. 7): the budgeted
+total when given, else that product. Only parties that apply and are eligible (at least
 the minimum number of Diet members, or one member and the minimum vote share in any election
 given) share it. Half of T goes by Diet members; the other half by votes, in four equal
 quarters: House of Representatives single-member, its proportional vote, and the House of
@@ -126,12 +127,19 @@ def _validate(inputs: SubsidyInputs) -> dict[VoteGroup, VoteGroupInput]:
     return groups
 
 
-def allocate(inputs: SubsidyInputs, rules: FundsRules) -> tuple[int, list[PartyAllocation]]:
-    """The year's total and each party's shares (parties sorted by code)."""
+def allocate(
+    inputs: SubsidyInputs, rules: FundsRules, *, budgeted_total: int | None = None
+) -> tuple[int, list[PartyAllocation]]:
+    """The year's total (the budgeted one, or its basis ¥ per capita × census population when none
+    is given) and each party's shares (parties sorted by code)."""
     groups = _validate(inputs)
     parties = sorted(inputs.parties, key=lambda party: party.party_code)
     group_list = [groups[g] for g in POOL_ORDER]
-    total = rules.subsidy_yen_per_capita * inputs.census_population
+    total = (
+        budgeted_total
+        if budgeted_total is not None
+        else rules.subsidy_yen_per_capita * inputs.census_population
+    )
     eligible = {p.party_code: is_eligible(p, group_list, rules) for p in parties}
     counted = [p for p in parties if p.applying and eligible[p.party_code]]
     if not counted:

@@ -108,7 +108,7 @@ async def compute(*, request: SubsidyRequest, rules: RulesOn, clients: ClientFac
     year_rules = rules(date(request.year, 1, 1))
     inputs = await resolve_imports(request.inputs, clients, "/inputs")
     try:
-        total, parties = allocate(inputs, year_rules)
+        total, parties = allocate(inputs, year_rules, budgeted_total=request.budgeted_total)
     except AllocationError as error:
         raise _allocation_problem(error, "/inputs") from None
     annual = {p.party_code: p.annual_amount for p in parties}
@@ -128,7 +128,7 @@ async def compute(*, request: SubsidyRequest, rules: RulesOn, clients: ClientFac
                 ],
             )
         try:
-            _, after = allocate(after_inputs, year_rules)
+            _, after = allocate(after_inputs, year_rules, budgeted_total=total)
         except AllocationError as error:
             raise _allocation_problem(error, "/recalculation/inputs") from None
         annual = prorate(

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from services.revitalization.access import APPLY, REVIEW, require_any
 from services.revitalization.applications import service
 from services.revitalization.applications.states import Action
-from services.revitalization.eligibility.source import ResidenceHistorySource
+from services.revitalization.state import ResidenceSourceDep
 from services.revitalization.web import (
     FiscalYearFilter,
     IfMatch,
     MunicipalityFilter,
     ProgrammeFilter,
     StateFilter,
-    residence_source,
 )
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
@@ -32,20 +29,13 @@ from shared.contracts.revitalization import (
     WithdrawalIn,
 )
 from shared.values import BigRowId
-from shared.web.etag import etag_for
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
-from shared.web.sessions import SessionDep
+from shared.web.sessions import ReadSessionDep, SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["applications"])
-Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
-
-
-def _with_etag(application: Application, status_code: int = 200) -> Response:
-    return json_response(
-        application, status_code=status_code, headers={"ETag": etag_for(application.version)}
-    )
 
 
 @router.post(
@@ -57,7 +47,7 @@ async def create_application(
     created = await service.create_application(
         session=write.session, principal=principal, application=application
     )
-    return write.respond(created, headers={"ETag": etag_for(created.version)})
+    return write.respond(created, version=created.version)
 
 
 @router.get(
@@ -66,7 +56,7 @@ async def create_application(
     summary="Applications: a reviewer sees all, an applying system its own (apply or review scope)",
 )
 async def list_applications(
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageParams,
     programme_code: ProgrammeFilter = None,
     fiscal_year: FiscalYearFilter = None,
@@ -75,7 +65,7 @@ async def list_applications(
     principal: Principal = require_scopes(),
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
-    items, token = await service.list_applications(
+    listed = await service.list_applications(
         session=session,
         principal=principal,
         page=page,
@@ -84,16 +74,16 @@ async def list_applications(
         municipality_code=municipality_code,
         state=state,
     )
-    return json_response({"items": items, "next_page_token": token})
+    return json_response(listed)
 
 
 @router.get("/applications/{application_id}", response_model=Application, summary="One application")
 async def get_application(
-    application_id: BigRowId, session: SessionDep, principal: Principal = require_scopes()
+    application_id: BigRowId, session: ReadSessionDep, principal: Principal = require_scopes()
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
-    row = await service.visible_row(session=session, principal=principal, application_id=application_id)
-    return _with_etag(service.to_model(row))
+    found = await service.get_application(session=session, principal=principal, application_id=application_id)
+    return json_response(found, version=found.version)
 
 
 @router.patch(
@@ -111,7 +101,7 @@ async def edit_application(
     application = await service.edit_application(
         session=session, principal=principal, application_id=application_id, patch=patch, if_match=if_match
     )
-    return _with_etag(application)
+    return json_response(application, version=application.version)
 
 
 @router.post(
@@ -134,7 +124,7 @@ async def submit_application(
         reason=submission.reason,
         if_match=if_match,
     )
-    return write.respond(application, status_code=200, headers={"ETag": etag_for(application.version)})
+    return write.respond(application, status_code=200, version=application.version)
 
 
 @router.post(
@@ -157,7 +147,7 @@ async def withdraw_application(
         reason=withdrawal.reason,
         if_match=if_match,
     )
-    return _with_etag(application)
+    return json_response(application, version=application.version)
 
 
 @router.post(
@@ -168,18 +158,18 @@ async def withdraw_application(
 async def decide_application(
     application_id: BigRowId,
     decision: DecisionIn,
-    session: SessionDep,
+    database: DatabaseDep,
     if_match: IfMatch = None,
     principal: Principal = require_scopes(REVIEW),
 ) -> Response:
     application = await service.decide(
-        session=session,
+        database=database,
         principal=principal,
         application_id=application_id,
         decision=decision,
         if_match=if_match,
     )
-    return _with_etag(application)
+    return json_response(application, version=application.version)
 
 
 @router.post(
@@ -190,7 +180,7 @@ async def decide_application(
 async def check_application_eligibility(
     application_id: BigRowId,
     session: SessionDep,
-    source: Source,
+    source: ResidenceSourceDep,
     principal: Principal = require_scopes(REVIEW),
 ) -> EligibilityReport:
     return await service.check_eligibility(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Text, cast, insert, select
+from sqlalchemy import Row, Select, Text, bindparam, cast, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
-from services.revitalization.tables import application_transitions, applications
-from shared.web.etag import update_versioned
+from services.revitalization.budgets import repository as budgets_repository
+from services.revitalization.tables import application_transitions, applications, budgets
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
@@ -18,9 +21,11 @@ async def insert_application(session: AsyncSession, values: dict[str, Any]) -> i
     return int(new_id)
 
 
+_ONE_APPLICATION = select(applications).where(applications.c.id == bindparam("application_id"))
+
+
 async def get_application(session: AsyncSession, application_id: int) -> Row[Any] | None:
-    statement = select(applications).where(applications.c.id == application_id)
-    return (await session.execute(statement)).one_or_none()
+    return (await session.execute(_ONE_APPLICATION, {"application_id": application_id})).one_or_none()
 
 
 # The listing's columns, its JSON documents as their stored text (see service.list_applications).
@@ -44,6 +49,21 @@ LISTED = (
 )
 
 
+_LISTING_ORDER = [applications.c.id]
+
+
+@cache
+def _listing_statement(filter_names: tuple[str, ...], *, after: bool) -> Select[Any]:
+    """The listing for one set of filters, built once with every value a bound parameter: building
+    it and its cache key on each request cost more CPU than the rest of the read."""
+    statement = select(*LISTED).where(
+        *(applications.c[name] == bindparam(name, type_=applications.c[name].type) for name in filter_names)
+    )
+    if after:
+        statement = statement.where(applications.c.id > bindparam("after_id", type_=applications.c.id.type))
+    return statement.order_by(applications.c.id).limit(bindparam("limit"))
+
+
 async def page_application_documents(
     session: AsyncSession,
     page: PageRequest,
@@ -54,7 +74,7 @@ async def page_application_documents(
     municipality_code: str | None,
     state: str | None,
 ) -> tuple[list[Row[Any]], str | None]:
-    statement = select(*LISTED)
+    """A keyset page in id order (as `keyset_page` pages, with the statement built once per filter set)."""
     filters = {
         "client_id": client_id,
         "programme_code": programme_code,
@@ -62,55 +82,153 @@ async def page_application_documents(
         "municipality_code": municipality_code,
         "state": state,
     }
-    for name, value in filters.items():
-        if value is not None:
-            statement = statement.where(applications.c[name] == value)
-    return await keyset_page(
-        session,
-        statement,
-        sort_columns=[applications.c.id],
-        page=page,
-        fingerprint=query_fingerprint("list_applications", **filters),
-        position_of=lambda row: [row.id],
-    )
+    given = {name: value for name, value in filters.items() if value is not None}
+    fingerprint = query_fingerprint("list_applications", **filters)
+    parameters: dict[str, Any] = {**given, "limit": page.page_size + 1}
+    if page.page_token:
+        [parameters["after_id"]] = page.codec.decode(page.page_token, fingerprint, _LISTING_ORDER)
+    statement = _listing_statement(tuple(given), after=bool(page.page_token))
+    rows = list((await session.execute(statement, parameters)).all())
+    if len(rows) <= page.page_size:
+        return rows, None
+    rows = rows[: page.page_size]
+    return rows, page.codec.encode(fingerprint, [rows[-1].id])
 
 
-async def update_application(
-    session: AsyncSession, application_id: int, *, expected_version: int, values: dict[str, Any]
-) -> int:
-    """Versioned update: a concurrent change (another clerk, another transition) loses with 412."""
-    return await update_versioned(
-        session,
-        applications,
-        applications.c.id == application_id,
-        expected_version=expected_version,
-        values=values,
-    )
+@dataclass(frozen=True, slots=True)
+class TransitionRecord:
+    """One line of the audit trail, written with the change it describes."""
+
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: datetime
+    reason: str | None
+    changes: dict[str, Any]
 
 
-async def insert_transition(
+@dataclass(frozen=True, slots=True)
+class BudgetCommitment:
+    """Money an approval takes from its budget, only if the budget has it left."""
+
+    programme_code: str
+    fiscal_year: int
+    municipality_code: str
+    amount: int
+
+
+async def apply_transition(
     session: AsyncSession,
-    *,
     application_id: int,
-    action: str,
-    from_state: str | None,
-    to_state: str,
-    actor: str,
-    at: datetime,
-    reason: str | None,
-    changes: dict[str, Any],
-) -> None:
-    await session.execute(
-        insert(application_transitions).values(
-            application_id=application_id,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            actor=actor,
-            at=at,
-            reason=reason,
-            changes=changes,
+    *,
+    expected_version: int,
+    values: dict[str, Any],
+    record: TransitionRecord,
+    commitment: BudgetCommitment | None = None,
+) -> Row[Any] | None:
+    """The application as changed, with its audit line (and its budget commitment) written, or None
+    when the application is no longer at `expected_version` or the budget cannot take the commitment
+    (then nothing changed).
+
+    PostgreSQL: one statement, atomic by itself, so it may run without a transaction around it and
+    the budget every approval of a municipality races for is locked only while it runs; SQLite, which
+    runs one writer at a time, takes the steps in turn (inside the caller's transaction).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        statement = _transition_statement(tuple(values), with_commitment=commitment is not None)
+        parameters = {
+            "application_id": application_id,
+            "expected_version": expected_version,
+            "new_version": expected_version + 1,
+            **{f"new_{name}": value for name, value in values.items()},
+            **{f"audit_{name}": value for name, value in asdict(record).items()},
+            **({} if commitment is None else {f"budget_{k}": v for k, v in asdict(commitment).items()}),
+        }
+        changed: Row[Any] | None = (await session.execute(statement, parameters)).one_or_none()
+        return changed
+    # One writer at a time: the budget read by the guard cannot change before its UPDATE below.
+    guards = [] if commitment is None else [exists(select(budgets.c.version).where(_has_room(commitment)))]
+    result = await session.execute(
+        update(applications)
+        .where(applications.c.id == application_id, applications.c.version == expected_version, *guards)
+        .values(**values, version=expected_version + 1)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    if commitment is not None and not await budgets_repository.commit(session, **asdict(commitment)):
+        raise RuntimeError("the budget changed inside its own write transaction")
+    await insert_transition(session, application_id, record)
+    return await get_application(session, application_id)
+
+
+def _has_room(commitment: BudgetCommitment) -> ColumnElement[bool]:
+    key = budgets_repository.budget_key(
+        commitment.programme_code, commitment.fiscal_year, commitment.municipality_code
+    )
+    return key & (budgets.c.committed + commitment.amount <= budgets.c.amount)
+
+
+@cache
+def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool) -> Select[Any]:
+    """WITH [locked, committed,] updated, logged SELECT updated: the application row is locked at the
+    expected version before its budget is touched, so a commitment is never made for an application
+    that another request changed meanwhile; the update and the audit line follow the commitment.
+
+    Built once per shape, with every value a bound parameter: building it costs more than running it.
+    """
+    this_version = (applications.c.id == bindparam("application_id")) & (
+        applications.c.version == bindparam("expected_version")
+    )
+    guards: list[ColumnElement[bool]] = []
+    if with_commitment:
+        amount = bindparam("budget_amount", type_=budgets.c.amount.type)
+        locked = select(applications.c.id).where(this_version).with_for_update().cte("locked")
+        committed = (
+            update(budgets)
+            .where(
+                budgets.c.programme_code == bindparam("budget_programme_code"),
+                budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
+                budgets.c.municipality_code == bindparam("budget_municipality_code"),
+                budgets.c.committed + amount <= budgets.c.amount,
+                exists(select(locked.c.id)),
+            )
+            .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)
+            .returning(budgets.c.version)
+            .cte("committed")
         )
+        guards.append(exists(select(committed.c.version)))
+    updated = (
+        update(applications)
+        .where(this_version, *guards)
+        .values(
+            {
+                **{name: bindparam(f"new_{name}", type_=applications.c[name].type) for name in value_names},
+                "version": bindparam("new_version"),
+            }
+        )
+        .returning(*applications.c)
+        .cte("updated")
+    )
+    audited = [field.name for field in fields(TransitionRecord)]
+    logged = (
+        insert(application_transitions)
+        .from_select(
+            ["application_id", *audited],
+            select(
+                updated.c.id,
+                *(bindparam(f"audit_{name}", type_=application_transitions.c[name].type) for name in audited),
+            ),
+        )
+        .returning(application_transitions.c.id)
+        .cte("logged")
+    )
+    return select(updated).add_cte(logged)
+
+
+async def insert_transition(session: AsyncSession, application_id: int, record: TransitionRecord) -> None:
+    await session.execute(
+        insert(application_transitions).values(application_id=application_id, **asdict(record))
     )
 
 

@@ -3,13 +3,16 @@ against the budget, and activation into a placement."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, NoReturn
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.access import REVIEW, require_any, sees
 from services.revitalization.applications import repository
+from services.revitalization.applications.repository import BudgetCommitment, TransitionRecord
 from services.revitalization.applications.states import (
     EDITABLE,
     Action,
@@ -39,10 +42,18 @@ from shared.contracts.revitalization import (
     ProgrammeKind,
     Transition,
 )
-from shared.values import to_rfc3339, utc_now
+from shared.db.engine import Database
+from shared.values import utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
-from shared.web.problems import BadGateway, Conflict, Forbidden, NotFound, UnprocessableContent
+from shared.web.problems import (
+    BadGateway,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    UnprocessableContent,
+)
 
 # What each state allows, worked out once: every listed application carries it.
 ALLOWED_ACTIONS: dict[str, list[str]] = {
@@ -80,6 +91,10 @@ async def visible_row(*, session: AsyncSession, principal: Principal, applicatio
     return row
 
 
+async def get_application(*, session: AsyncSession, principal: Principal, application_id: int) -> Application:
+    return to_model(await visible_row(session=session, principal=principal, application_id=application_id))
+
+
 async def create_application(
     *, session: AsyncSession, principal: Principal, application: ApplicationIn
 ) -> Application:
@@ -104,14 +119,16 @@ async def create_application(
     )
     await repository.insert_transition(
         session,
-        application_id=application_id,
-        action="create",
-        from_state=None,
-        to_state=ApplicationState.DRAFT.value,
-        actor=principal.client_id,
-        at=now,
-        reason=None,
-        changes={},
+        application_id,
+        TransitionRecord(
+            action="create",
+            from_state=None,
+            to_state=ApplicationState.DRAFT.value,
+            actor=principal.client_id,
+            at=now,
+            reason=None,
+            changes={},
+        ),
     )
     row = await repository.get_application(session, application_id)
     return to_model(row)
@@ -126,10 +143,12 @@ async def list_applications(
     fiscal_year: int | None,
     municipality_code: str | None,
     state: ApplicationState | None,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """A page as JSON-ready items. The stored documents (applicant, details, eligibility) were written
-    from their API models (`model_dump(mode="json")`), so they pass through as JSON fragments instead of
-    being decoded, validated and encoded again for every row; `to_model` gives the same shape."""
+) -> orjson.Fragment:
+    """A page (`{"items": [...], "next_page_token": ...}`) as JSON, serialized once. The stored documents
+    (applicant, details, eligibility) were written from their API models (`model_dump(mode="json")`), so
+    they pass through as JSON fragments instead of being decoded, validated and encoded again for every
+    row; timestamps (aware, UTC) are written by orjson in the RFC 3339 form `to_rfc3339` gives; `to_model`
+    gives the same shape."""
     rows, token = await repository.page_application_documents(
         session,
         page,
@@ -139,7 +158,7 @@ async def list_applications(
         municipality_code=municipality_code,
         state=state.value if state else None,
     )
-    return [
+    items = [
         {
             "id": row.id,
             "programme_code": row.programme_code,
@@ -156,11 +175,12 @@ async def list_applications(
             "allowed_actions": ALLOWED_ACTIONS[row.state],
             "eligibility": None if row.eligibility is None else orjson.Fragment(row.eligibility),
             "version": row.version,
-            "created_at": to_rfc3339(row.created_at),
-            "updated_at": to_rfc3339(row.updated_at),
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
         }
         for row in rows
-    ], token
+    ]
+    return orjson.Fragment(orjson.dumps({"items": items, "next_page_token": token}, option=orjson.OPT_UTC_Z))
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -196,15 +216,7 @@ async def edit_application(
         return to_model(row)
     now = utc_now()
     # Content changed: any earlier eligibility verdict no longer describes it.
-    await repository.update_application(
-        session,
-        application_id,
-        expected_version=row.version,
-        values={**changes, "eligibility": None, "updated_at": now},
-    )
-    await repository.insert_transition(
-        session,
-        application_id=application_id,
+    record = TransitionRecord(
         action="edit",
         from_state=state.value,
         to_state=state.value,
@@ -213,7 +225,11 @@ async def edit_application(
         reason=None,
         changes=diff,
     )
-    return to_model(await repository.get_application(session, application_id))
+    return to_model(
+        await _changed(
+            session, row, values={**changes, "eligibility": None, "updated_at": now}, record=record
+        )
+    )
 
 
 def _transition(state: ApplicationState, action: Action, actor: Actor, reason: str | None) -> Any:
@@ -236,6 +252,49 @@ def _transition(state: ApplicationState, action: Action, actor: Actor, reason: s
     return transition
 
 
+async def _changed(
+    session: AsyncSession,
+    row: Any,
+    *,
+    values: dict[str, Any],
+    record: TransitionRecord,
+    commitment: BudgetCommitment | None = None,
+) -> Any:
+    """The row after the change and its audit line; 412 when another request changed it first, 409
+    when the budget cannot take the commitment."""
+    changed = await repository.apply_transition(
+        session, row.id, expected_version=row.version, values=values, record=record, commitment=commitment
+    )
+    if changed is None:
+        await _refusal(session, row, commitment)
+    return changed
+
+
+async def _refusal(session: AsyncSession, row: Any, commitment: BudgetCommitment | None) -> NoReturn:
+    """Why a change was refused, read after the fact (nothing was written)."""
+    current = await repository.get_application(session, row.id)
+    if current is None or current.version != row.version or commitment is None:
+        raise PreconditionFailed(
+            "The application was changed by another request at the same time; read it again.",
+            slug="etag-mismatch",
+        )
+    budget = await budgets.get_budget(
+        session, commitment.programme_code, commitment.fiscal_year, commitment.municipality_code
+    )
+    if budget is None:
+        raise Conflict(
+            f"No budget is set for {commitment.programme_code}, fiscal year {commitment.fiscal_year}, "
+            f"municipality {commitment.municipality_code}.",
+            slug="no-budget",
+        )
+    available = budget.amount - budget.committed
+    raise Conflict(
+        f"The budget has ¥{available:,} left, less than ¥{commitment.amount:,}.",
+        slug="budget-exhausted",
+        available=available,
+    )
+
+
 async def _apply(
     session: AsyncSession,
     row: Any,
@@ -245,14 +304,12 @@ async def _apply(
     actor: str,
     reason: str | None,
     extra: dict[str, Any] | None = None,
+    commitment: BudgetCommitment | None = None,
 ) -> Application:
     now = utc_now()
     values: dict[str, Any] = {"state": target.value, "updated_at": now, **(extra or {})}
     old = {name: getattr(row, name) for name in values if name != "updated_at"}
-    await repository.update_application(session, row.id, expected_version=row.version, values=values)
-    await repository.insert_transition(
-        session,
-        application_id=row.id,
+    record = TransitionRecord(
         action=action.value,
         from_state=row.state,
         to_state=target.value,
@@ -261,7 +318,7 @@ async def _apply(
         reason=reason,
         changes=_diff(old, {k: v for k, v in values.items() if k != "updated_at" and k != "awarded_at"}),
     )
-    return to_model(await repository.get_application(session, row.id))
+    return to_model(await _changed(session, row, values=values, record=record, commitment=commitment))
 
 
 async def applicant_action(
@@ -296,34 +353,55 @@ async def applicant_action(
 
 async def decide(
     *,
-    session: AsyncSession,
+    database: Database,
     principal: Principal,
     application_id: int,
     decision: DecisionIn,
     if_match: str | None,
 ) -> Application:
-    row = await visible_row(session=session, principal=principal, application_id=application_id)
-    if if_match is not None:
-        check_if_match(if_match, row.version)
     action = Action(decision.action.value)
-    transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
-    extra: dict[str, Any] = {}
-    if action is Action.APPROVE:
-        extra = await _approve(session, row, decision)
-    elif action is Action.ACTIVATE:
-        await _activate(session, row)
-    return await _apply(
-        session,
-        row,
-        action=action,
-        target=transition.target,
-        actor=principal.client_id,
-        reason=decision.reason,
-        extra=extra,
-    )
+    async with _decision_session(database, action) as session:
+        row = await visible_row(session=session, principal=principal, application_id=application_id)
+        if if_match is not None:
+            check_if_match(if_match, row.version)
+        transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
+        extra: dict[str, Any] = {}
+        commitment = None
+        if action is Action.APPROVE:
+            amount = _approvable_amount(row, decision)
+            extra = {"approved_amount": amount, "awarded_at": utc_now()}
+            commitment = BudgetCommitment(row.programme_code, row.fiscal_year, row.municipality_code, amount)
+        elif action is Action.ACTIVATE:
+            await _activate(session, row)
+        return await _apply(
+            session,
+            row,
+            action=action,
+            target=transition.target,
+            actor=principal.client_id,
+            reason=decision.reason,
+            extra=extra,
+            commitment=commitment,
+        )
 
 
-async def _approve(session: AsyncSession, row: Any, decision: DecisionIn) -> dict[str, Any]:
+@asynccontextmanager
+async def _decision_session(database: Database, action: Action) -> AsyncIterator[AsyncSession]:
+    """On PostgreSQL a decision writes one statement (`repository.apply_transition`), atomic by
+    itself: run without a transaction around it, an approval holds its budget's row lock only while
+    the database runs that statement, not until this process's event loop gets to send a COMMIT,
+    which under load queues every approval of a municipality behind the others. An activation also
+    writes its placement, and SQLite takes a transition in steps: those run in one transaction."""
+    if action is Action.ACTIVATE or database.is_sqlite:
+        async with database.sessionmaker() as session, session.begin():
+            yield session
+    else:
+        async with database.autocommit_session() as session:
+            yield session
+
+
+def _approvable_amount(row: Any, decision: DecisionIn) -> int:
+    """The amount to approve, once the eligibility verdict, the request and the cap allow it."""
     amount = decision.approved_amount
     if amount is None or amount <= 0:
         raise UnprocessableContent(
@@ -346,24 +424,7 @@ async def _approve(session: AsyncSession, row: Any, decision: DecisionIn) -> dic
         raise UnprocessableContent(
             f"The approved amount ¥{amount:,} exceeds the cap ¥{cap:,}.", slug="amount-above-cap"
         )
-    budget = await budgets.get_budget(session, row.programme_code, row.fiscal_year, row.municipality_code)
-    if budget is None:
-        raise Conflict(
-            f"No budget is set for {row.programme_code}, fiscal year {row.fiscal_year}, "
-            f"municipality {row.municipality_code}.",
-            slug="no-budget",
-        )
-    if not await budgets.commit(session, row.programme_code, row.fiscal_year, row.municipality_code, amount):
-        current = await budgets.get_budget(
-            session, row.programme_code, row.fiscal_year, row.municipality_code
-        )
-        available = current.amount - current.committed if current else 0
-        raise Conflict(
-            f"The budget has ¥{available:,} left, less than ¥{amount:,}.",
-            slug="budget-exhausted",
-            available=available,
-        )
-    return {"approved_amount": amount, "awarded_at": utc_now()}
+    return amount
 
 
 async def _activate(session: AsyncSession, row: Any) -> None:
@@ -431,13 +492,8 @@ async def check_eligibility(
         amounts=verdict.amounts,
         checked_at=utc_now(),
     )
-    await repository.update_application(
-        session, row.id, expected_version=row.version, values={"eligibility": report.model_dump(mode="json")}
-    )
     failed = [f.code for f in report.findings if not f.passed]
-    await repository.insert_transition(
-        session,
-        application_id=row.id,
+    record = TransitionRecord(
         action="check_eligibility",
         from_state=row.state,
         to_state=row.state,
@@ -449,6 +505,7 @@ async def check_eligibility(
             "failed_findings": {"old": None, "new": failed},
         },
     )
+    await _changed(session, row, values={"eligibility": report.model_dump(mode="json")}, record=record)
     return report
 
 

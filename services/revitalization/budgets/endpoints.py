@@ -20,7 +20,6 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import Budget, BudgetIn, Disbursement, DisbursementIn
 from shared.values import BigRowId, FiscalYear, LocalGovernmentCode
-from shared.web.etag import etag_for
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
@@ -65,7 +64,7 @@ async def get_budget(
         fiscal_year=fiscal_year,
         municipality_code=municipality_code,
     )
-    return json_response(budget, headers={"ETag": etag_for(budget.version)})
+    return json_response(budget, version=budget.version)
 
 
 @router.put(
@@ -91,9 +90,7 @@ async def put_budget(
         amount=budget.amount,
         if_match=if_match,
     )
-    return json_response(
-        result, status_code=201 if created else 200, headers={"ETag": etag_for(result.version)}
-    )
+    return json_response(result, status_code=201 if created else 200, version=result.version)
 
 
 @router.post(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -14,7 +14,7 @@ from services.revitalization.tables import applications, budgets, disbursements
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
-def _key(programme_code: str, fiscal_year: int, municipality_code: str) -> ColumnElement[bool]:
+def budget_key(programme_code: str, fiscal_year: int, municipality_code: str) -> ColumnElement[bool]:
     return (
         (budgets.c.programme_code == programme_code)
         & (budgets.c.fiscal_year == fiscal_year)
@@ -22,11 +22,22 @@ def _key(programme_code: str, fiscal_year: int, municipality_code: str) -> Colum
     )
 
 
+_ONE_BUDGET = select(budgets).where(
+    budgets.c.programme_code == bindparam("programme_code"),
+    budgets.c.fiscal_year == bindparam("fiscal_year"),
+    budgets.c.municipality_code == bindparam("municipality_code"),
+)
+
+
 async def get_budget(
     session: AsyncSession, programme_code: str, fiscal_year: int, municipality_code: str
 ) -> Row[Any] | None:
-    statement = select(budgets).where(_key(programme_code, fiscal_year, municipality_code))
-    return (await session.execute(statement)).one_or_none()
+    parameters = {
+        "programme_code": programme_code,
+        "fiscal_year": fiscal_year,
+        "municipality_code": municipality_code,
+    }
+    return (await session.execute(_ONE_BUDGET, parameters)).one_or_none()
 
 
 async def insert_budget(
@@ -58,7 +69,7 @@ async def set_amount(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.version == expected_version,
             budgets.c.committed <= amount,
         )
@@ -73,7 +84,7 @@ async def commit(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.committed + amount <= budgets.c.amount,
         )
         .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)
@@ -87,7 +98,7 @@ async def release(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.committed - amount >= budgets.c.disbursed,
         )
         .values(committed=budgets.c.committed - amount, version=budgets.c.version + 1)
@@ -115,7 +126,7 @@ async def disburse_from_budget(
     result = await session.execute(
         update(budgets)
         .where(
-            _key(programme_code, fiscal_year, municipality_code),
+            budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.disbursed + amount <= budgets.c.committed,
         )
         .values(disbursed=budgets.c.disbursed + amount, version=budgets.c.version + 1)

@@ -20,7 +20,6 @@ from shared.contracts.revitalization import (
     MunicipalityCategoryIn,
 )
 from shared.values import FiscalYear, LocalGovernmentCode
-from shared.web.etag import etag_for
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
@@ -65,7 +64,7 @@ async def get_municipality_category(
     entry = await service.get_entry(
         session=session, fiscal_year=fiscal_year, municipality_code=municipality_code
     )
-    return json_response(entry, headers={"ETag": etag_for(entry.version)})
+    return json_response(entry, version=entry.version)
 
 
 @router.put(
@@ -90,9 +89,7 @@ async def put_municipality_category(
         actor=principal.client_id,
         if_match=if_match,
     )
-    return json_response(
-        result, status_code=201 if created else 200, headers={"ETag": etag_for(result.version)}
-    )
+    return json_response(result, status_code=201 if created else 200, version=result.version)
 
 
 @router.post(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.revitalization.access import APPLY, REVIEW, require_any
-from services.revitalization.eligibility.source import ResidenceHistorySource
 from services.revitalization.hometown import service
-from services.revitalization.web import IfMatch, MunicipalityFilter, residence_source
+from services.revitalization.state import ResidenceSourceDep, SettingsDep
+from services.revitalization.web import IfMatch, MunicipalityFilter
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import (
@@ -21,19 +21,12 @@ from shared.contracts.revitalization import (
     HometownStatus,
 )
 from shared.values import BigRowId
-from shared.web.etag import etag_for
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
-from shared.web.state import state_of
 
 router = APIRouter(tags=["hometown registrations"])
-Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
-
-
-def _with_etag(registration: HometownRegistration) -> Response:
-    return json_response(registration, headers={"ETag": etag_for(registration.version)})
 
 
 @router.post(
@@ -45,18 +38,18 @@ def _with_etag(registration: HometownRegistration) -> Response:
 async def register_hometown(
     registration: HometownRegistrationIn,
     write: WriteDep,
-    request: Request,
-    source: Source,
+    settings: SettingsDep,
+    source: ResidenceSourceDep,
     principal: Principal = require_scopes(APPLY),
 ) -> Response:
     created = await service.register(
         session=write.session,
         principal=principal,
         registration=registration,
-        cap=state_of(request.app).settings.hometown_max_municipalities,
+        cap=settings.hometown_max_municipalities,
         source=source,
     )
-    return write.respond(created, headers={"ETag": etag_for(created.version)})
+    return write.respond(created, version=created.version)
 
 
 @router.get(
@@ -87,8 +80,10 @@ async def get_hometown_registration(
     registration_id: BigRowId, session: SessionDep, principal: Principal = require_scopes()
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
-    row = await service.visible_row(session=session, principal=principal, registration_id=registration_id)
-    return _with_etag(service.to_model(row))
+    found = await service.get_registration(
+        session=session, principal=principal, registration_id=registration_id
+    )
+    return json_response(found, version=found.version)
 
 
 @router.post(
@@ -110,7 +105,7 @@ async def review_hometown_registration(
         decision=decision,
         if_match=if_match,
     )
-    return _with_etag(result)
+    return json_response(result, version=result.version)
 
 
 @router.post(
@@ -127,7 +122,7 @@ async def withdraw_hometown_registration(
     result = await service.withdraw(
         session=session, principal=principal, registration_id=registration_id, if_match=if_match
     )
-    return _with_etag(result)
+    return json_response(result, version=result.version)
 
 
 @router.get(

@@ -114,6 +114,12 @@ async def visible_row(*, session: AsyncSession, principal: Principal, registrati
     return row
 
 
+async def get_registration(
+    *, session: AsyncSession, principal: Principal, registration_id: int
+) -> HometownRegistration:
+    return to_model(await visible_row(session=session, principal=principal, registration_id=registration_id))
+
+
 async def _close(
     session: AsyncSession, row: Any, status: RegistrationStatus, reason: str | None, extra: dict[str, Any]
 ) -> HometownRegistration:

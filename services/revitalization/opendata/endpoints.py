@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter
 from starlette.responses import Response, StreamingResponse
 
 from services.revitalization.opendata import service
-from services.revitalization.opendata.giving360 import Publisher
 from services.revitalization.programmes.languages import negotiate
-from services.revitalization.web import FiscalYearFilter, ProgrammeFilter
+from services.revitalization.state import PublisherDep
+from services.revitalization.web import AcceptLanguage, FiscalYearFilter, ProgrammeFilter
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.revitalization import Grant360
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
-from shared.web.state import state_of
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["open data"])
-
-
-def _publisher(request: Request) -> Publisher:
-    settings = state_of(request.app).settings
-    return Publisher(settings.funder_id, settings.funder_name, settings.grant_id_prefix)
 
 
 def _headers(language: str) -> dict[str, str]:
@@ -30,19 +25,19 @@ def _headers(language: str) -> dict[str, str]:
 
 @router.get("/open-data/grants", response_model=Page[Grant360], summary="Awards as 360Giving grants (public)")
 async def list_grants(
-    request: Request,
     session: SessionDep,
+    publisher: PublisherDep,
     page: PageParams,
     _: OptionalPrincipal,
     fiscal_year: FiscalYearFilter = None,
     programme_code: ProgrammeFilter = None,
-    accept_language: str | None = Header(default=None, alias="Accept-Language", max_length=500),
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     language = negotiate(accept_language)
     items, token = await service.list_grants(
         session=session,
         page=page,
-        publisher=_publisher(request),
+        publisher=publisher,
         language=language,
         fiscal_year=fiscal_year,
         programme_code=programme_code,
@@ -56,16 +51,17 @@ async def list_grants(
     responses={200: {"content": {"application/json": {}}}},
 )
 async def export_grants_json(
-    request: Request,
+    database: DatabaseDep,
+    publisher: PublisherDep,
     _: OptionalPrincipal,
     fiscal_year: FiscalYearFilter = None,
     programme_code: ProgrammeFilter = None,
-    accept_language: str | None = Header(default=None, alias="Accept-Language", max_length=500),
+    accept_language: AcceptLanguage = None,
 ) -> StreamingResponse:
     language = negotiate(accept_language)
     body = service.stream_json(
-        state_of(request.app).database.sessionmaker,
-        _publisher(request),
+        database,
+        publisher,
         language,
         fiscal_year,
         programme_code,
@@ -79,16 +75,17 @@ async def export_grants_json(
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def export_grants_csv(
-    request: Request,
+    database: DatabaseDep,
+    publisher: PublisherDep,
     _: OptionalPrincipal,
     fiscal_year: FiscalYearFilter = None,
     programme_code: ProgrammeFilter = None,
-    accept_language: str | None = Header(default=None, alias="Accept-Language", max_length=500),
+    accept_language: AcceptLanguage = None,
 ) -> StreamingResponse:
     language = negotiate(accept_language)
     body = service.stream_csv(
-        state_of(request.app).database.sessionmaker,
-        _publisher(request),
+        database,
+        publisher,
         language,
         fiscal_year,
         programme_code,

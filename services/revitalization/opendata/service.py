@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.opendata import repository
 from services.revitalization.opendata.giving360 import Publisher, csv_header, csv_row, to_grant
 from shared.contracts.revitalization import Grant360, ProgrammeTexts
+from shared.db.engine import Database
 from shared.web.pagination import PageRequest
 
 CHUNK = 500
@@ -57,18 +58,18 @@ async def list_grants(
 
 
 async def _grants(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    database: Database,
     publisher: Publisher,
     language: str,
     fiscal_year: int | None,
     programme_code: str | None,
 ) -> AsyncIterator[Grant360]:
     # Each chunk is its own short read: a long download holds no transaction open.
-    async with sessionmaker() as session:
+    async with database.sessionmaker() as session:
         titles = _Titles(await repository.programme_texts(session), language)
     after = 0
     while True:
-        async with sessionmaker() as session:
+        async with database.sessionmaker() as session:
             rows = await repository.awards_after(
                 session, after, CHUNK, fiscal_year=fiscal_year, programme_code=programme_code
             )
@@ -80,7 +81,7 @@ async def _grants(
 
 
 async def stream_json(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    database: Database,
     publisher: Publisher,
     language: str,
     fiscal_year: int | None,
@@ -88,19 +89,19 @@ async def stream_json(
 ) -> AsyncIterator[bytes]:
     yield b'{"grants":['
     first = True
-    async for grant in _grants(sessionmaker, publisher, language, fiscal_year, programme_code):
+    async for grant in _grants(database, publisher, language, fiscal_year, programme_code):
         yield (b"" if first else b",") + orjson.dumps(grant.model_dump(mode="json"))
         first = False
     yield b"]}"
 
 
 async def stream_csv(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    database: Database,
     publisher: Publisher,
     language: str,
     fiscal_year: int | None,
     programme_code: str | None,
 ) -> AsyncIterator[bytes]:
     yield ("\ufeff" + csv_header()).encode()
-    async for grant in _grants(sessionmaker, publisher, language, fiscal_year, programme_code):
+    async for grant in _grants(database, publisher, language, fiscal_year, programme_code):
         yield csv_row(grant).encode()

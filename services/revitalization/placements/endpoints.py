@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from services.revitalization.access import REVIEW
-from services.revitalization.eligibility.source import ResidenceHistorySource
 from services.revitalization.placements import service
-from services.revitalization.web import IfMatch, MunicipalityFilter, ProgrammeFilter, residence_source
+from services.revitalization.state import ResidenceSourceDep
+from services.revitalization.web import IfMatch, MunicipalityFilter, ProgrammeFilter
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import ExtensionIn, Placement, SettlementCheckIn, SettlementRates
 from shared.values import BigRowId
-from shared.web.etag import etag_for
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["placements"])
-Source = Annotated[ResidenceHistorySource, Depends(residence_source)]
-
-
-def _with_etag(placement: Placement) -> Response:
-    return json_response(placement, headers={"ETag": etag_for(placement.version)})
 
 
 @router.get("/placements", response_model=Page[Placement], summary="Placements, filtered")
@@ -46,7 +38,8 @@ async def list_placements(
 async def get_placement(
     placement_id: BigRowId, session: SessionDep, _: Principal = require_scopes(REVIEW)
 ) -> Response:
-    return _with_etag(await service.get_placement(session=session, placement_id=placement_id))
+    placement = await service.get_placement(session=session, placement_id=placement_id)
+    return json_response(placement, version=placement.version)
 
 
 @router.post(
@@ -69,7 +62,7 @@ async def extend_placement(
         actor=principal.client_id,
         if_match=if_match,
     )
-    return _with_etag(placement)
+    return json_response(placement, version=placement.version)
 
 
 @router.post(
@@ -81,13 +74,13 @@ async def check_placement_settlement(
     placement_id: BigRowId,
     check: SettlementCheckIn,
     session: SessionDep,
-    source: Source,
+    source: ResidenceSourceDep,
     _: Principal = require_scopes(REVIEW),
 ) -> Response:
     placement = await service.check_settlement(
         session=session, placement_id=placement_id, as_of_date=check.as_of_date, source=source
     )
-    return _with_etag(placement)
+    return json_response(placement, version=placement.version)
 
 
 @router.get(

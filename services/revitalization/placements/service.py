@@ -136,14 +136,16 @@ async def extend_placement(
     )
     await applications.insert_transition(
         session,
-        application_id=row.application_id,
-        action="extend",
-        from_state="active",
-        to_state="active",
-        actor=actor,
-        at=utc_now(),
-        reason=reason,
-        changes={"end_date": {"old": row.end_date.isoformat(), "new": new_end_date.isoformat()}},
+        row.application_id,
+        applications.TransitionRecord(
+            action="extend",
+            from_state="active",
+            to_state="active",
+            actor=actor,
+            at=utc_now(),
+            reason=reason,
+            changes={"end_date": {"old": row.end_date.isoformat(), "new": new_end_date.isoformat()}},
+        ),
     )
     return to_model(await _row(session, placement_id))
 

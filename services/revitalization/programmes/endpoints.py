@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from services.revitalization.programmes import service
 from services.revitalization.programmes.languages import negotiate
+from services.revitalization.web import AcceptLanguage, IfMatch, ProgrammeCodePath
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import (
@@ -20,24 +21,12 @@ from shared.contracts.revitalization import (
     ProgrammeYearRules,
 )
 from shared.values import FiscalYear
-from shared.web.etag import etag_for
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
-from shared.web.sessions import SessionDep
+from shared.web.sessions import ReadSessionDep, SessionDep
 
 router = APIRouter(tags=["programmes"])
-
-AcceptLanguage = Annotated[
-    str | None,
-    Header(
-        alias="Accept-Language",
-        max_length=500,
-        description="ja (default), en, or ja-x-easy for easy Japanese (やさしい日本語).",
-    ),
-]
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
-ProgrammeCode = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]{1,62}$")]
 
 
 def _language_headers(language: str) -> dict[str, str]:
@@ -57,13 +46,14 @@ async def list_programmes(
 
 @router.get("/programmes/{code}", response_model=Programme, summary="One programme (public)")
 async def get_programme(
-    code: ProgrammeCode, session: SessionDep, _: OptionalPrincipal, accept_language: AcceptLanguage = None
+    code: ProgrammeCodePath,
+    session: ReadSessionDep,
+    _: OptionalPrincipal,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     language = negotiate(accept_language)
     programme = await service.get_programme(session=session, code=code, language=language)
-    return json_response(
-        programme, headers={**_language_headers(language), "ETag": etag_for(programme.version)}
-    )
+    return json_response(programme, headers=_language_headers(language), version=programme.version)
 
 
 @router.post("/programmes", status_code=201, response_model=ProgrammeFull, summary="Add a programme")
@@ -71,27 +61,27 @@ async def create_programme(
     programme: ProgrammeIn, write: WriteDep, _: Principal = require_scopes("revitalization:admin")
 ) -> Response:
     created = await service.create_programme(session=write.session, programme=programme)
-    return write.respond(created, headers={"ETag": etag_for(created.version)})
+    return write.respond(created, version=created.version)
 
 
 @router.get("/programmes/{code}/texts", response_model=ProgrammeFull, summary="A programme with every text")
 async def get_programme_texts(
-    code: ProgrammeCode, session: SessionDep, _: Principal = require_scopes("revitalization:admin")
+    code: ProgrammeCodePath, session: ReadSessionDep, _: Principal = require_scopes("revitalization:admin")
 ) -> Response:
     programme = await service.get_programme_full(session=session, code=code)
-    return json_response(programme, headers={"ETag": etag_for(programme.version)})
+    return json_response(programme, version=programme.version)
 
 
 @router.put("/programmes/{code}", response_model=ProgrammeFull, summary="Change a programme's kind or texts")
 async def replace_programme(
-    code: ProgrammeCode,
+    code: ProgrammeCodePath,
     update: ProgrammeUpdate,
     session: SessionDep,
     if_match: IfMatch = None,
     _: Principal = require_scopes("revitalization:admin"),
 ) -> Response:
     programme = await service.replace_programme(session=session, code=code, update=update, if_match=if_match)
-    return json_response(programme, headers={"ETag": etag_for(programme.version)})
+    return json_response(programme, version=programme.version)
 
 
 @router.get(
@@ -100,13 +90,13 @@ async def replace_programme(
     summary="A programme's rules for one fiscal year (public)",
 )
 async def get_programme_year(
-    code: ProgrammeCode,
+    code: ProgrammeCodePath,
     fiscal_year: Annotated[FiscalYear, Path()],
     session: SessionDep,
     _: OptionalPrincipal,
 ) -> Response:
     year = await service.get_year(session=session, code=code, fiscal_year=fiscal_year)
-    return json_response(year, headers={"ETag": etag_for(year.version)})
+    return json_response(year, version=year.version)
 
 
 @router.put(
@@ -116,7 +106,7 @@ async def get_programme_year(
     summary="Set a programme's rules for one fiscal year (If-Match to replace existing rules)",
 )
 async def put_programme_year(
-    code: ProgrammeCode,
+    code: ProgrammeCodePath,
     fiscal_year: Annotated[FiscalYear, Path()],
     rules: ProgrammeYearRules,
     session: SessionDep,
@@ -126,4 +116,4 @@ async def put_programme_year(
     year, created = await service.put_year(
         session=session, code=code, fiscal_year=fiscal_year, rules=rules, if_match=if_match
     )
-    return json_response(year, status_code=201 if created else 200, headers={"ETag": etag_for(year.version)})
+    return json_response(year, status_code=201 if created else 200, version=year.version)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.tables import programme_years, programmes
@@ -17,6 +17,22 @@ from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 async def get_programme(session: AsyncSession, code: str) -> Row[Any] | None:
     return (await session.execute(select(programmes).where(programmes.c.code == code))).one_or_none()
+
+
+_WITH_YEARS = (
+    select(programmes, programme_years.c.fiscal_year)
+    .outerjoin(programme_years, programme_years.c.programme_code == programmes.c.code)
+    .where(programmes.c.code == bindparam("code"))
+    .order_by(programme_years.c.fiscal_year)
+)
+
+
+async def get_programme_with_years(session: AsyncSession, code: str) -> tuple[Row[Any], list[int]] | None:
+    """A programme and the fiscal years it has rules for, in one statement (a row per year)."""
+    rows = (await session.execute(_WITH_YEARS, {"code": code})).all()
+    if not rows:
+        return None
+    return rows[0], [row.fiscal_year for row in rows if row.fiscal_year is not None]
 
 
 async def page_programmes(session: AsyncSession, page: PageRequest) -> tuple[list[Row[Any]], str | None]:

@@ -59,16 +59,19 @@ async def _row(session: AsyncSession, code: str) -> Any:
     return row
 
 
+async def _with_years(session: AsyncSession, code: str) -> tuple[Any, list[int]]:
+    found = await repository.get_programme_with_years(session, code)
+    if found is None:
+        raise NotFound(f"No programme {code}.", slug="programme-not-found")
+    return found
+
+
 async def get_programme(*, session: AsyncSession, code: str, language: str) -> Programme:
-    row = await _row(session, code)
-    years = await repository.fiscal_years_of(session, [code])
-    return localized(row, years.get(code, []), language)
+    return localized(*await _with_years(session, code), language)
 
 
 async def get_programme_full(*, session: AsyncSession, code: str) -> ProgrammeFull:
-    row = await _row(session, code)
-    years = await repository.fiscal_years_of(session, [code])
-    return full(row, years.get(code, []))
+    return full(*await _with_years(session, code))
 
 
 async def create_programme(*, session: AsyncSession, programme: ProgrammeIn) -> ProgrammeFull:

@@ -10,6 +10,29 @@ from shared.contracts.elections.common import ContestKind, ResultStatus, Votes
 from shared.values import UtcDateTime
 
 
+class ListStanding(BaseModel):
+    """Why a House of Representatives list entry took a seat or not (art. 95-2)."""
+
+    rank: int
+    district_candidate_id: int | None = Field(
+        description="The dual candidacy's single-member district entry."
+    )
+    sekihairitsu: str | None = Field(
+        description="惜敗率: district votes / the district's most votes, an exact fraction; None if not dual."
+    )
+    sekihairitsu_decimal: Votes | None = Field(description="惜敗率 truncated to three places, for display.")
+    place: int | None = Field(
+        description="Position in the party's order among those who could be elected (rank, then 惜敗率)."
+    )
+    standing: Literal[
+        "elected", "won_district", "below_deposit_line", "after_last_seat", "lot_lost", "awaiting_lot"
+    ] = Field(
+        description="elected; won_district: left the list; below_deposit_line: under a tenth of the "
+        "district's valid votes; after_last_seat: placed after the party's last seat; lot_lost / "
+        "awaiting_lot: equal 惜敗率 across the last seat."
+    )
+
+
 class CandidateResult(BaseModel):
     candidate_id: int
     name: str
@@ -18,6 +41,9 @@ class CandidateResult(BaseModel):
     elected: bool
     reached_minimum: bool | None = Field(description="None in proportional contests.")
     deposit_forfeited: bool | None = Field(description="None in proportional contests.")
+    list_standing: ListStanding | None = Field(
+        default=None, description="House of Representatives blocks: the entry's place on its party's list."
+    )
 
 
 class PartyResult(BaseModel):

@@ -128,6 +128,12 @@ class CandidateIn(_In):
     priority_rank: int | None = Field(
         default=None, ge=1, le=10000, description="Order on a House of Councillors priority list (特定枠)."
     )
+    district_candidate_id: RowId | None = Field(
+        default=None,
+        description="On a House of Representatives list: the same person's single-member district "
+        "candidacy in this election, for the same party (重複立候補, art. 86-2). Only such dual "
+        "candidates may share a list_rank.",
+    )
 
 
 class Candidate(BaseModel):
@@ -141,5 +147,6 @@ class Candidate(BaseModel):
     deposit_yen: int
     list_rank: int | None
     priority_rank: int | None
+    district_candidate_id: int | None = None
     created_at: UtcDateTime
     version: int = Field(description="Increases with every change; the ETag is derived from it.")

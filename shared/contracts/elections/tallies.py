@@ -33,17 +33,24 @@ class SelectionVotes(BaseModel):
 
 
 class AmbiguousBallots(BaseModel):
-    """Ballots naming only what several candidates share (按分票), split by the law's rule."""
+    """Ballots naming only what several candidates or parties share (按分票, art. 68-2 and 68-3), split
+    by the law's rule. A House of Representatives block names parties only; the House of Councillors
+    national block may mix parties and candidates."""
 
     model_config = ConfigDict(extra="forbid")
 
-    candidate_ids: list[RowId] = Field(min_length=2, max_length=50)
+    candidate_ids: list[RowId] = Field(default_factory=list, max_length=50)
+    party_ids: list[RowId] = Field(default_factory=list, max_length=50)
     ballots: BallotCount
 
     @model_validator(mode="after")
     def _distinct(self) -> AmbiguousBallots:
         if len(set(self.candidate_ids)) != len(self.candidate_ids):
             raise ValueError("candidate_ids must be distinct")
+        if len(set(self.party_ids)) != len(self.party_ids):
+            raise ValueError("party_ids must be distinct")
+        if len(self.candidate_ids) + len(self.party_ids) < 2:
+            raise ValueError("ambiguous ballots fit at least two candidates or parties")
         return self
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.elections.tallies.sheets import assess, normal_form
+from services.elections.tallies.sheets import ambiguous_key, ambiguous_selections, assess, normal_form
 from shared.contracts.elections import SheetStatus, TallyEntryIn
 
 BASE: dict[str, Any] = {
@@ -64,3 +64,10 @@ def test_reconciliation_mismatch_is_a_problem_on_the_sheet() -> None:
     assert state.status == SheetStatus.UNRECONCILED
     assert state.problems[0]["type"] == "urn:jichi:problem:reconciliation-mismatch"
     assert "426" in state.problems[0]["detail"]
+
+
+def test_ambiguous_keys_keep_bare_candidate_ids_and_mark_parties() -> None:
+    assert ambiguous_key([2, 1]) == "1,2"
+    assert ambiguous_key([7], [4, 3]) == "7,p3,p4"
+    assert ambiguous_selections("7,p3,p4") == ([7], [3, 4])
+    assert ambiguous_selections("1,2") == ([1, 2], [])

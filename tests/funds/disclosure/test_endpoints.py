@@ -27,7 +27,12 @@ async def seed(api: Funds) -> dict[str, Any]:
             900_000, name="髙橋 一郎", code="011011", address="北海道札幌市中央区北1条西2", day="2025-02-01"
         ),
         donation(50_000, name=SMALL, day="2025-01-01"),
-        {"category": "office", "amount": 70_000, "transaction_date": "2025-04-01", "name": "大家 不動産"},
+        {
+            "category": "organizational",
+            "amount": 70_000,
+            "transaction_date": "2025-04-01",
+            "name": "大家 不動産",
+        },
     ]
     assert (await api.file(party, report(lines))).status_code == 201
     return party
@@ -64,7 +69,7 @@ async def test_filters_and_sorting(api: Funds) -> None:
     by_date = (await search(api.client, sort="date")).json()["items"]
     assert [i["transaction_date"] for i in by_date] == ["2025-02-01", "2025-03-01", "2025-04-01"]
     assert [i["amount"] for i in (await search(api.client, prefecture="01")).json()["items"]] == [900_000]
-    ranged = await search(api.client, min_amount=60_000, max_amount=70_000, category="office")
+    ranged = await search(api.client, min_amount=60_000, max_amount=70_000, category="organizational")
     assert [i["amount"] for i in ranged.json()["items"]] == [70_000]
     dated = await search(api.client, from_date="2025-02-15", to_date="2025-03-15")
     assert [i["amount"] for i in dated.json()["items"]] == [60_000]
@@ -140,7 +145,7 @@ async def test_aggregates_leave_small_donors_out(api: Funds) -> None:
     categories = (await api.client.get("/funds/v1/aggregates/categories", params={"year": 2025})).json()
     assert {c["category"]: c["total"] for c in categories} == {
         "donation_individual": 1_010_000,
-        "office": 70_000,
+        "organizational": 70_000,
     }
     prefectures = (await api.client.get("/funds/v1/aggregates/prefectures", params={"year": 2025})).json()
     assert [(p["prefecture_code"], p["total"]) for p in prefectures] == [("01", 900_000), ("13", 60_000)]

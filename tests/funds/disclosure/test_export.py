@@ -38,7 +38,12 @@ async def seed(api: Funds) -> None:
             event_name='パーティー\\「春」"2025"',
             day="2025-06-01",
         ),
-        {"category": "office", "amount": 70_000, "transaction_date": "2025-04-01", "name": "大家 不動産"},
+        {
+            "category": "organizational",
+            "amount": 70_000,
+            "transaction_date": "2025-04-01",
+            "name": "大家 不動産",
+        },
         {"category": "supplies", "amount": 49_999, "transaction_date": "2025-04-02", "name": "文具 小売"},
     ]
     response = await api.file(party, report(lines))

@@ -10,6 +10,7 @@ import pytest
 from services.funds.findings.limits import Donation, evaluate_year
 from services.funds.rulebook import RULES, rules_on, with_company_steps_above_10bn
 from shared.contracts.funds import DonorKind, FindingKind, OrganizationKind
+from tests.funds.conftest import Funds, donation, report
 
 PARTY = OrganizationKind.political_party
 BRANCH = OrganizationKind.party_branch
@@ -193,6 +194,58 @@ def test_findings_name_their_lines_and_cap() -> None:
     assert finding.line_refs == ("5/2025/v1#1000000", "5/2025/v1#500001")
 
 
-def test_political_organization_donors_have_no_cap() -> None:
-    donation = gift(100_000_000, donor_kind=DonorKind.political_organization, kind=OTHER)
-    assert kinds([donation]) == []
+@pytest.mark.parametrize(
+    ("amount", "recipient", "expected"),
+    [
+        (100_000_000, PARTY, []),
+        (100_000_000, FUND_BODY, []),
+        (50_000_000, OTHER, []),
+        (50_000_001, OTHER, [FindingKind.organization_per_recipient_exceeded]),
+        (50_000_001, FMO, [FindingKind.organization_per_recipient_exceeded]),
+    ],
+)
+def test_political_organizations_cap_is_per_recipient_other_than_the_party_side(
+    amount: int, recipient: OrganizationKind, expected: list[FindingKind]
+) -> None:
+    given = gift(amount, kind=recipient, donor_kind=DonorKind.political_organization)
+    assert kinds([given]) == expected
+
+
+async def test_organizations_give_another_organization_at_most_50m_a_year(api: Funds) -> None:
+    """Art. 22 par. 2: between political organizations other than parties and fund-raising bodies."""
+    other = await api.organization("other-a", kind="other_political_organization")
+    party = await api.organization("party-a")
+    gift = {
+        "category": "donation_political_organization",
+        "kind": "political_organization",
+        "name": "甲政治研究会",
+    }
+    assert (await api.file(other, report([donation(50_000_001, **gift)]))).status_code == 201
+    assert (await api.file(party, report([donation(60_000_000, **gift)]))).status_code == 201
+    found = await api.findings(kind="organization_per_recipient_exceeded")
+    assert [(f["organization_id"], f["amount"], f["limit"]) for f in found] == [
+        (other["id"], 50_000_001, 50_000_000)
+    ]
+
+
+async def test_organizations_at_the_cap_between_organizations_give_no_finding(api: Funds) -> None:
+    other = await api.organization("other-a", kind="other_political_organization")
+    gift = {
+        "category": "donation_political_organization",
+        "kind": "political_organization",
+        "name": "甲政治研究会",
+    }
+    assert (await api.file(other, report([donation(50_000_000, **gift)]))).status_code == 201
+    assert await api.findings() == []
+
+
+async def test_a_candidates_own_money_to_their_fund_management_organization_is_not_capped(api: Funds) -> None:
+    """Art. 22 par. 3: the per-recipient cap does not hold a candidate's gift to their own
+    fund-management organization; another person's gift of the same amount is over it."""
+    own = await api.organization("fmo-a", kind="fund_management_organization", diet_member_name="候補 一郎")
+    lines = [donation(2_000_000, name="候補　一郎"), donation(2_000_000, name="山田 太郎")]
+    assert (await api.file(own, report(lines))).status_code == 201
+    found = await api.findings()
+    assert [(f["kind"], f["donor_name"]) for f in found] == [
+        ("individual_per_recipient_exceeded", "山田 太郎")
+    ]

@@ -22,7 +22,7 @@ from tests.funds.conftest import Funds, donation, report
 
 
 def spending(
-    amount: int, category: str = "office", day: str = "2025-04-01", name: str | None = "大家 不動産"
+    amount: int, category: str = "organizational", day: str = "2025-04-01", name: str | None = "大家 不動産"
 ) -> dict[str, Any]:
     line: dict[str, Any] = {"category": category, "amount": amount, "transaction_date": day}
     if name is not None:
@@ -31,18 +31,22 @@ def spending(
 
 
 @pytest.mark.parametrize(
-    ("kind", "related"),
+    ("kind", "member", "related"),
     [
-        (OrganizationKind.diet_member_related, True),
-        (OrganizationKind.fund_management_organization, True),
-        (OrganizationKind.political_party, False),
-        (OrganizationKind.party_branch, False),
-        (OrganizationKind.fund_raising_body, False),
-        (OrganizationKind.other_political_organization, False),
+        (OrganizationKind.diet_member_related, "議員 一郎", True),
+        (OrganizationKind.fund_management_organization, "議員 一郎", True),
+        # A mayor's, governor's or local assembly member's names no Diet member or candidate.
+        (OrganizationKind.fund_management_organization, None, False),
+        (OrganizationKind.political_party, None, False),
+        (OrganizationKind.party_branch, None, False),
+        (OrganizationKind.fund_raising_body, None, False),
+        (OrganizationKind.other_political_organization, None, False),
     ],
 )
-def test_which_organizations_are_diet_member_related(kind: OrganizationKind, related: bool) -> None:
-    assert is_diet_member_related(kind.value) is related
+def test_which_organizations_are_diet_member_related(
+    kind: OrganizationKind, member: str | None, related: bool
+) -> None:
+    assert is_diet_member_related(kind.value, member) is related
 
 
 @pytest.mark.parametrize(
@@ -53,10 +57,13 @@ def test_which_organizations_are_diet_member_related(kind: OrganizationKind, rel
         (LineCategory.organizational, 10_001, date(2025, 4, 1), True, True),
         (LineCategory.office, 10_001, date(2025, 4, 1), False, False),
         (LineCategory.office, 49_999, date(2025, 4, 1), False, False),
-        (LineCategory.office, 50_000, date(2025, 4, 1), False, True),
-        # Personnel costs are exempt from the stricter rule: the general threshold applies.
+        # An ordinary organization reports ordinary costs as totals only.
+        (LineCategory.office, 50_000, date(2025, 4, 1), False, False),
+        (LineCategory.organizational, 49_999, date(2025, 4, 1), False, False),
+        (LineCategory.organizational, 50_000, date(2025, 4, 1), False, True),
+        # Personnel costs are exempt from the stricter rule, and are ordinary costs.
         (LineCategory.personnel, 10_001, date(2025, 4, 1), True, False),
-        (LineCategory.personnel, 50_000, date(2025, 4, 1), True, True),
+        (LineCategory.personnel, 50_000, date(2025, 4, 1), True, False),
         # Before 2009 the stricter rule did not exist.
         (LineCategory.office, 10_001, date(2008, 12, 31), True, False),
         (LineCategory.office, 10_001, date(2009, 1, 1), True, True),

@@ -64,8 +64,14 @@ def test_tickets_sum_per_event() -> None:
 
 @pytest.mark.parametrize(("amount", "published"), [(49_999, False), (50_000, True), (50_001, True)])
 def test_expenditures_from_50000(amount: int, published: bool) -> None:
-    line = {"category": "office", "amount": amount, "transaction_date": "2025-01-05", "name": "大家"}
+    line = {"category": "organizational", "amount": amount, "transaction_date": "2025-01-05", "name": "大家"}
     assert flags([line]) == [published]
+
+
+@pytest.mark.parametrize("category", ["personnel", "utilities", "supplies", "office"])
+def test_ordinary_costs_are_totals_only(category: str) -> None:
+    line = {"category": category, "amount": 1_000_000, "transaction_date": "2025-01-05", "name": "大家"}
+    assert flags([line]) == [False]
 
 
 def test_anonymous_and_membership() -> None:

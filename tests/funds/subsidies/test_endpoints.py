@@ -215,3 +215,22 @@ async def test_the_gateway_client_is_made_once_so_its_token_is_reused() -> None:
         for _ in range(3):
             await fetch_results(clients(), 7)
     assert [request.url.path for request in seen].count("/oauth/token") == 1
+
+
+async def test_the_budgeted_total_is_allocated_instead_of_its_basis(api: Funds) -> None:
+    """政党助成法 art. 7: the budget sets the total, based on (not equal to) ¥250 × population."""
+    response = await api.client.post(
+        "/funds/v1/party-subsidies/calculations",
+        json=request_body(budgeted_total=240_000),
+        headers=api.admin(),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["total"] == 240_000
+    assert sum(p["annual_amount"] for p in body["parties"]) == 240_000
+    negative = await api.client.post(
+        "/funds/v1/party-subsidies/calculations",
+        json=request_body(budgeted_total=-1),
+        headers=api.admin(),
+    )
+    assert negative.status_code == 422

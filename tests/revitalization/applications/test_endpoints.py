@@ -445,3 +445,32 @@ async def test_activation_needs_a_term_within_the_programme_limits(
     )
     report = (await check(revitalization, tokens, created["id"])).json()
     assert [f["code"] for f in report["findings"] if not f["passed"]] == ["term-too-long"]
+
+
+async def test_many_approvals_racing_commit_exactly_what_the_budget_holds(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
+) -> None:
+    ready = [
+        await under_review(revitalization, tokens, cooperator_application(registry.cooperator()))
+        for _ in range(8)
+    ]
+    await set_budget(revitalization, tokens, 3 * 1_000_000 + 999_999)
+    results = await asyncio.gather(
+        *(decide(revitalization, tokens, a["id"], "approve", approved_amount=1_000_000) for a in ready)
+    )
+    assert sorted(r.status_code for r in results) == [200] * 3 + [409] * 5
+    refusals = [r.json() for r in results if r.status_code == 409]
+    assert {r["type"] for r in refusals} == {"urn:jichi:problem:budget-exhausted"}
+    budget = await revitalization.get(
+        f"{BASE}/budgets/cooperators/2024/{RURAL}", headers=headers(tokens, REVIEW)
+    )
+    assert (budget.json()["committed"], budget.json()["available"]) == (3_000_000, 999_999)
+    approved = [r.json() for r in results if r.status_code == 200]
+    for application in approved:
+        trail = await revitalization.get(
+            f"{BASE}/applications/{application['id']}/transitions", headers=headers(tokens, REVIEW)
+        )
+        assert trail.json()["items"][-1]["changes"] == {
+            "state": {"old": "under_review", "new": "approved"},
+            "approved_amount": {"old": None, "new": 1_000_000},
+        }

@@ -77,3 +77,12 @@ def test_json_schema() -> None:
     assert schema["minimum"] == 0
     assert "yen" in schema["description"]
     assert SIGNED_YEN.json_schema()["minimum"] == SIGNED_YEN_MIN
+
+
+def test_yen_is_a_64_bit_integer_in_the_schema() -> None:
+    """A 32-bit client cannot hold a party-subsidy total: the schema says int64."""
+    schema = TypeAdapter(Yen).json_schema()
+    assert schema["type"] == "integer"
+    assert schema["format"] == "int64"
+    assert TypeAdapter(SignedYen).json_schema()["format"] == "int64"
+    assert TypeAdapter(Yen).validate_python(31_536_524_750) == 31_536_524_750

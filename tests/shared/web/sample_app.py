@@ -15,6 +15,7 @@ from shared.db.base import new_metadata
 from shared.values import LocalGovernmentCode
 from shared.web.etag import check_if_match, update_versioned
 from shared.web.idempotency import WriteDep, idempotency_table
+from shared.web.openapi import Operation, Operations
 from shared.web.pagination import Page, PageParams, keyset_page, query_fingerprint
 from shared.web.problems import NotFound
 from shared.web.responses import json_response
@@ -110,3 +111,15 @@ async def replace_note(
 @router.post("/crash/{resident_code}")
 async def crash(resident_code: str, _: Principal = require_scopes("sample:write")) -> None:
     raise RuntimeError(f"secret internals that must never reach the caller: {resident_code}")
+
+
+# The sample's operations as a service declares them (services/<name>/operations.py).
+OPERATIONS: Operations = {
+    ("POST", "/sample/v1/notes"): Operation("sample_create_note"),
+    ("GET", "/sample/v1/notes"): Operation("sample_list_notes"),
+    ("GET", "/sample/v1/notes/{note_id}"): Operation("sample_get_note", problems=("not-found",)),
+    ("PUT", "/sample/v1/notes/{note_id}"): Operation(
+        "sample_replace_note", problems=("not-found", "if-match-required")
+    ),
+    ("POST", "/sample/v1/crash/{resident_code}"): Operation("sample_crash"),
+}

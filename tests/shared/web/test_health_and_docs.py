@@ -35,7 +35,11 @@ async def test_openapi_documents_problems_and_security(sample: httpx.AsyncClient
     operation = document["paths"]["/sample/v1/notes"]["post"]
     assert operation["operationId"] == "sample_create_note"
     assert "application/problem+json" in operation["responses"]["422"]["content"]
-    assert "4XX" in operation["responses"]
+    assert not {"4XX", "5XX"} & set(operation["responses"])
+    assert {"400", "401", "403", "409", "413", "415", "422", "500", "503"} <= set(operation["responses"])
+    assert {"malformed-json", "idempotency-key-reused"} <= {
+        entry["slug"] for entry in operation["x-problem-types"]
+    }
     assert operation["security"] == [{"gateway": ["sample:write"]}]
     assert "Idempotency-Key" in {p["name"] for p in operation["parameters"]}
     assert "HTTPValidationError" not in document["components"]["schemas"]

@@ -1,0 +1,333 @@
+"""The revitalization service's operations as callers' generated clients know them.
+
+Each (method, path) keeps its operationId here, whatever its handler is called, so that a
+renamed function breaks no client (tests/contract/test_operation_ids.py pins the table). With
+it: the problem types the operation's own rules answer with (those of its kind, a token, a body,
+an Idempotency-Key, a purpose, an If-Match, are added by shared/web/openapi.py), the response
+headers it sends, and success statuses beyond the route's own. The suite fails when an
+operation answers with a problem type not declared for it (tests/support/exchanges.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.web.openapi import Operation, Operations, load_examples
+
+OPERATIONS: Operations = {
+    ("GET", "/revitalization/v1/caller"): Operation(
+        "revitalization_get_caller",
+    ),
+    ("GET", "/revitalization/v1/programmes"): Operation(
+        "revitalization_list_programmes",
+        headers={200: ("Content-Language",)},
+    ),
+    ("POST", "/revitalization/v1/programmes"): Operation(
+        "revitalization_create_programme",
+        problems=("programme-exists",),
+        headers={201: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/programmes/{code}"): Operation(
+        "revitalization_get_programme",
+        problems=("programme-not-found",),
+        headers={
+            200: (
+                "Content-Language",
+                "ETag",
+            )
+        },
+    ),
+    ("PUT", "/revitalization/v1/programmes/{code}"): Operation(
+        "revitalization_replace_programme",
+        problems=(
+            "if-match-required",
+            "programme-not-found",
+            "rules-incomplete",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/programmes/{code}/texts"): Operation(
+        "revitalization_get_programme_texts",
+        problems=("programme-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/programmes/{code}/fiscal-years/{fiscal_year}"): Operation(
+        "revitalization_get_programme_year",
+        problems=(
+            "programme-not-found",
+            "rules-not-found",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("PUT", "/revitalization/v1/programmes/{code}/fiscal-years/{fiscal_year}"): Operation(
+        "revitalization_put_programme_year",
+        problems=(
+            "if-match-required",
+            "programme-not-found",
+            "rules-exist",
+            "rules-incomplete",
+        ),
+        headers={200: ("ETag",), 201: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/municipality-categories"): Operation(
+        "revitalization_list_municipality_categories",
+    ),
+    ("POST", "/revitalization/v1/municipality-categories"): Operation(
+        "revitalization_create_municipality_categories",
+        problems=(
+            "municipality-category-exists",
+            "not-a-municipality",
+        ),
+    ),
+    ("GET", "/revitalization/v1/municipality-categories/{fiscal_year}/{municipality_code}"): Operation(
+        "revitalization_get_municipality_category",
+        problems=("municipality-category-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("PUT", "/revitalization/v1/municipality-categories/{fiscal_year}/{municipality_code}"): Operation(
+        "revitalization_put_municipality_category",
+        problems=(
+            "if-match-required",
+            "municipality-category-exists",
+            "municipality-category-not-found",
+            "not-a-municipality",
+        ),
+        headers={200: ("ETag",), 201: ("ETag",)},
+    ),
+    (
+        "GET",
+        "/revitalization/v1/municipality-categories/{fiscal_year}/{municipality_code}/changes",
+    ): Operation(
+        "revitalization_list_municipality_category_changes",
+    ),
+    ("POST", "/revitalization/v1/applications"): Operation(
+        "revitalization_create_application",
+        problems=(
+            "programme-not-found",
+            "rules-not-found",
+        ),
+        headers={201: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/applications"): Operation(
+        "revitalization_list_applications",
+    ),
+    ("GET", "/revitalization/v1/applications/{application_id}"): Operation(
+        "revitalization_get_application",
+        problems=("application-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("PATCH", "/revitalization/v1/applications/{application_id}"): Operation(
+        "revitalization_edit_application",
+        problems=(
+            "application-not-found",
+            "if-match-required",
+            "not-editable",
+            "not-the-applicant",
+            "null-not-allowed",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/submissions"): Operation(
+        "revitalization_submit_application",
+        problems=(
+            "already-disbursed",
+            "application-not-found",
+            "budget-inconsistent",
+            "if-match-required",
+            "illegal-transition",
+            "not-the-applicant",
+            "reason-required",
+            "transition-not-allowed-for-role",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/withdrawals"): Operation(
+        "revitalization_withdraw_application",
+        problems=(
+            "already-disbursed",
+            "application-not-found",
+            "budget-inconsistent",
+            "if-match-required",
+            "illegal-transition",
+            "not-the-applicant",
+            "reason-required",
+            "transition-not-allowed-for-role",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/decisions"): Operation(
+        "revitalization_decide_application",
+        problems=(
+            "amount-above-cap",
+            "amount-above-request",
+            "amount-required",
+            "application-not-found",
+            "budget-exhausted",
+            "eligibility-not-established",
+            "if-match-required",
+            "illegal-transition",
+            "no-budget",
+            "programme-not-found",
+            "reason-required",
+            "rules-not-found",
+            "term-dates-missing",
+            "term-out-of-limits",
+            "transition-not-allowed-for-role",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/eligibility-checks"): Operation(
+        "revitalization_check_application_eligibility",
+        problems=(
+            "application-not-found",
+            "etag-mismatch",
+            "not-under-review",
+            "programme-not-found",
+            "registry-unavailable",
+            "rules-not-found",
+        ),
+    ),
+    ("GET", "/revitalization/v1/applications/{application_id}/transitions"): Operation(
+        "revitalization_list_application_transitions",
+        problems=("application-not-found",),
+    ),
+    ("GET", "/revitalization/v1/budgets"): Operation(
+        "revitalization_list_budgets",
+    ),
+    ("GET", "/revitalization/v1/budgets/{programme_code}/{fiscal_year}/{municipality_code}"): Operation(
+        "revitalization_get_budget",
+        problems=("budget-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("PUT", "/revitalization/v1/budgets/{programme_code}/{fiscal_year}/{municipality_code}"): Operation(
+        "revitalization_put_budget",
+        problems=(
+            "budget-below-committed",
+            "budget-changed",
+            "budget-exists",
+            "if-match-required",
+            "programme-not-found",
+            "rules-not-found",
+        ),
+        headers={200: ("ETag",), 201: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/disbursements"): Operation(
+        "revitalization_record_disbursement",
+        problems=(
+            "above-approved-amount",
+            "application-not-found",
+            "budget-inconsistent",
+            "not-awarded",
+        ),
+    ),
+    ("GET", "/revitalization/v1/applications/{application_id}/disbursements"): Operation(
+        "revitalization_list_disbursements",
+        problems=("application-not-found",),
+    ),
+    ("GET", "/revitalization/v1/placements"): Operation(
+        "revitalization_list_placements",
+    ),
+    ("GET", "/revitalization/v1/placements/{placement_id}"): Operation(
+        "revitalization_get_placement",
+        problems=("placement-not-found",),
+    ),
+    ("POST", "/revitalization/v1/placements/{placement_id}/extensions"): Operation(
+        "revitalization_extend_placement",
+        problems=(
+            "extension-beyond-limit",
+            "extension-not-later",
+            "if-match-required",
+            "placement-closed",
+            "placement-not-found",
+            "unprocessable-content",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/placements/{placement_id}/settlement-checks"): Operation(
+        "revitalization_check_placement_settlement",
+        problems=(
+            "date-in-future",
+            "etag-mismatch",
+            "no-resident-code",
+            "placement-not-found",
+            "registry-unavailable",
+            "term-not-ended",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/settlement-rates"): Operation(
+        "revitalization_list_settlement_rates",
+    ),
+    ("POST", "/revitalization/v1/spending-lines"): Operation(
+        "revitalization_record_spending_lines",
+        problems=(
+            "not-claimable",
+            "unknown-category",
+            "wrong-claimant",
+        ),
+    ),
+    ("GET", "/revitalization/v1/spending-lines"): Operation(
+        "revitalization_list_spending_lines",
+    ),
+    ("GET", "/revitalization/v1/allocation-claims"): Operation(
+        "revitalization_list_allocation_claims",
+    ),
+    ("POST", "/revitalization/v1/hometown-registrations"): Operation(
+        "revitalization_register_hometown",
+        problems=(
+            "duplicate-registration",
+            "hometown-cap-reached",
+            "identity-not-verified",
+            "registry-unavailable",
+        ),
+        headers={201: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/hometown-registrations"): Operation(
+        "revitalization_list_hometown_registrations",
+    ),
+    ("GET", "/revitalization/v1/hometown-registrations/{registration_id}"): Operation(
+        "revitalization_get_hometown_registration",
+        problems=("registration-not-found",),
+    ),
+    ("POST", "/revitalization/v1/hometown-registrations/{registration_id}/reviews"): Operation(
+        "revitalization_review_hometown_registration",
+        problems=(
+            "if-match-required",
+            "not-reviewable",
+            "reason-required",
+            "registration-not-found",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/hometown-registrations/{registration_id}/withdrawals"): Operation(
+        "revitalization_withdraw_hometown_registration",
+        problems=(
+            "if-match-required",
+            "not-withdrawable",
+            "registration-not-found",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/hometown-counts"): Operation(
+        "revitalization_list_hometown_counts",
+    ),
+    ("GET", "/revitalization/v1/open-data/grants"): Operation(
+        "revitalization_list_grants",
+        headers={200: ("Content-Language",)},
+    ),
+    ("GET", "/revitalization/v1/open-data/grants.json"): Operation(
+        "revitalization_export_grants_json",
+        headers={200: ("Content-Language",)},
+    ),
+    ("GET", "/revitalization/v1/open-data/grants.csv"): Operation(
+        "revitalization_export_grants_csv",
+        headers={
+            200: (
+                "Content-Disposition",
+                "Content-Language",
+            )
+        },
+    ),
+}
+
+EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))
