@@ -99,8 +99,8 @@ class CompiledRead:
     beside the repository's other statements.
 
     Sent straight to asyncpg where the read runs alone on PostgreSQL: given the `Database`, or a
-    connection in autocommit. In a transaction (a session, a connection that is not in
-    autocommit) and on SQLite it goes through SQLAlchemy, in that transaction, as any statement.
+    connection or session in autocommit. In a transaction and on SQLite it goes through
+    SQLAlchemy, in that transaction, as any statement.
     """
 
     def __init__(self, statement: Select[Any]) -> None:
@@ -117,14 +117,10 @@ class CompiledRead:
             compiled = self._compiled_for(reader.engine.dialect)
             records = await reader.driver_fetch(compiled.sql, *compiled.arguments(parameters))
             return [compiled.row_of(record) for record in records]
-        if (
-            isinstance(reader, AsyncConnection)
-            and reader.dialect.name == "postgresql"
-            and reader.sync_connection is not None
-            and reader.sync_connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-        ):
-            compiled = self._compiled_for(reader.dialect)
-            records = await _driver_fetch_on(reader, compiled.sql, compiled.arguments(parameters))
+        connection = await reader.connection() if isinstance(reader, AsyncSession) else reader
+        if _in_autocommit_on_postgresql(connection):
+            compiled = self._compiled_for(connection.dialect)
+            records = await _driver_fetch_on(connection, compiled.sql, compiled.arguments(parameters))
             return [compiled.row_of(record) for record in records]
         return list(await reader.execute(self.statement, parameters))
 
@@ -140,6 +136,15 @@ class CompiledRead:
         if compiled is None:
             compiled = self._compiled = _Compiled(self.statement, dialect)
         return compiled
+
+
+def _in_autocommit_on_postgresql(connection: AsyncConnection) -> bool:
+    sync = connection.sync_connection
+    return (
+        connection.dialect.name == "postgresql"
+        and sync is not None
+        and sync.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    )
 
 
 async def _driver_fetch_on(connection: AsyncConnection, sql: str, arguments: list[Any]) -> list[Any]:

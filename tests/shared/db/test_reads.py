@@ -86,6 +86,8 @@ async def test_the_same_rows_on_an_autocommit_connection_and_in_a_transaction(da
     async with database.engine.connect() as connection:
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
         on_connection = await BY_ID.one_or_none(autocommit, id=1)
+    async with database.autocommit_session() as session:
+        in_autocommit_session = await BY_ID.one_or_none(session, id=1)
     async with database.sessionmaker() as session, session.begin():
         await session.execute(insert(things).values(id=4, name="四"))
         in_transaction = await BY_ID.one_or_none(session, id=4)
@@ -93,6 +95,7 @@ async def test_the_same_rows_on_an_autocommit_connection_and_in_a_transaction(da
         assert in_transaction.name == "四"
         assert tuple(await BY_ID.one_or_none(session, id=1)) == tuple(alone)  # type: ignore[arg-type]
     assert tuple(on_connection) == tuple(alone)  # type: ignore[arg-type]
+    assert tuple(in_autocommit_session) == tuple(alone)  # type: ignore[arg-type]
 
 
 def test_an_expanding_parameter_is_refused_when_first_compiled() -> None:
