@@ -19,13 +19,6 @@ from shared.web.state import state_of
 
 TOKEN_URL = "/oauth/token"
 
-oauth2_scheme = OAuth2(
-    flows=OAuthFlows(clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes={})),
-    scheme_name="gateway",
-    description="Bearer tokens issued by the gateway with the client-credentials grant.",
-    auto_error=False,
-)
-
 
 def _bearer(authorization: str | None) -> str | None:
     if not authorization:
@@ -79,24 +72,35 @@ def with_scopes(principal: Principal | None, scopes: Sequence[str]) -> Principal
     return principal
 
 
-async def authenticated(
-    request: Request,
-    security_scopes: SecurityScopes,
-    _authorization: Annotated[str | None, Depends(oauth2_scheme)],
-) -> Principal:
-    """The caller, who must hold every scope the operation declares with `Security(...)`.
+class _GatewayBearer(OAuth2):
+    """The gateway's bearer token as one dependency: it declares the security scheme in the
+    OpenAPI document (OAuth 2.0 client credentials, with each operation's scopes) and verifies
+    the caller. One dependency rather than a check depending on the scheme: FastAPI solves
+    every dependency of every request anew."""
 
-    `_authorization` only declares the security scheme in the OpenAPI document; the token is
-    read once, by `caller_of`.
-    """
-    return with_scopes(await caller_of(request), security_scopes.scopes)
+    def __init__(self, *, required: bool) -> None:
+        super().__init__(
+            flows=OAuthFlows(clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes={})),
+            scheme_name="gateway",
+            description="Bearer tokens issued by the gateway with the client-credentials grant.",
+            auto_error=False,
+        )
+        self.required = required
+
+    async def __call__(  # type: ignore[override]
+        self, request: Request, security_scopes: SecurityScopes
+    ) -> Principal | None:
+        principal = await caller_of(request)
+        if self.required:
+            return with_scopes(principal, security_scopes.scopes)
+        return principal
 
 
-async def anonymous_or_authenticated(
-    request: Request, _authorization: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Principal | None:
-    """For what the law makes public: no token is fine, a bad token is still refused."""
-    return await caller_of(request)
+authenticated = _GatewayBearer(required=True)
+"""The caller, who must hold every scope the operation declares with `Security(...)`."""
+
+anonymous_or_authenticated = _GatewayBearer(required=False)
+"""For what the law makes public: no token is fine, a bad token is still refused."""
 
 
 def require_scopes(*scopes: str) -> Principal:

@@ -21,6 +21,7 @@ from services.elections.tables import (
     polling_stations,
     tally_sheets,
 )
+from shared.db.reads import CompiledRead
 from shared.web.etag import update_versioned
 from shared.web.pagination import PageRequest, query_fingerprint
 from shared.web.problems import Conflict
@@ -49,13 +50,14 @@ async def insert_election(
     )
 
 
-_ELECTION = select(elections).where(elections.c.id == bindparam("id"))
+_ELECTION = CompiledRead(select(elections).where(elections.c.id == bindparam("id")))
 _STATION = select(polling_stations).where(polling_stations.c.id == bindparam("id"))
 _CANDIDATE = select(candidates).where(candidates.c.id == bindparam("id"))
 
 
 async def get_election(reader: Reader, election_id: int) -> Row[Any] | None:
-    return (await reader.execute(_ELECTION, {"id": election_id})).one_or_none()
+    row: Row[Any] | None = await _ELECTION.one_or_none(reader, id=election_id)
+    return row
 
 
 async def elections_page(session: AsyncSession, page: PageRequest) -> tuple[list[Row[Any]], str | None]:

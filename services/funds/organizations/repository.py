@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funds.tables import organizations
 from shared.contracts.funds import OrganizationKind
 from shared.db.engine import Database
+from shared.db.reads import CompiledRead
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
@@ -19,15 +20,14 @@ async def get(session: AsyncSession, organization_id: int) -> Row[Any] | None:
     ).one_or_none()
 
 
-_BY_ID = select(organizations).where(organizations.c.id == bindparam("organization_id"))
+_BY_ID = CompiledRead(select(organizations).where(organizations.c.id == bindparam("organization_id")))
 
 
 async def get_alone(database: Database, organization_id: int) -> Row[Any] | None:
     """The one statement of a read that needs nothing else: committing by itself, with no BEGIN
-    and COMMIT round trips around it; the statement is built once."""
-    async with database.engine.connect() as connection:
-        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        return (await autocommit.execute(_BY_ID, {"organization_id": organization_id})).one_or_none()
+    and COMMIT round trips around it."""
+    row: Row[Any] | None = await _BY_ID.one_or_none(database, organization_id=organization_id)
+    return row
 
 
 async def get_by_filer(session: AsyncSession, client_id: str) -> Row[Any] | None:

@@ -11,6 +11,7 @@ from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.tables import programme_years, programmes
+from shared.db.reads import CompiledRead
 from shared.web.etag import update_versioned
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
@@ -19,7 +20,7 @@ async def get_programme(session: AsyncSession, code: str) -> Row[Any] | None:
     return (await session.execute(select(programmes).where(programmes.c.code == code))).one_or_none()
 
 
-_WITH_YEARS = (
+_WITH_YEARS = CompiledRead(
     select(programmes, programme_years.c.fiscal_year)
     .outerjoin(programme_years, programme_years.c.programme_code == programmes.c.code)
     .where(programmes.c.code == bindparam("code"))
@@ -29,7 +30,7 @@ _WITH_YEARS = (
 
 async def get_programme_with_years(session: AsyncSession, code: str) -> tuple[Row[Any], list[int]] | None:
     """A programme and the fiscal years it has rules for, in one statement (a row per year)."""
-    rows = (await session.execute(_WITH_YEARS, {"code": code})).all()
+    rows = await _WITH_YEARS.all(session, code=code)
     if not rows:
         return None
     return rows[0], [row.fiscal_year for row in rows if row.fiscal_year is not None]
