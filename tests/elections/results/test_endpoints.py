@@ -136,6 +136,8 @@ async def test_tie_needs_a_lot_then_certification_freezes(
     assert recorded.status_code == 201, recorded.text
     result = await result_of(elections, setup)
     assert result["lot_required"] is None
+    lots = await elections.get(f"{API}/contests/{setup.contest_id}/lots", headers=actors.reader)
+    assert [entry["winners"] for entry in lots.json()] == [[keys[1]]]
     assert [c["elected"] for c in result["candidates"]] == [False, True]
     log = (await elections.get(f"{API}/audit-log", headers=actors.supervisor)).json()["items"]
     assert next(r for r in log if r["action"] == "lot.recorded")["details"]["winners"] == [keys[1]]

@@ -92,6 +92,8 @@ async def test_reconciliation_mismatch_is_a_problem_on_the_sheet(
         headers=actors.reader,
     )
     assert [s["id"] for s in listed.json()["items"]] == [result["id"]]
+    read = await elections.get(f"{API}/tally-sheets/{result['id']}", headers=actors.reader)
+    assert (read.status_code, read.json()) == (200, result)
 
 
 async def test_two_clerks_at_the_same_moment(elections: httpx.AsyncClient, actors: Actors) -> None:

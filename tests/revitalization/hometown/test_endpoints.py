@@ -50,6 +50,10 @@ async def test_tiers_duplicates_cap_and_withdrawal(
         f"{BASE}/hometown-registrations/{basic.json()['id']}/withdrawals", headers=headers(tokens, APPLY)
     )
     assert withdrawn.json()["status"] == "withdrawn"
+    read = await revitalization.get(
+        f"{BASE}/hometown-registrations/{basic.json()['id']}", headers=headers(tokens, APPLY)
+    )
+    assert (read.status_code, read.json()) == (200, withdrawn.json())
     again = await revitalization.post(
         f"{BASE}/hometown-registrations/{basic.json()['id']}/withdrawals", headers=headers(tokens, APPLY)
     )

@@ -53,6 +53,8 @@ async def test_extensions_up_to_the_programme_limit(
     assert ok.status_code == 200
     assert ok.json()["extensions"] == 1
     assert ok.json()["original_end_date"] == "2025-06-30"
+    read = await revitalization.get(f"{BASE}/placements/{placement['id']}", headers=headers(tokens, REVIEW))
+    assert (read.status_code, read.json(), read.headers["etag"]) == (200, ok.json(), ok.headers["etag"])
     stale = await revitalization.post(
         url, json={"new_end_date": "2027-06-30", "reason": "延長"}, headers=review
     )
