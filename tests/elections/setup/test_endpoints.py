@@ -251,3 +251,16 @@ async def test_lists_page_through_every_item_once_and_name_a_missing_parent(
         ("/elections/999999", "election-not-found"),
     ):
         problem_of(await elections.get(f"{API}{path}", headers=actors.reader), 404, slug)
+
+
+async def test_an_elections_parties_and_counting_districts_are_listed(
+    elections: httpx.AsyncClient, actors: Actors
+) -> None:
+    setup = await make_election(elections, actors, parties=2)
+    parties = await elections.get(f"{API}/elections/{setup.election_id}/parties", headers=actors.reader)
+    assert [party["id"] for party in parties.json()["items"]] == setup.party_ids
+    assert [party["name"] for party in parties.json()["items"]] == ["党1", "党2"]
+    districts = await elections.get(
+        f"{API}/elections/{setup.election_id}/counting-districts", headers=actors.reader
+    )
+    assert [district["name"] for district in districts.json()["items"]] == ["千代田開票区"]
