@@ -16,7 +16,7 @@ from shared.web import tracing
 
 
 async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
-    raise NotImplementedError
+    raise AssertionError("only wrapped here, never called")
 
 
 @pytest.fixture(autouse=True)
