@@ -56,7 +56,6 @@ def create_app(
             scopes=settings.registry_scopes,
         )
         state = ElectionsState(
-            reads=state_of(app).database.engine.execution_options(isolation_level="AUTOCOMMIT"),
             resident_source=resident_source or RegistrySource(gateway, purpose=settings.registry_purpose),
             read_log=RegistryReadLog(gateway),
         )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Column, Row, Select, Table, insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.web.pagination import PageRequest, keyset_page
 
-Reader = AsyncSession | AsyncConnection
-"""A read runs in the request's transaction (a session), or alone on an autocommit connection."""
+Reader = AsyncSession
+"""A read runs in the request's transaction (`SessionDep`), or alone in an autocommit session
+(`ReadSessionDep`): either way a session."""
 
 
 async def insert_id(session: AsyncSession, table: Table, values: dict[str, Any]) -> int:

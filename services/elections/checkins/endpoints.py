@@ -8,14 +8,13 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from services.elections.checkins import service
-from services.elections.state import ReadDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
 from shared.values import ResidentCode, RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
-from shared.web.sessions import SessionDep
+from shared.web.sessions import ReadSessionDep, SessionDep
 
 router = APIRouter(tags=["check-ins"])
 
@@ -42,7 +41,7 @@ async def check_in_voter(
     "/elections/{election_id}/check-ins/{check_in_id}", response_model=CheckIn, summary="Get a check-in"
 )
 async def get_check_in(
-    reader: ReadDep,
+    reader: ReadSessionDep,
     election_id: RowId,
     check_in_id: RowId,
     _: Principal = require_scopes("elections:read"),
