@@ -81,11 +81,15 @@ CAP_RULES: Final[tuple[CapRule, ...]] = (
 
 
 class NoCapError(ValueError):
-    """No cap applies, or the district's kind cannot be told; `slug` says which."""
+    """No cap applies to the contest, or its kind of election cannot be told."""
 
-    def __init__(self, message: str, slug: str) -> None:
-        super().__init__(message)
-        self.slug = slug
+
+class NoReportError(NoCapError):
+    """Candidates of this contest file no campaign report at all."""
+
+
+class UnknownOfficeError(NoCapError):
+    """The district's municipality is not one the Cabinet order sets figures for."""
 
 
 _BY_CONTEST: Final = {
@@ -112,9 +116,8 @@ def office_of(
 ) -> CampaignOffice:
     """The kind of election of a contest; for a mayor or municipal assembly, by its municipality."""
     if kind is ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
-        raise NoCapError(
-            "House of Representatives proportional candidates file no campaign report (art. 179-2).",
-            "campaign-report-not-required",
+        raise NoReportError(
+            "House of Representatives proportional candidates file no campaign report (art. 179-2)."
         )
     if kind in _BY_CONTEST:
         return _BY_CONTEST[kind]
@@ -123,10 +126,9 @@ def office_of(
         key = municipality_name[-1]
     pair = _MUNICIPAL.get(key or "")
     if pair is None:
-        raise NoCapError(
+        raise UnknownOfficeError(
             f"The district's municipality ({municipality_name or 'unknown'}) is not a city, town, village "
-            "or special ward of the code list: no spending cap can be set.",
-            "campaign-cap-unknown",
+            "or special ward of the code list: no spending cap can be set."
         )
     return pair[0] if kind is ContestKind.MAYOR else pair[1]
 

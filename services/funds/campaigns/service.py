@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds import municipalities
 from services.funds.campaigns import repository, rules
-from services.funds.campaigns.caps import NoCapError, cap_amount, office_of, rule_on
+from services.funds.campaigns.caps import NoReportError, UnknownOfficeError, cap_amount, office_of, rule_on
 from services.funds.campaigns.elections_client import Candidacy, read_candidacy
 from services.funds.reports.publication import filed_late, public_until
 from services.funds.rulebook import FundsRules
@@ -51,8 +51,10 @@ def spending_cap(candidacy: Candidacy) -> SpendingCap:
     entry = municipalities.municipality(contest.local_government_codes[0])
     try:
         office = office_of(contest.kind, entry.kind if entry else None, entry.name if entry else None)
-    except NoCapError as error:
-        raise UnprocessableContent(str(error), slug=error.slug) from None
+    except NoReportError as error:
+        raise UnprocessableContent(str(error), slug="campaign-report-not-required") from None
+    except UnknownOfficeError as error:
+        raise UnprocessableContent(str(error), slug="campaign-cap-unknown") from None
     rule = rule_on(office, candidacy.election.polling_day)
     return SpendingCap(
         office=office,
