@@ -8,14 +8,12 @@ candidate, the contest and the district's registered voters from elections throu
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.funds import DonorKind
+from shared.contracts.funds import DonorKind, Text
 from shared.values import CalendarDate, KanjiName, LocalGovernmentCode, RowId, UtcDateTime, Yen
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 MAX_CAMPAIGN_LINES = 5_000
 
 

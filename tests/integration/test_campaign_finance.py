@@ -24,20 +24,15 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from services.elections.app import create_app as create_elections
 from services.elections.settings import ElectionsSettings
-from services.funds.app import create_app as create_funds
-from services.funds.settings import FundsSettings
 from services.gateway import clients
 from services.gateway.app import create_app as create_gateway
 from services.gateway.settings import GatewaySettings
-from services.registry.app import create_app as create_registry
-from services.registry.settings import RegistrySettings
 from shared.db.engine import Database, create_engine
 from shared.values import JST
+from tests.integration.conftest import _service_app
 from tests.support.databases import prepare_database
 from tests.support.servers import free_port, serving
-from tests.support.tokens import published_by
 
 CHIYODA = "131016"
 PURPOSE = "選挙人名簿の調製 (統合テスト)"
@@ -82,37 +77,16 @@ async def campaign_platform(sqlite_dir: Path) -> AsyncIterator[CampaignPlatform]
     def credentials(pair: tuple[str, str]) -> dict[str, Any]:
         return {"gateway_url": gateway_url, "client_id": pair[0], "client_secret": SecretStr(pair[1])}
 
+    extra = {"registry": {}, "elections": credentials(elections_client), "funds": credentials(funds_client)}
     async with AsyncExitStack() as stack:
-        registry_url = await stack.enter_async_context(
-            serving(
-                create_registry(RegistrySettings(database_url=urls["registry"], **published_by(gateway_url)))
+        service_urls = {
+            name: await stack.enter_async_context(
+                serving(_service_app(name, urls[name], gateway_url, **settings))
             )
-        )
-        elections_url = await stack.enter_async_context(
-            serving(
-                create_elections(
-                    ElectionsSettings(
-                        database_url=urls["elections"],
-                        **published_by(gateway_url),
-                        **credentials(elections_client),
-                    )
-                )
-            )
-        )
-        funds_url = await stack.enter_async_context(
-            serving(
-                create_funds(
-                    FundsSettings(
-                        database_url=urls["funds"], **published_by(gateway_url), **credentials(funds_client)
-                    )
-                )
-            )
-        )
-        settings = GatewaySettings(
-            database_url=urls["gateway"],
-            registry_url=registry_url,
-            elections_url=elections_url,
-            funds_url=funds_url,
+            for name, settings in extra.items()
+        }
+        settings = GatewaySettings.model_validate(
+            {"database_url": urls["gateway"], **{f"{name}_url": url for name, url in service_urls.items()}}
         )
         await stack.enter_async_context(serving(create_gateway(settings), port=gateway_port))
         yield CampaignPlatform(gateway_url, commission, treasurer)

@@ -85,44 +85,42 @@ def counted_total(expenditures: Sequence[CampaignExpenditureIn]) -> int:
     return sum(e.amount for e in expenditures if e.counts_toward_cap)
 
 
+# What bans a donation to a candidate: the test, the finding, the article, what it says.
+_BANS: Final[tuple[tuple[Callable[[CampaignDonationIn], bool], CampaignFindingKind, str, str], ...]] = (
+    (
+        lambda line: line.donor_kind in _BODIES,
+        CampaignFindingKind.body_donation_to_candidate,
+        "政治資金規正法 第21条, 第21条の2",
+        "a {kind} may give only to parties and their fund-raising bodies, not to a candidate",
+    ),
+    (
+        lambda line: line.donor_kind is DonorKind.anonymous,
+        CampaignFindingKind.anonymous_donation,
+        "政治資金規正法 第22条の6",
+        "anonymous donation",
+    ),
+    (
+        lambda line: line.foreign,
+        CampaignFindingKind.foreign_donor,
+        "政治資金規正法 第22条の5",
+        "donation from a foreign national or foreign-controlled body",
+    ),
+)
+
+
 def _donation_findings(index: int, line: CampaignDonationIn) -> list[CampaignFinding]:
-    pointer = [f"/donations/{index}"]
-    found = []
-    if line.donor_kind in _BODIES:
-        found.append(
-            CampaignFinding(
-                kind=CampaignFindingKind.body_donation_to_candidate,
-                amount=line.amount,
-                limit=0,
-                lines=pointer,
-                article="政治資金規正法 第21条, 第21条の2",
-                detail=f"a {line.donor_kind.value} may give only to parties and their fund-raising "
-                f"bodies, not to a candidate (¥{line.amount:,})",
-            )
+    return [
+        CampaignFinding(
+            kind=kind,
+            amount=line.amount,
+            limit=0,
+            lines=[f"/donations/{index}"],
+            article=article,
+            detail=f"{detail.format(kind=line.donor_kind.value)} (¥{line.amount:,})",
         )
-    if line.donor_kind is DonorKind.anonymous:
-        found.append(
-            CampaignFinding(
-                kind=CampaignFindingKind.anonymous_donation,
-                amount=line.amount,
-                limit=0,
-                lines=pointer,
-                article="政治資金規正法 第22条の6",
-                detail=f"anonymous donation of ¥{line.amount:,}",
-            )
-        )
-    if line.foreign:
-        found.append(
-            CampaignFinding(
-                kind=CampaignFindingKind.foreign_donor,
-                amount=line.amount,
-                limit=0,
-                lines=pointer,
-                article="政治資金規正法 第22条の5",
-                detail=f"donation of ¥{line.amount:,} from a foreign national or foreign-controlled body",
-            )
-        )
-    return found
+        for banned, kind, article, detail in _BANS
+        if banned(line)
+    ]
 
 
 def findings(

@@ -15,6 +15,7 @@ from services.funds.campaigns import repository, rules
 from services.funds.campaigns.caps import NoReportError, UnknownOfficeError, cap_amount, office_of, rule_on
 from services.funds.campaigns.elections_client import Candidacy, read_candidacy
 from services.funds.reports.publication import filed_late, public_until
+from services.funds.reports.service import sees_full_detail
 from services.funds.rulebook import FundsRules
 from services.funds.tables import campaign_reports
 from shared.auth.tokens import Principal
@@ -196,14 +197,6 @@ async def file_report(
         rules_on=rules_on,
     )
     return await read_version(session, report_id, 1, full=True)
-
-
-def sees_full_detail(principal: Principal | None, report: Row[Any]) -> bool:
-    if principal is None:
-        return False
-    return principal.has("funds:review") or (
-        principal.has("funds:file") and principal.client_id == report.filer_client_id
-    )
 
 
 async def report_or_404(
