@@ -414,3 +414,27 @@ async def test_tokens_and_scopes(funds: httpx.AsyncClient, tokens: TokenFactory)
     assert (await funds.post("/funds/v1/campaign-reports", json=body())).status_code == 401
     review = tokens.headers("funds:review", audience="funds")
     assert (await funds.post("/funds/v1/campaign-reports", json=body(), headers=review)).status_code == 403
+
+
+async def test_concurrent_amendments_of_one_version_make_one_new_version(
+    funds: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    filed = await funds.post("/funds/v1/campaign-reports", json=body(), headers=filer(tokens))
+    report_id = filed.json()["report_id"]
+    amendment = {**body(donations=[]), "reason": "寄附の記載誤り"}
+    del amendment["election_id"], amendment["candidate_id"]
+    answers = await asyncio.gather(
+        *(
+            funds.post(
+                f"/funds/v1/campaign-reports/{report_id}/amendments",
+                json=amendment,
+                headers=filer(tokens, **{"If-Match": '"v1"'}),
+            )
+            for _ in range(3)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 412, 412]
+    versions = (await funds.get(f"/funds/v1/campaign-reports/{report_id}/versions")).json()
+    assert [(v["version"], v["is_current"]) for v in versions] == [(1, False), (2, True)]
+    current = (await funds.get(f"/funds/v1/campaign-reports/{report_id}", headers=filer(tokens))).json()
+    assert current["findings"] == []
