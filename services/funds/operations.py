@@ -175,6 +175,9 @@ OPERATIONS: Operations = {
             )
         },
     ),
+    ("GET", "/funds/v1/campaign-reports"): Operation(
+        "funds_list_campaign_reports",
+    ),
     ("GET", "/funds/v1/campaign-reports/{report_id}"): Operation(
         "funds_get_campaign_report",
         problems=("not-found",),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Header, Path, Query
 from starlette.responses import Response
 
 from services.funds.campaigns import service
@@ -20,6 +20,7 @@ from shared.contracts.campaign_finance import (
 from shared.values import RowId
 from shared.web.etag import check_if_match
 from shared.web.idempotency import WriteDep
+from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
@@ -65,6 +66,17 @@ async def amend_campaign_report(
         session=write.session, principal=principal, report=report, body=body, rules_on=rules, clients=clients
     )
     return write.respond(created, version=created.version, location=_location(report_id, created.version))
+
+
+@router.get("/campaign-reports", response_model=Page[CampaignReportSummary])
+async def list_campaign_reports(
+    session: SessionDep,
+    page: PageParams,
+    principal: OptionalPrincipal,
+    election_id: Annotated[RowId | None, Query(description="Only this election's reports.")] = None,
+) -> Page[CampaignReportSummary]:
+    """The filed reports (their current versions), oldest filing first."""
+    return await service.list_page(session, page, election_id=election_id, principal=principal)
 
 
 @router.get("/campaign-reports/{report_id}", response_model=CampaignReportVersion)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.bulk import insert_rows
 from services.funds.tables import campaign_report_lines, campaign_report_versions, campaign_reports
+from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
 async def get_report(session: AsyncSession, report_id: int) -> Row[Any] | None:
@@ -107,3 +108,32 @@ async def lines_of(
     )
     names = list(result.keys())
     return [dict(zip(names, row, strict=True)) for row in result]
+
+
+async def page(
+    session: AsyncSession, page: PageRequest, *, election_id: int | None, public_on: date | None
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of reports in id order; with `public_on`, only those still public that day."""
+    statement = select(campaign_reports)
+    if election_id is not None:
+        statement = statement.where(campaign_reports.c.election_id == election_id)
+    if public_on is not None:
+        statement = statement.where(campaign_reports.c.public_until >= public_on)
+    return await keyset_page(
+        session,
+        statement,
+        sort_columns=[campaign_reports.c.id],
+        page=page,
+        fingerprint=query_fingerprint(
+            "list_campaign_reports", election_id=election_id, public=public_on is not None
+        ),
+        position_of=lambda row: [row.id],
+    )
+
+
+async def current_versions(session: AsyncSession, report_ids: Sequence[int]) -> dict[int, Row[Any]]:
+    """The current version of each report, by report id."""
+    statement = select(campaign_report_versions).where(
+        campaign_report_versions.c.report_id.in_(report_ids), campaign_report_versions.c.is_current.is_(True)
+    )
+    return {row.report_id: row for row in await session.execute(statement)}

@@ -33,6 +33,7 @@ from shared.contracts.campaign_finance import (
 from shared.http.gateway_client import GatewayClient
 from shared.values import utc_now
 from shared.web.etag import update_versioned
+from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
 RulesOn = Callable[[date], FundsRules]
@@ -281,6 +282,17 @@ def _summary_values(row: Row[Any], report: Row[Any]) -> dict[str, Any]:
         "counted_expenditure_total": row.counted_expenditure_total,
         "spending_cap": SpendingCap.model_validate(row.spending_cap),
     }
+
+
+async def list_page(
+    session: AsyncSession, page: PageRequest, *, election_id: int | None, principal: Principal | None
+) -> Page[CampaignReportSummary]:
+    """Current versions; the public sees the reports still public, the regulator every one."""
+    public_on = None if principal is not None and principal.has("funds:review") else utc_now().date()
+    reports, token = await repository.page(session, page, election_id=election_id, public_on=public_on)
+    current = await repository.current_versions(session, [report.id for report in reports])
+    items = [CampaignReportSummary(**_summary_values(current[report.id], report)) for report in reports]
+    return Page[CampaignReportSummary](items=items, next_page_token=token)
 
 
 async def list_versions(session: AsyncSession, report: Row[Any]) -> list[CampaignReportSummary]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.funds import tables
 from services.funds.app import create_app
@@ -49,8 +51,8 @@ class Elections:
             return httpx.Response(200, json={"access_token": "t", "expires_in": 300})
         if self.down:
             return httpx.Response(503, json={})
-        if path == "/elections/v1/candidates/5":
-            return httpx.Response(200, json=self.candidate(5))
+        if path in ("/elections/v1/candidates/5", "/elections/v1/candidates/7"):
+            return httpx.Response(200, json=self.candidate(int(path.rsplit("/", 1)[1])))
         if path == "/elections/v1/candidates/6":
             return httpx.Response(200, json={**self.candidate(6), "election_id": 2})
         if path == "/elections/v1/contests/3":
@@ -438,3 +440,56 @@ async def test_concurrent_amendments_of_one_version_make_one_new_version(
     assert [(v["version"], v["is_current"]) for v in versions] == [(1, False), (2, True)]
     current = (await funds.get(f"/funds/v1/campaign-reports/{report_id}", headers=filer(tokens))).json()
     assert current["findings"] == []
+
+
+async def test_the_filed_reports_are_listed_page_by_page(
+    funds: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    for candidate_id in (5, 7):
+        filed = await funds.post(
+            "/funds/v1/campaign-reports",
+            json=body(candidate_id=candidate_id),
+            headers=filer(tokens, f"treasurer-{candidate_id}"),
+        )
+        assert filed.status_code == 201, filed.text
+    first = await funds.get("/funds/v1/campaign-reports", params={"page_size": 1, "election_id": 1})
+    assert first.status_code == 200, first.text
+    page = first.json()
+    assert [item["candidate_id"] for item in page["items"]] == [5]
+    assert page["items"][0]["spending_cap"]["amount"] == 11_856_100
+    second = await funds.get(
+        "/funds/v1/campaign-reports",
+        params={"page_size": 1, "election_id": 1, "page_token": page["next_page_token"]},
+    )
+    assert [item["candidate_id"] for item in second.json()["items"]] == [7]
+    assert second.json()["next_page_token"] is None
+    other = await funds.get("/funds/v1/campaign-reports", params={"election_id": 2})
+    assert other.json()["items"] == []
+    # A token of one query fits no other.
+    mismatched = await funds.get(
+        "/funds/v1/campaign-reports", params={"page_size": 1, "page_token": page["next_page_token"]}
+    )
+    assert mismatched.status_code == 400
+    assert (await funds.get("/funds/v1/campaign-reports", params={"election_id": "x"})).status_code == 422
+
+
+async def test_a_report_leaves_the_public_after_its_three_years(
+    funds: httpx.AsyncClient, tokens: TokenFactory, funds_db: str
+) -> None:
+    filed = await funds.post("/funds/v1/campaign-reports", json=body(), headers=filer(tokens))
+    report_id = filed.json()["report_id"]
+    public_until = date.fromisoformat(filed.json()["filed_at"][:10])
+    assert (await funds.get(f"/funds/v1/campaign-reports/{report_id}")).status_code == 200
+    engine = create_async_engine(funds_db)
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(tables.campaign_reports).values(public_until=public_until - timedelta(days=1))
+        )
+    await engine.dispose()
+    assert (await funds.get(f"/funds/v1/campaign-reports/{report_id}")).status_code == 404
+    assert (await funds.get(f"/funds/v1/campaign-reports/{report_id}/versions")).status_code == 404
+    assert (await funds.get("/funds/v1/campaign-reports")).json()["items"] == []
+    review = tokens.headers("funds:review", audience="funds")
+    assert (await funds.get(f"/funds/v1/campaign-reports/{report_id}", headers=review)).status_code == 200
+    listed = (await funds.get("/funds/v1/campaign-reports", headers=review)).json()["items"]
+    assert [item["report_id"] for item in listed] == [report_id]
