@@ -210,8 +210,27 @@ OPERATIONS: Operations = {
             "above-approved-amount",
             "application-not-found",
             "budget-inconsistent",
+            "not-a-budget-year-of-the-award",
             "not-awarded",
         ),
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/carry-overs"): Operation(
+        "revitalization_carry_over_award",
+        problems=(
+            "above-unspent",
+            "already-carried-over",
+            "application-not-found",
+            "award-changed",
+            "budget-inconsistent",
+            "carry-over-outside-award-year",
+            "not-awarded",
+            "programme-not-found",
+            "rules-not-found",
+        ),
+    ),
+    ("GET", "/revitalization/v1/applications/{application_id}/carry-overs"): Operation(
+        "revitalization_list_carry_overs",
+        problems=("application-not-found",),
     ),
     ("GET", "/revitalization/v1/applications/{application_id}/disbursements"): Operation(
         "revitalization_list_disbursements",

@@ -94,11 +94,23 @@ applications = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("awarded_at", UtcDateTime(), nullable=True),
+    # A carry-over (繰越) moves part of the award into the next fiscal year's budget: how much, into which
+    # year, and how much of it has been paid (from that year's budget) since.
+    Column("carried_amount", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("carried_fiscal_year", Integer, nullable=True),
+    Column("carried_disbursed", BigInteger, nullable=False, default=0, server_default="0"),
     ForeignKeyConstraint(
         ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
     ),
     CheckConstraint(
         "disbursed_amount >= 0 AND disbursed_amount <= COALESCE(approved_amount, 0)", name="disbursed"
+    ),
+    CheckConstraint(
+        "carried_disbursed >= 0 AND carried_disbursed <= carried_amount", name="carried_disbursed"
+    ),
+    CheckConstraint(
+        "disbursed_amount - carried_disbursed <= COALESCE(approved_amount, 0) - carried_amount",
+        name="award_year_disbursed",
     ),
     Index("ix_applications_filter", "programme_code", "fiscal_year", "state", "id"),
     Index("ix_applications_municipality", "municipality_code", "id"),
@@ -129,12 +141,20 @@ budgets = Table(
     Column("amount", BigInteger, nullable=False),
     Column("committed", BigInteger, nullable=False),
     Column("disbursed", BigInteger, nullable=False),
+    # Carried over (繰越) from the previous fiscal year with the awards it pays, and into the next one:
+    # what a year may commit is its amount plus what came in less what went out, so a yen carried over
+    # is available in exactly one year.
+    Column("carried_in", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("carried_out", BigInteger, nullable=False, default=0, server_default="0"),
     Column("version", Integer, nullable=False),
     ForeignKeyConstraint(
         ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
     ),
     # The last line of defence against overspending; the service's conditional UPDATEs keep it from firing.
-    CheckConstraint("committed >= 0 AND committed <= amount", name="committed_within_amount"),
+    CheckConstraint(
+        "committed >= 0 AND committed <= amount + carried_in - carried_out", name="committed_within_amount"
+    ),
+    CheckConstraint("carried_in >= 0 AND carried_out >= 0", name="carried_not_negative"),
     CheckConstraint("disbursed >= 0 AND disbursed <= committed", name="disbursed_within_committed"),
 )
 
@@ -145,8 +165,32 @@ disbursements = Table(
     Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False, index=True),
     Column("amount", BigInteger, nullable=False),
     Column("paid_date", Date, nullable=False),
+    # The budget year it was paid from: the award's, or the year the award was carried over into.
+    Column("fiscal_year", Integer, nullable=False),
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# Carry-overs (繰越) of an unspent award into the next fiscal year, each an audited event: at most one per
+# award (a second carry-over from the next year would be a different legal act).
+carry_overs = Table(
+    "carry_overs",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False, unique=True),
+    Column("programme_code", String(63), nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("from_fiscal_year", Integer, nullable=False),
+    Column("to_fiscal_year", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("basis", String(40), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("to_fiscal_year = from_fiscal_year + 1", name="next_year"),
+    Index("ix_carry_overs_budget", "programme_code", "to_fiscal_year", "municipality_code", "id"),
 )
 
 placements = Table(

@@ -399,13 +399,24 @@ class Budget(BaseModel):
     amount: int
     committed: int
     disbursed: int
-    available: int
+    carried_in: int = Field(
+        description="Carried over (繰越) from the previous fiscal year with the awards it pays."
+    )
+    carried_out: int = Field(
+        description="Carried over into the next fiscal year: no longer available this year."
+    )
+    available: int = Field(description="amount + carried_in - carried_out - committed.")
     version: int
 
 
 class DisbursementIn(Strict):
     amount: Annotated[StrictInt, Field(ge=1, le=10**13)]
     paid_date: CalendarDate
+    fiscal_year: FiscalYear | None = Field(
+        default=None,
+        description="The budget year it is paid from: the award's (the default) or, after a carry-over, "
+        "the year the award was carried into.",
+    )
 
 
 class Disbursement(BaseModel):
@@ -413,6 +424,40 @@ class Disbursement(BaseModel):
     application_id: int
     amount: int
     paid_date: CalendarDate
+    fiscal_year: int = Field(description="The budget year it was paid from.")
+    recorded_by: str
+    recorded_at: UtcDateTime
+
+
+class CarryOverBasis(StrEnum):
+    """The legal ground of a carry-over into the next fiscal year (地方自治法)."""
+
+    CARRY_FORWARD = "carry_forward"
+    """繰越明許費 (art. 213): an expense the budget allows to be carried over."""
+    ACCIDENT = "accident"
+    """事故繰越 (art. 220 par. 3 proviso): committed in the year, delayed by an unavoidable event."""
+
+
+class CarryOverIn(Strict):
+    amount: Annotated[
+        StrictInt, Field(ge=1, le=10**13, description="Unspent yen of the award to carry over.")
+    ]
+    basis: CarryOverBasis
+    decided_on: CalendarDate = Field(description="Within the award's fiscal year.")
+    reason: ShortText
+
+
+class CarryOver(BaseModel):
+    id: int
+    application_id: int
+    programme_code: str
+    municipality_code: str
+    from_fiscal_year: int
+    to_fiscal_year: int
+    amount: int
+    basis: CarryOverBasis
+    reason: str
+    decided_on: CalendarDate
     recorded_by: str
     recorded_at: UtcDateTime
 
