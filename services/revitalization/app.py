@@ -21,6 +21,7 @@ from services.revitalization.opendata.giving360 import Publisher
 from services.revitalization.operations import EXAMPLES, OPERATIONS
 from services.revitalization.placements.endpoints import router as placements_router
 from services.revitalization.programmes.endpoints import router as programmes_router
+from services.revitalization.results.endpoints import router as results_router
 from services.revitalization.settings import RevitalizationSettings
 from services.revitalization.state import RevitalizationState, install_state
 from shared.auth.revocations import RevocationSource
@@ -81,6 +82,7 @@ def create_app(
             allocation_router,
             hometown_router,
             opendata_router,
+            results_router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

@@ -340,6 +340,48 @@ OPERATIONS: Operations = {
             )
         },
     ),
+    ("POST", "/revitalization/v1/applications/{application_id}/milestones"): Operation(
+        "revitalization_report_milestone",
+        problems=(
+            "application-not-found",
+            "before-award",
+            "date-in-future",
+            "not-awarded",
+        ),
+        headers={201: ("ETag",)},
+    ),
+    (
+        "POST",
+        "/revitalization/v1/applications/{application_id}/milestones/{milestone_id}/achievements",
+    ): Operation(
+        "revitalization_achieve_milestone",
+        problems=(
+            "application-not-found",
+            "before-award",
+            "date-in-future",
+            "if-match-required",
+            "milestone-already-achieved",
+            "milestone-changed",
+            "milestone-not-found",
+            "not-awarded",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/outcomes"): Operation(
+        "revitalization_report_outcome",
+        problems=(
+            "application-not-found",
+            "before-award",
+            "date-in-future",
+            "not-awarded",
+        ),
+    ),
+    ("GET", "/revitalization/v1/open-data/outcomes"): Operation(
+        "revitalization_list_public_outcomes",
+    ),
+    ("GET", "/revitalization/v1/open-data/milestones"): Operation(
+        "revitalization_list_public_milestones",
+    ),
 }
 
 EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))

@@ -277,3 +277,34 @@ hometown_registrations = Table(
     UniqueConstraint("client_id", "person_ref", "municipality_code", "live"),
     Index("ix_hometown_registrations_counts", "municipality_code", "status", "tier"),
 )
+
+# Results after award, reported by the municipality (the applying system) or a reviewer, published as
+# open data: milestones with their planned and achieved dates, and dated outcome figures.
+award_milestones = Table(
+    "award_milestones",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("planned_date", Date, nullable=False),
+    Column("achieved_date", Date, nullable=True),
+    Column("reported_by", String(200), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_award_milestones_application", "application_id", "id"),
+)
+
+# Append-only: a corrected figure is a new report; open data gives every report, 360Giving the latest.
+award_outcomes = Table(
+    "award_outcomes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False),
+    Column("indicator", String(40), nullable=False),
+    Column("value", BigInteger, nullable=False),
+    Column("measured_on", Date, nullable=False),
+    Column("reported_by", String(200), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    CheckConstraint("value >= 0", name="value_not_negative"),
+    Index("ix_award_outcomes_application", "application_id", "measured_on", "id"),
+)

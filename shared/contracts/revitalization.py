@@ -640,6 +640,15 @@ class PlannedDates360(BaseModel):
     endDate: CalendarDate | None  # noqa: N815
 
 
+class Outcome360(BaseModel):
+    """An additional field (360Giving permits publishers' own fields beside the standard's; its tools
+    do not validate them): the latest reported figure of each outcome indicator of the grant."""
+
+    indicator: str
+    value: int
+    measuredOn: CalendarDate  # noqa: N815
+
+
 class Grant360(BaseModel):
     """One award in the 360Giving standard's shape (its camelCase names are the standard's)."""
 
@@ -657,3 +666,90 @@ class Grant360(BaseModel):
     beneficiaryLocation: list[Location360]  # noqa: N815
     grantProgramme: list[Programme360]  # noqa: N815
     dateModified: UtcDateTime  # noqa: N815
+    outcomes: list[Outcome360] = Field(
+        default_factory=list,
+        description="An additional field outside the 360Giving standard: the latest reported figure of each "
+        "outcome indicator (jobs created, people settled, residents served...).",
+    )
+
+
+# ---------------------------------------------------------------- results after award
+
+
+class OutcomeIndicator(StrEnum):
+    """What an award's results are counted in; each value is a count of people or bodies."""
+
+    JOBS_CREATED = "jobs_created"
+    """Jobs created (雇用創出数)."""
+    PEOPLE_SETTLED = "people_settled"
+    """People who settled in the municipality (定住者数), e.g. cooperators staying after their term."""
+    RESIDENTS_SERVED = "residents_served"
+    """Residents served by the funded activity (受益住民数)."""
+    BUSINESSES_STARTED = "businesses_started"
+    """Businesses started (起業数)."""
+    VISITORS = "visitors"
+    """Visitors or participants (交流人口)."""
+
+
+class MilestoneIn(Strict):
+    title: ShortText = Field(description="Published as open data: no personal data.")
+    planned_date: CalendarDate
+    achieved_date: CalendarDate | None = Field(
+        default=None, description="Not in the future, not before the award."
+    )
+
+
+class MilestoneAchievementIn(Strict):
+    achieved_date: CalendarDate
+
+
+class Milestone(BaseModel):
+    id: int
+    application_id: int
+    title: str
+    planned_date: CalendarDate
+    achieved_date: CalendarDate | None
+    reported_by: str
+    reported_at: UtcDateTime
+    version: int
+
+
+class OutcomeReportIn(Strict):
+    indicator: OutcomeIndicator
+    value: Annotated[
+        StrictInt, Field(ge=0, le=10**9, description="The count as of measured_on (cumulative).")
+    ]
+    measured_on: CalendarDate = Field(description="Not in the future, not before the award.")
+
+
+class OutcomeReport(BaseModel):
+    id: int
+    application_id: int
+    indicator: OutcomeIndicator
+    value: int
+    measured_on: CalendarDate
+    reported_by: str
+    reported_at: UtcDateTime
+
+
+class PublicOutcome(BaseModel):
+    """An outcome report as open data: the grant it belongs to, the figure, and when; never who."""
+
+    grant_id: str = Field(description="The 360Giving identifier of the grant.")
+    programme_code: str
+    fiscal_year: int
+    municipality_code: str
+    indicator: OutcomeIndicator
+    value: int
+    measured_on: CalendarDate
+    reported_at: UtcDateTime
+
+
+class PublicMilestone(BaseModel):
+    grant_id: str = Field(description="The 360Giving identifier of the grant.")
+    programme_code: str
+    fiscal_year: int
+    municipality_code: str
+    title: str
+    planned_date: CalendarDate
+    achieved_date: CalendarDate | None

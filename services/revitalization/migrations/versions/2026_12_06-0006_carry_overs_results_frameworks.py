@@ -25,10 +25,60 @@ _ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def upgrade() -> None:
     _carry_overs()
+    _results()
 
 
 def downgrade() -> None:
+    _drop_results()
     _drop_carry_overs()
+
+
+def _results() -> None:
+    op.create_table(
+        "award_milestones",
+        sa.Column("id", _ROW_ID, autoincrement=True, nullable=False),
+        sa.Column("application_id", sa.BigInteger(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("planned_date", sa.Date(), nullable=False),
+        sa.Column("achieved_date", sa.Date(), nullable=True),
+        sa.Column("reported_by", sa.String(length=200), nullable=False),
+        sa.Column("reported_at", UtcDateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_award_milestones_application_id_applications"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_milestones")),
+    )
+    op.create_index("ix_award_milestones_application", "award_milestones", ["application_id", "id"])
+    op.create_table(
+        "award_outcomes",
+        sa.Column("id", _ROW_ID, autoincrement=True, nullable=False),
+        sa.Column("application_id", sa.BigInteger(), nullable=False),
+        sa.Column("indicator", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("measured_on", sa.Date(), nullable=False),
+        sa.Column("reported_by", sa.String(length=200), nullable=False),
+        sa.Column("reported_at", UtcDateTime(), nullable=False),
+        sa.CheckConstraint("value >= 0", name=op.f("ck_award_outcomes_value_not_negative")),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_award_outcomes_application_id_applications"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_outcomes")),
+    )
+    op.create_index(
+        "ix_award_outcomes_application", "award_outcomes", ["application_id", "measured_on", "id"]
+    )
+
+
+def _drop_results() -> None:
+    op.drop_index("ix_award_outcomes_application", table_name="award_outcomes")
+    op.drop_table("award_outcomes")
+    op.drop_index("ix_award_milestones_application", table_name="award_milestones")
+    op.drop_table("award_milestones")
 
 
 def _carry_overs() -> None:
