@@ -382,6 +382,57 @@ OPERATIONS: Operations = {
     ("GET", "/revitalization/v1/open-data/milestones"): Operation(
         "revitalization_list_public_milestones",
     ),
+    ("POST", "/revitalization/v1/cooperation-frameworks"): Operation(
+        "revitalization_create_cooperation_framework",
+        problems=(
+            "framework-composition",
+            "member-not-allowed",
+        ),
+        headers={201: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/cooperation-frameworks"): Operation(
+        "revitalization_list_cooperation_frameworks",
+    ),
+    ("GET", "/revitalization/v1/cooperation-frameworks/{framework_id}"): Operation(
+        "revitalization_get_cooperation_framework",
+        problems=("framework-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/cooperation-frameworks/{framework_id}/members"): Operation(
+        "revitalization_join_cooperation_framework",
+        problems=(
+            "framework-changed",
+            "framework-composition",
+            "framework-not-found",
+            "if-match-required",
+            "member-not-allowed",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/cooperation-frameworks/{framework_id}/departures"): Operation(
+        "revitalization_leave_cooperation_framework",
+        problems=(
+            "framework-changed",
+            "framework-not-found",
+            "if-match-required",
+            "member-not-allowed",
+            "member-not-found",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/cooperation-frameworks/{framework_id}/succession-checks"): Operation(
+        "revitalization_follow_cooperation_framework_successions",
+        problems=(
+            "framework-not-found",
+            "registry-unavailable",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/cooperation-frameworks/{framework_id}/allocation-tax-items"): Operation(
+        "revitalization_list_cooperation_framework_allocation_tax_items",
+        problems=("framework-not-found",),
+        headers={200: ("Content-Language",)},
+    ),
 }
 
 EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))

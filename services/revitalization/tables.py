@@ -308,3 +308,38 @@ award_outcomes = Table(
     CheckConstraint("value >= 0", name="value_not_negative"),
     Index("ix_award_outcomes_application", "application_id", "measured_on", "id"),
 )
+
+# The dated register of wide-area cooperation frameworks and their members (local-government codes).
+cooperation_frameworks = Table(
+    "cooperation_frameworks",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("agreement_reference", String(200), nullable=False),
+    Column("established_on", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# One row per membership period: joining opens it, leaving (withdrawal, or a merger that retired the
+# code) closes it on `left_on` (exclusive); a successor code's membership names the one it continues.
+framework_members = Table(
+    "framework_members",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("framework_id", BigInteger, ForeignKey("cooperation_frameworks.id"), nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("prefecture", String(2), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date, nullable=True),
+    Column("leave_reason", String(20), nullable=True),
+    Column("succeeded_from", BigInteger, nullable=True),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    CheckConstraint("left_on IS NULL OR left_on > joined_on", name="left_after_joined"),
+    Index("ix_framework_members_framework", "framework_id", "id"),
+    Index("ix_framework_members_prefecture", "prefecture", "framework_id"),
+)

@@ -753,3 +753,113 @@ class PublicMilestone(BaseModel):
     title: str
     planned_date: CalendarDate
     achieved_date: CalendarDate | None
+
+
+# ---------------------------------------------------------------- cooperation frameworks
+
+
+class FrameworkKind(StrEnum):
+    """Wide-area cooperation without merger, and the community bodies inside a municipality."""
+
+    SETTLEMENT_REGION = "settlement_region"
+    """定住自立圏: a central city and partner municipalities, each under a one-to-one agreement."""
+    CORE_URBAN_AREA = "core_urban_area"
+    """連携中枢都市圏: a central city and partners under cooperation agreements (地方自治法 art. 252-2)."""
+    WIDE_AREA_UNION = "wide_area_union"
+    """広域連合: a special local public body of its members (地方自治法 art. 284 par. 3)."""
+    PARTIAL_AFFAIRS_ASSOCIATION = "partial_affairs_association"
+    """一部事務組合: a special local public body for part of its members' affairs (art. 284 par. 2)."""
+    REGIONAL_MANAGEMENT_ORGANIZATION = "regional_management_organization"
+    """地域運営組織: residents' organization solving local issues, hosted by one municipality."""
+    COMMUNITY_NETWORK_ZONE = "community_network_zone"
+    """小さな拠点: a core community gathering services for its villages, in one municipality."""
+
+
+class MemberRole(StrEnum):
+    CENTRAL_CITY = "central_city"
+    """中心市 / 連携中枢都市."""
+    PARTNER = "partner"
+    """近隣市町村 / 連携市町村."""
+    MEMBER = "member"
+    """A constituent body of a union or an association (構成団体)."""
+    HOST = "host"
+    """The municipality a regional management organization or a community network zone is in."""
+
+
+class FrameworkMemberIn(Strict):
+    municipality_code: LocalGovernmentCode
+    role: MemberRole
+    joined_on: CalendarDate | None = Field(
+        default=None, description="Default: the framework's established_on."
+    )
+
+
+class FrameworkIn(Strict):
+    kind: FrameworkKind
+    name: ShortText
+    agreement_reference: ShortText = Field(
+        description="The agreement (協定・連携協約・規約) by title, number and date, as published."
+    )
+    established_on: CalendarDate
+    members: list[FrameworkMemberIn] = Field(min_length=1, max_length=200)
+
+
+class FrameworkMember(BaseModel):
+    id: int
+    municipality_code: str
+    name: str = Field(
+        description="The official name with its prefecture; the code for one newer than the list."
+    )
+    role: MemberRole
+    joined_on: CalendarDate
+    left_on: CalendarDate | None = Field(description="Exclusive: the first day no longer a member.")
+    leave_reason: Literal["withdrawal", "merger"] | None
+    succeeded_from: int | None = Field(description="The membership this one continues after a merger.")
+    recorded_by: str
+
+
+class Framework(BaseModel):
+    id: int
+    kind: FrameworkKind
+    name: str
+    agreement_reference: str
+    established_on: CalendarDate
+    members: list[FrameworkMember]
+    recorded_by: str
+    recorded_at: UtcDateTime
+    version: int
+
+
+class MemberJoinIn(Strict):
+    municipality_code: LocalGovernmentCode
+    role: MemberRole
+    joined_on: CalendarDate
+
+
+class MemberDepartureIn(Strict):
+    municipality_code: LocalGovernmentCode
+    left_on: CalendarDate = Field(description="The first day no longer a member.")
+
+
+class SuccessionCheckIn(Strict):
+    as_of: CalendarDate = Field(description="Follow every code change in force up to this day.")
+
+
+class AllocationTaxItem(BaseModel):
+    """An allocation-tax measure a member may receive for the framework, as dated rule data with its
+    source; `verified` is false where the figure could not be checked against the ministry's own text."""
+
+    municipality_code: str
+    role: MemberRole
+    measure_id: str
+    tax: Literal["special", "ordinary"]
+    name: str
+    annual_amount: int | None = Field(
+        description="Yen per year; null where the rule is a formula or unknown."
+    )
+    amount_basis: Literal["about", "cap", "formula", "unknown"]
+    from_fiscal_year: int
+    verified: bool
+    source_title: str
+    source_url: str
+    note: str

@@ -26,9 +26,11 @@ _ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 def upgrade() -> None:
     _carry_overs()
     _results()
+    _frameworks()
 
 
 def downgrade() -> None:
+    _drop_frameworks()
     _drop_results()
     _drop_carry_overs()
 
@@ -158,3 +160,50 @@ def _drop_carry_overs() -> None:
         batch_op.create_check_constraint("committed_within_amount", "committed >= 0 AND committed <= amount")
         batch_op.drop_column("carried_out")
         batch_op.drop_column("carried_in")
+
+
+def _frameworks() -> None:
+    op.create_table(
+        "cooperation_frameworks",
+        sa.Column("id", _ROW_ID, autoincrement=True, nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("agreement_reference", sa.String(length=200), nullable=False),
+        sa.Column("established_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=200), nullable=False),
+        sa.Column("recorded_at", UtcDateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cooperation_frameworks")),
+    )
+    op.create_table(
+        "framework_members",
+        sa.Column("id", _ROW_ID, autoincrement=True, nullable=False),
+        sa.Column("framework_id", sa.BigInteger(), nullable=False),
+        sa.Column("municipality_code", sa.String(length=6), nullable=False),
+        sa.Column("prefecture", sa.String(length=2), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("joined_on", sa.Date(), nullable=False),
+        sa.Column("left_on", sa.Date(), nullable=True),
+        sa.Column("leave_reason", sa.String(length=20), nullable=True),
+        sa.Column("succeeded_from", sa.BigInteger(), nullable=True),
+        sa.Column("recorded_by", sa.String(length=200), nullable=False),
+        sa.Column("recorded_at", UtcDateTime(), nullable=False),
+        sa.CheckConstraint(
+            "left_on IS NULL OR left_on > joined_on", name=op.f("ck_framework_members_left_after_joined")
+        ),
+        sa.ForeignKeyConstraint(
+            ["framework_id"],
+            ["cooperation_frameworks.id"],
+            name=op.f("fk_framework_members_framework_id_cooperation_frameworks"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_framework_members")),
+    )
+    op.create_index("ix_framework_members_framework", "framework_members", ["framework_id", "id"])
+    op.create_index("ix_framework_members_prefecture", "framework_members", ["prefecture", "framework_id"])
+
+
+def _drop_frameworks() -> None:
+    op.drop_index("ix_framework_members_prefecture", table_name="framework_members")
+    op.drop_index("ix_framework_members_framework", table_name="framework_members")
+    op.drop_table("framework_members")
+    op.drop_table("cooperation_frameworks")
