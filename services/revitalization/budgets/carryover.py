@@ -12,8 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from shared.values import fiscal_year_of
+
+
+class Refusal(NamedTuple):
+    """Why a rule refuses: the problem type's slug and the detail for the caller."""
+
+    slug: str
+    detail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +39,31 @@ class AwardMoney:
         return (self.approved - self.carried_amount) - (self.disbursed - self.carried_disbursed)
 
 
-def carry_over_refusal(award: AwardMoney, amount: int, decided_on: date) -> tuple[str, str] | None:
+def carry_over_refusal(award: AwardMoney, amount: int, decided_on: date) -> Refusal | None:
     """(problem slug, detail) when the carry-over breaks a rule, None when it may go ahead."""
     if award.carried_amount:
-        return "already-carried-over", (
-            f"¥{award.carried_amount:,} of this award was already carried over into fiscal year "
-            f"{award.carried_fiscal_year}; an award is carried over once."
+        return Refusal(
+            slug="already-carried-over",
+            detail=(
+                f"¥{award.carried_amount:,} of this award was already carried over into fiscal year "
+                f"{award.carried_fiscal_year}; an award is carried over once."
+            ),
         )
     if fiscal_year_of(decided_on) != award.fiscal_year:
-        return "carry-over-outside-award-year", (
-            f"A carry-over is decided within the award's fiscal year {award.fiscal_year}; "
-            f"{decided_on.isoformat()} is in fiscal year {fiscal_year_of(decided_on)}."
+        return Refusal(
+            slug="carry-over-outside-award-year",
+            detail=(
+                f"A carry-over is decided within the award's fiscal year {award.fiscal_year}; "
+                f"{decided_on.isoformat()} is in fiscal year {fiscal_year_of(decided_on)}."
+            ),
         )
     if amount > award.unspent_in_award_year:
-        return "above-unspent", (
-            f"¥{amount:,} is more than the award's unspent ¥{award.unspent_in_award_year:,} "
-            f"(approved ¥{award.approved:,}, paid ¥{award.disbursed:,})."
+        return Refusal(
+            slug="above-unspent",
+            detail=(
+                f"¥{amount:,} is more than the award's unspent ¥{award.unspent_in_award_year:,} "
+                f"(approved ¥{award.approved:,}, paid ¥{award.disbursed:,})."
+            ),
         )
     return None
 

@@ -8,12 +8,26 @@ date is a plan: any date.
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 
-def date_refusal(day: date, *, awarded_on: date, today: date, what: str) -> tuple[str, str] | None:
+class Refusal(NamedTuple):
+    """Why a rule refuses: the problem type's slug and the detail for the caller."""
+
+    slug: str
+    detail: str
+
+
+def date_refusal(day: date, *, awarded_on: date, today: date, what: str) -> Refusal | None:
     """(problem slug, detail) when `day` cannot date a result, None when it can."""
     if day > today:
-        return "date-in-future", f"The {what} {day.isoformat()} is after today ({today.isoformat()})."
+        return Refusal(
+            slug="date-in-future",
+            detail=f"The {what} {day.isoformat()} is after today ({today.isoformat()}).",
+        )
     if day < awarded_on:
-        return "before-award", f"The {what} {day.isoformat()} is before the award ({awarded_on.isoformat()})."
+        return Refusal(
+            slug="before-award",
+            detail=f"The {what} {day.isoformat()} is before the award ({awarded_on.isoformat()}).",
+        )
     return None
