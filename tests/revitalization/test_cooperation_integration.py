@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from services.revitalization.placements.service import today
+from tests.revitalization.cooperation.test_endpoints import settlement
 from tests.revitalization.platform import Platform, revitalization_platform
 
 SHIZUKUISHI, KUZUMAKI, MORIOKA, IWATE, MERGED = "033014", "033022", "032018", "033031", "033901"
@@ -64,19 +65,7 @@ async def test_a_prefectures_frameworks_follow_a_merger_recorded_in_the_registry
     async with httpx.AsyncClient(timeout=10.0) as http:
         await _merge_in_the_registry(http, platform)
         bureau = await platform.bearer(http, "bureau", BUREAU_SCOPES)
-        body = {
-            "kind": "settlement_region",
-            "name": "盛岡北部定住自立圏",
-            "agreement_reference": "定住自立圏形成協定（令和2年3月25日締結）",
-            "established_on": "2020-04-01",
-            "members": [
-                {"municipality_code": MORIOKA, "role": "central_city"},
-                {"municipality_code": SHIZUKUISHI, "role": "partner"},
-                {"municipality_code": KUZUMAKI, "role": "partner"},
-                {"municipality_code": IWATE, "role": "partner"},
-            ],
-        }
-        created = await http.post(base, json=body, headers=bureau)
+        created = await http.post(base, json=settlement(), headers=bureau)
         assert created.status_code == 201, created.text
         followed = await http.post(
             f"{base}/{created.json()['id']}/succession-checks", json={"as_of": "2025-06-01"}, headers=bureau

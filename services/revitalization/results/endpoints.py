@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from services.revitalization.results import service
 from services.revitalization.state import PublisherDep
-from services.revitalization.web import FiscalYearFilter, IfMatch, MunicipalityFilter, ProgrammeFilter
+from services.revitalization.web import AwardFiltersDep, IfMatch
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import (
@@ -102,19 +102,11 @@ async def list_public_outcomes(
     publisher: PublisherDep,
     page: PageParams,
     _: OptionalPrincipal,
-    fiscal_year: FiscalYearFilter = None,
-    programme_code: ProgrammeFilter = None,
-    municipality_code: MunicipalityFilter = None,
+    filters: AwardFiltersDep,
     indicator: Annotated[OutcomeIndicator | None, Query()] = None,
 ) -> Page[PublicOutcome]:
     items, token = await service.public_outcomes(
-        session=session,
-        page=page,
-        publisher=publisher,
-        fiscal_year=fiscal_year,
-        programme_code=programme_code,
-        municipality_code=municipality_code,
-        indicator=indicator,
+        session=session, page=page, publisher=publisher, filters=filters, indicator=indicator
     )
     return Page[PublicOutcome](items=items, next_page_token=token)
 
@@ -129,16 +121,9 @@ async def list_public_milestones(
     publisher: PublisherDep,
     page: PageParams,
     _: OptionalPrincipal,
-    fiscal_year: FiscalYearFilter = None,
-    programme_code: ProgrammeFilter = None,
-    municipality_code: MunicipalityFilter = None,
+    filters: AwardFiltersDep,
 ) -> Page[PublicMilestone]:
     items, token = await service.public_milestones(
-        session=session,
-        page=page,
-        publisher=publisher,
-        fiscal_year=fiscal_year,
-        programme_code=programme_code,
-        municipality_code=municipality_code,
+        session=session, page=page, publisher=publisher, filters=filters
     )
     return Page[PublicMilestone](items=items, next_page_token=token)

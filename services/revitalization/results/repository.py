@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.applications.states import AWARDED
 from services.revitalization.tables import applications, award_milestones, award_outcomes
+from services.revitalization.web import AwardFilters
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
@@ -53,90 +55,50 @@ async def insert_outcome(session: AsyncSession, **values: Any) -> Row[Any]:
     return (await session.execute(statement)).one()
 
 
-def _public(
-    table: Any, *, fiscal_year: int | None, programme_code: str | None, municipality_code: str | None
-) -> Select[Any]:
-    """A table's rows joined to their awards (only awarded applications are public), with filters."""
+def _public(table: Any, filters: AwardFilters) -> Select[Any]:
+    """A table's rows joined to their awards (only awarded applications are public), filtered."""
     statement = (
         select(
-            table,
-            applications.c.programme_code,
-            applications.c.fiscal_year,
-            applications.c.municipality_code,
+            table, applications.c.programme_code, applications.c.fiscal_year, applications.c.municipality_code
         )
         .join(applications, applications.c.id == table.c.application_id)
         .where(applications.c.state.in_([state.value for state in AWARDED]))
     )
-    filters = {
-        "programme_code": programme_code,
-        "fiscal_year": fiscal_year,
-        "municipality_code": municipality_code,
-    }
-    for name, value in filters.items():
+    for name, value in asdict(filters).items():
         if value is not None:
             statement = statement.where(applications.c[name] == value)
     return statement
 
 
-async def page_public_outcomes(
-    session: AsyncSession,
-    page: PageRequest,
-    *,
-    fiscal_year: int | None,
-    programme_code: str | None,
-    municipality_code: str | None,
-    indicator: str | None,
+async def _page(
+    session: AsyncSession, page: PageRequest, statement: Select[Any], table: Any, name: str, **criteria: Any
 ) -> tuple[list[Row[Any]], str | None]:
-    statement = _public(
-        award_outcomes,
-        fiscal_year=fiscal_year,
-        programme_code=programme_code,
-        municipality_code=municipality_code,
-    )
-    if indicator is not None:
-        statement = statement.where(award_outcomes.c.indicator == indicator)
     return await keyset_page(
         session,
         statement,
-        sort_columns=[award_outcomes.c.id],
+        sort_columns=[table.c.id],
         page=page,
-        fingerprint=query_fingerprint(
-            "list_public_outcomes",
-            fiscal_year=fiscal_year,
-            programme_code=programme_code,
-            municipality_code=municipality_code,
-            indicator=indicator,
-        ),
+        fingerprint=query_fingerprint(name, **criteria),
         position_of=lambda row: [row.id],
     )
+
+
+async def page_public_outcomes(
+    session: AsyncSession, page: PageRequest, filters: AwardFilters, *, indicator: str | None
+) -> tuple[list[Row[Any]], str | None]:
+    statement = _public(award_outcomes, filters)
+    if indicator is not None:
+        statement = statement.where(award_outcomes.c.indicator == indicator)
+    criteria = {**asdict(filters), "indicator": indicator}
+    return await _page(session, page, statement, award_outcomes, "list_public_outcomes", **criteria)
 
 
 async def page_public_milestones(
-    session: AsyncSession,
-    page: PageRequest,
-    *,
-    fiscal_year: int | None,
-    programme_code: str | None,
-    municipality_code: str | None,
+    session: AsyncSession, page: PageRequest, filters: AwardFilters
 ) -> tuple[list[Row[Any]], str | None]:
-    statement = _public(
-        award_milestones,
-        fiscal_year=fiscal_year,
-        programme_code=programme_code,
-        municipality_code=municipality_code,
-    )
-    return await keyset_page(
-        session,
-        statement,
-        sort_columns=[award_milestones.c.id],
-        page=page,
-        fingerprint=query_fingerprint(
-            "list_public_milestones",
-            fiscal_year=fiscal_year,
-            programme_code=programme_code,
-            municipality_code=municipality_code,
-        ),
-        position_of=lambda row: [row.id],
+    statement = _public(award_milestones, filters)
+    return await _page(
+        session, page, statement, award_milestones, "list_public_milestones", **asdict(filters)
     )
 
 

@@ -16,6 +16,7 @@ from services.revitalization.opendata.giving360 import Publisher, grant_id
 from services.revitalization.placements.service import today
 from services.revitalization.results import repository
 from services.revitalization.results.rules import date_refusal
+from services.revitalization.web import AwardFilters
 from shared.auth.tokens import Principal
 from shared.contracts.revitalization import (
     ApplicationState,
@@ -154,30 +155,30 @@ async def report_outcome(
     return outcome_model(created)
 
 
+def _award_fields(row: Any, publisher: Publisher) -> dict[str, Any]:
+    """What a public result says of its award: the grant and where and when it was made."""
+    return {
+        "grant_id": grant_id(publisher, row.application_id),
+        "programme_code": row.programme_code,
+        "fiscal_year": row.fiscal_year,
+        "municipality_code": row.municipality_code,
+    }
+
+
 async def public_outcomes(
     *,
     session: AsyncSession,
     page: PageRequest,
     publisher: Publisher,
-    fiscal_year: int | None,
-    programme_code: str | None,
-    municipality_code: str | None,
+    filters: AwardFilters,
     indicator: OutcomeIndicator | None,
 ) -> tuple[list[PublicOutcome], str | None]:
     rows, token = await repository.page_public_outcomes(
-        session,
-        page,
-        fiscal_year=fiscal_year,
-        programme_code=programme_code,
-        municipality_code=municipality_code,
-        indicator=None if indicator is None else indicator.value,
+        session, page, filters, indicator=None if indicator is None else indicator.value
     )
     items = [
         PublicOutcome(
-            grant_id=grant_id(publisher, row.application_id),
-            programme_code=row.programme_code,
-            fiscal_year=row.fiscal_year,
-            municipality_code=row.municipality_code,
+            **_award_fields(row, publisher),
             indicator=OutcomeIndicator(row.indicator),
             value=row.value,
             measured_on=row.measured_on,
@@ -189,27 +190,12 @@ async def public_outcomes(
 
 
 async def public_milestones(
-    *,
-    session: AsyncSession,
-    page: PageRequest,
-    publisher: Publisher,
-    fiscal_year: int | None,
-    programme_code: str | None,
-    municipality_code: str | None,
+    *, session: AsyncSession, page: PageRequest, publisher: Publisher, filters: AwardFilters
 ) -> tuple[list[PublicMilestone], str | None]:
-    rows, token = await repository.page_public_milestones(
-        session,
-        page,
-        fiscal_year=fiscal_year,
-        programme_code=programme_code,
-        municipality_code=municipality_code,
-    )
+    rows, token = await repository.page_public_milestones(session, page, filters)
     items = [
         PublicMilestone(
-            grant_id=grant_id(publisher, row.application_id),
-            programme_code=row.programme_code,
-            fiscal_year=row.fiscal_year,
-            municipality_code=row.municipality_code,
+            **_award_fields(row, publisher),
             title=row.title,
             planned_date=row.planned_date,
             achieved_date=row.achieved_date,

@@ -84,7 +84,7 @@ def _drop_results() -> None:
 
 
 def _carry_overs() -> None:
-    with op.batch_alter_table("budgets", schema=None, recreate="always") as batch_op:
+    with op.batch_alter_table("budgets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("carried_in", sa.BigInteger(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("carried_out", sa.BigInteger(), server_default="0", nullable=False))
         batch_op.drop_constraint(op.f("ck_budgets_committed_within_amount"), type_="check")
@@ -92,7 +92,7 @@ def _carry_overs() -> None:
             "committed_within_amount", "committed >= 0 AND committed <= amount + carried_in - carried_out"
         )
         batch_op.create_check_constraint("carried_not_negative", "carried_in >= 0 AND carried_out >= 0")
-    with op.batch_alter_table("applications", schema=None, recreate="always") as batch_op:
+    with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("carried_amount", sa.BigInteger(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("carried_fiscal_year", sa.Integer(), nullable=True))
         batch_op.add_column(
@@ -148,13 +148,13 @@ def _drop_carry_overs() -> None:
     op.drop_table("carry_overs")
     with op.batch_alter_table("disbursements", schema=None) as batch_op:
         batch_op.drop_column("fiscal_year")
-    with op.batch_alter_table("applications", schema=None, recreate="always") as batch_op:
+    with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_applications_award_year_disbursed"), type_="check")
         batch_op.drop_constraint(op.f("ck_applications_carried_disbursed"), type_="check")
         batch_op.drop_column("carried_disbursed")
         batch_op.drop_column("carried_fiscal_year")
         batch_op.drop_column("carried_amount")
-    with op.batch_alter_table("budgets", schema=None, recreate="always") as batch_op:
+    with op.batch_alter_table("budgets", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_budgets_carried_not_negative"), type_="check")
         batch_op.drop_constraint(op.f("ck_budgets_committed_within_amount"), type_="check")
         batch_op.create_check_constraint("committed_within_amount", "committed >= 0 AND committed <= amount")
