@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from services.revitalization.cooperation.source import CodeSourceUnavailable, CodeStatus
 from services.revitalization.eligibility.source import (
     ResidenceHistory,
     ResidencePeriod,
@@ -152,3 +153,29 @@ async def under_review(
         assert report.status_code == 200, report.text
         assert report.json()["eligible"], report.text
     return created
+
+
+class FakeCodeMaster:
+    """A CodeMasterSource answering from dicts: codes retired on a day and what they became."""
+
+    def __init__(self) -> None:
+        self.retired: dict[str, date] = {}
+        self.successor_codes: dict[str, list[str]] = {}
+        self.down = False
+
+    def merge(self, codes: list[str], into: str, on: date) -> None:
+        """`codes` cease on `on` (exclusive), `into` takes over (new, or one of them kept: absorption)."""
+        for code in codes:
+            if code != into:
+                self.retired[code] = on
+                self.successor_codes[code] = [into]
+
+    async def status(self, code: str) -> CodeStatus | None:
+        if self.down:
+            raise CodeSourceUnavailable("The registry could not be reached: ConnectError.")
+        return CodeStatus(code=code, to_date=self.retired.get(code))
+
+    async def successors(self, code: str, *, on: date) -> list[str]:
+        if code in self.retired and self.retired[code] <= on:
+            return self.successor_codes[code]
+        return [code]
