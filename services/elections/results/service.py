@@ -33,6 +33,7 @@ from services.elections.results.block_lists import (
     eligible,
     fill_block_list,
 )
+from services.elections.results.reelection import re_election
 from services.elections.results.thresholds import forfeits_deposit, reaches_minimum, statutory_lines
 from services.elections.setup import repository as setup_repository
 from services.elections.setup.service import require_contest, require_election
@@ -75,6 +76,7 @@ class Tallied:
     party_name_votes: dict[int, Decimal]
     ballots_issued: int
     invalid_ballots: int
+    unreturned_ballots: int
     by_district: list[DistrictResult]
 
 
@@ -87,13 +89,14 @@ async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
     ]
     ours = {d.id for d in districts}
     stations = await repository.station_counts(session, contest.election_id)
-    issued = invalid = 0
+    issued = invalid = unreturned = 0
     reported_ids: set[int] = set()
     for row in await repository.counted_sheets(session, contest.id):
         if row.counting_district_id not in ours:
             continue
         issued += int(row.ballots_issued)
         invalid += int(row.invalid_ballots)
+        unreturned += int(row.unreturned_ballots)
         station_total = stations.get(row.counting_district_id, 0)
         whole = row.sheets > row.station_sheets
         if whole or (station_total > 0 and row.station_sheets >= station_total):
@@ -141,6 +144,7 @@ async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
         dict(party_votes),
         issued,
         invalid,
+        unreturned,
         by_district,
     )
 
@@ -169,6 +173,7 @@ class Outcome:
     tie: Tie | None = None
     seats_unfilled: int = 0
     re_election: bool = False
+    re_election_reason: str | None = None
     minimum_to_win: str | None = None
     deposit_forfeited_below: str | None = None
 
@@ -199,7 +204,9 @@ def _plurality_outcome(
         elected = {int(key.split(":")[1]) for key in won.elected}
         outcome.tie = won.tie
         outcome.seats_unfilled = won.seats_unfilled
-        outcome.re_election = won.re_election_required
+        if won.tie is None:
+            needed = re_election(kind, seats, won.seats_unfilled)
+            outcome.re_election, outcome.re_election_reason = needed.required, needed.reason
     outcome.candidates = [
         CandidateResult(
             candidate_id=c.id,
@@ -347,6 +354,8 @@ def _proportional_outcome(
         if outcome.tie is None:
             seats_won = {int(k.split(":")[1]): n for k, n in allocation.seats.items()}
             outcome.seats_unfilled = seats - sum(seats_won.values())
+            needed = re_election(kind, seats, outcome.seats_unfilled)
+            outcome.re_election, outcome.re_election_reason = needed.required, needed.reason
             if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
                 elected, outcome.tie, placed = _fill_block_lists(seats_won, block_lists, recorded)
             else:
@@ -455,6 +464,7 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
         valid_votes=outcome.valid,
         invalid_ballots=tallied.invalid_ballots,
         ballots_issued=tallied.ballots_issued,
+        unreturned_ballots=tallied.unreturned_ballots,
         minimum_to_win=outcome.minimum_to_win,
         deposit_forfeited_below=outcome.deposit_forfeited_below,
         candidates=outcome.candidates,
@@ -463,6 +473,7 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
         lot_required=None if outcome.tie is None else _lot_required(outcome.tie, names),
         seats_unfilled=outcome.seats_unfilled,
         re_election_required=outcome.re_election,
+        re_election_reason=outcome.re_election_reason,
         by_counting_district=tallied.by_district,
     )
 
@@ -487,11 +498,16 @@ async def nist_export(*, session: AsyncSession, election_id: int) -> tuple[dict[
     }
     areas = await setup_repository.areas_of(session, [c.contest_id for c in results.contests])
     generated = max((c.certified_at for c in results.contests if c.certified_at), default=None)
+    voters = export.Voters(
+        registered=await repository.registered_by_municipality(session, election_id),
+        participated=await repository.participated_by_municipality(session, election_id),
+    )
     report = export.nist_report(
         results,
         polling_day=election.polling_day,
         parties=parties,
         areas=areas,
+        voters=voters,
         generated_at=generated or datetime.now(UTC),
     )
     return report, export.report_status(results)
