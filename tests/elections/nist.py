@@ -9,7 +9,9 @@ from typing import Any
 
 from jsonschema import Draft4Validator
 
-SCHEMA = Path(__file__).parents[2] / "deploy" / "schemas" / "nist-sp-1500-100-v2-election-results-reporting.json"
+SCHEMA = (
+    Path(__file__).parents[2] / "deploy" / "schemas" / "nist-sp-1500-100-v2-election-results-reporting.json"
+)
 
 
 @cache

@@ -73,6 +73,15 @@ def dual_candidacy_problems(
     return problems
 
 
+def district_within_block(*, block_areas: Sequence[str], district_areas: Sequence[str]) -> bool:
+    """Every area of the district lies in the block: named there, or in a prefecture the block names
+    (a block is made of whole prefectures, art. 13 para. 2 and its annexed table 2)."""
+    prefectures = {code[:2] for code in block_areas if code[2:5] == "000"}
+    return bool(district_areas) and all(
+        code in block_areas or code[:2] in prefectures for code in district_areas
+    )
+
+
 def shared_rank_problem(*, dual: bool, others_dual: Sequence[bool]) -> str | None:
     """Only dual candidates may share a list rank (art. 86-2 para. 6)."""
     if others_dual and not (dual and all(others_dual)):

@@ -13,7 +13,12 @@ from services.elections.checkins import repository as checkin_repository
 from services.elections.roll import assignment
 from services.elections.rows import Reader
 from services.elections.setup import repository
-from services.elections.setup.rules import candidacy_problems, dual_candidacy_problems, shared_rank_problem
+from services.elections.setup.rules import (
+    candidacy_problems,
+    district_within_block,
+    dual_candidacy_problems,
+    shared_rank_problem,
+)
 from services.elections.tables import elections
 from shared.contracts.elections import (
     Candidate,
@@ -386,6 +391,13 @@ async def _candidacy_key(
             district_party_id=district.party_id,
             district_person_key=district.person_key,
         )
+        areas = await repository.areas_of(session, [contest.id, district_contest.id])
+        if not district_within_block(
+            block_areas=areas[contest.id], district_areas=areas[district_contest.id]
+        ):
+            problems.append(
+                "a dual candidate's single-member district lies within the block's prefectures (art. 86-2)"
+            )
         # The person keeps the district candidacy's key; the list entry is keyed by that candidacy.
         person_key = f"dual:{district.id}"
     if problems:

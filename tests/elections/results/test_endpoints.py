@@ -73,7 +73,9 @@ async def test_partial_then_complete_with_fractional_votes(
     district = result["by_counting_district"][0]
     assert district["reported"] is True
     assert {c["candidate_id"]: c["votes"] for c in district["counts"]}[setup.candidate_ids[0]] == "337.173"
-    nist = assert_valid_nist((await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json())
+    nist = assert_valid_nist(
+        (await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json()
+    )
     first = nist["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"]
     assert [c["Count"] for c in first] == [337.173, 337.173]  # the contest, then its one counting district
     assert first[1]["GpUnitId"] == f"gpu-cd-{setup.district_id}"
@@ -289,7 +291,9 @@ async def test_public_results_exports_and_funds_view(
     assert contest["candidates"][0]["elected"] is True
     assert everything.headers["cache-control"] == "no-cache"
 
-    nist = assert_valid_nist((await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json())
+    nist = assert_valid_nist(
+        (await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json()
+    )
     assert nist["@type"] == "ElectionResults.ElectionReport"
     assert nist["Status"] == "unofficial-complete"
     selections = nist["Election"][0]["Contest"][0]["ContestSelection"]
