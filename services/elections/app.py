@@ -13,6 +13,7 @@ import services.elections
 from services.elections import tables
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
+from services.elections.corrections.endpoints import router as corrections_router
 from services.elections.operations import EXAMPLES, OPERATIONS
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
@@ -83,6 +84,7 @@ def create_app(
             checkins_router,
             tallies_router,
             results_router,
+            corrections_router,
             turnout_router,
             audit_router,
         ],

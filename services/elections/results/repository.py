@@ -14,7 +14,9 @@ from services.elections.tables import (
     check_ins,
     counting_districts,
     lots,
+    objections,
     polling_stations,
+    result_versions,
     roll_entries,
     tally_counts,
     tally_sheets,
@@ -134,3 +136,46 @@ async def participated_by_municipality(session: AsyncSession, election_id: int) 
         .group_by(roll_entries.c.local_government_code)
     )
     return {row[0]: int(row[1]) for row in await session.execute(statement)}
+
+
+async def latest_version(session: AsyncSession, contest_id: int) -> Row[Any] | None:
+    """The certified result's current issue."""
+    statement = (
+        select(result_versions)
+        .where(result_versions.c.contest_id == contest_id)
+        .order_by(result_versions.c.version.desc())
+        .limit(1)
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def get_version(session: AsyncSession, contest_id: int, version: int) -> Row[Any] | None:
+    statement = select(result_versions).where(
+        result_versions.c.contest_id == contest_id, result_versions.c.version == version
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def versions_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:
+    statement = (
+        select(result_versions)
+        .where(result_versions.c.contest_id == contest_id)
+        .order_by(result_versions.c.version)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def insert_version(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Versions are numbered by the caller from the latest; two issuing at once collide on the key."""
+    try:
+        await session.execute(insert(result_versions).values(**values))
+    except IntegrityError:
+        raise Conflict(
+            "Another version of this result was issued at the same time.", slug="result-version-conflict"
+        ) from None
+
+
+async def recount_open(session: AsyncSession, contest_id: int) -> bool:
+    """Whether an objection's ordered recount is open for the contest (its tallies then accept entries)."""
+    statement = select(objections.c.id).where(objections.c.recounting_contest_id == contest_id)
+    return (await session.execute(statement)).first() is not None

@@ -421,7 +421,21 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
     contest = await require_contest(session, contest_id)
     certified = await repository.certification(session, contest_id)
     if certified is not None:
-        return ContestResult.model_validate(certified.result)
+        issued = await repository.latest_version(session, contest_id)
+        if issued is None:
+            return ContestResult.model_validate(certified.result)
+        return version_result(issued)
+    return await count_now(session=session, contest=contest)
+
+
+def version_result(row: Row[Any]) -> ContestResult:
+    """One stored issue of a certified result, naming its version."""
+    return ContestResult.model_validate({**row.result, "version": row.version})
+
+
+async def count_now(*, session: AsyncSession, contest: Row[Any]) -> ContestResult:
+    """The contest's result computed from its counted sheets now, certified or not."""
+    contest_id = contest.id
     kind = ContestKind(contest.kind)
     tallied = await _tally(session, contest)
     complete = tallied.districts_total > 0 and tallied.districts_reported == tallied.districts_total
@@ -595,7 +609,9 @@ async def certify(*, session: AsyncSession, actor: str, contest_id: int) -> Cont
     if result.lot_required is not None:
         raise Conflict("A lot must be drawn before the result can be certified.", slug="lot-required")
     now = datetime.now(UTC)
-    certified = result.model_copy(update={"status": ResultStatus.CERTIFIED, "certified_at": now})
+    certified = result.model_copy(
+        update={"status": ResultStatus.CERTIFIED, "certified_at": now, "version": 1}
+    )
     document = certified.model_dump(mode="json")
     await audit.record(
         session=session,
@@ -603,7 +619,24 @@ async def certify(*, session: AsyncSession, actor: str, contest_id: int) -> Cont
         action="result.certified",
         election_id=contest.election_id,
         subject=f"contest:{contest_id}",
-        details={"sha256": hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()},
+        details={"sha256": document_hash(document), "version": 1},
     )
     await repository.certify(session, contest_id=contest_id, by=actor, at=now, result=document)
+    await repository.insert_version(
+        session,
+        {
+            "contest_id": contest_id,
+            "version": 1,
+            "issued_at": now,
+            "issued_by": actor,
+            "reason": None,
+            "objection_id": None,
+            "changes": [],
+            "result": document,
+        },
+    )
     return certified
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()

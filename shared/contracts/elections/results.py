@@ -107,7 +107,8 @@ class ContestResult(BaseModel):
     seats_unfilled: int
     re_election_required: bool
     re_election_reason: str | None = Field(
-        default=None, description="Why a re-election (再選挙, art. 109-110) is or is not needed, with the rule."
+        default=None,
+        description="Why a re-election (再選挙, art. 109-110) is or is not needed, with the rule.",
     )
     by_counting_district: list[DistrictResult]
     certified_at: UtcDateTime | None = None
