@@ -250,7 +250,7 @@ def nist_report(
                 "Party",
                 **{"@id": f"par-{pid}"},
                 Name=_text(name),
-                **({"Abbreviation": abbr} if abbr else {}),
+                **({"Abbreviation": _text(abbr)} if abbr else {}),
             )
             for pid, (name, abbr) in sorted(parties.items())
         ],
