@@ -100,6 +100,7 @@ OPERATIONS: Operations = {
     ("POST", "/elections/v1/elections/{election_id}/polling-stations"): Operation(
         "elections_create_polling_station",
         problems=(
+            "invalid-polling-hours",
             "address-area-taken",
             "audit-log-busy",
             "duplicate-address-area",
@@ -128,6 +129,7 @@ OPERATIONS: Operations = {
     ("PUT", "/elections/v1/polling-stations/{station_id}"): Operation(
         "elections_replace_polling_station",
         problems=(
+            "invalid-polling-hours",
             "address-area-taken",
             "audit-log-busy",
             "duplicate-address-area",
@@ -453,6 +455,13 @@ OPERATIONS: Operations = {
         "elections_list_replacements",
         problems=(
             "contest-not-found",
+            "not-found",
+        ),
+    ),
+    ("GET", "/elections/v1/elections/{election_id}/public-information"): Operation(
+        "elections_get_public_information",
+        problems=(
+            "election-not-found",
             "not-found",
         ),
     ),

@@ -83,6 +83,9 @@ polling_stations = Table(
     Column("local_government_code", String(6), nullable=False),
     Column("address_areas", JSON, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
+    # Polling hours, "HH:MM" in JST (art. 40: 07:00-20:00 unless the commission moves them).
+    Column("opens_at", String(5), nullable=False, server_default="07:00"),
+    Column("closes_at", String(5), nullable=False, server_default="20:00"),
     UniqueConstraint("election_id", "name"),
 )
 

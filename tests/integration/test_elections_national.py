@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -255,7 +254,9 @@ async def test_a_house_of_representatives_general_election(desks: dict[str, Desk
     standing = {c["candidate_id"]: c for c in decided["candidates"]}
     # a won the district and leaves the list; 甲党's seat goes to p2; x comes back on 惜敗率 2/3.
     assert standing[a_list]["list_standing"]["standing"] == "won_district"
-    assert standing[p2]["elected"] and standing[x_list]["elected"] and not standing[q2]["elected"]
+    assert standing[p2]["elected"]
+    assert standing[x_list]["elected"]
+    assert not standing[q2]["elected"]
     assert standing[x_list]["list_standing"]["sekihairitsu"] == "2/3"
     for contest in (district, block):
         await chief.post(f"/elections/v1/contests/{contest['id']}/certification", {})

@@ -166,7 +166,14 @@ async def counting_districts_of(session: AsyncSession, election_id: int) -> list
 
 
 async def insert_station(
-    session: AsyncSession, *, election_id: int, district_id: int, name: str, code: str, areas: list[str]
+    session: AsyncSession,
+    *,
+    election_id: int,
+    district_id: int,
+    name: str,
+    code: str,
+    areas: list[str],
+    hours: tuple[str, str] = ("07:00", "20:00"),
 ) -> int:
     try:
         new_id = await insert_id(
@@ -178,6 +185,8 @@ async def insert_station(
                 "name": name,
                 "local_government_code": code,
                 "address_areas": areas,
+                "opens_at": hours[0],
+                "closes_at": hours[1],
             },
         )
     except IntegrityError:

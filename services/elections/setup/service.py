@@ -17,6 +17,7 @@ from services.elections.setup.rules import (
     candidacy_problems,
     district_within_block,
     dual_candidacy_problems,
+    polling_hours_problems,
     shared_rank_problem,
 )
 from services.elections.tables import elections
@@ -301,10 +302,19 @@ async def _station_district(
     return district
 
 
+def _polling_hours(data: PollingStationIn) -> tuple[str, str]:
+    """The station's hours as stored ("HH:MM"), after checking them against art. 40."""
+    problems = polling_hours_problems(data.opens_at, data.closes_at)
+    if problems:
+        raise UnprocessableContent("; ".join(problems) + ".", slug="invalid-polling-hours", problems=problems)
+    return data.opens_at.strftime("%H:%M"), data.closes_at.strftime("%H:%M")
+
+
 async def create_polling_station(
     *, session: AsyncSession, actor: str, election_id: int, data: PollingStationIn
 ) -> PollingStation:
     await require_election(session, election_id)
+    hours = _polling_hours(data)
     district = await _station_district(session, election_id, data, station_id=None)
     station_id = await repository.insert_station(
         session,
@@ -313,6 +323,7 @@ async def create_polling_station(
         name=data.name,
         code=district.local_government_code,
         areas=list(data.address_areas),
+        hours=hours,
     )
     moved = await assignment.reassign_stations(
         session=session,
@@ -494,6 +505,7 @@ async def replace_polling_station(
             "name": data.name,
             "counting_district_id": district.id,
             "address_areas": list(data.address_areas),
+            **dict(zip(("opens_at", "closes_at"), _polling_hours(data), strict=True)),
         },
     )
     moved = await assignment.reassign_stations(

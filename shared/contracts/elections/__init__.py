@@ -17,6 +17,14 @@ from shared.contracts.elections.corrections import (
     SkippedCandidate,
     VacancyCause,
 )
+from shared.contracts.elections.public import (
+    Language,
+    PublicCandidate,
+    PublicContest,
+    PublicElectionInformation,
+    PublicParty,
+    PublicPollingStation,
+)
 from shared.contracts.elections.results import (
     CandidateResult,
     ContestResult,
@@ -98,6 +106,7 @@ __all__ = [
     "FinalTurnout",
     "HourlyFigure",
     "HourlyTurnout",
+    "Language",
     "ListStanding",
     "Lot",
     "LotIn",
@@ -111,6 +120,11 @@ __all__ = [
     "PartyResult",
     "PollingStation",
     "PollingStationIn",
+    "PublicCandidate",
+    "PublicContest",
+    "PublicElectionInformation",
+    "PublicParty",
+    "PublicPollingStation",
     "QuotientStep",
     "Registration",
     "Replacement",

@@ -52,7 +52,8 @@ async def test_a_recount_reissues_the_result_as_version_2(
     setup = await certified_council(elections, actors)
     cid = setup.contest_id
     first = (await elections.get(f"{API}/contests/{cid}/results")).json()
-    assert first["version"] == 1 and first["status"] == "certified"
+    assert first["version"] == 1
+    assert first["status"] == "certified"
     loser, runner_up = setup.candidate_ids[2], setup.candidate_ids[1]
     assert {c["candidate_id"] for c in first["candidates"] if c["elected"]} == set(setup.candidate_ids[:2])
 
@@ -64,7 +65,8 @@ async def test_a_recount_reissues_the_result_as_version_2(
     )
     assert blocked.status_code in (409, 422)
     objection = await post(elections, f"/contests/{cid}/objections", OBJECTION, actors.supervisor)
-    assert objection["state"] == "filed" and "206" in objection["legal_basis"]
+    assert objection["state"] == "filed"
+    assert "206" in objection["legal_basis"]
     assert objection["legal_basis_verified"] is False
     decided = await post(
         elections, f"/contests/{cid}/objections/{objection['id']}/decision", DECISION, actors.supervisor
@@ -80,7 +82,8 @@ async def test_a_recount_reissues_the_result_as_version_2(
     response = await elections.post(f"{API}/contests/{cid}/results/versions", json=body, headers=headers)
     assert response.status_code == 201, response.text
     second = response.json()
-    assert second["version"] == 2 and second["objection_id"] == objection["id"]
+    assert second["version"] == 2
+    assert second["objection_id"] == objection["id"]
     changes = {c["item"]: (c["before"], c["after"]) for c in second["changes"]}
     assert changes[f"candidate:{runner_up}.votes"] == ("300.000", "298.000")
     assert changes[f"candidate:{loser}.votes"] == ("299.000", "301.000")
@@ -89,7 +92,8 @@ async def test_a_recount_reissues_the_result_as_version_2(
     assert "valid_votes" not in changes  # 1099 either way
     # A retry returns the first answer and issues nothing more.
     again = await elections.post(f"{API}/contests/{cid}/results/versions", json=body, headers=headers)
-    assert again.status_code == 201 and again.json()["version"] == 2
+    assert again.status_code == 201
+    assert again.json()["version"] == 2
 
     current = (await elections.get(f"{API}/contests/{cid}/results")).json()
     assert current["version"] == 2
@@ -99,9 +103,11 @@ async def test_a_recount_reissues_the_result_as_version_2(
     }
     listed = (await elections.get(f"{API}/contests/{cid}/results/versions")).json()
     assert [v["version"] for v in listed] == [1, 2]
-    assert listed[0]["reason"] is None and listed[0]["changes"] == []
+    assert listed[0]["reason"] is None
+    assert listed[0]["changes"] == []
     old = await elections.get(f"{API}/contests/{cid}/results/versions/1")
-    assert old.status_code == 200 and "immutable" in old.headers["cache-control"]
+    assert old.status_code == 200
+    assert "immutable" in old.headers["cache-control"]
     assert {c["candidate_id"] for c in old.json()["result"]["candidates"] if c["elected"]} == set(
         setup.candidate_ids[:2]
     )
@@ -126,7 +132,8 @@ async def test_a_recount_reissues_the_result_as_version_2(
 
     # The recount is closed: tallies are frozen again, the objection resolved.
     objections = (await elections.get(f"{API}/contests/{cid}/objections")).json()
-    assert objections[0]["state"] == "resolved" and objections[0]["resolved_by_version"] == 2
+    assert objections[0]["state"] == "resolved"
+    assert objections[0]["resolved_by_version"] == 2
     problem_of(
         await elections.post(f"{API}/contests/{cid}/results/versions", json=body, headers=actors.supervisor),
         409,

@@ -37,7 +37,8 @@ async def test_the_next_candidate_who_reached_the_minimum_takes_the_seat_within_
 
     replaced = await post(elections, path, early, actors.supervisor)
     assert (replaced["outcome"], replaced["replacement_candidate_id"]) == ("replaced", c)
-    assert "art. 97" in replaced["legal_basis"] and replaced["legal_basis_verified"] is False
+    assert "art. 97" in replaced["legal_basis"]
+    assert replaced["legal_basis_verified"] is False
     # The replacement winner holds the seat now; when they leave it, nobody else reached the minimum.
     left = await post(
         elections,
@@ -53,7 +54,8 @@ async def test_the_next_candidate_who_reached_the_minimum_takes_the_seat_within_
         {"vacated_candidate_id": b, "cause": "lost_eligibility", "occurred_on": "2026-10-06"},
         actors.supervisor,
     )
-    assert late["outcome"] == "period_expired" and "補欠選挙" in late["explanation"]
+    assert late["outcome"] == "period_expired"
+    assert "補欠選挙" in late["explanation"]
     # Those who hold no seat (a loser, a winner already gone) vacate nothing.
     for gone in (d, a):
         body = {"vacated_candidate_id": gone, "cause": "death", "occurred_on": "2026-08-02"}
@@ -86,7 +88,8 @@ async def test_bad_replacement_requests_change_nothing(elections: httpx.AsyncCli
     # The person next in line can be passed over with a reason; nobody else reached the minimum.
     skipped = {**base, "skip": [{"candidate_id": setup.candidate_ids[2], "reason": "死亡"}]}
     recorded = (await elections.post(path, json=skipped, headers=actors.supervisor)).json()
-    assert recorded["outcome"] == "no_eligible_candidate" and recorded["skipped"][0]["reason"] == "死亡"
+    assert recorded["outcome"] == "no_eligible_candidate"
+    assert recorded["skipped"][0]["reason"] == "死亡"
 
 
 @pytest.mark.parametrize(
@@ -187,4 +190,5 @@ def test_equal_votes_for_a_vacated_seat_need_a_lot() -> None:
     decided = district_replacement(
         polling_day=date(2026, 7, 5), occurred_on=date(2026, 7, 6), result=race, unavailable={1, 2}
     )
-    assert decided.outcome == "lot_required" and decided.candidate_id is None
+    assert decided.outcome == "lot_required"
+    assert decided.candidate_id is None

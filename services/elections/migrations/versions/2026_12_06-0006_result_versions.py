@@ -1,5 +1,5 @@
-"""result versions (corrections after certification), objections with ordered recounts, and
-replacement winners (繰上補充)
+"""result versions (corrections after certification), objections with ordered recounts,
+replacement winners (繰上補充), and polling stations' hours
 
 Revision ID: 0006
 Revises: 0004
@@ -18,6 +18,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("polling_stations", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("opens_at", sa.String(length=5), server_default="07:00", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("closes_at", sa.String(length=5), server_default="20:00", nullable=False)
+        )
     op.create_table(
         "objections",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -111,3 +118,6 @@ def downgrade() -> None:
     with op.batch_alter_table("objections", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_objections_contest_id"))
     op.drop_table("objections")
+    with op.batch_alter_table("polling_stations", schema=None) as batch_op:
+        batch_op.drop_column("closes_at")
+        batch_op.drop_column("opens_at")
