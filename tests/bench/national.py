@@ -80,7 +80,7 @@ def _kana(n: int) -> str:
     return "コウホ " + "".join(KATAKANA[int(d)] for d in str(n))
 
 
-async def _setup(client: httpx.AsyncClient, districts: int) -> tuple[int, list[int], dict[str, int]]:
+async def _setup(client: httpx.AsyncClient, districts: int) -> tuple[int, list[int], dict[str, list[int]]]:
     """The election, its contests, parties and candidates through the API (not measured). Returns
     the election, the party ids and, per municipality, the contest ids whose sheets it holds."""
     election = await _post(

@@ -176,9 +176,10 @@ def party_order(result: ContestResult, party_id: int | None) -> list[int]:
     place (rank, then 惜敗率; district winners and those under the tenth have none and are left
     out), other lists by personal votes after any priority list, as the result placed them."""
     listed = [c for c in result.candidates if c.party_id == party_id]
-    if any(c.list_standing is not None for c in listed):
-        placed = [c for c in listed if c.list_standing is not None and c.list_standing.place is not None]
-        return [c.candidate_id for c in sorted(placed, key=lambda c: c.list_standing.place or 0)]
+    places = {c.candidate_id: c.list_standing.place for c in listed if c.list_standing is not None}
+    if places:
+        placed = {cid: place for cid, place in places.items() if place is not None}
+        return sorted(placed, key=lambda cid: placed[cid])
     return [
         c.candidate_id
         for c in sorted(listed, key=lambda c: (not c.elected, -Fraction(c.votes), c.candidate_id))

@@ -32,7 +32,7 @@ async def areas_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
     return list((await session.execute(statement)).all())
 
 
-async def candidates_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
+async def candidates_of(session: AsyncSession, election_id: int) -> list[Any]:
     """What the law makes public of each candidacy (no birth date, no person key, no deposit)."""
     statement = (
         select(
@@ -56,7 +56,7 @@ async def parties_of(session: AsyncSession, election_id: int) -> list[Row[Any]]:
     return list((await session.execute(statement)).all())
 
 
-async def stations_of(session: AsyncSession, election_id: int, code: str | None) -> list[Row[Any]]:
+async def stations_of(session: AsyncSession, election_id: int, code: str | None) -> list[Any]:
     statement = (
         select(polling_stations, counting_districts.c.name.label("counting_district"))
         .join(counting_districts, counting_districts.c.id == polling_stations.c.counting_district_id)

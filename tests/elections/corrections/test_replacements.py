@@ -116,7 +116,7 @@ def _candidate(
             sekihairitsu=None,
             sekihairitsu_decimal=None,
             place=place,
-            standing=str(kw.get("standing", "elected" if elected else "after_last_seat")),  # type: ignore[arg-type]
+            standing=str(kw.get("standing", "elected" if elected else "after_last_seat")),
         )
     return CandidateResult(
         candidate_id=cid,
