@@ -11,6 +11,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.public import labels, repository
+from services.elections.results.service import covers
 from services.elections.setup.service import require_election
 from shared.contracts.elections import (
     ContestKind,
@@ -21,11 +22,6 @@ from shared.contracts.elections import (
     PublicParty,
     PublicPollingStation,
 )
-from shared.values import is_prefecture_code
-
-
-def _covers(areas: list[str], code: str) -> bool:
-    return code in areas or any(is_prefecture_code(a) and a[:2] == code[:2] for a in areas)
 
 
 def _station(row: Row[Any], language: Language) -> PublicPollingStation:
@@ -78,7 +74,7 @@ async def information(
             candidates=standing[row.id],
         )
         for row in await repository.contests_of(session, election_id)
-        if local_government_code is None or _covers(areas[row.id], local_government_code)
+        if local_government_code is None or covers(areas[row.id], local_government_code)
     ]
     stations = await repository.stations_of(session, election_id, local_government_code)
     return PublicElectionInformation(

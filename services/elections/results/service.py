@@ -59,13 +59,24 @@ from shared.web.problems import Conflict
 ZERO = Decimal("0.000")
 
 
+class District:
+    """A contest's district as a lookup: the codes it lists, and the prefectures it names whole. Built
+    once per contest, so that placing every counting district of a general election costs a set probe
+    each rather than a check digit per listed code."""
+
+    def __init__(self, areas: list[str]) -> None:
+        self._codes = frozenset(areas)
+        self._prefectures = frozenset(a[:2] for a in areas if is_prefecture_code(a))
+
+    def __contains__(self, code: str) -> bool:
+        if code in self._codes:
+            return True
+        return code[:2] in self._prefectures and is_valid_local_government_code(code)
+
+
 def covers(areas: list[str], code: str) -> bool:
     """A counting district belongs to a contest whose district lists its municipality or its prefecture."""
-    if code in areas:
-        return True
-    return is_valid_local_government_code(code) and any(
-        is_prefecture_code(a) and a[:2] == code[:2] for a in areas
-    )
+    return code in District(areas)
 
 
 @dataclass
@@ -81,11 +92,11 @@ class Tallied:
 
 
 async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
-    areas = (await setup_repository.areas_of(session, [contest.id]))[contest.id]
+    district = District((await setup_repository.areas_of(session, [contest.id]))[contest.id])
     districts = [
         d
         for d in await repository.districts_of(session, contest.election_id)
-        if covers(areas, d.local_government_code)
+        if d.local_government_code in district
     ]
     ours = {d.id for d in districts}
     stations = await repository.station_counts(session, contest.election_id)
@@ -387,27 +398,28 @@ def _proportional_outcome(
     return outcome
 
 
+Computed = dict[int, ContestResult]
+"""Results already computed in this request, by contest: a block reads its districts' from here."""
+
+
 async def _district_standings(
-    session: AsyncSession, candidate_rows: list[Row[Any]]
+    session: AsyncSession, candidate_rows: list[Row[Any]], computed: Computed
 ) -> dict[int, DistrictStanding] | None:
     """Each dual list candidate's single-member district result; None while any of those districts
     is undecided (counting, or waiting for a lot), as the block's order depends on them."""
     standings: dict[int, DistrictStanding] = {}
-    districts: dict[int, ContestResult] = {}
-    for row in candidate_rows:
-        if row.district_candidate_id is None:
-            continue
-        district_row = await setup_repository.get_candidate(session, row.district_candidate_id)
-        assert district_row is not None  # a foreign key
-        contest_id = district_row.contest_id
-        if contest_id not in districts:
-            districts[contest_id] = await compute(session=session, contest_id=contest_id)
-        district = districts[contest_id]
+    duals = {row.id: row.district_candidate_id for row in candidate_rows if row.district_candidate_id}
+    contest_of = await setup_repository.contests_of_candidates(session, list(duals.values()))
+    for list_id, district_candidate_id in duals.items():
+        contest_id = contest_of[district_candidate_id]  # a foreign key
+        if contest_id not in computed:
+            computed[contest_id] = await compute(session=session, contest_id=contest_id, computed=computed)
+        district = computed[contest_id]
         decided = district.status in (ResultStatus.UNOFFICIAL_COMPLETE, ResultStatus.CERTIFIED)
         if not decided or district.lot_required is not None:
             return None
-        mine = next(c for c in district.candidates if c.candidate_id == district_row.id)
-        standings[row.id] = DistrictStanding(
+        mine = next(c for c in district.candidates if c.candidate_id == district_candidate_id)
+        standings[list_id] = DistrictStanding(
             votes=Fraction(mine.votes),
             top_votes=max((Fraction(c.votes) for c in district.candidates), default=Fraction(0)),
             valid_votes=Fraction(district.valid_votes),
@@ -416,7 +428,9 @@ async def _district_standings(
     return standings
 
 
-async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
+async def compute(
+    *, session: AsyncSession, contest_id: int, computed: Computed | None = None
+) -> ContestResult:
     """The contest's result: the certified one, else computed from the counted sheets now."""
     contest = await require_contest(session, contest_id)
     certified = await repository.certification(session, contest_id)
@@ -425,7 +439,7 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
         if issued is None:
             return ContestResult.model_validate(certified.result)
         return version_result(issued)
-    return await count_now(session=session, contest=contest)
+    return await count_now(session=session, contest=contest, computed=computed)
 
 
 def version_result(row: Row[Any]) -> ContestResult:
@@ -433,7 +447,9 @@ def version_result(row: Row[Any]) -> ContestResult:
     return ContestResult.model_validate({**row.result, "version": row.version})
 
 
-async def count_now(*, session: AsyncSession, contest: Row[Any]) -> ContestResult:
+async def count_now(
+    *, session: AsyncSession, contest: Row[Any], computed: Computed | None = None
+) -> ContestResult:
     """The contest's result computed from its counted sheets now, certified or not."""
     contest_id = contest.id
     kind = ContestKind(contest.kind)
@@ -447,7 +463,7 @@ async def count_now(*, session: AsyncSession, contest: Row[Any]) -> ContestResul
     ]
     votes = {c.id: tallied.candidate_votes.get(c.id, ZERO) for c in candidate_rows}
     if kind.is_proportional:
-        standings = await _district_standings(session, candidate_rows)
+        standings = await _district_standings(session, candidate_rows, {} if computed is None else computed)
         # A block whose dual candidates' districts are undecided cannot be decided either.
         complete = complete and standings is not None
         outcome = _proportional_outcome(
@@ -495,10 +511,15 @@ async def count_now(*, session: AsyncSession, contest: Row[Any]) -> ContestResul
 async def election_results(*, session: AsyncSession, election_id: int) -> ElectionResults:
     election = await require_election(session, election_id)
     contests = await setup_repository.contests_of(session, election_id)
+    computed: Computed = {}
+    # Districts first: the blocks then read their dual candidates' district results from `computed`.
+    for contest in sorted(contests, key=lambda c: ContestKind(c.kind).is_proportional):
+        if contest.id not in computed:
+            computed[contest.id] = await compute(session=session, contest_id=contest.id, computed=computed)
     return ElectionResults(
         election_id=election_id,
         name=election.name,
-        contests=[await compute(session=session, contest_id=c.id) for c in contests],
+        contests=[computed[c.id] for c in contests],
     )
 
 

@@ -331,6 +331,14 @@ async def get_candidate(reader: Reader, candidate_id: int) -> Row[Any] | None:
     return (await reader.execute(_CANDIDATE, {"id": candidate_id})).one_or_none()
 
 
+async def contests_of_candidates(session: AsyncSession, candidate_ids: list[int]) -> dict[int, int]:
+    """Each candidacy's contest, in one query."""
+    if not candidate_ids:
+        return {}
+    statement = select(candidates.c.id, candidates.c.contest_id).where(candidates.c.id.in_(candidate_ids))
+    return {row.id: row.contest_id for row in await session.execute(statement)}
+
+
 async def candidates_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:
     return list(
         (
