@@ -92,11 +92,11 @@ class Tallied:
 
 
 async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
-    district = District((await setup_repository.areas_of(session, [contest.id]))[contest.id])
+    area = District((await setup_repository.areas_of(session, [contest.id]))[contest.id])
     districts = [
         d
         for d in await repository.districts_of(session, contest.election_id)
-        if d.local_government_code in district
+        if d.local_government_code in area
     ]
     ours = {d.id for d in districts}
     stations = await repository.station_counts(session, contest.election_id)
