@@ -80,6 +80,17 @@ def covers(areas: list[str], code: str) -> bool:
 
 
 @dataclass
+class Decided:
+    """What one request has read and decided so far, so that a whole election costs one pass: each
+    contest's result (a block reads its districts' from here), and per election its counting districts
+    and the stations counted in each."""
+
+    results: dict[int, ContestResult] = field(default_factory=dict)
+    districts: dict[int, list[Row[Any]]] = field(default_factory=dict)
+    stations: dict[int, dict[int, int]] = field(default_factory=dict)
+
+
+@dataclass
 class Tallied:
     districts_total: int
     districts_reported: int
@@ -91,15 +102,23 @@ class Tallied:
     by_district: list[DistrictResult]
 
 
-async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
+async def _election_districts(session: AsyncSession, election_id: int, decided: Decided) -> list[Row[Any]]:
+    if election_id not in decided.districts:
+        decided.districts[election_id] = await repository.districts_of(session, election_id)
+    return decided.districts[election_id]
+
+
+async def _tally(session: AsyncSession, contest: Row[Any], decided: Decided) -> Tallied:
     area = District((await setup_repository.areas_of(session, [contest.id]))[contest.id])
     districts = [
         d
-        for d in await repository.districts_of(session, contest.election_id)
+        for d in await _election_districts(session, contest.election_id, decided)
         if d.local_government_code in area
     ]
     ours = {d.id for d in districts}
-    stations = await repository.station_counts(session, contest.election_id)
+    if contest.election_id not in decided.stations:
+        decided.stations[contest.election_id] = await repository.station_counts(session, contest.election_id)
+    stations = decided.stations[contest.election_id]
     issued = invalid = unreturned = 0
     reported_ids: set[int] = set()
     for row in await repository.counted_sheets(session, contest.id):
@@ -398,12 +417,8 @@ def _proportional_outcome(
     return outcome
 
 
-Computed = dict[int, ContestResult]
-"""Results already computed in this request, by contest: a block reads its districts' from here."""
-
-
 async def _district_standings(
-    session: AsyncSession, candidate_rows: list[Row[Any]], computed: Computed
+    session: AsyncSession, candidate_rows: list[Row[Any]], decided: Decided
 ) -> dict[int, DistrictStanding] | None:
     """Each dual list candidate's single-member district result; None while any of those districts
     is undecided (counting, or waiting for a lot), as the block's order depends on them."""
@@ -412,11 +427,13 @@ async def _district_standings(
     contest_of = await setup_repository.contests_of_candidates(session, list(duals.values()))
     for list_id, district_candidate_id in duals.items():
         contest_id = contest_of[district_candidate_id]  # a foreign key
-        if contest_id not in computed:
-            computed[contest_id] = await compute(session=session, contest_id=contest_id, computed=computed)
-        district = computed[contest_id]
-        decided = district.status in (ResultStatus.UNOFFICIAL_COMPLETE, ResultStatus.CERTIFIED)
-        if not decided or district.lot_required is not None:
+        if contest_id not in decided.results:
+            decided.results[contest_id] = await compute(
+                session=session, contest_id=contest_id, decided=decided
+            )
+        district = decided.results[contest_id]
+        final = district.status in (ResultStatus.UNOFFICIAL_COMPLETE, ResultStatus.CERTIFIED)
+        if not final or district.lot_required is not None:
             return None
         mine = next(c for c in district.candidates if c.candidate_id == district_candidate_id)
         standings[list_id] = DistrictStanding(
@@ -428,9 +445,7 @@ async def _district_standings(
     return standings
 
 
-async def compute(
-    *, session: AsyncSession, contest_id: int, computed: Computed | None = None
-) -> ContestResult:
+async def compute(*, session: AsyncSession, contest_id: int, decided: Decided | None = None) -> ContestResult:
     """The contest's result: the certified one, else computed from the counted sheets now."""
     contest = await require_contest(session, contest_id)
     certified = await repository.certification(session, contest_id)
@@ -439,7 +454,7 @@ async def compute(
         if issued is None:
             return ContestResult.model_validate(certified.result)
         return version_result(issued)
-    return await count_now(session=session, contest=contest, computed=computed)
+    return await count_now(session=session, contest=contest, decided=decided)
 
 
 def version_result(row: Row[Any]) -> ContestResult:
@@ -448,12 +463,13 @@ def version_result(row: Row[Any]) -> ContestResult:
 
 
 async def count_now(
-    *, session: AsyncSession, contest: Row[Any], computed: Computed | None = None
+    *, session: AsyncSession, contest: Row[Any], decided: Decided | None = None
 ) -> ContestResult:
     """The contest's result computed from its counted sheets now, certified or not."""
     contest_id = contest.id
     kind = ContestKind(contest.kind)
-    tallied = await _tally(session, contest)
+    decided = decided or Decided()
+    tallied = await _tally(session, contest, decided)
     complete = tallied.districts_total > 0 and tallied.districts_reported == tallied.districts_total
     candidate_rows = await setup_repository.candidates_of(session, contest_id)
     party_rows = {row.id: row for row in await setup_repository.parties_of(session, contest.election_id)}
@@ -463,7 +479,7 @@ async def count_now(
     ]
     votes = {c.id: tallied.candidate_votes.get(c.id, ZERO) for c in candidate_rows}
     if kind.is_proportional:
-        standings = await _district_standings(session, candidate_rows, {} if computed is None else computed)
+        standings = await _district_standings(session, candidate_rows, decided)
         # A block whose dual candidates' districts are undecided cannot be decided either.
         complete = complete and standings is not None
         outcome = _proportional_outcome(
@@ -511,15 +527,17 @@ async def count_now(
 async def election_results(*, session: AsyncSession, election_id: int) -> ElectionResults:
     election = await require_election(session, election_id)
     contests = await setup_repository.contests_of(session, election_id)
-    computed: Computed = {}
-    # Districts first: the blocks then read their dual candidates' district results from `computed`.
+    decided = Decided()
+    # Districts first: the blocks then read their dual candidates' district results from `decided`.
     for contest in sorted(contests, key=lambda c: ContestKind(c.kind).is_proportional):
-        if contest.id not in computed:
-            computed[contest.id] = await compute(session=session, contest_id=contest.id, computed=computed)
+        if contest.id not in decided.results:
+            decided.results[contest.id] = await compute(
+                session=session, contest_id=contest.id, decided=decided
+            )
     return ElectionResults(
         election_id=election_id,
         name=election.name,
-        contests=[computed[c.id] for c in contests],
+        contests=[decided.results[c.id] for c in contests],
     )
 
 
