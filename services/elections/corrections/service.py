@@ -22,7 +22,6 @@ from shared.contracts.elections import (
     ObjectionKind,
     Replacement,
     ReplacementIn,
-    ResultStatus,
     ResultVersion,
     ResultVersionIn,
     ResultVersionSummary,
@@ -144,46 +143,15 @@ async def issue_version(
     latest = await results_repository.latest_version(session, contest_id)
     assert latest is not None  # a recount is ordered against a certified result only
     recounted = await results.count_now(session=session, contest=contest)
-    if recounted.status != ResultStatus.UNOFFICIAL_COMPLETE:
-        raise Conflict(
-            f"The recount is incomplete: {recounted.counting_districts_reported} of "
-            f"{recounted.counting_districts_total} counting districts have reported.",
-            slug="result-incomplete",
-        )
-    if recounted.lot_required is not None:
-        raise Conflict("A lot must be drawn before the result can be re-issued.", slug="lot-required")
-    now = datetime.now(UTC)
     version = latest.version + 1
-    issued = recounted.model_copy(
-        update={"status": ResultStatus.CERTIFIED, "certified_at": now, "version": version}
-    )
-    changes = rules.result_changes(results.version_result(latest), issued)
-    document = issued.model_dump(mode="json")
-    await audit.record(
+    changes = rules.result_changes(results.version_result(latest), recounted)
+    await results.issue(
         session=session,
         actor=actor,
-        action="result.reissued",
-        election_id=contest.election_id,
-        subject=f"contest:{contest_id}",
-        details={
-            "version": version,
-            "objection_id": data.objection_id,
-            "reason": data.reason,
-            "sha256": results.document_hash(document),
-        },
-    )
-    await results_repository.insert_version(
-        session,
-        {
-            "contest_id": contest_id,
-            "version": version,
-            "issued_at": now,
-            "issued_by": actor,
-            "reason": data.reason,
-            "objection_id": data.objection_id,
-            "changes": [c.model_dump(mode="json") for c in changes],
-            "result": document,
-        },
+        contest=contest,
+        result=recounted,
+        version=version,
+        correction=results.Correction(data.objection_id, data.reason, changes),
     )
     closed = await repository.decide_objection(
         session,

@@ -50,6 +50,7 @@ from shared.contracts.elections import (
     LotRequired,
     PartyResult,
     QuotientStep,
+    ResultChange,
     ResultStatus,
     SelectionCount,
 )
@@ -639,42 +640,70 @@ async def certify(*, session: AsyncSession, actor: str, contest_id: int) -> Cont
     result = await compute(session=session, contest_id=contest_id)
     if result.status == ResultStatus.CERTIFIED:
         raise Conflict("This result is already certified.", slug="already-certified")
+    return await issue(session=session, actor=actor, contest=contest, result=result, version=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """Why a certified result is issued again: the objection whose recount it concludes."""
+
+    objection_id: int
+    reason: str
+    changes: list[ResultChange]
+
+
+async def issue(
+    *,
+    session: AsyncSession,
+    actor: str,
+    contest: Row[Any],
+    result: ContestResult,
+    version: int,
+    correction: Correction | None = None,
+) -> ContestResult:
+    """Certifies a complete result as its `version` (1 at certification, the next after a correction):
+    audited first, stored as a version that never changes."""
+    what = "certified" if correction is None else "re-issued"
     if result.status != ResultStatus.UNOFFICIAL_COMPLETE:
         raise Conflict(
-            f"Only a complete count can be certified: {result.counting_districts_reported} of "
+            f"Only a complete count can be {what}: {result.counting_districts_reported} of "
             f"{result.counting_districts_total} counting districts have reported.",
             slug="result-incomplete",
         )
     if result.lot_required is not None:
-        raise Conflict("A lot must be drawn before the result can be certified.", slug="lot-required")
+        raise Conflict(f"A lot must be drawn before the result can be {what}.", slug="lot-required")
     now = datetime.now(UTC)
-    certified = result.model_copy(
-        update={"status": ResultStatus.CERTIFIED, "certified_at": now, "version": 1}
+    issued = result.model_copy(
+        update={"status": ResultStatus.CERTIFIED, "certified_at": now, "version": version}
     )
-    document = certified.model_dump(mode="json")
+    document = issued.model_dump(mode="json")
+    details: dict[str, Any] = {"sha256": document_hash(document), "version": version}
+    if correction is not None:
+        details |= {"objection_id": correction.objection_id, "reason": correction.reason}
     await audit.record(
         session=session,
         actor=actor,
-        action="result.certified",
+        action=f"result.{what}",
         election_id=contest.election_id,
-        subject=f"contest:{contest_id}",
-        details={"sha256": document_hash(document), "version": 1},
+        subject=f"contest:{contest.id}",
+        details=details,
     )
-    await repository.certify(session, contest_id=contest_id, by=actor, at=now, result=document)
+    if correction is None:
+        await repository.certify(session, contest_id=contest.id, by=actor, at=now, result=document)
     await repository.insert_version(
         session,
         {
-            "contest_id": contest_id,
-            "version": 1,
+            "contest_id": contest.id,
+            "version": version,
             "issued_at": now,
             "issued_by": actor,
-            "reason": None,
-            "objection_id": None,
-            "changes": [],
+            "reason": None if correction is None else correction.reason,
+            "objection_id": None if correction is None else correction.objection_id,
+            "changes": [] if correction is None else [c.model_dump(mode="json") for c in correction.changes],
             "result": document,
         },
     )
-    return certified
+    return issued
 
 
 def document_hash(document: dict[str, Any]) -> str:
