@@ -4,6 +4,7 @@ version; and the refusals around it."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from typing import Any
@@ -221,3 +222,29 @@ async def test_a_national_result_is_contested_in_court_not_by_objection(
         actors.supervisor,
     )
     assert "208" in lawsuit["legal_basis"]
+
+
+async def test_two_reissues_at_once_make_one_version(elections: httpx.AsyncClient, actors: Actors) -> None:
+    setup = await certified_council(elections, actors)
+    cid = setup.contest_id
+    objection = await post(elections, f"/contests/{cid}/objections", OBJECTION, actors.supervisor)
+    await post(
+        elections, f"/contests/{cid}/objections/{objection['id']}/decision", DECISION, actors.supervisor
+    )
+    await enter(elections, actors, setup, [500, 298, 301])
+    body = {"objection_id": objection["id"], "reason": "再点検"}
+    responses = await asyncio.gather(
+        *(
+            elections.post(
+                f"{API}/contests/{cid}/results/versions",
+                json=body,
+                headers={**actors.supervisor, "Idempotency-Key": f"race-{n}"},
+            )
+            for n in range(2)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert loser.json()["type"].rsplit(":", 1)[1] in {"no-recount-ordered", "result-version-conflict"}
+    versions = (await elections.get(f"{API}/contests/{cid}/results/versions")).json()
+    assert [v["version"] for v in versions] == [1, 2]
