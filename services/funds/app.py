@@ -6,7 +6,9 @@ from fastapi import FastAPI
 
 import services.funds
 from services.funds import tables
+from services.funds.deadlines.endpoints import router as deadlines_router
 from services.funds.disclosure.endpoints import router as disclosure_router
+from services.funds.feed.endpoints import router as feed_router
 from services.funds.findings.endpoints import router as findings_router
 from services.funds.operations import EXAMPLES, OPERATIONS
 from services.funds.organizations.endpoints import router as organizations_router
@@ -42,6 +44,8 @@ def create_app(
             findings_router,
             disclosure_router,
             subsidies_router,
+            feed_router,
+            deadlines_router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

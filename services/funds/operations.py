@@ -140,6 +140,20 @@ OPERATIONS: Operations = {
         "funds_get_party_subsidy_allocation",
         problems=("not-found",),
     ),
+    ("GET", "/funds/v1/filings"): Operation(
+        "funds_list_filings",
+    ),
+    ("GET", "/funds/v1/organizations/{organization_id}/deadlines"): Operation(
+        "funds_list_deadlines",
+        problems=("not-found",),
+    ),
+    ("GET", "/funds/v1/organizations/{organization_id}/deadlines.ics"): Operation(
+        "funds_get_deadline_calendar",
+        problems=("not-found",),
+    ),
+    ("GET", "/funds/v1/non-filers"): Operation(
+        "funds_list_non_filers",
+    ),
 }
 
 EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))

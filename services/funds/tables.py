@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     UniqueConstraint,
@@ -160,4 +161,40 @@ subsidy_allocations = Table(
     Column("result", JSON, nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# The filings feed: one row per filed version (original or amendment), written in the filing's
+# transaction (an outbox). `sequence` is taken from `filing_feed_head` as the filing's last
+# statement; the head row stays locked until that transaction commits, so sequences become
+# visible in the order they were taken: a reader that has seen n can never later find n - 1.
+# The organization's name, kind and prefecture are those of the filing day (a filing record).
+filings = Table(
+    "filings",
+    metadata,
+    Column("sequence", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
+    Column("organization_id", Integer, nullable=False),
+    Column("organization_name", String(200), nullable=False),
+    Column("organization_kind", String(40), nullable=False),
+    Column("prefecture_code", String(2), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("reason", String(200), nullable=True),
+    Column("filed_at", UtcDateTime(), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("filed_late", Boolean, nullable=False),
+    Column("income_total", BigInteger, nullable=False),
+    Column("expenditure_total", BigInteger, nullable=False),
+    Column("balance", BigInteger, nullable=False),
+    Column("line_count", Integer, nullable=False),
+    Column("public_until", Date, nullable=False),
+    Index("ix_filings_kind", "organization_kind", "sequence"),
+    Index("ix_filings_prefecture", "prefecture_code", "sequence"),
+)
+
+filing_feed_head = Table(
+    "filing_feed_head",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("last_sequence", BigInteger, nullable=False),
 )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds import municipalities
+from services.funds.feed import service as feed_service
 from services.funds.findings import service as findings_service
 from services.funds.reports import repository
 from services.funds.reports.arithmetic import ReportProblem, check_report
@@ -216,7 +217,11 @@ async def file_report(
     await findings_service.recompute(
         session=session, year=body.year, organization_id=organization.id, report_id=report_id, rules=rules
     )
-    return await _filed_version(session, organization, body.year, 1, rows)
+    filed = await _filed_version(session, organization, body.year, 1, rows)
+    await feed_service.record(
+        session, organization=organization, report_id=report_id, filed=filed, public_until=until
+    )
+    return filed
 
 
 async def report_to_amend(session: AsyncSession, organization_id: int, year: int) -> Row[Any]:
@@ -270,7 +275,11 @@ async def amend_report(
     await findings_service.recompute(
         session=session, year=report.year, organization_id=organization.id, report_id=report.id, rules=rules
     )
-    return await _filed_version(session, organization, report.year, new_version, rows)
+    filed = await _filed_version(session, organization, report.year, new_version, rows)
+    await feed_service.record(
+        session, organization=organization, report_id=report.id, filed=filed, public_until=report.public_until
+    )
+    return filed
 
 
 def sees_full_detail(principal: Principal | None, organization: Row[Any]) -> bool:
