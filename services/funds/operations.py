@@ -95,6 +95,13 @@ OPERATIONS: Operations = {
             "invalid-range",
         ),
     ),
+    ("GET", "/funds/v1/disclosed-lines/breakdown"): Operation(
+        "funds_break_down_disclosed_lines",
+        problems=(
+            "invalid-donor-name",
+            "invalid-range",
+        ),
+    ),
     ("GET", "/funds/v1/disclosed-lines/export"): Operation(
         "funds_export_disclosed_lines",
         problems=(

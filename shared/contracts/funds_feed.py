@@ -1,6 +1,7 @@
-"""API models of the funds service's filings feed, deadlines and non-filers (issue #17 item 3).
+"""API models of the funds service added by issue #17: the filings feed, deadlines and non-filers
+(item 3), politicians and their totals (item 4), search counts and breakdowns (item 5).
 
-Kept beside `shared.contracts.funds` so that the feed's models read as one contract.
+Kept beside `shared.contracts.funds`, which they extend.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
-from shared.contracts.funds import OrganizationKind
+from shared.contracts.funds import DisclosedLine, OrganizationKind
 from shared.values import CalendarDate, UtcDateTime
+from shared.web.pagination import Page
 
 DEFAULT_FILINGS_LIMIT: Final = 100
 MAX_FILINGS_LIMIT: Final = 1000
@@ -67,3 +69,41 @@ class NonFiler(BaseModel):
     year: int
     due_date: CalendarDate
     filed_at: UtcDateTime | None = Field(description="The late first filing; None while still not filed.")
+
+
+# --- counts a searcher needs (issue #17 item 5) -----------------------------------------------
+
+
+class CountedPage(BaseModel):
+    """What a search page adds to its items: how many lines match in all."""
+
+    count: int = Field(description="Lines matching the search, on every page: exact, or an estimate.")
+    count_is_estimate: bool = Field(
+        description="True when `count` is the database planner's estimate: the exact count is taken "
+        "only while it stays cheap (up to a bound; see the service description)."
+    )
+
+
+class BreakdownItem(BaseModel):
+    key: str
+    count: int
+    total: int = Field(description="Sum of the lines' amounts (yen).")
+
+
+class SizeBand(BreakdownItem):
+    min_amount: int
+    max_amount: int | None = Field(description="None for the open top band.")
+
+
+class LineBreakdown(BaseModel):
+    """The matching lines counted and summed by donor kind, donor prefecture and amount band."""
+
+    count: int = Field(description="Every matching line (exact: the breakdown reads them all).")
+    total: int
+    by_donor_kind: list[BreakdownItem] = Field(description="Key `none` for lines without a donor kind.")
+    by_prefecture: list[BreakdownItem] = Field(description="Key `none` for lines without an address.")
+    by_size_band: list[SizeBand]
+
+
+class DisclosedLinePage(Page[DisclosedLine], CountedPage):
+    """One page of a disclosure search, with the count of all matching lines."""
