@@ -12,6 +12,7 @@ from services.funds.feed.endpoints import router as feed_router
 from services.funds.findings.endpoints import router as findings_router
 from services.funds.operations import EXAMPLES, OPERATIONS
 from services.funds.organizations.endpoints import router as organizations_router
+from services.funds.politicians.endpoints import router as politicians_router
 from services.funds.reports.endpoints import router as reports_router
 from services.funds.settings import FundsSettings
 from services.funds.state import funds_state
@@ -46,6 +47,7 @@ def create_app(
             subsidies_router,
             feed_router,
             deadlines_router,
+            politicians_router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

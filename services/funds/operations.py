@@ -161,6 +161,27 @@ OPERATIONS: Operations = {
     ("GET", "/funds/v1/non-filers"): Operation(
         "funds_list_non_filers",
     ),
+    ("POST", "/funds/v1/politicians"): Operation(
+        "funds_register_politician",
+        headers={
+            201: (
+                "ETag",
+                "Location",
+            )
+        },
+    ),
+    ("GET", "/funds/v1/politicians"): Operation(
+        "funds_list_politicians",
+    ),
+    ("GET", "/funds/v1/politicians/{politician_id}"): Operation(
+        "funds_get_politician",
+        problems=("not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/funds/v1/politicians/{politician_id}/totals"): Operation(
+        "funds_get_politician_totals",
+        problems=("not-found",),
+    ),
 }
 
 EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))

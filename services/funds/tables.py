@@ -37,6 +37,8 @@ organizations = Table(
     Column("office_address", String(200), nullable=False),
     Column("party_id", Integer, ForeignKey("organizations.id"), nullable=True),
     Column("diet_member_name", String(100), nullable=True),
+    # The politician (candidate or member) the organization belongs to (issue #17 item 4).
+    Column("politician_id", Integer, ForeignKey("politicians.id"), nullable=True, index=True),
     Column("registered_date", Date, nullable=False),
     Column("dissolved_date", Date, nullable=True),
     Column("version", Integer, nullable=False),
@@ -116,6 +118,8 @@ report_lines = Table(
     Column("listed_years", Integer, nullable=True),
     Column("receives_state_subsidy", Boolean, nullable=False),
     Column("at_public_meeting", Boolean, nullable=False),
+    # A body donor's corporate number (法人番号): its donor key, so that spellings add up.
+    Column("corporate_number", String(13), nullable=True),
     Index("ix_report_lines_version_line", "report_version_id", "line_no", unique=True),
     Index("ix_report_lines_public_date", "is_current", "published", "sort_date", "id"),
     Index("ix_report_lines_public_amount", "is_current", "published", "amount", "id"),
@@ -197,4 +201,17 @@ filing_feed_head = Table(
     metadata,
     Column("id", SmallInteger, primary_key=True, autoincrement=False),
     Column("last_sequence", BigInteger, nullable=False),
+)
+
+# Politicians (members and candidates) that organizations belong to. `office` decides whether
+# their fund-management organization is Diet-member-related (a Diet member or Diet candidate).
+politicians = Table(
+    "politicians",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("office", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

@@ -6,12 +6,13 @@ Kept beside `shared.contracts.funds`, which they extend.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Final
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.funds import DisclosedLine, OrganizationKind
-from shared.values import CalendarDate, UtcDateTime
+from shared.contracts.funds import DisclosedLine, LineCategory, OrganizationKind
+from shared.values import CalendarDate, KanjiName, UtcDateTime
 from shared.web.pagination import Page
 
 DEFAULT_FILINGS_LIMIT: Final = 100
@@ -107,3 +108,61 @@ class LineBreakdown(BaseModel):
 
 class DisclosedLinePage(Page[DisclosedLine], CountedPage):
     """One page of a disclosure search, with the count of all matching lines."""
+
+
+# --- politicians and their organizations (issue #17 item 4) -----------------------------------
+
+
+class PoliticianOffice(StrEnum):
+    diet_member = "diet_member"
+    diet_candidate = "diet_candidate"
+    local_office_holder = "local_office_holder"
+    local_candidate = "local_candidate"
+
+
+DIET_OFFICES = frozenset({PoliticianOffice.diet_member, PoliticianOffice.diet_candidate})
+"""Offices whose fund-management organizations are Diet-member-related (art. 19-7)."""
+
+
+class PoliticianIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: KanjiName
+    office: PoliticianOffice = Field(
+        description="A Diet member or candidate, or a local office holder (governor, mayor, assembly "
+        "member) or candidate."
+    )
+
+
+class Politician(BaseModel):
+    id: int
+    version: int
+    name: str
+    office: PoliticianOffice
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class YearTotals(BaseModel):
+    year: int
+    income_total: int
+    expenditure_total: int
+    donation_total: int = Field(description="Donations from individuals, bodies and organizations.")
+    category_totals: dict[LineCategory, int]
+
+
+class OrganizationTotals(BaseModel):
+    organization_id: int
+    organization_name: str
+    organization_kind: OrganizationKind
+    years: list[YearTotals]
+
+
+class PoliticianTotals(BaseModel):
+    """A politician's money across every organization linked to them, from their current reports."""
+
+    politician_id: int
+    name: str
+    office: PoliticianOffice
+    years: list[YearTotals] = Field(description="All the politician's organizations together, per year.")
+    organizations: list[OrganizationTotals]

@@ -10,17 +10,23 @@ from sqlalchemy import Row, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.funds.tables import organizations, reports
+from services.funds.tables import organizations, politicians, reports
 from shared.contracts.funds import OrganizationKind
+from shared.contracts.funds_feed import DIET_OFFICES
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
 def diet_member_related() -> ColumnElement[bool]:
-    """`publication.is_diet_member_related` in SQL, over the organizations table."""
+    """`publication.is_diet_member_related` in SQL, over organizations outer-joined to politicians."""
     o = organizations.c
+    office = politicians.c.office
+    named_or_linked = or_(
+        and_(office.is_(None), o.diet_member_name.is_not(None)),
+        office.in_([office_.value for office_ in DIET_OFFICES]),
+    )
     return or_(
         o.kind == OrganizationKind.diet_member_related.value,
-        and_(o.kind == OrganizationKind.fund_management_organization.value, o.diet_member_name.is_not(None)),
+        and_(o.kind == OrganizationKind.fund_management_organization.value, named_or_linked),
     )
 
 
@@ -74,7 +80,11 @@ def _non_filer_statement(query: NonFilerQuery) -> Any:
             related.label("diet_member_related"),
             r.first_filed_at,
         )
-        .select_from(organizations.outerjoin(reports, and_(r.organization_id == o.id, r.year == query.year)))
+        .select_from(
+            organizations.outerjoin(reports, and_(r.organization_id == o.id, r.year == query.year)).outerjoin(
+                politicians, politicians.c.id == o.politician_id
+            )
+        )
         .where(and_(*conditions))
     )
 

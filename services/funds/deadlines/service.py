@@ -45,7 +45,9 @@ async def deadlines_of(
     session: AsyncSession, organization: Row[Any], *, today: date, rules: RulesOn
 ) -> list[Deadline]:
     """Every report's due date and what became of it, oldest first."""
-    related = is_diet_member_related(organization.kind, organization.diet_member_name)
+    related = is_diet_member_related(
+        organization.kind, organization.diet_member_name, organization.politician_office
+    )
     filed = await repository.first_filings(session, organization.id)
     deadlines = []
     for year in report_years(organization, today):

@@ -61,7 +61,7 @@ def _refuse(problems: Sequence[ReportProblem]) -> UnprocessableContent:
 def _line_key(line: ReportLineIn) -> str | None:
     if line.name is None or line.donor_kind in (None, DonorKind.anonymous):
         return None
-    return donor_key(line.name, line.municipality_code, line.address)
+    return donor_key(line.name, line.municipality_code, line.address, line.corporate_number)
 
 
 def _line_rows(
@@ -80,7 +80,9 @@ def _line_rows(
         lines,
         keys,
         year=year,
-        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+        diet_member_related=is_diet_member_related(
+            organization.kind, organization.diet_member_name, organization.politician_office
+        ),
         rules=rules,
     )
     rows = []
@@ -119,6 +121,7 @@ def _line_rows(
                 "listed_years": line.listed_years,
                 "receives_state_subsidy": line.receives_state_subsidy,
                 "at_public_meeting": line.at_public_meeting,
+                "corporate_number": line.corporate_number,
             }
         )
     return rows
@@ -167,7 +170,9 @@ async def _validate(
         lines,
         year=year,
         previous_balance=previous,
-        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+        diet_member_related=is_diet_member_related(
+            organization.kind, organization.diet_member_name, organization.politician_office
+        ),
         rules=rules,
     )
     if problems:
@@ -302,7 +307,9 @@ async def report_or_404(
 def _summary_values(row: Row[Any], report: Row[Any], organization: Row[Any]) -> dict[str, Any]:
     due = due_date(
         report.year,
-        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+        diet_member_related=is_diet_member_related(
+            organization.kind, organization.diet_member_name, organization.politician_office
+        ),
     )
     return {
         "organization_id": organization.id,
@@ -349,6 +356,7 @@ def line_model(line: Mapping[str, Any], *, full: bool) -> ReportLine:
         "payer_count": line["payer_count"],
         "event_name": line["event_name"],
         "published": line["published"],
+        "corporate_number": line["corporate_number"],
     }
     if not full:
         return ReportLine.model_validate(public)

@@ -1,4 +1,4 @@
-"""filings feed
+"""filings feed, politicians, corporate numbers
 
 Revision ID: 0005
 Revises: 0003
@@ -7,6 +7,7 @@ Create Date: 2026-12-06 10:20:00
 The filings feed (issue #17 item 3): `filings`, one row per filed version written in the filing's
 transaction, numbered from `filing_feed_head` (see shared/db/sequence_head.py). Existing
 versions are put in the feed in the order they were filed.
+Politicians and the organizations' link to them, and donors' corporate numbers (item 4).
 """
 
 from collections.abc import Sequence
@@ -52,6 +53,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_filing_feed_head")),
     )
     _backfill()
+    op.create_table(
+        "politicians",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("office", sa.String(length=40), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_politicians")),
+    )
+    with op.batch_alter_table("organizations") as batch_op:
+        batch_op.add_column(sa.Column("politician_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f("fk_organizations_politician_id_politicians"), "politicians", ["politician_id"], ["id"]
+        )
+        batch_op.create_index(op.f("ix_organizations_politician_id"), ["politician_id"])
+    with op.batch_alter_table("report_lines") as batch_op:
+        batch_op.add_column(sa.Column("corporate_number", sa.String(length=13), nullable=True))
 
 
 # Due dates as the rules of 2009 on have them (31 March; 31 May for Diet-member-related
@@ -83,6 +102,13 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("report_lines") as batch_op:
+        batch_op.drop_column("corporate_number")
+    with op.batch_alter_table("organizations") as batch_op:
+        batch_op.drop_index(op.f("ix_organizations_politician_id"))
+        batch_op.drop_constraint(op.f("fk_organizations_politician_id_politicians"), type_="foreignkey")
+        batch_op.drop_column("politician_id")
+    op.drop_table("politicians")
     op.drop_table("filing_feed_head")
     op.drop_index("ix_filings_prefecture", table_name="filings")
     op.drop_index("ix_filings_kind", table_name="filings")
