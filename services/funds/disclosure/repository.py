@@ -354,8 +354,10 @@ async def prefecture_totals(session: AsyncSession, *, full: bool, today: date, y
 
 
 # A search counts its lines exactly up to this many; past it, the planner's estimate is cheaper
-# than reading millions of lines for a figure (the response says which it is).
+# than reading millions of lines for a figure (the response says which it is). When the planner
+# already expects more than ESTIMATE_ALONE_ABOVE lines, not even the bounded count is run.
 COUNT_EXACT_UP_TO: Final = 10_000
+ESTIMATE_ALONE_ABOVE: Final = 100_000
 
 
 async def count_lines(
@@ -369,11 +371,14 @@ async def count_lines(
     if not postgres:
         exact = select(func.count()).select_from(matching.subquery())
         return int((await session.execute(exact)).scalar_one()), False
+    estimate = await _planned_rows(session, matching)
+    if estimate > ESTIMATE_ALONE_ABOVE:
+        return estimate, True
     capped = select(func.count()).select_from(matching.limit(COUNT_EXACT_UP_TO + 1).subquery())
     count = int((await session.execute(capped)).scalar_one())
     if count <= COUNT_EXACT_UP_TO:
         return count, False
-    return max(await _planned_rows(session, matching), COUNT_EXACT_UP_TO + 1), True
+    return max(estimate, COUNT_EXACT_UP_TO + 1), True
 
 
 async def _planned_rows(session: AsyncSession, statement: Select[Any]) -> int:

@@ -65,6 +65,25 @@ async def test_past_the_bound_the_count_is_an_estimate(api: Funds, monkeypatch: 
         assert (body["count"], body["count_is_estimate"]) == (4, False)
 
 
+@pytest.mark.postgres_only
+async def test_a_large_estimate_is_not_even_counted(api: Funds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the planner expects more than the bound, the answer is its estimate alone."""
+    await seed(api)
+    counted: list[object] = []
+    original = repository._planned_rows
+
+    async def planned(*args: object) -> int:
+        counted.append(args)
+        return await original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "_planned_rows", planned)
+    monkeypatch.setattr(repository, "ESTIMATE_ALONE_ABOVE", 0)
+    body = await _search(api, donor_name="山田")
+    assert body["count_is_estimate"] is True
+    assert body["count"] >= 1
+    assert len(counted) == 1
+
+
 def test_bands_cover_every_amount_once() -> None:
     assert band_of(0).key == band_of(50_000).key == "up_to_50000"
     assert band_of(50_001).key == "50001_to_100000"
