@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 import services.funds
 from services.funds import tables
+from services.funds.campaigns.endpoints import router as campaigns_router
 from services.funds.deadlines.endpoints import router as deadlines_router
 from services.funds.disclosure.endpoints import router as disclosure_router
 from services.funds.feed.endpoints import router as feed_router
@@ -48,6 +49,7 @@ def create_app(
             feed_router,
             deadlines_router,
             politicians_router,
+            campaigns_router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

@@ -14,6 +14,7 @@ from services.revitalization.eligibility.source import (
     ResidenceSourceUnavailable,
 )
 from shared.values import issue_resident_code
+from shared.web.purpose import decode_purpose
 from tests.support.tokens import TokenFactory
 
 RNG = random.Random(6)
@@ -25,7 +26,8 @@ ADMIN = "revitalization:admin"
 
 
 class FakeRegistry:
-    """A ResidenceHistorySource answering from a dict, remembering every question and its purpose."""
+    """A ResidenceHistorySource answering from a dict, remembering every question and its purpose as
+    the registry would record it (a header value the registry refuses fails the test here)."""
 
     def __init__(self) -> None:
         self.histories: dict[str, ResidenceHistory] = {}
@@ -44,7 +46,7 @@ class FakeRegistry:
         )
 
     async def residence_history(self, resident_code: str, *, purpose: str) -> ResidenceHistory | None:
-        self.calls.append((resident_code, purpose))
+        self.calls.append((resident_code, decode_purpose(purpose)))
         if self.down:
             raise ResidenceSourceUnavailable("The registry could not be reached: ConnectError.")
         return self.histories.get(resident_code)

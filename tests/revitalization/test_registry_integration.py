@@ -192,7 +192,10 @@ async def test_move_from_tokyo_is_verified_in_the_real_registry(stack: Stack) ->
         )
         assert log.status_code == 200, log.text
         purposes = [record["purpose"] for record in log.json()["items"]]
-        assert any("地域おこし協力隊" in purpose for purpose in purposes), purposes
+        assert any(
+            purpose.startswith("jichi:purpose:cooperator-eligibility 地域おこし協力隊")
+            for purpose in purposes
+        ), purposes
 
 
 async def test_move_from_abroad_uses_the_exception(stack: Stack) -> None:

@@ -1,7 +1,7 @@
 """filings feed, politicians, corporate numbers
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-06 10:20:00
 
 The filings feed (issue #17 item 3): `filings`, one row per filed version written in the filing's
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
