@@ -185,6 +185,35 @@ OPERATIONS: Operations = {
         "registry_list_events",
         problems=("access-log-unavailable",),
     ),
+    ("POST", "/registry/v1/subscriptions"): Operation(
+        "registry_create_subscription",
+        problems=("too-many-subscriptions",),
+        headers={201: ("Location",)},
+    ),
+    ("GET", "/registry/v1/subscriptions/{subscription_id}"): Operation(
+        "registry_get_subscription",
+        problems=("subscription-not-found",),
+    ),
+    ("POST", "/registry/v1/subscriptions/{subscription_id}/members"): Operation(
+        "registry_add_subscription_members",
+        problems=("subscription-not-found", "invalid-resident-id", "unknown-purpose"),
+    ),
+    ("POST", "/registry/v1/subscriptions/{subscription_id}/member-removals"): Operation(
+        "registry_remove_subscription_members",
+        problems=("subscription-not-found", "invalid-resident-id"),
+    ),
+    ("GET", "/registry/v1/subscriptions/{subscription_id}/events"): Operation(
+        "registry_list_subscription_events",
+        problems=("subscription-not-found", "access-log-unavailable"),
+    ),
+    ("GET", "/registry/v1/subscriptions/{subscription_id}/deliveries"): Operation(
+        "registry_list_subscription_deliveries",
+        problems=("subscription-not-found",),
+    ),
+    ("POST", "/registry/v1/subscriptions/{subscription_id}/deliveries/{delivery_id}/replay"): Operation(
+        "registry_replay_subscription_delivery",
+        problems=("subscription-not-found", "delivery-not-found", "delivery-not-dead"),
+    ),
 }
 
 EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))
