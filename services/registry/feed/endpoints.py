@@ -9,7 +9,9 @@ from starlette.responses import Response
 
 from services.registry.accesslog.purpose import provision_for
 from services.registry.feed import service
+from services.registry.pseudonyms.codec import Identifiers
 from services.registry.residents.views import Visibility
+from services.registry.state import PseudonymsDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
@@ -25,10 +27,12 @@ router = APIRouter(tags=["change feed"])
     response_model=EventFeed,
     summary="The change feed: life events after a cursor, in order",
     description="Personal fields follow the caller's scopes (registry:read for the record after "
-    "the event, registry:address for addresses). Keep next_cursor and pass it as `after`.",
+    "the event, registry:address for addresses). A client configured with a pseudonym domain sees "
+    "its own pseudonyms (機関別符号) in `resident_code`. Keep next_cursor and pass it as `after`.",
 )
 async def list_events(
     session: SessionDep,
+    pseudonyms: PseudonymsDep,
     after: Annotated[
         int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
     ] = 0,
@@ -42,5 +46,6 @@ async def list_events(
         limit=limit,
         visibility=Visibility.of(principal.scopes),
         provision=provision_for(principal, purpose),
+        identifiers=Identifiers(pseudonyms, principal.pseudonym_domain),
     )
     return json_response(document)

@@ -142,17 +142,7 @@ async def remove_members(
 
 
 def _rename(document: dict[str, Any], identifiers: Identifiers, purpose: str) -> dict[str, Any]:
-    shown = identifiers.shown(document["resident_code"])
-    document["resident_code"] = shown
-    resident = document.get("resident")
-    if resident is not None:
-        resident["resident_code"] = shown
-        household = resident.get("household")
-        if identifiers.pseudonymous and household is not None:
-            # The household's id is the same for every client: a join key two agencies could use.
-            household.pop("household_id", None)
-            head = household.get("head_resident_code")
-            household["head_resident_code"] = identifiers.shown(head) if head is not None else None
+    identifiers.rename(document)
     document["purpose"] = purpose
     return document
 

@@ -196,3 +196,39 @@ async def test_creating_is_idempotent(registry: httpx.AsyncClient, headers: Head
     assert first.json()["webhook_secret"].startswith("whsec_")
     shown = (await registry.get(f"{SUBSCRIPTIONS}/{first.json()['subscription_id']}", headers=headers(*SUBSCRIBER))).json()
     assert "webhook_secret" not in shown
+
+
+async def test_a_pseudonymous_client_sees_and_uses_only_its_own_pseudonyms(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    code = await register()
+    pension = {"pseudonym_domain": "pension-agency"}
+    feed = await registry.get(
+        "/registry/v1/events", headers=headers("registry:feed", "registry:read", **pension)
+    )
+    pseudonym = feed.json()["items"][0]["resident_code"]
+    assert pseudonym != code and len(pseudonym) == 34
+    assert feed.json()["items"][0]["resident"]["resident_code"] == pseudonym
+    assert "household_id" not in feed.json()["items"][0]["resident"].get("household", {})
+    tax = await registry.get("/registry/v1/events", headers=headers("registry:feed", **{"pseudonym_domain": "tax"}))
+    assert tax.json()["items"][0]["resident_code"] not in (code, pseudonym)
+    subscription = (
+        await registry.post(SUBSCRIPTIONS, json={"name": "recipients"}, headers=headers(*SUBSCRIBER, **pension))
+    ).json()
+    assert subscription["pseudonymous"] is True
+    members = f"{SUBSCRIPTIONS}/{subscription['subscription_id']}/members"
+    for resident_id in (code, tax.json()["items"][0]["resident_code"]):
+        refused = await registry.post(
+            members, json={"items": [{"resident_id": resident_id, "purpose": PENSION}]}, headers=headers(*SUBSCRIBER, **pension)
+        )
+        assert refused.status_code == 422 and refused.json()["type"].endswith("invalid-resident-id")
+    await watch(registry, headers, subscription["subscription_id"], pseudonym, **pension)
+    await move_out(registry, headers, code)
+    page = await registry.get(
+        f"{SUBSCRIPTIONS}/{subscription['subscription_id']}/events", headers=headers(*SUBSCRIBER, **pension)
+    )
+    assert [(item["resident_code"], item["type"]) for item in page.json()["items"]] == [
+        (pseudonym, "birth"),
+        (pseudonym, "move_out"),
+    ]
+    assert code not in page.text
