@@ -71,6 +71,7 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "unknown-local-government-code",
+            "pseudonyms-not-supported",
         ),
     ),
     ("GET", "/registry/v1/residents/{resident_code}"): Operation(
@@ -79,6 +80,7 @@ OPERATIONS: Operations = {
             "access-log-unavailable",
             "no-record-on-date",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
         headers={200: ("ETag",)},
     ),
@@ -87,22 +89,24 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
         headers={200: ("ETag",)},
     ),
     ("POST", "/registry/v1/residents/matches"): Operation(
         "registry_search_residents",
-        problems=("access-log-unavailable",),
+        problems=("access-log-unavailable", "pseudonyms-not-supported"),
     ),
     ("POST", "/registry/v1/residents/verifications"): Operation(
         "registry_verify_residents",
-        problems=("access-log-unavailable",),
+        problems=("access-log-unavailable", "invalid-resident-id"),
     ),
     ("GET", "/registry/v1/residents/{resident_code}/events"): Operation(
         "registry_list_resident_events",
         problems=(
             "access-log-unavailable",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
     ),
     ("POST", "/registry/v1/residents/{resident_code}/events"): Operation(

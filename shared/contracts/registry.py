@@ -501,6 +501,11 @@ class VerificationItem(BaseModel):
     resident_code: ResidentCode | None = None
     individual_number: IndividualNumber | None = Field(default=None, repr=False)
     four_items: FourItemQuery | None = None
+    pseudonym: Annotated[str, StringConstraints(pattern=r"^[a-z2-7]{34}$")] | None = Field(
+        default=None,
+        description="For a client configured with a pseudonym domain: its own pseudonym for the "
+        "resident (機関別符号), instead of the resident code, which such a client may not send.",
+    )
 
     @model_validator(mode="after")
     def _exactly_one_key(self) -> VerificationItem:
@@ -508,9 +513,10 @@ class VerificationItem(BaseModel):
             (self.resident_code is not None)
             + (self.individual_number is not None)
             + (self.four_items is not None)
+            + (self.pseudonym is not None)
         )
         if given != 1:
-            raise ValueError("give exactly one of resident_code, individual_number, four_items")
+            raise ValueError("give exactly one of resident_code, individual_number, four_items, pseudonym")
         return self
 
 
