@@ -12,6 +12,7 @@ from tests.bench.elections import (
 )
 from tests.bench.funds import funds_export, funds_filing, funds_organization_get, funds_search
 from tests.bench.registry import lookup_requests, registry_import, registry_lookups
+from tests.bench.subscriptions import registry_subscription_deliveries
 from tests.bench.revitalization import (
     revitalization_allocation,
     revitalization_approvals,
@@ -118,6 +119,7 @@ SCENARIOS = [
     registry_import,
     registry_lookups,
     gateway_lookup_overhead,
+    registry_subscription_deliveries,
     elections_roll,
     elections_checkins,
     elections_get_election,
