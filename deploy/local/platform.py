@@ -176,7 +176,9 @@ class LocalPlatform:
             pending.rename(loaded)
         return loaded
 
-    async def start(self, *, host: str = "127.0.0.1", names: tuple[str, ...] = (*PROCESSES, *WORKERS)) -> None:
+    async def start(
+        self, *, host: str = "127.0.0.1", names: tuple[str, ...] = (*PROCESSES, *WORKERS)
+    ) -> None:
         """Start the processes named (all, the workers too, by default), the services before the gateway."""
         for name in sorted(names, key=lambda name: name == "gateway"):
             # With a log folder each process writes its own file directly (nothing relays it, so

@@ -784,9 +784,9 @@ class SubscriptionIn(BaseModel):
     model_config = _STRICT
 
     name: ShortText = Field(description="Your name for the watch-list.")
-    webhook_url: Annotated[
-        str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/?#]+[^\s]*$")
-    ] | None = Field(
+    webhook_url: (
+        Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/?#]+[^\s]*$")] | None
+    ) = Field(
         default=None,
         description="Where to push the watched residents' events (Standard Webhooks: `webhook-id`, "
         "`webhook-timestamp`, `webhook-signature`); without it, only the pull feed.",
@@ -812,9 +812,9 @@ class SubscriptionMember(BaseModel):
     model_config = _STRICT
 
     resident_id: ResidentId
-    purpose: Annotated[str, StringConstraints(max_length=80, pattern=r"^jichi:purpose:[a-z0-9]+(-[a-z0-9]+)*$")] = (
-        Field(description="The registered purpose code (`GET /registry/v1/purposes`): your legal basis.")
-    )
+    purpose: Annotated[
+        str, StringConstraints(max_length=80, pattern=r"^jichi:purpose:[a-z0-9]+(-[a-z0-9]+)*$")
+    ] = Field(description="The registered purpose code (`GET /registry/v1/purposes`): your legal basis.")
 
 
 class SubscriptionMembersIn(BaseModel):
@@ -834,14 +834,14 @@ class SubscriptionMembersChanged(BaseModel):
 
 
 class SubscribedResident(Resident):
-    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)  # type: ignore[assignment]
+    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)
 
 
 class SubscribedEvent(LifeEvent):
     """A watched resident's life event, minimised to the subscriber's scopes."""
 
-    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)  # type: ignore[assignment]
-    resident: SubscribedResident | None = None  # type: ignore[assignment]
+    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)
+    resident: SubscribedResident | None = None
     purpose: str = Field(description="The purpose code under which the resident is watched.")
 
 

@@ -12,13 +12,13 @@ from tests.bench.elections import (
 )
 from tests.bench.funds import funds_export, funds_filing, funds_organization_get, funds_search
 from tests.bench.registry import lookup_requests, registry_import, registry_lookups
-from tests.bench.subscriptions import registry_subscription_deliveries
 from tests.bench.revitalization import (
     revitalization_allocation,
     revitalization_approvals,
     revitalization_listing,
     revitalization_programme,
 )
+from tests.bench.subscriptions import registry_subscription_deliveries
 from tests.bench.wrk import LoadResult, check_clean, load
 
 CODE_LOOKUP_SQL = (

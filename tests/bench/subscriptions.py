@@ -91,7 +91,10 @@ async def _burst(dsn: str, subscription_id: str, count: int) -> tuple[int, int]:
 async def _watch(gateway: httpx.AsyncClient, base: str, codes: list[str]) -> float:
     started = time.perf_counter()
     for start in range(0, len(codes), MEMBERS_PER_REQUEST):
-        items = [{"resident_id": code, "purpose": "jichi:purpose:pension-benefit"} for code in codes[start : start + MEMBERS_PER_REQUEST]]
+        items = [
+            {"resident_id": code, "purpose": "jichi:purpose:pension-benefit"}
+            for code in codes[start : start + MEMBERS_PER_REQUEST]
+        ]
         response = await gateway.post(f"{base}/members", json={"items": items})
         response.raise_for_status()
     return time.perf_counter() - started

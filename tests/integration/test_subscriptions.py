@@ -80,7 +80,9 @@ class Platform:
 async def platform(sqlite_dir: Path) -> AsyncIterator[Platform]:
     folder = sqlite_dir / "integration-subscriptions"
     folder.mkdir(exist_ok=True)
-    urls = {name: await prepare_database(name, folder, name=f"subs_{name}") for name in ("gateway", "registry")}
+    urls = {
+        name: await prepare_database(name, folder, name=f"subs_{name}") for name in ("gateway", "registry")
+    }
     database = Database(create_engine(urls["gateway"]))
     async with database.sessionmaker() as session:
         municipality = await clients.create_client(
@@ -165,7 +167,11 @@ async def _register(municipality: httpx.AsyncClient, family: str, given: str, bo
 
 async def _event(municipality: httpx.AsyncClient, code: str, event: dict[str, Any]) -> None:
     etag = (await municipality.get(f"/registry/v1/residents/{code}")).headers["ETag"]
-    await _ok(await municipality.post(f"/registry/v1/residents/{code}/events", json=event, headers={"If-Match": etag}))
+    await _ok(
+        await municipality.post(
+            f"/registry/v1/residents/{code}/events", json=event, headers={"If-Match": etag}
+        )
+    )
 
 
 async def _until(condition: Any, seconds: float = 15.0) -> None:
@@ -190,7 +196,10 @@ async def test_a_pension_agency_follows_its_recipients_by_push_with_its_own_pseu
             "/registry/v1/residents/verifications",
             json={
                 "items": [
-                    {"reference": given, "four_items": {"name": f"年金 {given}", "date_of_birth": born[given]}}
+                    {
+                        "reference": given,
+                        "four_items": {"name": f"年金 {given}", "date_of_birth": born[given]},
+                    }
                     for given in ("一郎", "二郎")
                 ]
             },
@@ -201,14 +210,18 @@ async def test_a_pension_agency_follows_its_recipients_by_push_with_its_own_pseu
     assert (await agency.get(f"/registry/v1/residents/{codes['一郎']}")).status_code == 403
 
     subscription = await _ok(
-        await agency.post("/registry/v1/subscriptions", json={"name": "受給者", "webhook_url": platform.hook_url})
+        await agency.post(
+            "/registry/v1/subscriptions", json={"name": "受給者", "webhook_url": platform.hook_url}
+        )
     )
     platform.receiver.secret = subscription["webhook_secret"]
     base = f"/registry/v1/subscriptions/{subscription['subscription_id']}"
     await _ok(
         await agency.post(
             f"{base}/members",
-            json={"items": [{"resident_id": pseudonym, "purpose": PENSION} for pseudonym in pseudonyms.values()]},
+            json={
+                "items": [{"resident_id": pseudonym, "purpose": PENSION} for pseudonym in pseudonyms.values()]
+            },
         )
     )
 
@@ -224,9 +237,11 @@ async def test_a_pension_agency_follows_its_recipients_by_push_with_its_own_pseu
     await _until(lambda: len(platform.receiver.events()) == 2)
     events = {(event["resident_code"], event["type"]) for event in platform.receiver.events()}
     assert events == {(pseudonyms["一郎"], "death"), (pseudonyms["二郎"], "move_out")}
-    assert len(platform.receiver.attempts) >= 3 and not platform.receiver.acknowledged_twice
+    assert len(platform.receiver.attempts) >= 3
+    assert not platform.receiver.acknowledged_twice
     moved = next(event for event in platform.receiver.events() if event["type"] == "move_out")
-    assert moved["to_local_government_code"] == SAPPORO_CHUO and moved["purpose"] == PENSION
+    assert moved["to_local_government_code"] == SAPPORO_CHUO
+    assert moved["purpose"] == PENSION
     assert moved["resident"]["resident_code"] == pseudonyms["二郎"]
     assert not any(code in str(platform.receiver.acknowledged) for code in codes.values())
 
@@ -252,7 +267,8 @@ async def test_a_pension_agency_follows_its_recipients_by_push_with_its_own_pseu
             break
         await asyncio.sleep(0.05)
     [missed] = await dead()
-    assert missed["attempts"] == 3 and missed["last_error"] == "HTTP 503"
+    assert missed["attempts"] == 3
+    assert missed["last_error"] == "HTTP 503"
     assert len(platform.receiver.events()) == 2
     await _ok(await agency.post(f"{base}/deliveries/{missed['delivery_id']}/replay"))
     await _until(lambda: missed["delivery_id"] in platform.receiver.acknowledged)

@@ -35,7 +35,9 @@ async def delivery(session: AsyncSession, subscription_id: str, delivery_id: str
     return (await session.execute(statement)).one_or_none()
 
 
-async def update_delivery(session: AsyncSession, delivery_id: str, *, expected_status: str, **values: Any) -> bool:
+async def update_delivery(
+    session: AsyncSession, delivery_id: str, *, expected_status: str, **values: Any
+) -> bool:
     """Change a delivery only if it still has `expected_status` (a replay racing a deliverer, or
     two deliverers, change nothing twice)."""
     statement = update(deliveries).where(

@@ -9,7 +9,7 @@ def retry_delay(attempts: int, *, base_seconds: float, max_seconds: float) -> fl
     """Seconds to wait after the `attempts`-th failed attempt: base, 2·base, 4·base … at most max."""
     if attempts < 1:
         raise ValueError("a delay follows a failed attempt")
-    return min(max_seconds, base_seconds * 2 ** min(attempts - 1, 62))
+    return min(max_seconds, base_seconds * float(2 ** min(attempts - 1, 62)))
 
 
 def after_failure(
@@ -18,7 +18,9 @@ def after_failure(
     """The delivery's status and next attempt after its `attempts`-th attempt failed."""
     if attempts >= max_attempts:
         return "dead", None
-    return "pending", now + timedelta(seconds=retry_delay(attempts, base_seconds=base_seconds, max_seconds=max_seconds))
+    return "pending", now + timedelta(
+        seconds=retry_delay(attempts, base_seconds=base_seconds, max_seconds=max_seconds)
+    )
 
 
 def acknowledged(status_code: int) -> bool:

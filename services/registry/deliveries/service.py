@@ -112,14 +112,12 @@ async def acknowledged(session: AsyncSession, delivery: Row[Any], *, now: dateti
         session,
         delivery.delivery_id,
         expected_status=DeliveryStatus.PENDING.value,
-        **{
-            "status": DeliveryStatus.DELIVERED.value,
-            "attempts": delivery.attempts + 1,
-            "delivered_at": now,
-            "next_attempt_at": None,
-            "last_error": None,
-            "body": None,
-        },
+        status=DeliveryStatus.DELIVERED.value,
+        attempts=delivery.attempts + 1,
+        delivered_at=now,
+        next_attempt_at=None,
+        last_error=None,
+        body=None,
     )
 
 
@@ -142,12 +140,10 @@ async def failed(
         session,
         delivery.delivery_id,
         expected_status=DeliveryStatus.PENDING.value,
-        **{
-            "status": status,
-            "attempts": attempts,
-            "next_attempt_at": next_attempt_at,
-            "last_error": error[:_ERROR_LENGTH],
-        },
+        status=status,
+        attempts=attempts,
+        next_attempt_at=next_attempt_at,
+        last_error=error[:_ERROR_LENGTH],
     )
     return status
 
@@ -161,7 +157,9 @@ async def page(
     return {"items": [document(row) for row in rows], "next_page_token": token}
 
 
-async def replay(session: AsyncSession, subscription: Row[Any], delivery_id: str, *, now: datetime) -> dict[str, Any]:
+async def replay(
+    session: AsyncSession, subscription: Row[Any], delivery_id: str, *, now: datetime
+) -> dict[str, Any]:
     """A dead delivery goes back to pending with fresh attempts, first in line."""
     delivery = await repository.delivery(session, subscription.subscription_id, delivery_id)
     if delivery is None:
@@ -170,7 +168,10 @@ async def replay(session: AsyncSession, subscription: Row[Any], delivery_id: str
         session,
         delivery_id,
         expected_status=DeliveryStatus.DEAD.value,
-        **{"status": DeliveryStatus.PENDING.value, "attempts": 0, "next_attempt_at": now, "last_error": None},
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        last_error=None,
     )
     if not replayed:
         raise Conflict(

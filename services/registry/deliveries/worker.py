@@ -16,6 +16,7 @@ delivery once more: receivers deduplicate on `webhook-id`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from datetime import datetime
 from typing import Any
@@ -51,12 +52,10 @@ class Deliverer:
         while not stop.is_set():
             try:
                 await self.run_once()
-            except Exception as error:  # noqa: BLE001 - the loop outlives a database outage
+            except Exception as error:
                 log.warning("deliveries_round_failed", error=type(error).__name__, detail=str(error)[:200])
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self.settings.deliver_poll_seconds)
-            except TimeoutError:
-                pass
 
     async def run_once(self) -> int:
         """One round over the subscriptions with a webhook; the number of attempts made."""
@@ -180,7 +179,9 @@ def signed_headers(secret: str, delivery_id: str, at: datetime, body: bytes) -> 
 async def run_deliverer(settings: RegistrySettings) -> None:
     """The `deliver` command: until SIGINT or SIGTERM."""
     database = Database(
-        create_engine(resolve_database_url("registry", settings.database_url), pool_size=settings.deliver_concurrency)
+        create_engine(
+            resolve_database_url("registry", settings.database_url), pool_size=settings.deliver_concurrency
+        )
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

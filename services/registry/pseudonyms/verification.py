@@ -15,7 +15,8 @@ from shared.web.problems import UnprocessableContent
 def invalid_resident_id(pointer: str) -> UnprocessableContent:
     return UnprocessableContent(
         f"{pointer} names no resident you can name: a client configured with pseudonyms names "
-        "residents only by its own pseudonyms, and any other client only by resident codes.",
+        "residents only by its own pseudonyms, any other client only by resident codes (whose "
+        "check digit matches).",
         slug="invalid-resident-id",
     )
 

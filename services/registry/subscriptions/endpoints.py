@@ -86,7 +86,10 @@ async def add_subscription_members(
 ) -> Response:
     subscription = await service.owned(session, subscription_id, principal)
     changed = await service.add_members(
-        session, subscription=subscription, items=body.items, identifiers=identifiers_of(principal, pseudonyms)
+        session,
+        subscription=subscription,
+        items=body.items,
+        identifiers=identifiers_of(principal, pseudonyms),
     )
     return json_response({"changed": changed})
 

@@ -19,6 +19,7 @@ from services.registry.accesslog.service import Provided
 from services.registry.deliveries.secrets import WebhookSecrets
 from services.registry.feed import service as feed
 from services.registry.pseudonyms.codec import Identifiers, UnknownPseudonym
+from services.registry.pseudonyms.verification import invalid_resident_id
 from services.registry.residents.views import Visibility
 from services.registry.subscriptions import repository
 from shared.auth.tokens import Principal
@@ -70,8 +71,9 @@ async def create(
             slug="too-many-subscriptions",
         )
     secret = secrets.new() if body.webhook_url is not None else None
+    subscription_id = uuid.uuid4().hex
     values = {
-        "subscription_id": uuid.uuid4().hex,
+        "subscription_id": subscription_id,
         "client_id": principal.client_id,
         "name": body.name,
         "scopes": " ".join(sorted(scope for scope in principal.scopes if scope.startswith("registry:"))),
@@ -83,7 +85,7 @@ async def create(
         "created_at": utc_now(),
     }
     await repository.insert_subscription(session, **values)
-    row = await repository.subscription(session, values["subscription_id"])
+    row = await repository.subscription(session, subscription_id)
     assert row is not None
     return {**document(row), "webhook_secret": secret}
 
@@ -94,14 +96,6 @@ async def owned(session: AsyncSession, subscription_id: str, principal: Principa
     if row is None or row.client_id != principal.client_id:
         raise not_found()
     return row
-
-
-def invalid_resident_id(pointer: str) -> UnprocessableContent:
-    return UnprocessableContent(
-        f"{pointer} names no resident you can name: a resident code whose check digit does not match, "
-        "or, for a client configured with pseudonyms, anything but one of its own pseudonyms.",
-        slug="invalid-resident-id",
-    )
 
 
 def _resident_codes(identifiers: Identifiers, resident_ids: Sequence[str], field: str) -> list[str]:
@@ -118,20 +112,21 @@ def _resident_codes(identifiers: Identifiers, resident_ids: Sequence[str], field
 
 
 async def add_members(
-    session: AsyncSession, *, subscription: Row[Any], items: Sequence[SubscriptionMember], identifiers: Identifiers
+    session: AsyncSession,
+    *,
+    subscription: Row[Any],
+    items: Sequence[SubscriptionMember],
+    identifiers: Identifiers,
 ) -> int:
     for index, item in enumerate(items):
         if item.purpose not in REGISTERED_PURPOSES:
-            raise UnprocessableContent(f"items/{index}/purpose is not a registered purpose code.", slug="unknown-purpose")
+            raise UnprocessableContent(
+                f"items/{index}/purpose is not a registered purpose code.", slug="unknown-purpose"
+            )
     codes = _resident_codes(identifiers, [item.resident_id for item in items], "items")
     purposes = {code: item.purpose for code, item in zip(codes, items, strict=True)}  # the last wins
-    now = utc_now()
-    rows = [
-        {"subscription_id": subscription.subscription_id, "resident_code": code, "purpose": purpose, "added_at": now}
-        for code, purpose in purposes.items()
-    ]
-    await repository.upsert_members(session, rows)
-    return len(rows)
+    await repository.upsert_members(session, subscription.subscription_id, purposes, utc_now())
+    return len(purposes)
 
 
 async def remove_members(
@@ -159,7 +154,9 @@ async def watched_events(
     """The members' events after `after`, as the subscriber may see them."""
     head = await feed.head(session)
     through = min(head, after + SCAN_WINDOW)
-    rows = await repository.watched_events(session, subscription_id, after=after, through=through, limit=limit)
+    rows = await repository.watched_events(
+        session, subscription_id, after=after, through=through, limit=limit
+    )
     documents = []
     provided: dict[str, list[Provided]] = defaultdict(list)
     for row in rows:

@@ -29,7 +29,7 @@ HOOK = "http://127.0.0.1:9/hook"
 class Receiver:
     """A webhook receiver that answers what `answers` says, then 204; it keeps what it acknowledged."""
 
-    answers: list[int | type[Exception]] = field(default_factory=list)
+    answers: list[int | type[httpx.TransportError]] = field(default_factory=list)
     received: list[httpx.Request] = field(default_factory=list)
     acknowledged: list[dict[str, Any]] = field(default_factory=list)
 
@@ -89,7 +89,8 @@ async def test_a_delivery_carries_only_the_members_events_signed(
     [event] = payload["data"]["items"]
     assert (event["resident_code"], event["type"]) == (watched, "move_out")
     assert event["resident"]["family_name"] == "山田"
-    assert "to_local_government_code" not in event and "address" not in event["resident"]
+    assert "to_local_government_code" not in event
+    assert "address" not in event["resident"]
     assert await deliverer().run_once() == 0
     assert len(receiver.received) == 1
 
@@ -112,7 +113,8 @@ async def test_failures_are_retried_with_backoff_and_an_acknowledged_delivery_ne
     await asyncio.sleep(0.3)
     assert await worker.run_once() == 1  # acknowledged
     ids = {request.headers["webhook-id"] for request in receiver.received}
-    assert len(receiver.received) == 3 and len(ids) == 1
+    assert len(receiver.received) == 3
+    assert len(ids) == 1
     assert len(receiver.acknowledged) == 1
     await die(registry, headers, code)
     assert await worker.run_once() == 1
@@ -123,7 +125,8 @@ async def test_failures_are_retried_with_backoff_and_an_acknowledged_delivery_ne
     assert await worker.run_once() == 0
     deliveries = (
         await registry.get(
-            f"/registry/v1/subscriptions/{subscription.subscription_id}/deliveries", headers=headers(*SUBSCRIBER)
+            f"/registry/v1/subscriptions/{subscription.subscription_id}/deliveries",
+            headers=headers(*SUBSCRIBER),
         )
     ).json()["items"]
     assert [(item["status"], item["attempts"]) for item in deliveries] == [("delivered", 3), ("delivered", 1)]
@@ -160,15 +163,20 @@ async def test_a_dead_delivery_is_listed_and_replayed(
     await worker.run_once()
     base = f"/registry/v1/subscriptions/{subscription.subscription_id}/deliveries"
     dead = (await registry.get(base, params={"status": "dead"}, headers=headers(*SUBSCRIBER))).json()["items"]
-    assert [(item["status"], item["attempts"], item["last_error"]) for item in dead] == [("dead", 2, "HTTP 500")]
+    assert [(item["status"], item["attempts"], item["last_error"]) for item in dead] == [
+        ("dead", 2, "HTTP 500")
+    ]
     assert await worker.run_once() == 0
     delivery_id = dead[0]["delivery_id"]
     replayed = await registry.post(f"{base}/{delivery_id}/replay", headers=headers(*SUBSCRIBER))
-    assert replayed.status_code == 200 and replayed.json()["status"] == "pending"
+    assert replayed.status_code == 200
+    assert replayed.json()["status"] == "pending"
     again = await registry.post(f"{base}/{delivery_id}/replay", headers=headers(*SUBSCRIBER))
-    assert again.status_code == 409 and again.json()["type"].endswith("delivery-not-dead")
+    assert again.status_code == 409
+    assert again.json()["type"].endswith("delivery-not-dead")
     missing = await registry.post(f"{base}/msg_{'0' * 32}/replay", headers=headers(*SUBSCRIBER))
-    assert missing.status_code == 404 and missing.json()["type"].endswith("delivery-not-found")
+    assert missing.status_code == 404
+    assert missing.json()["type"].endswith("delivery-not-found")
     assert await worker.run_once() == 1
     assert [request.headers["webhook-id"] for request in receiver.received] == [delivery_id] * 3
     assert len(receiver.acknowledged) == 1
@@ -189,12 +197,15 @@ async def test_each_delivered_event_is_an_access_log_entry(
     async with engine.connect() as connection:
         rows = (
             await connection.execute(
-                select(tables.access_log).where(tables.access_log.c.operation == "deliver_subscription_events")
+                select(tables.access_log).where(
+                    tables.access_log.c.operation == "deliver_subscription_events"
+                )
             )
         ).all()
     await engine.dispose()
     assert [(row.resident_code, row.client_id) for row in rows] == [(code, "test-client")] * 2
-    assert len({row.request_id for row in rows}) == 1 and rows[0].request_id.startswith("msg_")
+    assert len({row.request_id for row in rows}) == 1
+    assert rows[0].request_id.startswith("msg_")
 
 
 async def test_two_deliverers_send_each_delivery_once(

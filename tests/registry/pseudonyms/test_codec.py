@@ -14,7 +14,9 @@ def test_a_pseudonym_is_stable_and_its_domains_own() -> None:
     codec = PseudonymCodec("secret")
     pension = codec.encode(CODE, "pension")
     assert pension == PseudonymCodec("secret").encode(CODE, "pension")
-    assert len(pension) == 34 and pension.isalnum() and pension.islower()
+    assert len(pension) == 34
+    assert pension.isalnum()
+    assert pension.islower()
     assert codec.encode(CODE, "tax") != pension
     assert codec.encode("12345678911", "pension") != pension
     assert PseudonymCodec("another secret").encode(CODE, "pension") != pension
@@ -26,7 +28,13 @@ def test_another_domains_or_an_altered_pseudonym_decodes_to_nobody() -> None:
     codec = PseudonymCodec("secret")
     pension = codec.encode(CODE, "pension")
     altered = ("b" if pension[0] != "b" else "c") + pension[1:]
-    for bad, domain in ((pension, "tax"), (altered, "pension"), (CODE, "pension"), ("A" * 34, "pension"), ("", "pension")):
+    for bad, domain in (
+        (pension, "tax"),
+        (altered, "pension"),
+        (CODE, "pension"),
+        ("A" * 34, "pension"),
+        ("", "pension"),
+    ):
         with pytest.raises(UnknownPseudonym):
             codec.decode(bad, domain)
 
@@ -34,7 +42,8 @@ def test_another_domains_or_an_altered_pseudonym_decodes_to_nobody() -> None:
 def test_identifiers_of_a_pseudonymous_caller_rename_codes_and_households() -> None:
     codec = PseudonymCodec("secret")
     plain = Identifiers(codec, None)
-    assert plain.shown(CODE) == CODE and plain.resident_code(CODE) == CODE
+    assert plain.shown(CODE) == CODE
+    assert plain.resident_code(CODE) == CODE
     mine = Identifiers(codec, "pension")
     document = {
         "resident_code": CODE,

@@ -16,18 +16,23 @@ async def test_a_pseudonymous_client_verifies_by_and_is_answered_with_its_pseudo
 ) -> None:
     code = await register()
     found = await registry.post(
-        VERIFY, json={"items": [{"four_items": FOUR, "reference": "r1"}]}, headers=headers("registry:read", **PENSION)
+        VERIFY,
+        json={"items": [{"four_items": FOUR, "reference": "r1"}]},
+        headers=headers("registry:read", **PENSION),
     )
     assert found.status_code == 200, found.text
     pseudonym = found.json()["results"][0]["resident_code"]
-    assert pseudonym != code and len(pseudonym) == 34
+    assert pseudonym != code
+    assert len(pseudonym) == 34
     again = await registry.post(
         VERIFY, json={"items": [{"pseudonym": pseudonym}]}, headers=headers("registry:read", **PENSION)
     )
     assert again.json()["results"][0]["resident_code"] == pseudonym
     assert again.json()["results"][0]["outcome"] == "found"
     other = await registry.post(
-        VERIFY, json={"items": [{"four_items": FOUR}]}, headers=headers("registry:read", pseudonym_domain="tax")
+        VERIFY,
+        json={"items": [{"four_items": FOUR}]},
+        headers=headers("registry:read", pseudonym_domain="tax"),
     )
     assert other.json()["results"][0]["resident_code"] not in (code, pseudonym)
     for body, domain in (
@@ -40,7 +45,9 @@ async def test_a_pseudonymous_client_verifies_by_and_is_answered_with_its_pseudo
         assert refused.status_code == 422, refused.text
         assert refused.json()["type"].endswith("invalid-resident-id")
     both = await registry.post(
-        VERIFY, json={"items": [{"pseudonym": pseudonym, "resident_code": code}]}, headers=headers("registry:read", **PENSION)
+        VERIFY,
+        json={"items": [{"pseudonym": pseudonym, "resident_code": code}]},
+        headers=headers("registry:read", **PENSION),
     )
     assert both.status_code == 422
 
@@ -56,7 +63,10 @@ async def test_reads_that_would_show_resident_codes_are_refused(
         ("GET", "/registry/v1/residents?local_government_code=131016", None),
     ):
         response = await registry.request(
-            method, path, json=body, headers=headers("registry:read", "registry:address", "registry:history", **PENSION)
+            method,
+            path,
+            json=body,
+            headers=headers("registry:read", "registry:address", "registry:history", **PENSION),
         )
         assert response.status_code == 403, (path, response.text)
         assert response.json()["type"].endswith("pseudonyms-not-supported")

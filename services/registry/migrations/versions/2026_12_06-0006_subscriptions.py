@@ -46,9 +46,7 @@ def upgrade() -> None:
             name=op.f("fk_subscription_members_subscription_id_subscriptions"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "subscription_id", "resident_code", name=op.f("pk_subscription_members")
-        ),
+        sa.PrimaryKeyConstraint("subscription_id", "resident_code", name=op.f("pk_subscription_members")),
     )
     op.create_table(
         "subscription_deliveries",
