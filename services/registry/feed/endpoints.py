@@ -21,6 +21,11 @@ from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["change feed"])
 
+AfterCursor = Annotated[
+    int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
+]
+FeedLimit = Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)]
+
 
 @router.get(
     "/events",
@@ -33,10 +38,8 @@ router = APIRouter(tags=["change feed"])
 async def list_events(
     session: SessionDep,
     pseudonyms: PseudonymsDep,
-    after: Annotated[
-        int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
-    ] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = DEFAULT_FEED_LIMIT,
+    after: AfterCursor = 0,
+    limit: FeedLimit = DEFAULT_FEED_LIMIT,
     purpose: PurposeHeader = None,
     principal: Principal = require_scopes("registry:feed"),
 ) -> Response:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
+from services.registry.feed.endpoints import AfterCursor, FeedLimit
 from services.registry.pseudonyms.codec import Identifiers
 from services.registry.state import PseudonymsDep, RegistryStateDep
 from services.registry.subscriptions import service
@@ -14,7 +15,6 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import (
     DEFAULT_FEED_LIMIT,
-    MAX_FEED_LIMIT,
     SubscribedEventFeed,
     Subscription,
     SubscriptionCreated,
@@ -128,10 +128,8 @@ async def list_subscription_events(
     subscription_id: SubscriptionIdPath,
     session: SessionDep,
     pseudonyms: PseudonymsDep,
-    after: Annotated[
-        int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
-    ] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = DEFAULT_FEED_LIMIT,
+    after: AfterCursor = 0,
+    limit: FeedLimit = DEFAULT_FEED_LIMIT,
     principal: Principal = require_scopes(SUBSCRIBE),
 ) -> Response:
     subscription = await service.owned(session, subscription_id, principal)

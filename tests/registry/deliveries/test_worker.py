@@ -18,11 +18,23 @@ from standardwebhooks.webhooks import Webhook
 from services.registry import tables
 from services.registry.deliveries.worker import Deliverer
 from services.registry.settings import RegistrySettings
+from shared.contracts.registry import SubscriptionCreated
 from shared.db.engine import Database, create_engine
 from tests.registry.conftest import Headers, Register
 from tests.registry.subscriptions.test_endpoints import SUBSCRIBER, create, die, move_out, watch
 
 HOOK = "http://127.0.0.1:9/hook"
+
+
+async def moved_watched_resident(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> tuple[str, SubscriptionCreated]:
+    """A resident watched by a new subscription with a webhook, then moved out."""
+    code = await register()
+    subscription = await create(registry, headers, webhook_url=HOOK)
+    await watch(registry, headers, subscription.subscription_id, code)
+    await move_out(registry, headers, code)
+    return code, subscription
 
 
 @dataclass
@@ -98,10 +110,7 @@ async def test_a_delivery_carries_only_the_members_events_signed(
 async def test_failures_are_retried_with_backoff_and_an_acknowledged_delivery_never_again(
     registry: httpx.AsyncClient, headers: Headers, register: Register, deliverer: Make, receiver: Receiver
 ) -> None:
-    code = await register()
-    subscription = await create(registry, headers, webhook_url=HOOK)
-    await watch(registry, headers, subscription.subscription_id, code)
-    await move_out(registry, headers, code)
+    code, subscription = await moved_watched_resident(registry, headers, register)
     receiver.answers = [500, httpx.ConnectError]
     worker = deliverer(deliver_retry_base_seconds=0.3, deliver_max_attempts=5)
     assert await worker.run_once() == 1  # 500
@@ -135,10 +144,7 @@ async def test_failures_are_retried_with_backoff_and_an_acknowledged_delivery_ne
 async def test_a_later_batch_waits_for_the_one_being_retried(
     registry: httpx.AsyncClient, headers: Headers, register: Register, deliverer: Make, receiver: Receiver
 ) -> None:
-    code = await register()
-    subscription = await create(registry, headers, webhook_url=HOOK)
-    await watch(registry, headers, subscription.subscription_id, code)
-    await move_out(registry, headers, code)
+    code, _subscription = await moved_watched_resident(registry, headers, register)
     receiver.answers = [503]
     worker = deliverer(deliver_retry_base_seconds=0.2)
     await worker.run_once()
@@ -152,10 +158,7 @@ async def test_a_later_batch_waits_for_the_one_being_retried(
 async def test_a_dead_delivery_is_listed_and_replayed(
     registry: httpx.AsyncClient, headers: Headers, register: Register, deliverer: Make, receiver: Receiver
 ) -> None:
-    code = await register()
-    subscription = await create(registry, headers, webhook_url=HOOK)
-    await watch(registry, headers, subscription.subscription_id, code)
-    await move_out(registry, headers, code)
+    _code, subscription = await moved_watched_resident(registry, headers, register)
     receiver.answers = [500, 500]
     worker = deliverer(deliver_max_attempts=2, deliver_retry_base_seconds=0.01)
     await worker.run_once()
@@ -187,10 +190,7 @@ async def test_a_dead_delivery_is_listed_and_replayed(
 async def test_each_delivered_event_is_an_access_log_entry(
     registry: httpx.AsyncClient, headers: Headers, register: Register, deliverer: Make, registry_db: str
 ) -> None:
-    code = await register()
-    subscription = await create(registry, headers, webhook_url=HOOK)
-    await watch(registry, headers, subscription.subscription_id, code)
-    await move_out(registry, headers, code)
+    code, _subscription = await moved_watched_resident(registry, headers, register)
     await die(registry, headers, code)
     await deliverer().run_once()
     engine = create_async_engine(registry_db)
