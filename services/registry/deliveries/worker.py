@@ -46,9 +46,12 @@ class Deliverer:
         self.codec = PseudonymCodec(settings.pseudonym_key.get_secret_value())
         self.secrets = WebhookSecrets(settings.webhook_secret_key.get_secret_value())
         self._lease_seconds = settings.deliver_timeout_seconds + _LEASE_MARGIN_SECONDS
+        self._stop = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Serve every subscription, again and again, until `stop` is set."""
+        """Serve every subscription, again and again, until `stop` is set (then each subscription
+        stops after the attempt under way, its outcome recorded and its lease released)."""
+        self._stop = stop
         while not stop.is_set():
             try:
                 await self.run_once()
@@ -81,7 +84,7 @@ class Deliverer:
                     return attempts
                 subscription, delivery = owed
                 attempts += 1
-                if not await self._attempt(subscription, delivery):
+                if not await self._attempt(subscription, delivery) or self._stop.is_set():
                     return attempts
                 await self._renew(subscription_id)
         finally:

@@ -44,9 +44,12 @@ class Receiver:
     answers: list[int | type[httpx.TransportError]] = field(default_factory=list)
     received: list[httpx.Request] = field(default_factory=list)
     acknowledged: list[dict[str, Any]] = field(default_factory=list)
+    on_request: Callable[[], None] | None = None
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.received.append(request)
+        if self.on_request is not None:
+            self.on_request()
         answer = self.answers.pop(0) if self.answers else 204
         if isinstance(answer, type):
             raise answer("receiver down", request=request)
@@ -222,3 +225,20 @@ async def test_two_deliverers_send_each_delivery_once(
         pass
     sent = [request.headers["webhook-id"] for request in receiver.received]
     assert len(sent) == len(set(sent)) == 3
+
+
+async def test_a_stopping_deliverer_ends_after_the_attempt_under_way(
+    registry: httpx.AsyncClient, headers: Headers, register: Register, deliverer: Make, receiver: Receiver
+) -> None:
+    codes = [await register(given_name=name) for name in ("一郎", "二郎")]
+    subscription = await create(registry, headers, webhook_url=HOOK)
+    await watch(registry, headers, subscription.subscription_id, *codes)
+    for code in codes:
+        await move_out(registry, headers, code)
+    stop = asyncio.Event()
+    receiver.on_request = stop.set  # the process is told to stop while its first attempt is under way
+    await asyncio.wait_for(deliverer(deliver_batch_events=1).run(stop), timeout=10)
+    assert len(receiver.acknowledged) == 1
+    # Its lease was released: another deliverer takes the rest at once.
+    assert await deliverer().run_once() == 1
+    assert len(receiver.acknowledged) == 2
