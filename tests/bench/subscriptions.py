@@ -88,6 +88,17 @@ async def _burst(dsn: str, subscription_id: str, count: int) -> tuple[int, int]:
     return int(head), inserted
 
 
+async def _analyse(dsn: str) -> None:
+    """Statistics of the members just loaded, as autovacuum would gather them a little later: with
+    none, the planner hashes every member for each batch (336 ms) instead of probing the members'
+    key for the events in feed order (10 ms), as measured on 100,000 members."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("ANALYZE subscription_members")
+    finally:
+        await connection.close()
+
+
 async def _watch(gateway: httpx.AsyncClient, base: str, codes: list[str]) -> float:
     started = time.perf_counter()
     for start in range(0, len(codes), MEMBERS_PER_REQUEST):
@@ -131,6 +142,7 @@ async def registry_subscription_deliveries(ctx: BenchContext) -> None:
         subscription_id = created.json()["subscription_id"]
         base = f"/registry/v1/subscriptions/{subscription_id}"
         watch_seconds = await _watch(gateway, base, codes)
+        await _analyse(ctx.asyncpg_dsn("registry"))
         head, count = await _burst(ctx.asyncpg_dsn("registry"), subscription_id, BURST)
         receiver.expected = count
         if receiver.events >= count:
