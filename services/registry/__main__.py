@@ -1,5 +1,5 @@
 """`python -m services.registry migrate | import FILE | generate --count N --seed S --out FILE |
-verify-log --url URL --token TOKEN [--state FILE] [--full] [--resident CODE --purpose TEXT]`."""
+verify-log --url URL --token TOKEN [--state FILE] [--full] [--resident CODE --purpose TEXT] | deliver`."""
 
 from __future__ import annotations
 
@@ -49,6 +49,17 @@ def _verify_log(args: argparse.Namespace) -> int:
     return asyncio.run(run_command(args))
 
 
+def _deliver(_args: argparse.Namespace) -> int:
+    import asyncio
+
+    from services.registry.deliveries.worker import run_deliverer
+    from shared.web.observability import configure_logging
+
+    configure_logging()
+    asyncio.run(run_deliverer(RegistrySettings()))
+    return 0
+
+
 def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importer = commands.add_parser("import", help="import residents from CSV or JSON Lines")
     importer.add_argument("file", help="a .csv file (with header) or JSON Lines (.jsonl)")
@@ -78,6 +89,10 @@ def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     verifier.add_argument("--purpose", default=None, help="the purpose sent with the disclosure request")
     verifier.set_defaults(handler=_verify_log)
+    deliverer = commands.add_parser(
+        "deliver", help="push subscriptions' events to their webhooks (a process of its own), until stopped"
+    )
+    deliverer.set_defaults(handler=_deliver)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

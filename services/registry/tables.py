@@ -228,3 +228,57 @@ access_log_signing_keys = Table(
     Column("private_key", LargeBinary, nullable=False),  # Fernet-encrypted PKCS#8 PEM
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+# --- subscriptions (watch-lists) and their webhook deliveries -----------------------------------
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("subscription_id", String(32), primary_key=True),
+    Column("client_id", String(200), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("scopes", Text, nullable=False, doc="the creator's registry scopes: what deliveries show"),
+    Column("pseudonym_domain", String(64), nullable=True, doc="deliveries name residents by its pseudonyms"),
+    Column("webhook_url", Text, nullable=True),
+    Column("webhook_secret", LargeBinary, nullable=True, doc="Fernet-encrypted whsec_ secret"),
+    Column("delivery_cursor", BigInteger, nullable=False, doc="the last feed position the deliverer scanned"),
+    Column("lease_until", UtcDateTime(), nullable=True, doc="a deliverer is working on it until then"),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+subscription_members = Table(
+    "subscription_members",
+    metadata,
+    Column(
+        "subscription_id",
+        String(32),
+        ForeignKey("subscriptions.subscription_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("resident_code", String(11), primary_key=True),
+    Column("purpose", String(80), nullable=False, doc="registered purpose code: the legal basis"),
+    Column("added_at", UtcDateTime(), nullable=False),
+)
+
+subscription_deliveries = Table(
+    "subscription_deliveries",
+    metadata,
+    Column("delivery_id", String(40), primary_key=True, doc="the webhook-id: the same on every retry"),
+    Column(
+        "subscription_id",
+        String(32),
+        ForeignKey("subscriptions.subscription_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("after_sequence", BigInteger, nullable=False),
+    Column("through_sequence", BigInteger, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("status", String(12), nullable=False, doc="pending, delivered or dead"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    Column("last_error", String(200), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Column("body", LargeBinary, nullable=True, doc="the signed body; cleared once acknowledged"),
+    Index("ix_subscription_deliveries_status", "subscription_id", "status", "created_at"),
+)

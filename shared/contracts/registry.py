@@ -501,6 +501,11 @@ class VerificationItem(BaseModel):
     resident_code: ResidentCode | None = None
     individual_number: IndividualNumber | None = Field(default=None, repr=False)
     four_items: FourItemQuery | None = None
+    pseudonym: Annotated[str, StringConstraints(pattern=r"^[a-z2-7]{34}$")] | None = Field(
+        default=None,
+        description="For a client configured with a pseudonym domain: its own pseudonym for the "
+        "resident (機関別符号), instead of the resident code, which such a client may not send.",
+    )
 
     @model_validator(mode="after")
     def _exactly_one_key(self) -> VerificationItem:
@@ -508,9 +513,10 @@ class VerificationItem(BaseModel):
             (self.resident_code is not None)
             + (self.individual_number is not None)
             + (self.four_items is not None)
+            + (self.pseudonym is not None)
         )
         if given != 1:
-            raise ValueError("give exactly one of resident_code, individual_number, four_items")
+            raise ValueError("give exactly one of resident_code, individual_number, four_items, pseudonym")
         return self
 
 
@@ -755,3 +761,131 @@ class CodeChange(BaseModel):
 class CodeChangePage(BaseModel):
     items: list[CodeChange]
     next_page_token: str | None = None
+
+
+# --- subscriptions (watch-lists) -------------------------------------------------------------
+
+MAX_MEMBERS_PER_REQUEST: Final = 10_000
+"""Residents added to or removed from a subscription in one request (send millions in batches)."""
+MAX_SUBSCRIPTIONS_PER_CLIENT: Final = 100
+RESIDENT_ID_PATTERN: Final = r"^([0-9]{11}|[a-z2-7]{34})$"
+_RESIDENT_ID_DESCRIPTION: Final = (
+    "The resident code, or, for a client configured with a pseudonym domain, its own pseudonym "
+    "for the resident (機関別符号: 34 lowercase base32 characters); such a client sees and may use "
+    "only its pseudonyms."
+)
+ResidentId = Annotated[
+    str, StringConstraints(pattern=RESIDENT_ID_PATTERN), Field(description=_RESIDENT_ID_DESCRIPTION)
+]
+WEBHOOK_EVENT_TYPE: Final = "registry.subscription.events"
+
+
+class SubscriptionIn(BaseModel):
+    model_config = _STRICT
+
+    name: ShortText = Field(description="Your name for the watch-list.")
+    webhook_url: (
+        Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/?#]+[^\s]*$")] | None
+    ) = Field(
+        default=None,
+        description="Where to push the watched residents' events (Standard Webhooks: `webhook-id`, "
+        "`webhook-timestamp`, `webhook-signature`); without it, only the pull feed.",
+    )
+
+
+class Subscription(BaseModel):
+    subscription_id: str
+    name: str
+    webhook_url: str | None = None
+    pseudonymous: bool = Field(description="Residents are named by your pseudonyms.")
+    created_at: UtcDateTime
+
+
+class SubscriptionCreated(Subscription):
+    webhook_secret: str | None = Field(
+        default=None,
+        description="The `whsec_…` secret that signs the webhooks; shown only in this answer.",
+    )
+
+
+class SubscriptionMember(BaseModel):
+    model_config = _STRICT
+
+    resident_id: ResidentId
+    purpose: Annotated[
+        str, StringConstraints(max_length=80, pattern=r"^jichi:purpose:[a-z0-9]+(-[a-z0-9]+)*$")
+    ] = Field(description="The registered purpose code (`GET /registry/v1/purposes`): your legal basis.")
+
+
+class SubscriptionMembersIn(BaseModel):
+    model_config = _STRICT
+
+    items: list[SubscriptionMember] = Field(min_length=1, max_length=MAX_MEMBERS_PER_REQUEST)
+
+
+class SubscriptionMemberRemovalsIn(BaseModel):
+    model_config = _STRICT
+
+    resident_ids: list[ResidentId] = Field(min_length=1, max_length=MAX_MEMBERS_PER_REQUEST)
+
+
+class SubscriptionMembersChanged(BaseModel):
+    changed: int = Field(description="Residents added (or whose purpose changed), or removed.")
+
+
+class SubscribedResident(Resident):
+    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)
+
+
+class SubscribedEvent(LifeEvent):
+    """A watched resident's life event, minimised to the subscriber's scopes."""
+
+    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)
+    resident: SubscribedResident | None = None
+    purpose: str = Field(description="The purpose code under which the resident is watched.")
+
+
+class SubscribedEventFeed(BaseModel):
+    items: list[SubscribedEvent]
+    next_cursor: int = Field(description="Pass as `after` to continue.")
+    has_more: bool
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+
+
+class Delivery(BaseModel):
+    delivery_id: str = Field(description="The `webhook-id`: the same on every attempt.")
+    status: DeliveryStatus
+    after_sequence: int
+    through_sequence: int
+    event_count: int
+    attempts: int
+    last_error: str | None = None
+    created_at: UtcDateTime
+    next_attempt_at: UtcDateTime | None = None
+    delivered_at: UtcDateTime | None = None
+
+
+class DeliveryPage(BaseModel):
+    items: list[Delivery]
+    next_page_token: str | None = Field(default=None, description="Absent on the last page.")
+
+
+class WebhookData(BaseModel):
+    subscription_id: str
+    delivery_id: str
+    after_sequence: int
+    through_sequence: int
+    items: list[SubscribedEvent]
+
+
+class WebhookPayload(BaseModel):
+    """The body of a webhook delivery (Standard Webhooks' `type`, `timestamp`, `data`)."""
+
+    type: Literal["registry.subscription.events"]
+    timestamp: UtcDateTime
+    data: WebhookData

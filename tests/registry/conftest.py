@@ -75,11 +75,16 @@ def headers(tokens: TokenFactory) -> Headers:
     """`headers("registry:read", purpose=...)`: a bearer token and the purpose header."""
 
     def make(
-        *scopes: str, purpose: str | None = PURPOSE, client_id: str = "test-client", **extra: str
+        *scopes: str,
+        purpose: str | None = PURPOSE,
+        client_id: str = "test-client",
+        pseudonym_domain: str | None = None,
+        **extra: str,
     ) -> dict[str, str]:
-        result = {
-            "Authorization": f"Bearer {tokens.token(*scopes, audience='registry', client_id=client_id)}"
-        }
+        token = tokens.token(
+            *scopes, audience="registry", client_id=client_id, pseudonym_domain=pseudonym_domain
+        )
+        result = {"Authorization": f"Bearer {token}"}
         if purpose is not None:
             result["X-Purpose"] = quote(purpose)
         result.update(extra)

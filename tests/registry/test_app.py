@@ -31,6 +31,22 @@ EXPECTED = {
     ("get", "/registry/v1/events"): "registry_list_events",
     ("get", "/registry/v1/caller"): "registry_get_caller",
     ("get", "/registry/v1/purposes"): "registry_list_purpose_codes",
+    ("post", "/registry/v1/subscriptions"): "registry_create_subscription",
+    ("get", "/registry/v1/subscriptions/{subscription_id}"): "registry_get_subscription",
+    ("post", "/registry/v1/subscriptions/{subscription_id}/members"): "registry_add_subscription_members",
+    (
+        "post",
+        "/registry/v1/subscriptions/{subscription_id}/member-removals",
+    ): "registry_remove_subscription_members",
+    ("get", "/registry/v1/subscriptions/{subscription_id}/events"): "registry_list_subscription_events",
+    (
+        "get",
+        "/registry/v1/subscriptions/{subscription_id}/deliveries",
+    ): "registry_list_subscription_deliveries",
+    (
+        "post",
+        "/registry/v1/subscriptions/{subscription_id}/deliveries/{delivery_id}/replay",
+    ): "registry_replay_subscription_delivery",
 }
 
 

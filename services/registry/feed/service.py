@@ -12,6 +12,7 @@ from services.registry.accesslog import service as accesslog
 from services.registry.accesslog.entries import Provision
 from services.registry.accesslog.service import Provided
 from services.registry.feed import repository
+from services.registry.pseudonyms.codec import Identifiers
 from services.registry.residents.views import Visibility, resident_document
 from services.registry.tables import STATE_COLUMNS
 from shared.contracts.registry import ProvidedItem
@@ -120,7 +121,13 @@ async def head(session: AsyncSession) -> int:
 
 
 async def events_page(
-    session: AsyncSession, *, after: int, limit: int, visibility: Visibility, provision: Provision
+    session: AsyncSession,
+    *,
+    after: int,
+    limit: int,
+    visibility: Visibility,
+    provision: Provision,
+    identifiers: Identifiers | None = None,
 ) -> dict[str, Any]:
     """The events after a cursor as the caller may see them; what they provide is logged."""
     rows = await repository.events_after(session, after=after, limit=limit + 1)
@@ -130,6 +137,8 @@ async def events_page(
     provided = []
     for row in rows:
         document, items = event_document(row._mapping, visibility=visibility, protected=row.protected)
+        if identifiers is not None and identifiers.pseudonymous:
+            identifiers.rename(document)
         documents.append(document)
         provided.append(Provided(row.resident_code, items))
     await accesslog.record(session, provision=provision, operation="list_events", provided=provided)
