@@ -119,6 +119,8 @@ OPERATIONS: Operations = {
             "invalid-correction",
             "not-a-residence-municipality",
             "not-same-municipality",
+            "period-of-stay-not-ended",
+            "removal-not-applicable",
             "resident-deceased",
             "resident-not-active",
             "resident-not-found",

@@ -86,6 +86,7 @@ def event_document(
     items = [ProvidedItem.STATUS.value]
     if event["corrected_items"] is not None:
         document["corrected_items"] = event["corrected_items"]
+    if event["corrected_items"] is not None or event["reason"] is not None:
         document["reason"] = event["reason"]
     if visibility is None or visibility.shows_address(protected):
         document.update(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -201,6 +202,19 @@ async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> bool
     except IntegrityError:
         return False
     return True
+
+
+async def four_item_count(
+    session: AsyncSession, *, name_key: str, date_of_birth: date, sex: str, address_key: str
+) -> int:
+    """Residents with the same folded name, date of birth, sex and folded address."""
+    statement = select(func.count()).where(
+        residents.c.date_of_birth == date_of_birth,
+        residents.c.name_key == name_key,
+        residents.c.sex == sex,
+        residents.c.address_key == address_key,
+    )
+    return int((await session.execute(statement)).scalar_one())
 
 
 async def number_hash_taken(session: AsyncSession, number_hash: bytes) -> bool:

@@ -38,6 +38,7 @@ from shared.contracts.registry import (
     MoveOutRequest,
     MoveWithinRequest,
     ProvidedItem,
+    RemovalRequest,
     ResidentRegistration,
     ResidentSearch,
     ResidentStatus,
@@ -253,6 +254,7 @@ _OUTCOMES = {
     ResidentStatus.ACTIVE.value: VerificationOutcome.FOUND.value,
     ResidentStatus.MOVED_OUT.value: VerificationOutcome.MOVED_OUT.value,
     ResidentStatus.DECEASED.value: VerificationOutcome.DECEASED.value,
+    ResidentStatus.REMOVED.value: VerificationOutcome.REMOVED.value,
 }
 # A verification's items as its access-log entries store them (comma-joined, sorted).
 _STATUS_ONLY_ITEMS = ProvidedItem.STATUS.value
@@ -502,6 +504,13 @@ async def register(
     effective = request.effective_date
     address = join_address(request.address.address_lines)
     foreign = request.foreign_resident
+    duplicates = await repository.four_item_count(
+        session,
+        name_key=name_key(request.family_name, request.given_name),
+        date_of_birth=request.date_of_birth,
+        sex=request.sex.value,
+        address_key=address_key(address),
+    )
     state: dict[str, Any] = {
         "family_name": request.family_name,
         "given_name": request.given_name,
@@ -568,7 +577,27 @@ async def register(
         from_abroad=state["from_abroad"] if request.event_type == "move_in" else None,
     )
     document, _ = feed.event_document(event, visibility=None, protected=False)
-    return {"resident_code": resident_code, "version": 1, "event": document}, 1
+    return {
+        "resident_code": resident_code,
+        "version": 1,
+        "event": document,
+        "warnings": _duplicate_warnings(duplicates),
+    }, 1
+
+
+def _duplicate_warnings(count: int) -> list[dict[str, Any]]:
+    """The four-item duplicate check: a warning, never a refusal and never a merge (two people
+    can share all four items; one person registered twice is corrected by a clerk)."""
+    if count == 0:
+        return []
+    return [
+        {
+            "type": "possible-duplicate",
+            "detail": f"{count} registered resident(s) have the same name, date of birth, sex and "
+            "address; the new record was made: check with POST /residents/matches.",
+            "matching_residents": count,
+        }
+    ]
 
 
 async def record_event(
@@ -635,6 +664,8 @@ async def record_event(
         new_state = rules.apply_event(current, event, recorded_at=now, household=household)
         new_versions = rules.supersede(current, effective=event.effective_date, recorded_at=now)
         moves = _moves(current, event)
+        if isinstance(event, RemovalRequest):
+            reason = event.reason
     if not await repository.update_current(
         session, resident_code, expected_version=row.version, values=new_state
     ):
@@ -677,7 +708,7 @@ def _moves(current: Mapping[Any, Any], event: rules.EventRequest) -> dict[str, A
         }
     if isinstance(event, MoveWithinRequest):
         return {"from_local_government_code": here, "to_local_government_code": here}
-    if isinstance(event, DeathRequest):
+    if isinstance(event, (DeathRequest, RemovalRequest)):
         return {"from_local_government_code": here}
     return {}
 
