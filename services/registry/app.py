@@ -15,6 +15,7 @@ from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
 from services.registry.codes.master import CodeMaster
 from services.registry.feed import endpoints as feed_endpoints
+from services.registry.households import endpoints as households_endpoints
 from services.registry.operations import EXAMPLES, OPERATIONS
 from services.registry.purposes import endpoints as purposes_endpoints
 from services.registry.residents import endpoints as residents_endpoints
@@ -77,6 +78,7 @@ def create_app(
         # Routes are matched in order, one pattern after another: the most requested come first.
         routers=[
             residents_endpoints.router,
+            households_endpoints.router,
             codes_endpoints.router,
             caller_router(),
             accesslog_endpoints.router,

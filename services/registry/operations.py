@@ -130,6 +130,38 @@ OPERATIONS: Operations = {
         ),
         headers={201: ("ETag",)},
     ),
+    ("POST", "/registry/v1/residents/{resident_code}/resident-code-changes"): Operation(
+        "registry_change_resident_code",
+        problems=(
+            "etag-mismatch",
+            "event-date-in-future",
+            "if-match-required",
+            "resident-code-exhausted",
+            "resident-not-active",
+            "resident-not-found",
+        ),
+        headers={201: ("ETag", "Location")},
+    ),
+    ("GET", "/registry/v1/households/{household_id}"): Operation(
+        "registry_get_household",
+        problems=("access-log-unavailable", "household-not-found"),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/registry/v1/households/{household_id}/events"): Operation(
+        "registry_record_household_event",
+        problems=(
+            "etag-mismatch",
+            "event-date-in-future",
+            "event-out-of-order",
+            "household-head-cannot-leave",
+            "household-not-found",
+            "household-relationships-mismatch",
+            "if-match-required",
+            "not-a-household-member",
+            "same-household",
+        ),
+        headers={201: ("ETag",)},
+    ),
     ("PUT", "/registry/v1/residents/{resident_code}/protection"): Operation(
         "registry_set_resident_protection",
         problems=(

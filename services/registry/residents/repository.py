@@ -12,6 +12,7 @@ from sqlalchemy import (
     Select,
     any_,
     bindparam,
+    delete,
     exists,
     func,
     insert,
@@ -26,7 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.registry.tables import STATE_COLUMNS, VERIFICATION_INCLUDES, resident_versions, residents
+from services.registry.tables import (
+    STATE_COLUMNS,
+    VERIFICATION_INCLUDES,
+    resident_code_changes,
+    resident_events,
+    resident_versions,
+    residents,
+)
 from shared.db.engine import Database
 
 versions = resident_versions
@@ -298,3 +306,46 @@ async def set_protection(
         .values(protected=active, version=expected_version + 1)
     )
     return getattr(result, "rowcount", 0) == 1
+
+
+async def release_number(session: AsyncSession, resident_code: str, *, expected_version: int) -> bool:
+    """First step of a code change: the old row lets go of its individual number (unique) so the
+    row under the new code can take it; False if the record moved on meanwhile."""
+    result = await session.execute(
+        update(residents)
+        .where(residents.c.resident_code == resident_code, residents.c.version == expected_version)
+        .values(individual_number_hash=None)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def move_record(
+    session: AsyncSession, *, former: str, new: str, effective: date, recorded_at: datetime, recorded_by: str
+) -> None:
+    """Everything of the record under `former` now under `new` (already inserted), the household
+    heads it names too; `former` is deleted and kept only in `resident_code_changes`."""
+    for table in (resident_versions, resident_events):
+        await session.execute(update(table).where(table.c.resident_code == former).values(resident_code=new))
+    await session.execute(
+        update(residents).where(residents.c.household_head_code == former).values(household_head_code=new)
+    )
+    await session.execute(
+        update(resident_code_changes)
+        .where(resident_code_changes.c.resident_code == former)
+        .values(resident_code=new)
+    )
+    await session.execute(delete(residents).where(residents.c.resident_code == former))
+    await session.execute(
+        insert(resident_code_changes).values(
+            former_resident_code=former,
+            resident_code=new,
+            effective_date=effective,
+            recorded_at=recorded_at,
+            recorded_by=recorded_by,
+        )
+    )
+
+
+async def former_code_used(session: AsyncSession, code: str) -> bool:
+    statement = select(exists().where(resident_code_changes.c.former_resident_code == code))
+    return bool((await session.execute(statement)).scalar())

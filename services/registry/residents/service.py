@@ -33,6 +33,7 @@ from services.registry.tables import residents
 from shared.contracts.registry import (
     CorrectionRequest,
     DeathRequest,
+    EventType,
     HouseholdAssignment,
     MoveInRequest,
     MoveOutRequest,
@@ -728,3 +729,74 @@ async def set_protection(
             slug="etag-mismatch",
         )
     return {"active": active}, int(row.version) + 1
+
+
+async def change_code(
+    session: AsyncSession,
+    *,
+    resident_code: str,
+    effective_date: date,
+    if_match: str | None,
+    writer: Writer,
+) -> tuple[dict[str, Any], int]:
+    """住民票コードの変更 on the resident's request: a new code is issued (never chosen, never one
+    used before), the whole record moves to it, and the old one resolves to nothing."""
+    row = await repository.get(session, resident_code)
+    if row is None:
+        raise _not_found(resident_code)
+    check_if_match(if_match, row.version)
+    record = dict(row._mapping)
+    rules.check_not_future(EventType.RESIDENT_CODE_CHANGE, effective_date, writer.limits)
+    if record["status"] != ResidentStatus.ACTIVE:
+        raise Conflict(
+            f"A resident code is changed for a registered resident; this one is {record['status']}.",
+            slug="resident-not-active",
+        )
+    if not await repository.release_number(session, resident_code, expected_version=row.version):
+        raise PreconditionFailed(
+            "The resident was changed by another request at the same time; read it again.",
+            slug="etag-mismatch",
+        )
+    version = row.version + 1
+    for _attempt in range(5):
+        new_code = issue_resident_code()
+        if new_code == resident_code or await repository.former_code_used(session, new_code):
+            continue
+        if await repository.insert_resident(
+            session, {**record, "resident_code": new_code, "version": version}
+        ):
+            break
+    else:
+        raise ServiceUnavailable(
+            "Could not issue a unique resident code; retry.", slug="resident-code-exhausted"
+        )
+    now = utc_now()
+    await repository.move_record(
+        session,
+        former=resident_code,
+        new=new_code,
+        effective=effective_date,
+        recorded_at=now,
+        recorded_by=writer.client_id,
+    )
+    state = repository.state_of(record)
+    if state["household_head_code"] == resident_code:
+        state["household_head_code"] = new_code
+    event = await feed.append(
+        session,
+        resident_code=new_code,
+        event_type=EventType.RESIDENT_CODE_CHANGE.value,
+        effective_date=effective_date,
+        recorded_at=now,
+        recorded_by=writer.client_id,
+        resident_version=version,
+        state=state,
+        former_resident_code=resident_code,
+    )
+    document, _ = feed.event_document(event, visibility=None, protected=record["protected"])
+    return {
+        "resident_code": new_code,
+        "former_resident_code": resident_code,
+        "version": version,
+        "event": document,
+    }, version

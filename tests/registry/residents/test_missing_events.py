@@ -121,3 +121,117 @@ async def test_a_removal_needs_a_reason(
     response = await record(registry, headers, code, {"type": "removal", "effective_date": "2025-04-01"})
     assert response.status_code == 422
     assert (await read(registry, headers, code)).headers["ETag"] == '"v1"'
+
+
+async def change_code(
+    client: httpx.AsyncClient, headers: Headers, code: str, *, etag: str | None = None, **extra: str
+) -> httpx.Response:
+    if etag is None:
+        etag = (await read(client, headers, code)).headers["ETag"]
+    return await client.post(
+        f"{BASE}/{code}/resident-code-changes",
+        json={"effective_date": "2025-01-10"},
+        headers=headers("registry:write", **{"If-Match": etag}, **extra),
+    )
+
+
+async def test_a_resident_code_change_moves_the_record_and_retires_the_old_code(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    head = await register(individual_number="123456789018")
+    household = (await read(registry, headers, head)).json()["household"]["household_id"]
+    spouse = await register(
+        given_name="花子",
+        given_name_kana="ハナコ",
+        sex="female",
+        household={"household_id": household, "head_resident_code": head, "relationship": "妻"},
+    )
+    moved = await record(
+        registry,
+        headers,
+        head,
+        {
+            "type": "move_within",
+            "effective_date": "2020-01-01",
+            "address": {"local_government_code": "131016", "address_lines": ["千代田5-5"]},
+        },
+    )
+    assert moved.status_code == 201
+    response = await change_code(registry, headers, head)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    new = body["resident_code"]
+    assert (body["former_resident_code"], body["version"]) == (head, 3)
+    assert new != head
+    assert response.headers["Location"] == f"{BASE}/{new}"
+    assert body["event"]["type"] == "resident_code_change"
+    assert body["event"]["former_resident_code"] == head
+    # The old code resolves to nothing, everywhere.
+    assert (await read(registry, headers, head)).status_code == 404
+    verified = await registry.post(
+        f"{BASE}/verifications", json={"items": [{"resident_code": head}]}, headers=headers("registry:read")
+    )
+    assert verified.json()["results"][0]["outcome"] == "not_found"
+    # The record, its history, its number and its events are the new code's.
+    now = (await read(registry, headers, new)).json()
+    assert now["individual_number"] == "123456789018"
+    assert [p["address_lines"] for p in now["residence_history"]] == [["千代田1-1"], ["千代田5-5"]]
+    assert now["household"]["head_resident_code"] == new
+    assert (await read(registry, headers, spouse)).json()["household"]["head_resident_code"] == new
+    events = await registry.get(f"{BASE}/{new}/events", headers=headers("registry:read", "registry:history"))
+    assert [e["type"] for e in events.json()["items"]] == ["birth", "move_within", "resident_code_change"]
+    by_number = await registry.post(
+        f"{BASE}/by-individual-number",
+        json={"individual_number": "123456789018"},
+        headers=headers("registry:read", "registry:identity"),
+    )
+    assert by_number.json()["resident_code"] == new
+    feed = (await registry.get("/registry/v1/events?limit=100", headers=headers("registry:feed"))).json()
+    assert feed["items"][-1]["former_resident_code"] == head
+    assert all(item["resident_code"] != head for item in feed["items"])
+    # A second change keeps the whole chain of former codes pointing at the newest.
+    newest = (await change_code(registry, headers, new)).json()["resident_code"]
+    assert (await read(registry, headers, new)).status_code == 404
+    assert (await read(registry, headers, newest)).status_code == 200
+
+
+async def test_a_resident_code_change_needs_if_match_and_an_active_resident(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    code = await register()
+    missing = await registry.post(
+        f"{BASE}/{code}/resident-code-changes",
+        json={"effective_date": "2025-01-10"},
+        headers=headers("registry:write"),
+    )
+    assert missing.status_code == 428
+    assert (await change_code(registry, headers, code, etag='"v9"')).status_code == 412
+    no_scope = await registry.post(
+        f"{BASE}/{code}/resident-code-changes",
+        json={"effective_date": "2025-01-10"},
+        headers=headers("registry:read", **{"If-Match": '"v1"'}),
+    )
+    assert no_scope.status_code == 403
+    chosen = await registry.post(
+        f"{BASE}/{code}/resident-code-changes",
+        json={"effective_date": "2025-01-10", "resident_code": "12345678901"},
+        headers=headers("registry:write", **{"If-Match": '"v1"'}),
+    )
+    assert chosen.status_code == 422  # a code cannot be chosen
+    died = await record(registry, headers, code, {"type": "death", "effective_date": "2024-01-01"})
+    assert died.status_code == 201
+    refused = await change_code(registry, headers, code)
+    assert refused.json()["type"] == "urn:jichi:problem:resident-not-active"
+    assert (await read(registry, headers, code)).headers["ETag"] == '"v2"'
+    unknown = await change_code(registry, headers, "12345678906", etag='"v1"')
+    assert unknown.status_code in (404, 422)
+
+
+async def test_a_retried_code_change_is_answered_once(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    code = await register()
+    first = await change_code(registry, headers, code, etag='"v1"', **{"Idempotency-Key": "code-1"})
+    again = await change_code(registry, headers, code, etag='"v1"', **{"Idempotency-Key": "code-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
