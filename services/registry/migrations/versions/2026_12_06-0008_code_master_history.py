@@ -118,15 +118,11 @@ def upgrade() -> None:
         pairs: set[tuple[str, str]] = set()
         # A 新設合併 may keep one of the merged bodies' codes (静岡市 2003): that code continues.
         continuing = {row["retired_code"] for row in group}
+        successors_here = {row["successor_code"] for row in group}
         for row in group:
             old, successor = row["retired_code"], row["successor_code"]
             prefecture = row["prefecture"]
-            if (
-                old
-                and old != successor
-                and old not in retired
-                and old not in {r["successor_code"] for r in group}
-            ):
+            if old and old not in successors_here and old not in retired:
                 retired.append(old)
                 ward = row["retired_name"].endswith("区") and "市" in row["retired_name"][:-1]
                 kind = "designated_city_ward" if ward else "municipality"
@@ -139,10 +135,9 @@ def upgrade() -> None:
             issues = row["source_event_type"] in ISSUING or (
                 row["source_event_type"] == "区の再編" and unseen
             )
-            if issues and successor not in continuing:
-                if successor not in from_dates and successor not in new:
-                    new.append(successor)
-                    from_dates[successor] = effective
+            if issues and successor not in continuing and successor not in from_dates:
+                new.append(successor)
+                from_dates[successor] = effective
             ensure(successor, row["successor_name"], row["successor_name_kana"], kind, prefecture)
             if old and old != successor:
                 pairs.add((old, successor))
@@ -151,7 +146,9 @@ def upgrade() -> None:
                 "change_id": change_id,
                 "effective_date": effective,
                 "kind": first["kind"],
-                "description": f"{first['description']} ({first['source_event_type']}; source: {first['source']})",
+                "description": (
+                    f"{first['description']} ({first['source_event_type']}; source: {first['source']})"
+                ),
                 "retired_codes": retired,
                 "new_codes": new,
                 "recorded_at": RECORDED_AT,
