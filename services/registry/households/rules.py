@@ -78,13 +78,15 @@ def head_change(
     new_head = request.head_resident_code
     _require_members([new_head, *request.relationships], codes)
     _require_exactly(request.relationships, [code for code in codes if code != new_head])
+    return _under(new_head, household_id, codes, request.relationships)
+
+
+def _under(
+    head: str, household_id: str, codes: Sequence[str], relationships: Mapping[str, str]
+) -> list[Assignment]:
+    """Each of `codes` in the household under `head` (whose own 続柄 is 世帯主)."""
     return [
-        Assignment(
-            code,
-            household_id,
-            new_head,
-            HEAD_RELATIONSHIP if code == new_head else request.relationships[code],
-        )
+        Assignment(code, household_id, head, HEAD_RELATIONSHIP if code == head else relationships[code])
         for code in codes
     ]
 
@@ -121,12 +123,4 @@ def separation(
         raise UnprocessableContent(
             "The head stays in a separation; record a head change first.", slug="household-head-cannot-leave"
         )
-    return [
-        Assignment(
-            code,
-            new_household_id,
-            new_head,
-            HEAD_RELATIONSHIP if code == new_head else request.relationships[code],
-        )
-        for code in leavers
-    ]
+    return _under(new_head, new_household_id, leavers, request.relationships)
