@@ -17,6 +17,7 @@ from services.registry.codes.master import CodeMaster
 from services.registry.deliveries import endpoints as deliveries_endpoints
 from services.registry.deliveries.secrets import WebhookSecrets
 from services.registry.feed import endpoints as feed_endpoints
+from services.registry.households import endpoints as households_endpoints
 from services.registry.operations import EXAMPLES, OPERATIONS
 from services.registry.pseudonyms.codec import PseudonymCodec
 from services.registry.purposes import endpoints as purposes_endpoints
@@ -83,6 +84,7 @@ def create_app(
         # Routes are matched in order, one pattern after another: the most requested come first.
         routers=[
             residents_endpoints.router,
+            households_endpoints.router,
             codes_endpoints.router,
             caller_router(),
             accesslog_endpoints.router,

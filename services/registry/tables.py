@@ -117,6 +117,7 @@ residents = Table(
     Index("ix_residents_municipality", "local_government_code", "resident_code"),
     Index("ix_residents_birth_name", "date_of_birth", "name_key"),
     Index("ix_residents_birth_kana", "date_of_birth", "kana_key"),
+    Index("ix_residents_household", "household_id"),
     # What a bulk verification reads, readable from the index alone (see migration 0004).
     Index(
         "ix_residents_verification", "resident_code", postgresql_include=list(VERIFICATION_INCLUDES)
@@ -153,9 +154,23 @@ resident_events = Table(
     Column("to_abroad", Boolean, nullable=True),
     Column("corrected_items", JSON, nullable=True),
     Column("reason", Text, nullable=True),
+    Column("former_resident_code", String(11), nullable=True),
     Column("snapshot", JSON, nullable=False),
     Index("ix_resident_events_resident", "resident_code", "sequence"),
 )
+
+resident_code_changes = Table(
+    "resident_code_changes",
+    metadata,
+    Column("former_resident_code", String(11), primary_key=True),
+    Column("resident_code", String(11), nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Index("ix_resident_code_changes_resident", "resident_code"),
+)
+"""住民票コードの変更: the codes a resident had. A former code resolves to nothing (it is not
+kept in `residents`); this table is the history, for the register's staff and audits."""
 
 feed_head = Table(
     "feed_head",

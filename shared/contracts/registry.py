@@ -87,6 +87,8 @@ class ResidentStatus(StrEnum):
     ACTIVE = "active"
     MOVED_OUT = "moved_out"
     DECEASED = "deceased"
+    REMOVED = "removed"
+    """職権消除: removed ex officio (a foreign resident whose period of stay ended)."""
 
 
 class EventType(StrEnum):
@@ -100,6 +102,16 @@ class EventType(StrEnum):
     DEATH = "death"
     CORRECTION = "correction"
     NATIONALITY_CHANGE = "nationality_change"
+    REMOVAL = "removal"
+    """職権消除 of a foreign resident whose period of stay ended."""
+    HEAD_CHANGE = "head_change"
+    """世帯主変更: the household's head changed (every member's relationship may change)."""
+    HOUSEHOLD_MERGER = "household_merger"
+    """世帯合併: the resident's household joined another one."""
+    HOUSEHOLD_SEPARATION = "household_separation"
+    """世帯分離: the resident left a household to form a new one."""
+    RESIDENT_CODE_CHANGE = "resident_code_change"
+    """住民票コードの変更 on the resident's request: the old code resolves to nothing now."""
 
 
 class ProvidedItem(StrEnum):
@@ -244,7 +256,12 @@ class LifeEvent(BaseModel):
     corrected_items: list[str] | None = Field(
         default=None, description="For corrections: the fields changed."
     )
-    reason: str | None = Field(default=None, description="For corrections: why.")
+    reason: str | None = Field(default=None, description="For corrections and removals: why.")
+    former_resident_code: str | None = Field(
+        default=None,
+        description="For a resident_code_change: the code the resident had (it resolves to nothing "
+        "now; this event and every earlier one carry the new code).",
+    )
     resident: Resident | None = Field(
         default=None,
         description="The record right after the event, minimised to the caller's scopes "
@@ -291,10 +308,23 @@ class ResidentRegistration(_NewResidentItems):
     from_abroad: bool = Field(default=True, description="For move_in: arriving from abroad.")
 
 
+class RegistrationWarning(BaseModel):
+    type: Literal["possible-duplicate"] = Field(
+        description="possible-duplicate: residents already registered have the same four items "
+        "(folded name, date of birth, sex, folded address). The new record was made anyway, never "
+        "merged: review the candidates with POST /residents/matches and correct or remove one."
+    )
+    detail: str
+    matching_residents: int = Field(description="How many registered residents match.")
+
+
 class RegisteredResident(BaseModel):
     resident_code: ResidentCode
     version: int
     event: LifeEvent
+    warnings: list[RegistrationWarning] = Field(
+        default_factory=list, description="Things the clerk should check; the resident is registered."
+    )
 
 
 class MoveInRequest(BaseModel):
@@ -406,6 +436,17 @@ class CorrectionRequest(BaseModel):
         return self
 
 
+class RemovalRequest(BaseModel):
+    """職権消除: a foreign resident whose period of stay ended is removed from the register, as of
+    a date after the last day of that period."""
+
+    model_config = _STRICT
+
+    type: Literal["removal"]
+    effective_date: CalendarDate
+    reason: LongText
+
+
 LifeEventRequest = Annotated[
     MoveInRequest
     | MoveOutRequest
@@ -413,9 +454,118 @@ LifeEventRequest = Annotated[
     | NameChangeRequest
     | DeathRequest
     | NationalityChangeRequest
-    | CorrectionRequest,
+    | CorrectionRequest
+    | RemovalRequest,
     Field(discriminator="type"),
 ]
+
+
+class ResidentCodeChangeRequest(BaseModel):
+    """住民票コードの変更: the resident asked for a new code; the register issues it (it cannot be chosen)."""
+
+    model_config = _STRICT
+
+    effective_date: CalendarDate = Field(description="The day of the request (today or earlier).")
+
+
+class ResidentCodeChanged(BaseModel):
+    resident_code: ResidentCode = Field(description="The new code.")
+    former_resident_code: ResidentCode
+    version: int
+    event: LifeEvent
+
+
+# --- households ------------------------------------------------------------------------------
+
+HouseholdId = Annotated[str, StringConstraints(pattern=r"^H[0-9]{12}$")]
+Relationships = Annotated[
+    dict[ResidentCode, ShortText],
+    Field(description="続柄 to the head, by resident code.", max_length=100),
+]
+
+
+class HouseholdMember(BaseModel):
+    resident_code: ResidentCode
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    date_of_birth: CalendarDate
+    sex: Sex
+    relationship: str = Field(description="続柄 to the head.")
+
+
+class HouseholdRecord(BaseModel):
+    """A household as it stands: its active members (those under a protection order only for
+    registry:protected), the head first."""
+
+    household_id: HouseholdId
+    head_resident_code: ResidentCode
+    address: Address | None = Field(default=None, description="The head's address.")
+    members: list[HouseholdMember]
+
+
+class HeadChangeRequest(BaseModel):
+    """世帯主変更: another member becomes the head; every other member's 続柄 to the new head."""
+
+    model_config = _STRICT
+
+    type: Literal["head_change"]
+    effective_date: CalendarDate
+    head_resident_code: ResidentCode
+    relationships: Relationships
+
+
+class HouseholdMergerRequest(BaseModel):
+    """世帯合併: every member of `merged_household_id` joins this household under its head."""
+
+    model_config = _STRICT
+
+    type: Literal["household_merger"]
+    effective_date: CalendarDate
+    merged_household_id: HouseholdId
+    relationships: Relationships = Field(description="続柄 of each joining member to this household's head.")
+
+
+class HouseholdSeparationRequest(BaseModel):
+    """世帯分離: some members leave to form a new household (the head stays: change it first)."""
+
+    model_config = _STRICT
+
+    type: Literal["household_separation"]
+    effective_date: CalendarDate
+    head_resident_code: ResidentCode = Field(description="The new household's head, one of the leavers.")
+    relationships: Relationships = Field(
+        description="The other leavers' 続柄 to the new head; the leavers are the head and these."
+    )
+
+
+HouseholdEventRequest = Annotated[
+    HeadChangeRequest | HouseholdMergerRequest | HouseholdSeparationRequest,
+    Field(discriminator="type"),
+]
+
+
+class HouseholdMembership(BaseModel):
+    resident_code: ResidentCode
+    relationship: str
+    version: int = Field(description="The resident's version after the change.")
+
+
+class HouseholdAfterChange(BaseModel):
+    household_id: HouseholdId
+    head_resident_code: ResidentCode
+    members: list[HouseholdMembership] = Field(description="The members whose record changed.")
+
+
+class HouseholdChange(BaseModel):
+    """What a household event changed: the households involved, and one life event per member
+    whose record changed (in the change feed too)."""
+
+    type: EventType
+    effective_date: CalendarDate
+    households: list[HouseholdAfterChange]
+    events: list[LifeEvent]
 
 
 class ProtectionOrder(BaseModel):
@@ -488,6 +638,7 @@ class VerificationOutcome(StrEnum):
     DECEASED = "deceased"
     MOVED_OUT = "moved_out"
     AMBIGUOUS = "ambiguous"
+    REMOVED = "removed"
 
 
 class VerificationItem(BaseModel):

@@ -49,6 +49,7 @@ async def append(
     to_abroad: bool | None = None,
     corrected_items: Sequence[str] | None = None,
     reason: str | None = None,
+    former_resident_code: str | None = None,
 ) -> dict[str, Any]:
     """Write the event in the caller's transaction; returns the stored row's values."""
     values: dict[str, Any] = {
@@ -65,6 +66,7 @@ async def append(
         "to_abroad": to_abroad,
         "corrected_items": list(corrected_items) if corrected_items is not None else None,
         "reason": reason,
+        "former_resident_code": former_resident_code,
         "snapshot": snapshot(state),
     }
     await repository.insert_event(session, values)
@@ -87,7 +89,10 @@ def event_document(
     items = [ProvidedItem.STATUS.value]
     if event["corrected_items"] is not None:
         document["corrected_items"] = event["corrected_items"]
+    if event["corrected_items"] is not None or event["reason"] is not None:
         document["reason"] = event["reason"]
+    if event.get("former_resident_code") is not None:
+        document["former_resident_code"] = event["former_resident_code"]
     if visibility is None or visibility.shows_address(protected):
         document.update(
             from_local_government_code=event["from_local_government_code"],

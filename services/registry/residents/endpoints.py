@@ -29,6 +29,8 @@ from shared.contracts.registry import (
     ProtectionOrder,
     RegisteredResident,
     Resident,
+    ResidentCodeChanged,
+    ResidentCodeChangeRequest,
     ResidentEventPage,
     ResidentMatches,
     ResidentPage,
@@ -337,6 +339,38 @@ async def record_resident_event(
         writer=writer_for(request, principal),
     )
     return write.respond(document, status_code=201, version=version)
+
+
+@router.post(
+    "/residents/{resident_code}/resident-code-changes",
+    status_code=201,
+    response_model=ResidentCodeChanged,
+    summary="Change a resident's code on their request (住民票コードの変更; needs If-Match)",
+    description="A new code is issued; the old one resolves to nothing afterwards (404), and the "
+    "record's events, history and household carry the new one. The change feed gets a "
+    "resident_code_change event naming the former code.",
+)
+async def change_resident_code(
+    request: Request,
+    resident_code: ResidentCodePath,
+    change: ResidentCodeChangeRequest,
+    write: WriteDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes("registry:write"),
+) -> Response:
+    document, version = await service.change_code(
+        write.session,
+        resident_code=resident_code,
+        effective_date=change.effective_date,
+        if_match=if_match,
+        writer=writer_for(request, principal),
+    )
+    return write.respond(
+        document,
+        status_code=201,
+        version=version,
+        location=f"/registry/v1/residents/{document['resident_code']}",
+    )
 
 
 @router.put(
