@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 import services.elections
 from services.elections import tables
+from services.elections.absentee.endpoints import router as absentee_router
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
 from services.elections.operations import EXAMPLES, OPERATIONS
@@ -21,6 +22,7 @@ from services.elections.roll.source import RegistrySource, ResidentSource
 from services.elections.settings import ElectionsSettings
 from services.elections.setup.endpoints import router as setup_router
 from services.elections.state import ElectionsState
+from services.elections.suspensions.endpoints import router as suspensions_router
 from services.elections.tallies.endpoints import router as tallies_router
 from services.elections.turnout.endpoints import router as turnout_router
 from shared.auth.revocations import RevocationSource
@@ -81,6 +83,8 @@ def create_app(
             setup_router,
             roll_router,
             checkins_router,
+            suspensions_router,
+            absentee_router,
             tallies_router,
             results_router,
             turnout_router,

@@ -268,6 +268,7 @@ OPERATIONS: Operations = {
             "station-required",
             "unknown-station",
             "voting-closed",
+            "voting-rights-suspended",
             "wrong-station",
         ),
     ),
@@ -288,6 +289,58 @@ OPERATIONS: Operations = {
             "already-undone",
             "audit-log-busy",
             "check-in-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/suspensions"): Operation(
+        "elections_record_suspension",
+        problems=("audit-log-busy",),
+        headers={201: ("Location",)},
+    ),
+    ("GET", "/elections/v1/suspensions"): Operation(
+        "elections_list_suspensions",
+        problems=("access-log-unavailable",),
+    ),
+    ("GET", "/elections/v1/suspensions/{suspension_id}"): Operation(
+        "elections_get_suspension",
+        problems=(
+            "access-log-unavailable",
+            "suspension-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/suspensions/{suspension_id}/lift"): Operation(
+        "elections_lift_suspension",
+        problems=(
+            "audit-log-busy",
+            "lift-before-suspension",
+            "suspension-already-ended",
+            "suspension-already-lifted",
+            "suspension-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/elections/{election_id}/absentee-ballots"): Operation(
+        "elections_request_absentee_ballot",
+        problems=(
+            "absentee-ballot-exists",
+            "already-voted",
+            "audit-log-busy",
+            "election-not-found",
+            "not-on-roll",
+            "voting-closed",
+        ),
+        headers={201: ("Location",)},
+    ),
+    ("GET", "/elections/v1/elections/{election_id}/absentee-ballots/{ballot_id}"): Operation(
+        "elections_get_absentee_ballot",
+        problems=("absentee-ballot-not-found",),
+    ),
+    ("POST", "/elections/v1/elections/{election_id}/absentee-ballots/{ballot_id}/steps"): Operation(
+        "elections_record_absentee_step",
+        problems=(
+            "absentee-ballot-not-found",
+            "absentee-step-date",
+            "absentee-step-out-of-order",
+            "audit-log-busy",
+            "voting-closed",
         ),
     ),
     ("POST", "/elections/v1/contests/{contest_id}/tally-entries"): Operation(

@@ -279,3 +279,50 @@ audit_log = Table(
     UniqueConstraint("lane", "previous_hash"),
     Index("ix_audit_log_lane_seq", "lane", "seq"),
 )
+
+# Notices that a person does not have the vote (選挙権停止, art. 11, 11-2, 252; Political Funds Control
+# Act art. 28). Kept per person, not per election: every roll the person is on shows the mark (art. 27).
+suspensions = Table(
+    "suspensions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("resident_code", String(11), nullable=False),
+    Column("basis", String(60), nullable=False),
+    Column("suspends_voting", Boolean, nullable=False),
+    Column("from_date", Date, nullable=False),
+    # Inclusive; NULL while the end is not known (e.g. serving a sentence).
+    Column("until_date", Date, nullable=True),
+    Column("source_local_government_code", String(6), nullable=False),
+    Column("document_reference", String(200), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    # The first day with the vote again, when lifted before until_date.
+    Column("lifted_on", Date, nullable=True),
+    Column("lifted_by", String(200), nullable=True),
+    Column("lifted_at", UtcDateTime(), nullable=True),
+    Column("lift_reason", Text, nullable=True),
+    Column("lift_document_reference", String(200), nullable=True),
+    CheckConstraint("until_date IS NULL OR until_date >= from_date", name="suspension_ordered"),
+    Index("ix_suspensions_resident", "resident_code", "from_date"),
+)
+
+# Absentee ballots (不在者投票, art. 49): one live ballot per voter and election; the receipt records
+# the voter's vote as an absentee check-in unless they voted in person first.
+absentee_ballots = Table(
+    "absentee_ballots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("resident_code", String(11), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("requested_on", Date, nullable=False),
+    Column("issued_on", Date, nullable=True),
+    Column("voted_on", Date, nullable=True),
+    Column("sent_on", Date, nullable=True),
+    Column("received_on", Date, nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("outcome_reason", Text, nullable=True),
+    Column("check_in_id", ForeignKey("check_ins.id"), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("election_id", "resident_code"),
+)

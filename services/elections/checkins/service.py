@@ -13,6 +13,7 @@ from services.elections.checkins import repository
 from services.elections.checkins.rules import method_problem
 from services.elections.rows import Reader
 from services.elections.setup.service import require_election
+from services.elections.suspensions import service as suspensions
 from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
 from shared.values import JST
 from shared.web.pagination import Page, PageRequest
@@ -25,8 +26,8 @@ def check_in_model(row: Row[Any]) -> CheckIn:
     )
 
 
-def _refusal(facts: Row[Any], data: CheckInIn, election_id: int, today: date) -> Problem | None:
-    """Why this check-in may not be recorded (in the order a clerk would check), or None."""
+def _voter_refusal(facts: Row[Any], data: CheckInIn, today: date) -> Problem | None:
+    """Why nobody may vote this way today, or why this resident may not vote here at all, or None."""
     closed = method_problem(
         data.method, today=today, announcement_date=facts.announcement_date, polling_day=facts.polling_day
     )
@@ -34,6 +35,11 @@ def _refusal(facts: Row[Any], data: CheckInIn, election_id: int, today: date) ->
         return UnprocessableContent(f"Not open today: {closed}.", slug="voting-closed")
     if not facts.on_roll:
         return UnprocessableContent("This resident is not on the roll of this election.", slug="not-on-roll")
+    return None
+
+
+def _place_refusal(facts: Row[Any], data: CheckInIn, election_id: int) -> Problem | None:
+    """Why this voter may not vote at the place named, or None."""
     if data.method == VotingMethod.ABSENTEE:
         if data.station_id is not None:
             return UnprocessableContent(
@@ -71,14 +77,28 @@ async def _already_voted(session: AsyncSession, election_id: int, resident_code:
     return Conflict("This voter has already voted in this election.", slug="already-voted", **extra)
 
 
-async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
-    facts = await repository.voting_facts(session, election_id, data.resident_code, data.station_id)
-    if facts is None:
-        raise NotFound(f"No election {election_id}.", slug="election-not-found")
-    now = datetime.now(UTC)
-    refusal = _refusal(facts, data, election_id, now.astimezone(JST).date())
+async def _refuse(
+    session: AsyncSession, facts: Row[Any], data: CheckInIn, election_id: int, today: date
+) -> None:
+    """Raises the first reason, in the order a clerk checks: open today, on the roll, the vote not
+    suspended today (the roll's mark, art. 27), the place."""
+    refusal = _voter_refusal(facts, data, today)
     if refusal is not None:
         raise refusal
+    if facts.suspension_id is not None:
+        raise await suspensions.refusal(session, facts.suspension_id)
+    refusal = _place_refusal(facts, data, election_id)
+    if refusal is not None:
+        raise refusal
+
+
+async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
+    now = datetime.now(UTC)
+    today = now.astimezone(JST).date()
+    facts = await repository.voting_facts(session, election_id, data.resident_code, data.station_id, today)
+    if facts is None:
+        raise NotFound(f"No election {election_id}.", slug="election-not-found")
+    await _refuse(session, facts, data, election_id, today)
     row = await repository.insert_unless_voted(
         session,
         {
@@ -149,3 +169,43 @@ async def get_check_in(*, reader: Reader, election_id: int, check_in_id: int) ->
     if row is None or row.election_id != election_id:
         raise NotFound(f"No check-in {check_in_id} in election {election_id}.", slug="check-in-not-found")
     return check_in_model(row)
+
+
+async def record_absentee_vote(
+    *, session: AsyncSession, clerk: str, election_id: int, resident_code: str, ballot_id: int
+) -> CheckIn | None:
+    """The vote of an absentee ballot the commission received (art. 49), or None when the voter already
+    has a standing check-in (they voted in person first: the ballot is then not accepted)."""
+    row = await repository.insert_unless_voted(
+        session,
+        {
+            "election_id": election_id,
+            "resident_code": resident_code,
+            "active_resident_code": resident_code,
+            "method": VotingMethod.ABSENTEE.value,
+            "station_id": None,
+            "checked_in_at": datetime.now(UTC),
+            "clerk_id": clerk,
+        },
+    )
+    if row is None:
+        return None
+    await audit.record(
+        session=session,
+        actor=clerk,
+        action="check_in.recorded",
+        election_id=election_id,
+        subject=f"check_in:{row.id}",
+        details={
+            "resident_code": resident_code,
+            "method": VotingMethod.ABSENTEE.value,
+            "station_id": None,
+            "absentee_ballot_id": ballot_id,
+        },
+    )
+    return check_in_model(row)
+
+
+async def standing_check_in(session: AsyncSession, election_id: int, resident_code: str) -> CheckIn | None:
+    row = await repository.standing(session, election_id, resident_code)
+    return None if row is None else check_in_model(row)

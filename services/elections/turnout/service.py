@@ -91,9 +91,10 @@ async def final_turnout(
     day = election.polling_day
     electors_by_sex: Counter[str] = Counter()
     electors_by_band: Counter[str] = Counter()
-    for row in await repository.electors(session, scope):
+    for row in await repository.electors(session, scope, day):
         electors_by_sex[_sex(row.sex)] += row.n
         electors_by_band[age_band(age_on(row.birth_date, day))] += row.n
+    suspended = await repository.suspended_on_roll(session, scope, day)
     voters_by_sex: Counter[str] = Counter()
     voters_by_band: Counter[str] = Counter()
     by_method: Counter[str] = Counter({"ordinary": 0, "early": 0, "absentee": 0})
@@ -118,6 +119,8 @@ async def final_turnout(
         by_sex=_by_sex(electors_by_sex, voters_by_sex),
         by_method=dict(by_method),
         by_age_band=bands,
+        registered=sum(electors_by_sex.values()) + suspended,
+        suspended_on_polling_day=suspended,
     )
 
 
@@ -137,7 +140,7 @@ async def hourly_turnout(
         contest_id=contest_id,
     )
     electors_by_sex: Counter[str] = Counter()
-    for row in await repository.electors(session, scope):
+    for row in await repository.electors(session, scope, election.polling_day):
         electors_by_sex[_sex(row.sex)] += row.n
     start, _ = day_bounds(election.polling_day)
     hours = []

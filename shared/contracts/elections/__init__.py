@@ -1,5 +1,13 @@
 """API contracts of the elections service (request and response models), one module per domain."""
 
+from shared.contracts.elections.absentee import (
+    AbsenteeBallot,
+    AbsenteeBallotIn,
+    AbsenteeOutcome,
+    AbsenteeState,
+    AbsenteeStep,
+    AbsenteeStepIn,
+)
 from shared.contracts.elections.audit import AuditRecord, AuditVerification
 from shared.contracts.elections.checkins import CheckIn, CheckInIn, CheckInUndoIn
 from shared.contracts.elections.common import BallotCount, ContestKind, ResultStatus, Votes, VotingMethod
@@ -40,6 +48,13 @@ from shared.contracts.elections.setup import (
     PollingStation,
     PollingStationIn,
 )
+from shared.contracts.elections.suspensions import (
+    RollMark,
+    Suspension,
+    SuspensionBasis,
+    SuspensionIn,
+    SuspensionLiftIn,
+)
 from shared.contracts.elections.tallies import (
     AmbiguousBallots,
     Difference,
@@ -59,6 +74,12 @@ from shared.contracts.elections.turnout import (
 )
 
 __all__ = [
+    "AbsenteeBallot",
+    "AbsenteeBallotIn",
+    "AbsenteeOutcome",
+    "AbsenteeState",
+    "AbsenteeStep",
+    "AbsenteeStepIn",
     "AgeBand",
     "AmbiguousBallots",
     "AuditRecord",
@@ -100,12 +121,17 @@ __all__ = [
     "RollBuildIn",
     "RollBuildState",
     "RollDecision",
+    "RollMark",
     "RollReason",
     "RollSync",
     "SelectionCount",
     "SelectionVotes",
     "SheetProblem",
     "SheetStatus",
+    "Suspension",
+    "SuspensionBasis",
+    "SuspensionIn",
+    "SuspensionLiftIn",
     "TallyEntryIn",
     "TallySheet",
     "TurnoutBySex",

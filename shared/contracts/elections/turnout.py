@@ -26,6 +26,15 @@ class AgeBand(BaseModel):
 class FinalTurnout(BaseModel):
     election_id: int
     scope: str = Field(description="'election', 'municipality:<code>', 'station:<id>' or 'contest:<id>'.")
+    registered: int = Field(
+        description="On the roll (選挙人名簿登録者数), marked voters included: a mark (art. 27) never "
+        "takes a voter off the roll."
+    )
+    suspended_on_polling_day: int = Field(
+        description="On the roll but without the vote on polling day (a suspension, art. 11, 252, covers "
+        "it): not among the electors (当日有権者数 = registered − this). A suspension that ended before "
+        "polling day or was lifted by then excludes nobody."
+    )
     by_sex: TurnoutBySex
     by_method: dict[str, int] = Field(description="Voters by method: ordinary, early, absentee.")
     by_age_band: list[AgeBand]
