@@ -15,7 +15,7 @@ FIRST, LAST = voting_period(date(2026, 6, 28), POLLING)
 
 
 def test_the_voting_period_runs_from_the_day_after_the_announcement_to_polling_day() -> None:
-    assert (FIRST, LAST) == (date(2026, 6, 29), POLLING)
+    assert (date(2026, 6, 29), POLLING) == (FIRST, LAST)
 
 
 @pytest.mark.parametrize(
