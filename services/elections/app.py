@@ -15,6 +15,8 @@ from services.elections.absentee.endpoints import router as absentee_router
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
 from services.elections.operations import EXAMPLES, OPERATIONS
+from services.elections.overseas.endpoints import router as overseas_router
+from services.elections.overseas.source import OVERSEAS_PURPOSE
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
 from services.elections.roll.readlog import RegistryReadLog
@@ -60,6 +62,7 @@ def create_app(
         state = ElectionsState(
             resident_source=resident_source or RegistrySource(gateway, purpose=settings.registry_purpose),
             read_log=RegistryReadLog(gateway),
+            emigration_source=RegistrySource(gateway, purpose=OVERSEAS_PURPOSE),
         )
         app.state.elections = state
         try:
@@ -85,6 +88,7 @@ def create_app(
             checkins_router,
             suspensions_router,
             absentee_router,
+            overseas_router,
             tallies_router,
             results_router,
             turnout_router,

@@ -343,6 +343,74 @@ OPERATIONS: Operations = {
             "voting-closed",
         ),
     ),
+    ("POST", "/elections/v1/overseas-applications"): Operation(
+        "elections_apply_overseas",
+        problems=(
+            "audit-log-busy",
+            "overseas-roll-busy",
+            "registry-invalid-answer",
+            "registry-timeout",
+            "registry-unavailable",
+            "resident-not-found",
+        ),
+        headers={201: ("Location",)},
+    ),
+    ("POST", "/elections/v1/overseas-applications/{application_id}/decisions"): Operation(
+        "elections_redecide_overseas_application",
+        problems=(
+            "application-decided",
+            "audit-log-busy",
+            "overseas-application-not-found",
+            "overseas-roll-busy",
+            "registry-invalid-answer",
+            "registry-timeout",
+            "registry-unavailable",
+            "resident-not-found",
+        ),
+    ),
+    ("GET", "/elections/v1/overseas-applications/{application_id}"): Operation(
+        "elections_get_overseas_application",
+        problems=(
+            "access-log-unavailable",
+            "overseas-application-not-found",
+        ),
+    ),
+    ("GET", "/elections/v1/overseas-roll/entries"): Operation(
+        "elections_list_overseas_entries",
+        problems=("access-log-unavailable",),
+    ),
+    ("GET", "/elections/v1/overseas-roll/entries/{entry_id}"): Operation(
+        "elections_get_overseas_entry",
+        problems=(
+            "access-log-unavailable",
+            "overseas-entry-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/overseas-roll/entries/{entry_id}/reviews"): Operation(
+        "elections_review_overseas_entry",
+        problems=(
+            "audit-log-busy",
+            "overseas-entry-not-found",
+            "overseas-entry-removed",
+            "registry-invalid-answer",
+            "registry-timeout",
+            "registry-unavailable",
+            "resident-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/elections/{election_id}/overseas-votes"): Operation(
+        "elections_record_overseas_vote",
+        problems=(
+            "already-voted",
+            "audit-log-busy",
+            "election-not-found",
+            "not-a-national-election",
+            "not-found",
+            "not-on-overseas-roll",
+            "voting-closed",
+            "voting-rights-suspended",
+        ),
+    ),
     ("POST", "/elections/v1/contests/{contest_id}/tally-entries"): Operation(
         "elections_enter_tally",
         problems=(

@@ -188,6 +188,8 @@ check_ins = Table(
     Column("undone_at", UtcDateTime(), nullable=True),
     Column("undone_by", String(200), nullable=True),
     Column("undo_reason", Text, nullable=True),
+    # A vote from the overseas roll (consulate, post, in_japan); NULL for the domestic roll.
+    Column("overseas_method", String(20), nullable=True),
     UniqueConstraint("election_id", "active_resident_code"),
     Index("ix_check_ins_election_resident", "election_id", "resident_code"),
 )
@@ -325,4 +327,47 @@ absentee_ballots = Table(
     Column("check_in_id", ForeignKey("check_ins.id"), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("election_id", "resident_code"),
+)
+
+# The overseas roll (在外選挙人名簿, art. 30-2 ff.): applications and the entries they lead to.
+overseas_applications = Table(
+    "overseas_applications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("resident_code", String(11), nullable=False, index=True),
+    Column("channel", String(20), nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("mission", String(200), nullable=True),
+    Column("abroad_since", Date, nullable=True),
+    Column("applied_on", Date, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("local_government_code", String(6), nullable=True),
+    Column("registrable_on", Date, nullable=True),
+    Column("entry_id", Integer, nullable=True),
+    Column("recorded_by", String(200), nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=True),
+)
+
+overseas_entries = Table(
+    "overseas_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("local_government_code", String(6), nullable=False),
+    # Each municipality numbers its overseas roll apart from its domestic roll.
+    Column("number", Integer, nullable=False),
+    Column("resident_code", String(11), nullable=False),
+    # Equal to resident_code while the entry stands, NULL once removed: one standing entry per person.
+    Column("active_resident_code", String(11), nullable=True),
+    Column("sex", String(20), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("returned_on", Date, nullable=True),
+    Column("removed_on", Date, nullable=True),
+    Column("removal_reason", String(40), nullable=True),
+    Column("application_id", ForeignKey("overseas_applications.id"), nullable=False),
+    UniqueConstraint("local_government_code", "number"),
+    UniqueConstraint("active_resident_code"),
 )

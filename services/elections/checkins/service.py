@@ -14,7 +14,7 @@ from services.elections.checkins.rules import method_problem
 from services.elections.rows import Reader
 from services.elections.setup.service import require_election
 from services.elections.suspensions import service as suspensions
-from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
+from shared.contracts.elections import CheckIn, CheckInIn, OverseasVotingMethod, VotingMethod
 from shared.values import JST
 from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, Problem, UnprocessableContent
@@ -171,11 +171,12 @@ async def get_check_in(*, reader: Reader, election_id: int, check_in_id: int) ->
     return check_in_model(row)
 
 
-async def record_absentee_vote(
-    *, session: AsyncSession, clerk: str, election_id: int, resident_code: str, ballot_id: int
-) -> CheckIn | None:
-    """The vote of an absentee ballot the commission received (art. 49), or None when the voter already
-    has a standing check-in (they voted in person first: the ballot is then not accepted)."""
+async def _remote_vote(
+    session: AsyncSession, clerk: str, election_id: int, resident_code: str, **noted: Any
+) -> Row[Any] | None:
+    """A vote not cast at a station (absentee, or from the overseas roll), unless the voter has a standing
+    check-in; audited like every check-in."""
+    overseas_method = noted.get("overseas_method")
     row = await repository.insert_unless_voted(
         session,
         {
@@ -186,23 +187,42 @@ async def record_absentee_vote(
             "station_id": None,
             "checked_in_at": datetime.now(UTC),
             "clerk_id": clerk,
+            "overseas_method": overseas_method,
         },
     )
+    if row is not None:
+        await audit.record(
+            session=session,
+            actor=clerk,
+            action="check_in.recorded",
+            election_id=election_id,
+            subject=f"check_in:{row.id}",
+            details={
+                "resident_code": resident_code,
+                "method": VotingMethod.ABSENTEE.value,
+                "station_id": None,
+                **noted,
+            },
+        )
+    return row
+
+
+async def record_absentee_vote(
+    *, session: AsyncSession, clerk: str, election_id: int, resident_code: str, ballot_id: int
+) -> CheckIn | None:
+    """The vote of an absentee ballot the commission received (art. 49), or None when the voter already
+    has a standing check-in (they voted in person first: the ballot is then not accepted)."""
+    row = await _remote_vote(session, clerk, election_id, resident_code, absentee_ballot_id=ballot_id)
+    return None if row is None else check_in_model(row)
+
+
+async def record_overseas_vote(
+    *, session: AsyncSession, clerk: str, election_id: int, resident_code: str, method: OverseasVotingMethod
+) -> CheckIn:
+    """A vote from the overseas roll (art. 49-2); 409 when the person voted in this election already."""
+    row = await _remote_vote(session, clerk, election_id, resident_code, overseas_method=method.value)
     if row is None:
-        return None
-    await audit.record(
-        session=session,
-        actor=clerk,
-        action="check_in.recorded",
-        election_id=election_id,
-        subject=f"check_in:{row.id}",
-        details={
-            "resident_code": resident_code,
-            "method": VotingMethod.ABSENTEE.value,
-            "station_id": None,
-            "absentee_ballot_id": ballot_id,
-        },
-    )
+        raise await _already_voted(session, election_id, resident_code)
     return check_in_model(row)
 
 

@@ -78,7 +78,7 @@ async def voters(session: AsyncSession, scope: list[ColumnElement[bool]]) -> lis
     statement = (
         select(roll_entries.c.sex, roll_entries.c.birth_date, check_ins.c.method, func.count().label("n"))
         .select_from(_JOIN)
-        .where(*scope, check_ins.c.active_resident_code.is_not(None))
+        .where(*scope, check_ins.c.active_resident_code.is_not(None), check_ins.c.overseas_method.is_(None))
         .group_by(roll_entries.c.sex, roll_entries.c.birth_date, check_ins.c.method)
     )
     return list((await session.execute(statement)).all())

@@ -11,6 +11,17 @@ from shared.contracts.elections.absentee import (
 from shared.contracts.elections.audit import AuditRecord, AuditVerification
 from shared.contracts.elections.checkins import CheckIn, CheckInIn, CheckInUndoIn
 from shared.contracts.elections.common import BallotCount, ContestKind, ResultStatus, Votes, VotingMethod
+from shared.contracts.elections.overseas import (
+    OverseasApplication,
+    OverseasApplicationIn,
+    OverseasApplicationState,
+    OverseasChannel,
+    OverseasEntry,
+    OverseasRemovalReason,
+    OverseasTurnout,
+    OverseasVoteIn,
+    OverseasVotingMethod,
+)
 from shared.contracts.elections.results import (
     CandidateResult,
     ContestResult,
@@ -109,6 +120,15 @@ __all__ = [
     "Lot",
     "LotIn",
     "LotRequired",
+    "OverseasApplication",
+    "OverseasApplicationIn",
+    "OverseasApplicationState",
+    "OverseasChannel",
+    "OverseasEntry",
+    "OverseasRemovalReason",
+    "OverseasTurnout",
+    "OverseasVoteIn",
+    "OverseasVotingMethod",
     "Party",
     "PartyIn",
     "PartyResult",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.elections.overseas import OverseasTurnout
+
 
 class TurnoutFigure(BaseModel):
     electors: int
@@ -38,6 +40,11 @@ class FinalTurnout(BaseModel):
     by_sex: TurnoutBySex
     by_method: dict[str, int] = Field(description="Voters by method: ordinary, early, absentee.")
     by_age_band: list[AgeBand]
+    overseas: OverseasTurnout | None = Field(
+        default=None,
+        description="The overseas roll (在外選挙人名簿), reported apart: national elections only, and not "
+        "for a station's scope. Its voters are not in the figures above.",
+    )
 
 
 class HourlyFigure(BaseModel):
