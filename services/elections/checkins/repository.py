@@ -10,7 +10,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.rows import Reader, page_by
-from services.elections.tables import check_ins, elections, polling_stations, roll_entries, suspensions
+from services.elections.tables import (
+    check_ins,
+    elections,
+    overseas_entries,
+    polling_stations,
+    roll_entries,
+    suspensions,
+)
 from shared.web.pagination import PageRequest, query_fingerprint
 
 # A suspension of the vote (art. 11, 252) covering `today`: its id, or NULL.
@@ -26,6 +33,16 @@ _SUSPENDED_TODAY = (
     .scalar_subquery()
 )
 
+# A standing transfer to the overseas roll (登録の移転, art. 30-4(2)): the person left the domestic roll.
+_TRANSFERRED = (
+    select(func.min(overseas_entries.c.id))
+    .where(
+        overseas_entries.c.active_resident_code == bindparam("resident_code"),
+        overseas_entries.c.channel == "move_abroad",
+    )
+    .scalar_subquery()
+)
+
 # What a check-in must know before it is recorded, read in one statement: the election's dates,
 # the voter's roll entry (NULLs when not on file) and the election of the station named (NULL when
 # there is no such station, or none was named).
@@ -37,6 +54,7 @@ _VOTING_FACTS: Select[Any] = (
         roll_entries.c.station_id.label("assigned_station_id"),
         polling_stations.c.election_id.label("station_election_id"),
         _SUSPENDED_TODAY.label("suspension_id"),
+        _TRANSFERRED.label("overseas_entry_id"),
     )
     .select_from(
         elections.outerjoin(

@@ -35,6 +35,12 @@ def _voter_refusal(facts: Row[Any], data: CheckInIn, today: date) -> Problem | N
         return UnprocessableContent(f"Not open today: {closed}.", slug="voting-closed")
     if not facts.on_roll:
         return UnprocessableContent("This resident is not on the roll of this election.", slug="not-on-roll")
+    if facts.overseas_entry_id is not None:
+        return UnprocessableContent(
+            "This resident moved to the overseas roll (登録の移転, art. 30-4(2)) and votes from it.",
+            slug="not-on-roll",
+            overseas_entry_id=facts.overseas_entry_id,
+        )
     return None
 
 

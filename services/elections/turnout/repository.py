@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.elections.tables import check_ins, roll_entries, suspensions
+from services.elections.tables import check_ins, overseas_entries, roll_entries, suspensions
 
 
 def scope_filter(
@@ -43,11 +43,26 @@ def _suspended_on(day: date) -> ColumnElement[bool]:
     )
 
 
+def _transferred_abroad(day: date) -> ColumnElement[bool]:
+    """The voter moved to the overseas roll (登録の移転, art. 30-4(2)) by `day`: counted there, not here."""
+    return exists().where(
+        overseas_entries.c.active_resident_code == roll_entries.c.resident_code,
+        overseas_entries.c.channel == "move_abroad",
+        overseas_entries.c.registered_on <= day,
+    )
+
+
 async def electors(session: AsyncSession, scope: list[ColumnElement[bool]], polling_day: date) -> list[Any]:
-    """Voters on the roll who have the vote on polling day (当日有権者), grouped by sex and birth date."""
+    """Voters on the roll who have the vote on polling day (当日有権者), grouped by sex and birth date;
+    those transferred to the overseas roll are its electors instead."""
     statement = (
         select(roll_entries.c.sex, roll_entries.c.birth_date, func.count().label("n"))
-        .where(*scope, roll_entries.c.on_roll.is_(True), ~_suspended_on(polling_day))
+        .where(
+            *scope,
+            roll_entries.c.on_roll.is_(True),
+            ~_suspended_on(polling_day),
+            ~_transferred_abroad(polling_day),
+        )
         .group_by(roll_entries.c.sex, roll_entries.c.birth_date)
     )
     return list((await session.execute(statement)).all())
