@@ -69,6 +69,8 @@ async def roll_platform(sqlite_dir: Path) -> AsyncIterator[RollPlatform]:
                 "registry:disclosure",
                 "elections:admin",
                 "elections:read",
+                "elections:clerk",
+                "elections:supervisor",
             },
         )
         service = await clients.create_client(
