@@ -138,15 +138,18 @@ async def record_step(
             slug="absentee-step-out-of-order",
             state=row.state,
         )
-    await _audit(session, clerk, moved, f"absentee.{data.step.value}", on)
     if data.step == AbsenteeStep.RECEIVED:
+        # The vote (or its refusal) first: a clerk's check-in racing this one waits on the check-ins'
+        # unique index while this transaction holds no audit lane yet.
         moved = await _receive(session, clerk, moved, on)
+    outcome = {"outcome": moved.outcome, "reason": moved.outcome_reason} if moved.outcome else {}
+    await _audit(session, clerk, moved, f"absentee.{data.step.value}", on, **outcome)
     return model(moved)
 
 
 async def _receive(session: AsyncSession, clerk: str, row: Row[Any], on: date) -> Row[Any]:
     """Counts the ballot as the voter's vote (an absentee check-in) unless it arrived late or the voter
-    voted otherwise first; either way the outcome is recorded and audited."""
+    voted otherwise first; either way the outcome is recorded (and audited with the step)."""
     election = await repository.election_and_entry(session, row.election_id, row.resident_code)
     assert election is not None
     vote = None
@@ -166,7 +169,7 @@ async def _receive(session: AsyncSession, clerk: str, row: Row[Any], on: date) -
     decided = receipt(
         on, election.polling_day, None if vote is not None else (standing.id if standing else None)
     )
-    updated = await repository.set_outcome(
+    return await repository.set_outcome(
         session,
         row.id,
         {
@@ -175,10 +178,6 @@ async def _receive(session: AsyncSession, clerk: str, row: Row[Any], on: date) -
             "check_in_id": vote.id if vote is not None else None,
         },
     )
-    await _audit(
-        session, clerk, updated, "absentee.outcome", on, outcome=decided.outcome.value, reason=decided.reason
-    )
-    return updated
 
 
 async def get(*, reader: Reader, election_id: int, ballot_id: int) -> AbsenteeBallot:

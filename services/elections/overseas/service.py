@@ -77,14 +77,6 @@ async def apply(
             "recorded_by": actor,
         },
     )
-    await audit.record(
-        session=session,
-        actor=actor,
-        action="overseas.applied",
-        election_id=None,
-        subject=f"overseas_application:{row.id}",
-        details={"resident_code": data.resident_code, "channel": data.channel.value, "mission": data.mission},
-    )
     return application_model(await _decided(session, actor, row, emigrant))
 
 
@@ -115,7 +107,7 @@ async def _decided(session: AsyncSession, actor: str, row: Row[Any], emigrant: E
     )
     entry = None
     if decision.state == OverseasApplicationState.REGISTERED:
-        entry = await _register(session, actor, row, emigrant)
+        entry = await _register(session, row, emigrant)
         if entry is None:  # registered by another request in between: refused as already on the roll
             return await _decided(session, actor, row, emigrant)
     updated = await repository.update_application(
@@ -129,8 +121,11 @@ async def _decided(session: AsyncSession, actor: str, row: Row[Any], emigrant: E
         subject=f"overseas_application:{row.id}",
         details={
             "resident_code": row.resident_code,
+            "channel": row.channel,
+            "mission": row.mission,
             "failed": [r.code.value for r in decision.reasons if not r.satisfied],
             "entry_id": entry.id if entry else None,
+            "roll_number": roll_number(entry.local_government_code, entry.number) if entry else None,
         },
     )
     return updated
@@ -149,11 +144,10 @@ def _decision_values(decision: Decision, emigrant: Emigrant, entry: Row[Any] | N
     }
 
 
-async def _register(
-    session: AsyncSession, actor: str, application: Row[Any], emigrant: Emigrant
-) -> Row[Any] | None:
+async def _register(session: AsyncSession, application: Row[Any], emigrant: Emigrant) -> Row[Any] | None:
     """A new entry on the last municipality's overseas roll with its next number; None when the person got
-    a standing entry meanwhile. A number taken by a concurrent registration is retried."""
+    a standing entry meanwhile. A number taken by a concurrent registration is retried. Runs before the
+    transaction's one audit record, so a writer waiting here for a number holds no audit lane."""
     assert emigrant.last_municipality is not None
     assert emigrant.birth_date is not None
     resident = application.resident_code
@@ -175,17 +169,6 @@ async def _register(
             },
         )
         if row is not None:
-            await audit.record(
-                session=session,
-                actor=actor,
-                action="overseas.entry_added",
-                election_id=None,
-                subject=f"overseas_entry:{row.id}",
-                details={
-                    "resident_code": resident,
-                    "roll_number": roll_number(row.local_government_code, number),
-                },
-            )
             return row
         if await repository.standing_entry(session, resident) is not None:
             return None

@@ -105,9 +105,10 @@ async def test_registration_on_the_last_municipality_with_its_own_numbering(
     assert again["state"] == "refused"
     assert [r["code"] for r in again["reasons"] if not r["satisfied"]] == ["not_on_overseas_roll"]
     log = (await elections.get(f"{API}/audit-log", headers=actors.supervisor)).json()["items"]
-    assert {"overseas.applied", "overseas.registered", "overseas.entry_added", "overseas.refused"} <= {
-        r["action"] for r in log
-    }
+    registered = [r["details"] for r in log if r["action"] == "overseas.registered"]
+    assert [d["roll_number"] for d in registered] == [f"在外{CHIYODA}-000001", f"在外{CHIYODA}-000002"]
+    refused = [r["details"]["failed"] for r in log if r["action"] == "overseas.refused"]
+    assert refused == [["not_on_overseas_roll"]]
 
 
 async def test_pending_until_three_months_abroad_and_refused_at_home(
