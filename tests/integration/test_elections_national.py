@@ -20,6 +20,7 @@ from shared.values import JST
 from tests.integration.test_elections_roll import (  # noqa: F401 - fixtures
     CHIYODA,
     RollPlatform,
+    _built,
     _created,
     _decision,
     _event,
@@ -27,18 +28,6 @@ from tests.integration.test_elections_roll import (  # noqa: F401 - fixtures
     gateway,
     roll_platform,
 )
-
-
-async def _built(client: httpx.AsyncClient, election_id: int) -> dict[str, object]:
-    started = await client.post(f"/elections/v1/elections/{election_id}/roll/builds", json={})
-    assert started.status_code == 202, started.text
-    build = started.json()
-    for _ in range(300):
-        if build["state"] in ("succeeded", "failed"):
-            break
-        build = await _created(await client.get(started.headers["location"]))
-    assert build["state"] == "succeeded", build
-    return dict(build)
 
 
 async def test_a_national_election_with_suspensions_overseas_and_absentee_voters(

@@ -105,32 +105,14 @@ async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data:
     if facts is None:
         raise NotFound(f"No election {election_id}.", slug="election-not-found")
     await _refuse(session, facts, data, election_id, today)
-    row = await repository.insert_unless_voted(
+    row = await _recorded(
         session,
-        {
-            "election_id": election_id,
-            "resident_code": data.resident_code,
-            "active_resident_code": data.resident_code,
-            "method": data.method.value,
-            "station_id": data.station_id,
-            "checked_in_at": now,
-            "clerk_id": clerk,
-        },
+        clerk,
+        _check_in_values(election_id, data.resident_code, data.method, data.station_id, clerk, now),
+        {},
     )
     if row is None:
         raise await _already_voted(session, election_id, data.resident_code)
-    await audit.record(
-        session=session,
-        actor=clerk,
-        action="check_in.recorded",
-        election_id=election_id,
-        subject=f"check_in:{row.id}",
-        details={
-            "resident_code": data.resident_code,
-            "method": data.method.value,
-            "station_id": data.station_id,
-        },
-    )
     return check_in_model(row)
 
 
@@ -177,40 +159,60 @@ async def get_check_in(*, reader: Reader, election_id: int, check_in_id: int) ->
     return check_in_model(row)
 
 
+def _check_in_values(
+    election_id: int,
+    resident_code: str,
+    method: VotingMethod,
+    station_id: int | None,
+    clerk: str,
+    now: datetime,
+    overseas_method: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "election_id": election_id,
+        "resident_code": resident_code,
+        "active_resident_code": resident_code,
+        "method": method.value,
+        "station_id": station_id,
+        "checked_in_at": now,
+        "clerk_id": clerk,
+        "overseas_method": overseas_method,
+    }
+
+
+async def _recorded(
+    session: AsyncSession, clerk: str, values: dict[str, Any], noted: dict[str, Any]
+) -> Row[Any] | None:
+    """The check-in inserted and audited, or None when the voter has a standing one (nothing written)."""
+    row = await repository.insert_unless_voted(session, values)
+    if row is not None:
+        details = {key: values[key] for key in ("resident_code", "method", "station_id")}
+        await audit.record(
+            session=session,
+            actor=clerk,
+            action="check_in.recorded",
+            election_id=values["election_id"],
+            subject=f"check_in:{row.id}",
+            details={**details, **noted},
+        )
+    return row
+
+
 async def _remote_vote(
     session: AsyncSession, clerk: str, election_id: int, resident_code: str, **noted: Any
 ) -> Row[Any] | None:
     """A vote not cast at a station (absentee, or from the overseas roll), unless the voter has a standing
     check-in; audited like every check-in."""
-    overseas_method = noted.get("overseas_method")
-    row = await repository.insert_unless_voted(
-        session,
-        {
-            "election_id": election_id,
-            "resident_code": resident_code,
-            "active_resident_code": resident_code,
-            "method": VotingMethod.ABSENTEE.value,
-            "station_id": None,
-            "checked_in_at": datetime.now(UTC),
-            "clerk_id": clerk,
-            "overseas_method": overseas_method,
-        },
+    values = _check_in_values(
+        election_id,
+        resident_code,
+        VotingMethod.ABSENTEE,
+        None,
+        clerk,
+        datetime.now(UTC),
+        overseas_method=noted.get("overseas_method"),
     )
-    if row is not None:
-        await audit.record(
-            session=session,
-            actor=clerk,
-            action="check_in.recorded",
-            election_id=election_id,
-            subject=f"check_in:{row.id}",
-            details={
-                "resident_code": resident_code,
-                "method": VotingMethod.ABSENTEE.value,
-                "station_id": None,
-                **noted,
-            },
-        )
-    return row
+    return await _recorded(session, clerk, values, noted)
 
 
 async def record_absentee_vote(
