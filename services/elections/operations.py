@@ -326,6 +326,7 @@ OPERATIONS: Operations = {
             "election-not-found",
             "not-on-roll",
             "voting-closed",
+            "voting-rights-suspended",
         ),
         headers={201: ("Location",)},
     ),

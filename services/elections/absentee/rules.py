@@ -8,7 +8,8 @@ it (received). Implemented:
 - A received ballot is the voter's vote only if the voter has not voted otherwise: a voter whose ballot
   has not arrived may vote in person, and the ballot, when it arrives, is not accepted (不受理) and not
   counted. A voter whose ballot arrived has voted: a check-in is refused (already voted).
-- A ballot received after polling day (after the polls closed) is not accepted.
+- A ballot received after polling day (after the polls closed) is not accepted, nor one voted on a day
+  a suspension of the vote (art. 11, 252) covered.
 The Cabinet Order's article numbers for these two rules were not verified here (`verified = false` in
 the service README); art. 49 was.
 """
@@ -57,11 +58,19 @@ class Receipt:
     reason: str | None
 
 
-def receipt(received_on: date, polling_day: date, in_person_check_in: int | None) -> Receipt:
-    """Whether a received ballot counts; `in_person_check_in` is the voter's standing check-in, if any."""
+def receipt(
+    received_on: date, polling_day: date, in_person_check_in: int | None, *, suspension_id: int | None = None
+) -> Receipt:
+    """Whether a received ballot counts; `in_person_check_in` is the voter's standing check-in, if any;
+    `suspension_id` a suspension of the vote (art. 11, 252) that covered the day the ballot was voted."""
     if received_on > polling_day:
         return Receipt(
             AbsenteeOutcome.NOT_ACCEPTED, f"received on {received_on}, after polling day {polling_day}"
+        )
+    if suspension_id is not None:
+        return Receipt(
+            AbsenteeOutcome.NOT_ACCEPTED,
+            f"the voter's vote was suspended on the day the ballot was voted (suspension {suspension_id})",
         )
     if in_person_check_in is not None:
         return Receipt(

@@ -14,6 +14,7 @@ from services.elections.audit import service as audit
 from services.elections.checkins import service as checkins
 from services.elections.checkins.rules import method_problem
 from services.elections.rows import Reader
+from services.elections.suspensions import service as suspensions
 from shared.contracts.elections import (
     AbsenteeBallot,
     AbsenteeBallotIn,
@@ -46,6 +47,9 @@ async def request(
         raise UnprocessableContent(f"Absentee ballots can be requested until {last}.", slug="voting-closed")
     if not facts.on_roll:
         raise UnprocessableContent("This resident is not on the roll of this election.", slug="not-on-roll")
+    suspended = await suspensions.covering(session, data.resident_code, today)
+    if suspended is not None:
+        raise await suspensions.refusal(session, suspended)
     standing = await checkins.standing_check_in(session, election_id, data.resident_code)
     if standing is not None:
         raise Conflict(
@@ -153,7 +157,8 @@ async def _receive(session: AsyncSession, clerk: str, row: Row[Any], on: date) -
     election = await repository.election_and_entry(session, row.election_id, row.resident_code)
     assert election is not None
     vote = None
-    if on <= election.polling_day:
+    suspended = await suspensions.covering(session, row.resident_code, row.voted_on)
+    if on <= election.polling_day and suspended is None:
         vote = await checkins.record_absentee_vote(
             session=session,
             clerk=clerk,
@@ -167,7 +172,10 @@ async def _receive(session: AsyncSession, clerk: str, row: Row[Any], on: date) -
         else await checkins.standing_check_in(session, row.election_id, row.resident_code)
     )
     decided = receipt(
-        on, election.polling_day, None if vote is not None else (standing.id if standing else None)
+        on,
+        election.polling_day,
+        None if vote is not None else (standing.id if standing else None),
+        suspension_id=suspended,
     )
     return await repository.set_outcome(
         session,

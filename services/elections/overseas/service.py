@@ -263,10 +263,9 @@ async def vote(*, session: AsyncSession, clerk: str, election_id: int, data: Ove
             "This person is not on the overseas roll of a municipality of this election.",
             slug="not-on-overseas-roll",
         )
-    marks = (await suspensions.marks_for(session, election, [data.resident_code])).get(data.resident_code, [])
-    for mark in marks:
-        if (mark.until_date is None or today <= mark.until_date) and mark.from_date <= today:
-            raise await suspensions.refusal(session, mark.suspension_id)
+    suspended = await suspensions.covering(session, data.resident_code, today)
+    if suspended is not None:
+        raise await suspensions.refusal(session, suspended)
     return await checkins.record_overseas_vote(
         session=session,
         clerk=clerk,

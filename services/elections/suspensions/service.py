@@ -176,6 +176,14 @@ async def marks_for(
     return marks
 
 
+async def covering(session: AsyncSession, resident_code: str, day: date) -> int | None:
+    """The id of a suspension of this person's vote that covers `day`, or None."""
+    for row in await repository.of_vote_over(session, [resident_code], day, day):
+        if period_of(row).covers(day):
+            return int(row.id)
+    return None
+
+
 async def refusal(session: AsyncSession, suspension_id: int) -> UnprocessableContent:
     """The check-in refusal of a voter whose vote this suspension takes today, naming the reason."""
     row = await _existing(session, suspension_id)

@@ -241,3 +241,44 @@ async def test_no_absentee_vote_before_voting_opens(
     ballot = (await requested(elections, actors, setup, 1))["id"]
     assert (await step(elections, actors, setup, ballot, "issued")).status_code == 200
     problem_of(await step(elections, actors, setup, ballot, "voted"), 422, "voting-closed")
+
+
+async def test_a_suspended_voter_gets_no_papers_and_a_ballot_voted_while_suspended_is_not_counted(
+    elections: httpx.AsyncClient, actors: Actors, registry: FakeRegistry
+) -> None:
+    setup = await ready(elections, actors, registry)
+    today = datetime.now(JST).date()
+
+    def notice(n: int) -> dict[str, Any]:
+        return {
+            "resident_code": code(n),
+            "basis": "serving_sentence",
+            "from_date": today.isoformat(),
+            "until_date": None,
+            "source_local_government_code": "131016",
+            "document_reference": f"通知第{n}号",
+        }
+
+    # Resident 1's ballot was voted today, and a notice then says the vote was suspended from today.
+    ballot = await in_flight(elections, actors, setup, 1)
+    assert (
+        await elections.post(f"{API}/suspensions", json=notice(1), headers=actors.admin)
+    ).status_code == 201
+    received = (await step(elections, actors, setup, ballot, "received")).json()
+    assert (received["outcome"], received["check_in_id"]) == ("not_accepted", None)
+    assert "suspended" in received["outcome_reason"]
+    listed = await elections.get(
+        f"{API}/elections/{setup.election_id}/check-ins",
+        params={"resident_code": code(1)},
+        headers=actors.reader,
+    )
+    assert listed.json()["items"] == []
+    # Resident 2 is suspended before asking: no papers.
+    assert (
+        await elections.post(f"{API}/suspensions", json=notice(2), headers=actors.admin)
+    ).status_code == 201
+    problem_of(
+        await elections.post(ballots(setup), json={"resident_code": code(2)}, headers=actors.clerk()),
+        422,
+        "voting-rights-suspended",
+    )

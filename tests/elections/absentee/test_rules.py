@@ -54,3 +54,11 @@ def test_receipt(received_on: date, in_person: int | None, outcome: AbsenteeOutc
     assert (decided.reason is None) is (outcome == AbsenteeOutcome.ACCEPTED)
     if in_person is not None:
         assert f"check-in {in_person}" in (decided.reason or "")
+
+
+def test_a_ballot_voted_while_the_vote_was_suspended_is_not_accepted() -> None:
+    decided = receipt(date(2026, 7, 3), POLLING, None, suspension_id=5)
+    assert decided.outcome == AbsenteeOutcome.NOT_ACCEPTED
+    assert "suspension 5" in (decided.reason or "")
+    # Lateness is said first: the polls had closed whatever else.
+    assert "after polling day" in (receipt(date(2026, 7, 6), POLLING, None, suspension_id=5).reason or "")
