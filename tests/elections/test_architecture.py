@@ -8,6 +8,8 @@ ELECTIONS = ROOT / "services" / "elections"
 DOMAINS = (
     "audit",
     "check-ins",
+    "corrections",
+    "public",
     "results",
     "roll",
     "setup",

@@ -8,7 +8,6 @@ from sqlalchemy import Row, Select, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader
 from services.elections.tables import absentee_ballots, elections, roll_entries
 
 _INSERT_UNLESS_ONE = {
@@ -49,7 +48,7 @@ async def of_voter(session: AsyncSession, election_id: int, resident_code: str) 
     return (await session.execute(statement)).one_or_none()
 
 
-async def get(reader: Reader, ballot_id: int) -> Row[Any] | None:
+async def get(reader: AsyncSession, ballot_id: int) -> Row[Any] | None:
     return (
         await reader.execute(select(absentee_ballots).where(absentee_ballots.c.id == ballot_id))
     ).one_or_none()

@@ -13,7 +13,6 @@ from services.elections.absentee.rules import DATE_COLUMN, date_problem, out_of_
 from services.elections.audit import service as audit
 from services.elections.checkins import service as checkins
 from services.elections.checkins.rules import method_problem
-from services.elections.rows import Reader
 from services.elections.suspensions import service as suspensions
 from shared.contracts.elections import (
     AbsenteeBallot,
@@ -90,7 +89,7 @@ async def _audit(
     )
 
 
-async def _ballot(reader: Reader, election_id: int, ballot_id: int) -> Row[Any]:
+async def _ballot(reader: AsyncSession, election_id: int, ballot_id: int) -> Row[Any]:
     row = await repository.get(reader, ballot_id)
     if row is None or row.election_id != election_id:
         raise NotFound(
@@ -188,5 +187,5 @@ async def _receive(session: AsyncSession, clerk: str, row: Row[Any], on: date) -
     )
 
 
-async def get(*, reader: Reader, election_id: int, ballot_id: int) -> AbsenteeBallot:
+async def get(*, reader: AsyncSession, election_id: int, ballot_id: int) -> AbsenteeBallot:
     return model(await _ballot(reader, election_id, ballot_id))

@@ -9,7 +9,7 @@ from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader, page_by
+from services.elections.rows import page_by
 from services.elections.tables import (
     check_ins,
     elections,
@@ -18,6 +18,7 @@ from services.elections.tables import (
     roll_entries,
     suspensions,
 )
+from shared.db.reads import CompiledRead, Reader
 from shared.web.pagination import PageRequest, query_fingerprint
 
 # A suspension of the vote (art. 11, 252) covering `today`: its id, or NULL.
@@ -103,11 +104,12 @@ async def standing(session: AsyncSession, election_id: int, resident_code: str) 
     return (await session.execute(statement)).one_or_none()
 
 
-_CHECK_IN = select(check_ins).where(check_ins.c.id == bindparam("id"))
+_CHECK_IN = CompiledRead(select(check_ins).where(check_ins.c.id == bindparam("id")))
 
 
 async def get(reader: Reader, check_in_id: int) -> Row[Any] | None:
-    return (await reader.execute(_CHECK_IN, {"id": check_in_id})).one_or_none()
+    row: Row[Any] | None = await _CHECK_IN.one_or_none(reader, id=check_in_id)
+    return row
 
 
 async def undo(

@@ -10,7 +10,7 @@ from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader, page_by
+from services.elections.rows import page_by
 from services.elections.tables import check_ins, contests, overseas_applications, overseas_entries
 from shared.web.pagination import PageRequest, query_fingerprint
 
@@ -20,7 +20,7 @@ async def add_application(session: AsyncSession, values: dict[str, Any]) -> Row[
     return (await session.execute(statement)).one()
 
 
-async def get_application(reader: Reader, application_id: int) -> Row[Any] | None:
+async def get_application(reader: AsyncSession, application_id: int) -> Row[Any] | None:
     statement = select(overseas_applications).where(overseas_applications.c.id == application_id)
     return (await reader.execute(statement)).one_or_none()
 
@@ -59,7 +59,7 @@ async def add_entry_unless_taken(session: AsyncSession, values: dict[str, Any]) 
     return (await session.execute(statement, values)).one_or_none()
 
 
-async def get_entry(reader: Reader, entry_id: int) -> Row[Any] | None:
+async def get_entry(reader: AsyncSession, entry_id: int) -> Row[Any] | None:
     return (
         await reader.execute(select(overseas_entries).where(overseas_entries.c.id == entry_id))
     ).one_or_none()

@@ -16,7 +16,6 @@ from services.elections.overseas.rules import Decision, Emigrant, decide, is_nat
 from services.elections.overseas.source import EmigrationSource, read_emigrant
 from services.elections.roll import repository as roll_repository
 from services.elections.roll.readlog import RollRead
-from services.elections.rows import Reader
 from services.elections.setup.service import require_election
 from services.elections.suspensions import service as suspensions
 from services.elections.suspensions.rules import voting_period
@@ -92,7 +91,7 @@ async def redecide(
     return application_model(await _decided(session, actor, row, emigrant))
 
 
-async def _application(reader: Reader, application_id: int) -> Row[Any]:
+async def _application(reader: AsyncSession, application_id: int) -> Row[Any]:
     row = await repository.get_application(reader, application_id)
     if row is None:
         raise NotFound(f"No overseas application {application_id}.", slug="overseas-application-not-found")
@@ -175,7 +174,7 @@ async def _register(session: AsyncSession, application: Row[Any], emigrant: Emig
     raise Conflict("The overseas roll is busy; nothing was changed, retry.", slug="overseas-roll-busy")
 
 
-async def _entry(reader: Reader, entry_id: int) -> Row[Any]:
+async def _entry(reader: AsyncSession, entry_id: int) -> Row[Any]:
     row = await repository.get_entry(reader, entry_id)
     if row is None:
         raise NotFound(f"No overseas roll entry {entry_id}.", slug="overseas-entry-not-found")
@@ -218,13 +217,15 @@ async def review_entry(
     return entry_model(updated)
 
 
-async def get_application(*, reader: Reader, read: RollRead, application_id: int) -> OverseasApplication:
+async def get_application(
+    *, reader: AsyncSession, read: RollRead, application_id: int
+) -> OverseasApplication:
     row = await _application(reader, application_id)
     await read.record(operation="elections_get_overseas_application", resident_codes=[row.resident_code])
     return application_model(row)
 
 
-async def get_entry(*, reader: Reader, read: RollRead, entry_id: int) -> OverseasEntry:
+async def get_entry(*, reader: AsyncSession, read: RollRead, entry_id: int) -> OverseasEntry:
     row = await _entry(reader, entry_id)
     await read.record(operation="elections_get_overseas_entry", resident_codes=[row.resident_code])
     return entry_model(row)

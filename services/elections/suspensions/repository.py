@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader, page_by
+from services.elections.rows import page_by
 from services.elections.tables import suspensions
 from shared.web.pagination import PageRequest, query_fingerprint
 
@@ -18,7 +18,7 @@ async def add(session: AsyncSession, values: dict[str, Any]) -> Row[Any]:
     return (await session.execute(insert(suspensions).values(**values).returning(*suspensions.c))).one()
 
 
-async def get(reader: Reader, suspension_id: int) -> Row[Any] | None:
+async def get(reader: AsyncSession, suspension_id: int) -> Row[Any] | None:
     statement = select(suspensions).where(suspensions.c.id == suspension_id)
     return (await reader.execute(statement)).one_or_none()
 

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
 from services.elections.roll.readlog import RollRead
-from services.elections.rows import Reader
 from services.elections.suspensions import repository
 from services.elections.suspensions.rules import Period, basis, describe, voting_period
 from shared.contracts.elections import (
@@ -73,7 +72,7 @@ async def record(*, session: AsyncSession, actor: str, data: SuspensionIn) -> Su
     return model(row)
 
 
-async def _existing(reader: Reader, suspension_id: int) -> Row[Any]:
+async def _existing(reader: AsyncSession, suspension_id: int) -> Row[Any]:
     row = await repository.get(reader, suspension_id)
     if row is None:
         raise NotFound(f"No suspension {suspension_id}.", slug="suspension-not-found")
@@ -132,7 +131,7 @@ async def lift(
     return model(lifted)
 
 
-async def get(*, reader: Reader, read: RollRead, suspension_id: int) -> Suspension:
+async def get(*, reader: AsyncSession, read: RollRead, suspension_id: int) -> Suspension:
     row = await _existing(reader, suspension_id)
     await read.record(operation="elections_get_suspension", resident_codes=[row.resident_code])
     return model(row)
