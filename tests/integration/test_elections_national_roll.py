@@ -17,6 +17,7 @@ import httpx
 
 from services.elections.overseas.source import OVERSEAS_PURPOSE
 from shared.values import JST
+from shared.web.purpose import decode_purpose
 from tests.integration.test_elections_roll import (  # noqa: F401 - fixtures
     CHIYODA,
     RollPlatform,
@@ -164,7 +165,7 @@ async def test_a_national_election_with_suspensions_overseas_and_absentee_voters
     # The registry's access log shows the overseas roll's reads of 三郎 with their purpose.
     records = await _created(await gateway.get(f"/registry/v1/residents/{saburo}/access-records"))
     purposes = {r["purpose"] for r in records["items"] if r["client_id"] == roll_platform.elections_client_id}
-    assert OVERSEAS_PURPOSE in purposes
+    assert decode_purpose(OVERSEAS_PURPOSE) in purposes
     operations = {
         r["operation"] for r in records["items"] if r["served_by"] == roll_platform.elections_client_id
     }

@@ -9,6 +9,7 @@ from typing import Protocol
 from services.elections.overseas.rules import Emigrant
 from services.elections.roll.source import RollResident
 from shared.contracts.registry import EventType, LifeEvent, ResidentStatus
+from shared.web.purpose import encode_purpose
 
 
 class EmigrationSource(Protocol):
@@ -54,5 +55,8 @@ async def read_emigrant(source: EmigrationSource, resident_code: str) -> Emigran
     return emigrant_of(resident, events or [])
 
 
-OVERSEAS_PURPOSE = "在外選挙人名簿の登録 (公職選挙法第30条の2・第30条の4)"
-"""The purpose of use (利用事由) the overseas roll sends with its registry reads."""
+OVERSEAS_PURPOSE = encode_purpose(
+    "jichi:purpose:election-roll", "在外選挙人名簿の登録 (公職選挙法第30条の2・第30条の4)"
+)
+"""The purpose of use (利用事由) the overseas roll sends with its registry reads: the registered code of
+the voter roll's preparation, described as the overseas roll's registration."""
