@@ -52,4 +52,6 @@ async def read_candidacy(client: GatewayClient, *, election_id: int, candidate_i
         missing=_unknown(f"The elections service has no roll for election {election_id}."),
         params={"contest_id": contest.id},
     )
-    return Candidacy(candidate, contest, election, turnout.by_sex.total.electors)
+    # The cap counts the roll (選挙人名簿登録者数, Cabinet order art. 127): a voter marked as
+    # suspended stays on it, so `registered`, not the day's electors.
+    return Candidacy(candidate, contest, election, turnout.registered)

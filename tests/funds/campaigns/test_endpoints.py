@@ -109,14 +109,17 @@ class Elections:
         def figure(electors: int) -> dict[str, Any]:
             return {"electors": electors, "voters": 0, "turnout_percent": "0.00"}
 
+        # Two voters on the roll are suspended on polling day: the cap counts the roll, not the electors.
         return {
             "election_id": 1,
             "scope": "contest:3",
+            "registered": self.electors,
+            "suspended_on_polling_day": 2,
             "by_sex": {
-                "male": figure(self.electors - 100),
+                "male": figure(self.electors - 102),
                 "female": figure(100),
                 "other": figure(0),
-                "total": figure(self.electors),
+                "total": figure(self.electors - 2),
             },
             "by_method": {},
             "by_age_band": [],
