@@ -12,6 +12,7 @@ from services.revitalization import tables
 from services.revitalization.allocation.endpoints import router as allocation_router
 from services.revitalization.applications.endpoints import router as applications_router
 from services.revitalization.budgets.endpoints import router as budgets_router
+from services.revitalization.calls.endpoints import router as calls_router
 from services.revitalization.categories.endpoints import router as categories_router
 from services.revitalization.eligibility.http_source import SCOPES, RegistryResidenceSource
 from services.revitalization.eligibility.source import ResidenceHistorySource
@@ -21,6 +22,7 @@ from services.revitalization.opendata.giving360 import Publisher
 from services.revitalization.operations import EXAMPLES, OPERATIONS
 from services.revitalization.placements.endpoints import router as placements_router
 from services.revitalization.programmes.endpoints import router as programmes_router
+from services.revitalization.reviews.endpoints import router as reviews_router
 from services.revitalization.settings import RevitalizationSettings
 from services.revitalization.state import RevitalizationState, install_state
 from shared.auth.revocations import RevocationSource
@@ -81,6 +83,8 @@ def create_app(
             allocation_router,
             hometown_router,
             opendata_router,
+            calls_router,
+            reviews_router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,
