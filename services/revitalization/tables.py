@@ -255,7 +255,8 @@ review_scores = Table(
     Column("scored_at", UtcDateTime(), nullable=False),
     # Scores only what was assigned, and once: a second score of the same reviewer breaks the key.
     ForeignKeyConstraint(
-        ["application_id", "reviewer_id"], ["review_assignments.application_id", "review_assignments.reviewer_id"]
+        ["application_id", "reviewer_id"],
+        ["review_assignments.application_id", "review_assignments.reviewer_id"],
     ),
     UniqueConstraint("application_id", "reviewer_id"),
 )

@@ -73,7 +73,9 @@ class CallIn(Strict):
     eligibility_summary: LongText
     budget_ceiling: Yen = Field(description="Awards of this call add up to at most this amount.")
     opens_at: UtcDateTime = Field(description="Applications are accepted from this instant (included).")
-    closes_at: UtcDateTime = Field(description="...up to this instant, included; one second later is too late.")
+    closes_at: UtcDateTime = Field(
+        description="...up to this instant, included; one second later is too late."
+    )
     rubric: Rubric
 
     @model_validator(mode="after")

@@ -28,7 +28,9 @@ from shared.contracts.revitalization_calls import (
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:jichi:revitalization:call")
 
 _STATUS = {
-    CallStatus.FORECAST: CgStatus(value="forecasted", description="Announced; not yet accepting applications"),
+    CallStatus.FORECAST: CgStatus(
+        value="forecasted", description="Announced; not yet accepting applications"
+    ),
     CallStatus.OPEN: CgStatus(value="open", description="Accepting applications"),
     CallStatus.CLOSED: CgStatus(value="closed", description="No longer accepting applications"),
     CallStatus.ARCHIVED: CgStatus(
@@ -49,7 +51,7 @@ def _event(name: str, instant: datetime, description: str) -> CgSingleDateEvent:
 
 
 def _custom(name: str, field_type: str, value: object, description: str) -> CgCustomField:
-    return CgCustomField(name=name, fieldType=field_type, value=value, description=description)  # type: ignore[arg-type]
+    return CgCustomField(name=name, fieldType=field_type, value=value, description=description)
 
 
 def opportunity(call: Call, *, source: str) -> CgOpportunity:
@@ -69,8 +71,12 @@ def opportunity(call: Call, *, source: str) -> CgOpportunity:
         source=source,
         customFields={
             "callId": _custom("callId", "integer", call.id, "The call's id in this service"),
-            "programmeCode": _custom("programmeCode", "string", call.programme_code, "Revitalization programme"),
-            "fiscalYear": _custom("fiscalYear", "integer", call.fiscal_year, "Japanese fiscal year (April-March)"),
+            "programmeCode": _custom(
+                "programmeCode", "string", call.programme_code, "Revitalization programme"
+            ),
+            "fiscalYear": _custom(
+                "fiscalYear", "integer", call.fiscal_year, "Japanese fiscal year (April-March)"
+            ),
             "issuerCode": _custom(
                 "issuerCode", "string", call.issuer_code, "Issuing local government (JIS X 0402 code)"
             ),

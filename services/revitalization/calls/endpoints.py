@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from services.revitalization.access import ADMIN, APPLY, REVIEW, require_any
 from services.revitalization.calls import service
-from services.revitalization.calls.repository import CallFilters
+from services.revitalization.calls.filters import CallFilters
 from services.revitalization.state import SettingsDep
 from services.revitalization.web import FiscalYearFilter, IfMatch, ProgrammeFilter
 from shared.auth.dependencies import OptionalPrincipal, require_scopes
@@ -36,7 +36,9 @@ router = APIRouter(tags=["calls for applications"])
 
 async def call_filters(
     programme_code: ProgrammeFilter = None,
-    prefecture: Annotated[PrefectureNumber | None, Query(description="Issuer's prefecture, 01 to 47.")] = None,
+    prefecture: Annotated[
+        PrefectureNumber | None, Query(description="Issuer's prefecture, 01 to 47.")
+    ] = None,
     fiscal_year: FiscalYearFilter = None,
     status: Annotated[
         CallStatus | None, Query(description="At the moment of the request; absent: every call not archived.")
@@ -61,7 +63,7 @@ async def create_call(call: CallIn, write: WriteDep, principal: Principal = requ
 @router.get(
     "/calls",
     response_model=Page[Call],
-    summary="Search calls (public): by programme, prefecture, fiscal year, status, closing between; deadline order",
+    summary="Search calls (public): programme, prefecture, fiscal year, status, closing between",
 )
 async def search_calls(
     session: ReadSessionDep, page: PageParams, filters: Filters, _: OptionalPrincipal

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,31 +9,11 @@ from sqlalchemy import Row, Select, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.revitalization.calls.filters import CallFilters
 from services.revitalization.tables import call_applications, call_audit, calls
 from shared.contracts.revitalization_calls import CallStatus
 from shared.web.etag import update_versioned
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
-
-
-@dataclass(frozen=True, slots=True)
-class CallFilters:
-    programme_code: str | None = None
-    prefecture: str | None = None
-    fiscal_year: int | None = None
-    status: CallStatus | None = None
-    closes_from: datetime | None = None
-    closes_to: datetime | None = None
-
-    def fingerprint(self, name: str) -> str:
-        return query_fingerprint(
-            name,
-            programme_code=self.programme_code,
-            prefecture=self.prefecture,
-            fiscal_year=self.fiscal_year,
-            status=self.status,
-            closes_from=self.closes_from,
-            closes_to=self.closes_to,
-        )
 
 
 def _status_condition(status: CallStatus | None, now: datetime) -> ColumnElement[bool]:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.access import ADMIN, APPLY, REVIEW, require_any
 from services.revitalization.calls import commongrants, icalendar, repository
-from services.revitalization.calls.repository import CallFilters
+from services.revitalization.calls.filters import CallFilters
 from services.revitalization.calls.rules import (
     accepts_applications,
     can_archive,
@@ -68,7 +68,9 @@ def to_call(row: Any, now: datetime) -> Call:
 
 
 def status_of(row: Any, now: datetime) -> CallStatus:
-    return status_at(now, opens_at=row.opens_at, closes_at=row.closes_at, archived=row.archived_at is not None)
+    return status_at(
+        now, opens_at=row.opens_at, closes_at=row.closes_at, archived=row.archived_at is not None
+    )
 
 
 def to_application(row: Any) -> CallApplication:
@@ -194,10 +196,14 @@ async def search_opportunities(
     *, session: AsyncSession, page: PageRequest, filters: CallFilters, now: datetime, base_url: str
 ) -> tuple[list[CgOpportunity], str | None]:
     rows, token = await repository.page_calls(session, page, filters, now=now, name="search_opportunities")
-    return [commongrants.opportunity(to_call(row, now), source=_source(base_url, row.id)) for row in rows], token
+    return [
+        commongrants.opportunity(to_call(row, now), source=_source(base_url, row.id)) for row in rows
+    ], token
 
 
-async def get_opportunity(*, session: AsyncSession, call_id: int, now: datetime, base_url: str) -> CgOpportunity:
+async def get_opportunity(
+    *, session: AsyncSession, call_id: int, now: datetime, base_url: str
+) -> CgOpportunity:
     call = await get_call(session=session, call_id=call_id, now=now)
     return commongrants.opportunity(call, source=_source(base_url, call_id))
 
@@ -210,7 +216,9 @@ async def archive_call(
     check_if_match(if_match, row.version)
     status = status_of(row, now)
     if not can_archive(status):
-        raise Conflict(f"Only a closed call can be archived; this one is {status.value}.", slug="call-not-closed")
+        raise Conflict(
+            f"Only a closed call can be archived; this one is {status.value}.", slug="call-not-closed"
+        )
     await repository.update_call(
         session, call_id, expected_version=row.version, values={"archived_at": now, "updated_at": now}
     )
@@ -219,7 +227,12 @@ async def archive_call(
 
 
 async def apply(
-    *, session: AsyncSession, principal: Principal, call_id: int, application: CallApplicationIn, now: datetime
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    call_id: int,
+    application: CallApplicationIn,
+    now: datetime,
 ) -> CallApplication:
     row = await call_row(session, call_id)
     status = status_of(row, now)
@@ -273,9 +286,7 @@ async def application_row(session: AsyncSession, application_id: int) -> Any:
     return row
 
 
-async def update_application(
-    session: AsyncSession, row: Any, values: dict[str, Any]
-) -> CallApplication:
+async def update_application(session: AsyncSession, row: Any, values: dict[str, Any]) -> CallApplication:
     await repository.update_application(session, row.id, expected_version=row.version, values=values)
     return to_application(await repository.get_application(session, row.id))
 

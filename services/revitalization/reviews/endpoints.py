@@ -40,16 +40,24 @@ async def add_reviewer(
     call_id: BigRowId, reviewer: ReviewerIn, write: WriteDep, principal: Principal = require_scopes()
 ) -> Response:
     added = await service.add_reviewer(
-        session=write.session, principal=principal, call_id=call_id, reviewer=reviewer, now=calls.current_time()
+        session=write.session,
+        principal=principal,
+        call_id=call_id,
+        reviewer=reviewer,
+        now=calls.current_time(),
     )
     return write.respond(added)
 
 
-@router.get("/calls/{call_id}/reviewers", response_model=Page[Reviewer], summary="A call's panel (the issuer)")
+@router.get(
+    "/calls/{call_id}/reviewers", response_model=Page[Reviewer], summary="A call's panel (the issuer)"
+)
 async def list_reviewers(
     call_id: BigRowId, session: ReadSessionDep, page: PageParams, principal: Principal = require_scopes()
 ) -> Page[Reviewer]:
-    items, token = await service.list_reviewers(session=session, principal=principal, page=page, call_id=call_id)
+    items, token = await service.list_reviewers(
+        session=session, principal=principal, page=page, call_id=call_id
+    )
     return Page[Reviewer](items=items, next_page_token=token)
 
 
@@ -72,7 +80,10 @@ async def get_application(
     summary="Assign a panel reviewer to an application; a conflict of interest is refused (the issuer)",
 )
 async def assign_reviewer(
-    application_id: BigRowId, assignment: AssignmentIn, write: WriteDep, principal: Principal = require_scopes()
+    application_id: BigRowId,
+    assignment: AssignmentIn,
+    write: WriteDep,
+    principal: Principal = require_scopes(),
 ) -> Response:
     assigned = await service.assign(
         session=write.session,
@@ -94,7 +105,11 @@ async def score_application(
     application_id: BigRowId, score: ScoreIn, write: WriteDep, principal: Principal = require_scopes(REVIEW)
 ) -> Response:
     recorded = await service.score(
-        session=write.session, principal=principal, application_id=application_id, given=score, now=calls.current_time()
+        session=write.session,
+        principal=principal,
+        application_id=application_id,
+        given=score,
+        now=calls.current_time(),
     )
     return write.respond(recorded)
 

@@ -64,7 +64,9 @@ async def add_reviewer(
     call = await calls.call_row(session, call_id)
     calls.require_owner(principal, call)
     if await repository.get_reviewer(session, call_id, reviewer.reviewer_id) is not None:
-        raise Conflict(f"{reviewer.reviewer_id} is on the panel of call {call_id} already.", slug="reviewer-exists")
+        raise Conflict(
+            f"{reviewer.reviewer_id} is on the panel of call {call_id} already.", slug="reviewer-exists"
+        )
     values = {**reviewer.model_dump(), "call_id": call_id, "added_at": now}
     try:
         await repository.insert_reviewer(session, values)
@@ -104,7 +106,9 @@ async def _visible(session: AsyncSession, principal: Principal, application_id: 
     raise NotFound(f"No application {application_id} to a call.", slug="call-application-not-found")
 
 
-async def get_application(*, session: AsyncSession, principal: Principal, application_id: int) -> CallApplication:
+async def get_application(
+    *, session: AsyncSession, principal: Principal, application_id: int
+) -> CallApplication:
     row, _call = await _visible(session, principal, application_id)
     return calls.to_application(row)
 
@@ -115,7 +119,12 @@ def _undecided(row: Any) -> None:
 
 
 async def assign(
-    *, session: AsyncSession, principal: Principal, application_id: int, assignment: AssignmentIn, now: datetime
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    application_id: int,
+    assignment: AssignmentIn,
+    now: datetime,
 ) -> Assignment:
     row, call = await _visible(session, principal, application_id)
     calls.require_owner(principal, call)
@@ -139,7 +148,9 @@ async def assign(
             conflicts=ties,
         )
     if await repository.get_assignment(session, row.id, assignment.reviewer_id) is not None:
-        raise Conflict(f"{assignment.reviewer_id} is assigned to application {row.id} already.", slug="already-assigned")
+        raise Conflict(
+            f"{assignment.reviewer_id} is assigned to application {row.id} already.", slug="already-assigned"
+        )
     values = {
         "application_id": row.id,
         "reviewer_id": assignment.reviewer_id,
@@ -197,7 +208,9 @@ async def score(
     try:
         score_id = await repository.insert_score(session, values)
     except IntegrityError:
-        raise Conflict(f"{reviewer_id} has scored application {row.id} already.", slug="already-scored") from None
+        raise Conflict(
+            f"{reviewer_id} has scored application {row.id} already.", slug="already-scored"
+        ) from None
     await calls.audit(
         session,
         call_id=call.id,
@@ -220,7 +233,9 @@ async def list_scores(*, session: AsyncSession, principal: Principal, applicatio
     elif principal.has(REVIEW) and await repository.get_assignment(session, row.id, principal.client_id):
         found = await repository.scores_of(session, row.id, reviewer_id=principal.client_id)
     else:
-        raise NotFound(f"No scores of application {application_id} for this caller.", slug="call-application-not-found")
+        raise NotFound(
+            f"No scores of application {application_id} for this caller.", slug="call-application-not-found"
+        )
     return [to_score(score_row, rubric) for score_row in found]
 
 
@@ -253,12 +268,14 @@ async def decide(
     status = calls.status_of(call, now)
     if status is not CallStatus.CLOSED:
         raise Conflict(
-            f"Applications are decided once the call has closed; it is {status.value}.", slug="call-not-closed"
+            f"Applications are decided once the call has closed; it is {status.value}.",
+            slug="call-not-closed",
         )
     found = await repository.scores_of(session, row.id)
     if not rules.may_decide(len(found)):
         raise Conflict(
-            f"A decision needs {rules.REQUIRED_SCORES} independent scores; application {row.id} has {len(found)}.",
+            f"A decision needs {rules.REQUIRED_SCORES} independent scores; "
+            f"application {row.id} has {len(found)}.",
             slug="scores-incomplete",
             scores=len(found),
             required=rules.REQUIRED_SCORES,
@@ -297,5 +314,3 @@ async def decide(
         cited_score_ids=[s.score_id for s in cited],
     )
     return updated
-
-

@@ -19,7 +19,11 @@ from tests.support.tokens import TokenFactory
 
 
 async def apply(
-    client: httpx.AsyncClient, tokens: TokenFactory, call_id: int, client_id: str = "moriokahakko", **body: object
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    call_id: int,
+    client_id: str = "moriokahakko",
+    **body: object,
 ) -> httpx.Response:
     return await client.post(
         f"{BASE}/calls/{call_id}/applications",
@@ -115,7 +119,9 @@ async def test_applying_needs_the_apply_scope_and_valid_input(
     clock.set(OPENS)
     url = f"{BASE}/calls/{call['id']}/applications"
     assert (await revitalization.post(url, json=application_body())).status_code == 401
-    assert (await revitalization.post(url, json=application_body(), headers=headers(tokens, REVIEW))).status_code == 403
+    assert (
+        await revitalization.post(url, json=application_body(), headers=headers(tokens, REVIEW))
+    ).status_code == 403
     for bad in (
         application_body(requested_amount=1.5),
         application_body(organization_id="123"),
@@ -161,12 +167,16 @@ async def test_public_search_facets_and_pages(
         programme_code="cooperators",
     )
     miyagi = await publish(
-        revitalization, tokens, owner="miyagi-pref", issuer_code="040002", closes_at="2026-05-15T17:00:00+09:00"
+        revitalization,
+        tokens,
+        owner="miyagi-pref",
+        issuer_code="040002",
+        closes_at="2026-05-15T17:00:00+09:00",
     )
     hanamaki = await publish(revitalization, tokens, owner="hanamaki", issuer_code=HANAMAKI)
     clock.set(OPENS + timedelta(days=1))
 
-    async def ids(**params: object) -> list[int]:
+    async def ids(**params: str | int) -> list[int]:
         response = await revitalization.get(f"{BASE}/calls", params=params)
         assert response.status_code == 200, response.text
         return [item["id"] for item in response.json()["items"]]
@@ -197,7 +207,9 @@ async def test_public_search_facets_and_pages(
     assert invalid_token.status_code == 401
 
 
-async def test_deadline_calendar(revitalization: httpx.AsyncClient, tokens: TokenFactory, clock: Clock) -> None:
+async def test_deadline_calendar(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, clock: Clock
+) -> None:
     call = await publish(revitalization, tokens, title="公募, 締切; テスト\\" + "長い題名" * 10)
     passed = await publish(
         revitalization,

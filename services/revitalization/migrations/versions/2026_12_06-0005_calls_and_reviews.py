@@ -17,7 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _id() -> sa.Column[int]:
-    return sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False)
+    return sa.Column(
+        "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+    )
 
 
 def upgrade() -> None:
@@ -42,7 +44,8 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("closes_at > opens_at", name=op.f("ck_calls_window")),
         sa.CheckConstraint(
-            "awarded_total >= 0 AND awarded_total <= budget_ceiling", name=op.f("ck_calls_awarded_within_ceiling")
+            "awarded_total >= 0 AND awarded_total <= budget_ceiling",
+            name=op.f("ck_calls_awarded_within_ceiling"),
         ),
         sa.ForeignKeyConstraint(
             ["programme_code", "fiscal_year"],
@@ -115,7 +118,9 @@ def upgrade() -> None:
             name=op.f("fk_review_scores_application_id_review_assignments"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_scores")),
-        sa.UniqueConstraint("application_id", "reviewer_id", name=op.f("uq_review_scores_application_id_reviewer_id")),
+        sa.UniqueConstraint(
+            "application_id", "reviewer_id", name=op.f("uq_review_scores_application_id_reviewer_id")
+        ),
     )
     op.create_table(
         "call_audit",
