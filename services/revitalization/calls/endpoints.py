@@ -80,7 +80,7 @@ async def search_calls(
     responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}},
     summary="The deadlines of calls as an iCalendar (public; without a status, calls not yet closed)",
 )
-async def call_deadlines(session: ReadSessionDep, filters: Filters, _: OptionalPrincipal) -> Response:
+async def get_call_deadlines(session: ReadSessionDep, filters: Filters, _: OptionalPrincipal) -> Response:
     body = await service.deadline_calendar(session=session, filters=filters, now=service.current_time())
     return Response(body, media_type="text/calendar; charset=utf-8")
 
@@ -90,7 +90,7 @@ async def call_deadlines(session: ReadSessionDep, filters: Filters, _: OptionalP
     response_model=Page[CgOpportunity],
     summary="Search calls in the CommonGrants opportunity shape (public)",
 )
-async def search_opportunities(
+async def search_call_opportunities(
     session: ReadSessionDep, page: PageParams, filters: Filters, settings: SettingsDep, _: OptionalPrincipal
 ) -> Page[CgOpportunity]:
     items, token = await service.search_opportunities(
@@ -104,7 +104,7 @@ async def search_opportunities(
     response_model=CgOpportunity,
     summary="One call in the CommonGrants opportunity shape (public)",
 )
-async def get_opportunity(
+async def get_call_opportunity(
     call_id: BigRowId, session: ReadSessionDep, settings: SettingsDep, _: OptionalPrincipal
 ) -> CgOpportunity:
     return await service.get_opportunity(
@@ -134,7 +134,7 @@ async def archive_call(
     response_model=CallApplication,
     summary="Apply to a call: accepted from opens_at to closes_at, both included (Idempotency-Key)",
 )
-async def apply(
+async def apply_to_call(
     call_id: BigRowId,
     application: CallApplicationIn,
     write: WriteDep,
@@ -155,7 +155,7 @@ async def apply(
     response_model=Page[CallApplication],
     summary="Applications to a call: the issuer sees all, an applying system its own",
 )
-async def list_applications(
+async def list_call_applications(
     call_id: BigRowId, session: ReadSessionDep, page: PageParams, principal: Principal = require_scopes()
 ) -> Page[CallApplication]:
     items, token = await service.list_applications(
@@ -169,7 +169,7 @@ async def list_applications(
     response_model=Page[AuditEntry],
     summary="Every step of a call, in order (its issuer)",
 )
-async def list_audit(
+async def list_call_audit(
     call_id: BigRowId, session: ReadSessionDep, page: PageParams, principal: Principal = require_scopes()
 ) -> Page[AuditEntry]:
     require_any(principal, REVIEW, ADMIN)

@@ -36,7 +36,7 @@ router = APIRouter(tags=["review of call applications"])
     response_model=Reviewer,
     summary="Put a reviewer on a call's panel, with its municipality and organization (the issuer)",
 )
-async def add_reviewer(
+async def add_call_reviewer(
     call_id: BigRowId, reviewer: ReviewerIn, write: WriteDep, principal: Principal = require_scopes()
 ) -> Response:
     added = await service.add_reviewer(
@@ -52,7 +52,7 @@ async def add_reviewer(
 @router.get(
     "/calls/{call_id}/reviewers", response_model=Page[Reviewer], summary="A call's panel (the issuer)"
 )
-async def list_reviewers(
+async def list_call_reviewers(
     call_id: BigRowId, session: ReadSessionDep, page: PageParams, principal: Principal = require_scopes()
 ) -> Page[Reviewer]:
     items, token = await service.list_reviewers(
@@ -66,7 +66,7 @@ async def list_reviewers(
     response_model=CallApplication,
     summary="One application to a call: its issuer, the applying system, or an assigned reviewer",
 )
-async def get_application(
+async def get_call_application(
     application_id: BigRowId, session: ReadSessionDep, principal: Principal = require_scopes()
 ) -> Response:
     found = await service.get_application(session=session, principal=principal, application_id=application_id)
@@ -79,7 +79,7 @@ async def get_application(
     response_model=Assignment,
     summary="Assign a panel reviewer to an application; a conflict of interest is refused (the issuer)",
 )
-async def assign_reviewer(
+async def assign_call_reviewer(
     application_id: BigRowId,
     assignment: AssignmentIn,
     write: WriteDep,
@@ -101,7 +101,7 @@ async def assign_reviewer(
     response_model=Score,
     summary="Score an application against the call's rubric, once (an assigned reviewer)",
 )
-async def score_application(
+async def score_call_application(
     application_id: BigRowId, score: ScoreIn, write: WriteDep, principal: Principal = require_scopes(REVIEW)
 ) -> Response:
     recorded = await service.score(
@@ -119,7 +119,7 @@ async def score_application(
     response_model=list[Score],
     summary="Scores of an application: the issuer sees all, a reviewer only its own",
 )
-async def list_scores(
+async def list_call_application_scores(
     application_id: BigRowId, session: ReadSessionDep, principal: Principal = require_scopes()
 ) -> list[Score]:
     return await service.list_scores(session=session, principal=principal, application_id=application_id)
@@ -130,7 +130,7 @@ async def list_scores(
     response_model=CallApplication,
     summary="Award or reject on two scores, citing them (the issuer, If-Match, after the call closed)",
 )
-async def decide(
+async def decide_call_application(
     application_id: BigRowId,
     decision: DecisionIn,
     session: SessionDep,
