@@ -18,6 +18,7 @@ from tests.bench.revitalization import (
     revitalization_listing,
     revitalization_programme,
 )
+from tests.bench.revitalization_calls import revitalization_calls_search
 from tests.bench.wrk import LoadResult, check_clean, load
 
 CODE_LOOKUP_SQL = (
@@ -130,4 +131,5 @@ SCENARIOS = [
     revitalization_approvals,
     revitalization_allocation,
     revitalization_programme,
+    revitalization_calls_search,
 ]
