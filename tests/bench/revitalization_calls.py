@@ -26,7 +26,8 @@ import httpx
 
 from services.revitalization.local_governments import local_governments
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
-from tests.bench.wrk import LoadResult, check_clean, load
+from tests.bench.revitalization import _run
+from tests.bench.wrk import load
 
 CALLS = int(os.environ.get("BENCH_CALLS", "10000"))
 CALL_APPLICATIONS = int(os.environ.get("BENCH_CALL_APPLICATIONS", "100000"))
@@ -222,12 +223,6 @@ async def _deep_page(client: httpx.AsyncClient) -> tuple[str, int, int]:
         token = body.get("next_page_token")
         if not token:
             return found
-
-
-async def _run(url: str, name: str, **options: Any) -> LoadResult:
-    result = await load(url, seconds=SECONDS, connections=CONNECTIONS, **options)
-    check_clean(name, result)
-    return result
 
 
 async def revitalization_calls_search(ctx: BenchContext) -> None:

@@ -67,11 +67,10 @@ async def create_call(call: CallIn, write: WriteDep, principal: Principal = requ
 )
 async def search_calls(
     session: ReadSessionDep, page: PageParams, filters: Filters, _: OptionalPrincipal
-) -> Page[Call]:
-    items, token = await service.search_calls(
-        session=session, page=page, filters=filters, now=service.current_time()
+) -> Response:
+    return json_response(
+        await service.search_calls(session=session, page=page, filters=filters, now=service.current_time())
     )
-    return Page[Call](items=items, next_page_token=token)
 
 
 @router.get(

@@ -30,9 +30,8 @@ from shared.contracts.revitalization_calls import (
     CallStatus,
     CgOpportunity,
     Decision,
-    Rubric,
 )
-from shared.values import utc_now
+from shared.values import to_rfc3339, utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
 from shared.web.problems import Conflict, Forbidden, NotFound
@@ -42,29 +41,35 @@ CALENDAR_LIMIT = 1000
 UID_DOMAIN = "revitalization.jichi"
 
 
+def call_document(row: Any, now: datetime) -> dict[str, Any]:
+    """A call in the `Call` shape as plain JSON values: searches send these without building models
+    (the rubric was written whole from its model); a test checks that they equal the models' JSON."""
+    return {
+        "id": row.id,
+        "programme_code": row.programme_code,
+        "fiscal_year": row.fiscal_year,
+        "issuer_code": row.issuer_code,
+        "prefecture": row.prefecture,
+        "title": row.title,
+        "eligibility_summary": row.eligibility_summary,
+        "budget_ceiling": row.budget_ceiling,
+        "awarded_total": row.awarded_total,
+        "opens_at": to_rfc3339(row.opens_at),
+        "closes_at": to_rfc3339(row.closes_at),
+        "opens_at_jst": japan_time_text(row.opens_at),
+        "closes_at_jst": japan_time_text(row.closes_at),
+        "status": status_of(row, now).value,
+        "archived_at": None if row.archived_at is None else to_rfc3339(row.archived_at),
+        "rubric": row.rubric,
+        "owner_client_id": row.owner_client_id,
+        "created_at": to_rfc3339(row.created_at),
+        "updated_at": to_rfc3339(row.updated_at),
+        "version": row.version,
+    }
+
+
 def to_call(row: Any, now: datetime) -> Call:
-    return Call(
-        id=row.id,
-        programme_code=row.programme_code,
-        fiscal_year=row.fiscal_year,
-        issuer_code=row.issuer_code,
-        prefecture=row.prefecture,
-        title=row.title,
-        eligibility_summary=row.eligibility_summary,
-        budget_ceiling=row.budget_ceiling,
-        awarded_total=row.awarded_total,
-        opens_at=row.opens_at,
-        closes_at=row.closes_at,
-        opens_at_jst=japan_time_text(row.opens_at),
-        closes_at_jst=japan_time_text(row.closes_at),
-        status=status_of(row, now),
-        archived_at=row.archived_at,
-        rubric=Rubric.model_validate(row.rubric),
-        owner_client_id=row.owner_client_id,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-    )
+    return Call.model_validate(call_document(row, now))
 
 
 def status_of(row: Any, now: datetime) -> CallStatus:
@@ -166,9 +171,10 @@ async def get_call(*, session: AsyncSession, call_id: int, now: datetime) -> Cal
 
 async def search_calls(
     *, session: AsyncSession, page: PageRequest, filters: CallFilters, now: datetime
-) -> tuple[list[Call], str | None]:
+) -> dict[str, Any]:
+    """A page of the public search, as the JSON document `Page[Call]` describes."""
     rows, token = await repository.page_calls(session, page, filters, now=now, name="search_calls")
-    return [to_call(row, now) for row in rows], token
+    return {"items": [call_document(row, now) for row in rows], "next_page_token": token}
 
 
 async def deadline_calendar(*, session: AsyncSession, filters: CallFilters, now: datetime) -> bytes:

@@ -45,6 +45,8 @@ async def test_publish_and_read_in_japan_time(
     assert read.status_code == 200
     assert read.json() == call
     assert read.headers["etag"] == '"v1"'
+    # The search sends plain documents, not models: they must be the same JSON.
+    assert (await revitalization.get(f"{BASE}/calls")).json()["items"] == [call]
     missing = await revitalization.get(f"{BASE}/calls/999999")
     assert missing.json()["type"] == "urn:jichi:problem:call-not-found"
 

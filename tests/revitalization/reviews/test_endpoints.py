@@ -314,3 +314,33 @@ async def test_a_reviewer_scoring_twice_at_once_is_recorded_once(
         f"{BASE}/call-applications/{application['id']}/scores", headers=owner(tokens)
     )
     assert len(scores.json()) == 1
+
+
+async def test_awards_racing_for_the_ceiling_never_exceed_it(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, clock: Clock
+) -> None:
+    bodies = [application_body(requested_amount=20_000_000, applicant_name=f"団体{n}") for n in range(3)]
+    call, applications = await call_with_applications(revitalization, tokens, clock, *bodies)
+    for name in ("r-a", "r-b"):
+        await add_reviewer(revitalization, tokens, call["id"], name)
+    for application in applications:
+        for name in ("r-a", "r-b"):
+            await assign(revitalization, tokens, application["id"], name)
+            await score(revitalization, tokens, application["id"], name)
+    clock.set(CLOSES + timedelta(days=1))
+    award = {"decision": "award", "amount": 20_000_000, "reason": "採択"}
+    answers = await asyncio.gather(
+        *(
+            revitalization.post(
+                f"{BASE}/call-applications/{application['id']}/decisions",
+                json=award,
+                headers=owner(tokens, **{"If-Match": '"v1"'}),
+            )
+            for application in applications
+        )
+    )
+    assert sorted(response.status_code for response in answers) == [200, 409, 409]
+    assert {response.json().get("type") for response in answers if response.status_code == 409} == {
+        "urn:jichi:problem:call-budget-exceeded"
+    }
+    assert (await revitalization.get(f"{BASE}/calls/{call['id']}")).json()["awarded_total"] == 20_000_000
