@@ -1,5 +1,5 @@
-"""Inserting a row and getting its generated id, the same way on either database; what a read runs
-on; a keyset page by one unique column."""
+"""Inserting a row and getting its generated id, the same way on either database; a keyset page by
+one unique column."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from sqlalchemy import Column, Row, Select, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.web.pagination import PageRequest, keyset_page
-
-Reader = AsyncSession
-"""A read runs in the request's transaction (`SessionDep`), or alone in an autocommit session
-(`ReadSessionDep`): either way a session."""
 
 
 async def insert_id(session: AsyncSession, table: Table, values: dict[str, Any]) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
+from shared.web.problems import BadRequest
+from shared.web.purpose import decode_purpose, encode_purpose
 
 
 class ElectionsSettings(ServiceSettings):
@@ -19,7 +21,17 @@ class ElectionsSettings(ServiceSettings):
         "logged in the registry's access log (registry:log).",
     )
     registry_purpose: str = Field(
-        default="選挙人名簿の調製 (公職選挙法第19条・第22条)",
-        max_length=200,
-        description="The purpose of use (利用事由) sent with every registry read.",
+        default=encode_purpose("jichi:purpose:election-roll", "選挙人名簿の調製 (公職選挙法第19条・第22条)"),
+        description="The purpose of use (利用事由) sent as X-Purpose with every registry read: a code of "
+        "GET /registry/v1/purposes, optionally with a description (`code; description*=UTF-8''...`).",
     )
+
+    @field_validator("registry_purpose")
+    @classmethod
+    def _registry_accepts(cls, value: str) -> str:
+        """Refused at start-up, not by the registry on the first roll build."""
+        try:
+            decode_purpose(value)
+        except BadRequest as refused:
+            raise ValueError(refused.detail) from None
+        return value

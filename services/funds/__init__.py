@@ -29,4 +29,16 @@ disclosure search, donation limits and party subsidies.
 - Party subsidies: the total is the budgeted one when given (else ¥250 × population), split
   to the yen by the largest-remainder method (see `subsidies/allocation.py`); vote totals are
   entered or imported from the elections service.
+- Campaign finance reports (選挙運動費用収支報告書, `campaigns/`): the treasurer of a candidate
+  of an election known to the elections service files one report (donations, expenditures),
+  amended as versions. Funds reads the candidacy, its contest and election and the registered
+  voters of the contest's district (the roll, as turnout counts it) through the gateway, and
+  checks spending against the statutory cap (art. 194, Cabinet order art. 127: per-voter amount
+  × voters (÷ seats) + fixed amount, up to ¥100; `campaigns/caps.py`, dated, with sources).
+  Unverified: the designated cities' figures (one source), the special wards taking the
+  figures of other cities, and the dates the figures took effect. Donations from companies,
+  unions and other bodies are recorded and found (PFCA art. 21, 21-2), as are anonymous and
+  foreign donations, overspending and filing later than 15 days after polling day. The
+  registered count is the roll's when filed, not necessarily on the announcement day the
+  law names. Publication follows the annual reports' rules.
 """

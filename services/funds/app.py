@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 import services.funds
 from services.funds import tables
+from services.funds.campaigns.endpoints import router as campaigns_router
 from services.funds.disclosure.endpoints import router as disclosure_router
 from services.funds.findings.endpoints import router as findings_router
 from services.funds.operations import EXAMPLES, OPERATIONS
@@ -42,6 +43,7 @@ def create_app(
             findings_router,
             disclosure_router,
             subsidies_router,
+            campaigns_router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

@@ -140,6 +140,57 @@ OPERATIONS: Operations = {
         "funds_get_party_subsidy_allocation",
         problems=("not-found",),
     ),
+    ("POST", "/funds/v1/campaign-reports"): Operation(
+        "funds_file_campaign_report",
+        problems=(
+            "bad-gateway",
+            "campaign-cap-unknown",
+            "campaign-report-exists",
+            "campaign-report-not-required",
+            "elections-import-unavailable",
+            "unknown-candidacy",
+        ),
+        headers={
+            201: (
+                "ETag",
+                "Location",
+            )
+        },
+    ),
+    ("POST", "/funds/v1/campaign-reports/{report_id}/amendments"): Operation(
+        "funds_amend_campaign_report",
+        problems=(
+            "bad-gateway",
+            "campaign-cap-unknown",
+            "campaign-report-not-required",
+            "elections-import-unavailable",
+            "if-match-required",
+            "not-found",
+            "unknown-candidacy",
+        ),
+        headers={
+            201: (
+                "ETag",
+                "Location",
+            )
+        },
+    ),
+    ("GET", "/funds/v1/campaign-reports"): Operation(
+        "funds_list_campaign_reports",
+    ),
+    ("GET", "/funds/v1/campaign-reports/{report_id}"): Operation(
+        "funds_get_campaign_report",
+        problems=("not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/funds/v1/campaign-reports/{report_id}/versions"): Operation(
+        "funds_list_campaign_report_versions",
+        problems=("not-found",),
+    ),
+    ("GET", "/funds/v1/campaign-reports/{report_id}/versions/{version}"): Operation(
+        "funds_get_campaign_report_version",
+        problems=("not-found",),
+    ),
 }
 
 EXAMPLES = load_examples(Path(__file__).with_name("examples.json"))

@@ -161,3 +161,64 @@ subsidy_allocations = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+# Campaign finance reports (選挙運動費用収支報告書): one per candidacy of an election known to the
+# elections service, filed by the candidate's treasurer; amendments are versions.
+campaign_reports = Table(
+    "campaign_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", Integer, nullable=False),
+    Column("candidate_id", Integer, nullable=False),
+    Column("contest_id", Integer, nullable=False),
+    Column("candidate_name", String(100), nullable=False),
+    Column("polling_day", Date, nullable=False),
+    Column("filer_client_id", String(200), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("first_filed_at", UtcDateTime(), nullable=False),
+    Column("public_until", Date, nullable=False),
+    UniqueConstraint("election_id", "candidate_id"),
+)
+
+campaign_report_versions = Table(
+    "campaign_report_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", Integer, ForeignKey("campaign_reports.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("is_current", Boolean, nullable=False),
+    Column("reason", String(200), nullable=True),
+    Column("filed_at", UtcDateTime(), nullable=False),
+    Column("filed_by", String(200), nullable=False),
+    Column("treasurer_name", String(100), nullable=False),
+    Column("income_total", BigInteger, nullable=False),
+    Column("expenditure_total", BigInteger, nullable=False),
+    Column("counted_expenditure_total", BigInteger, nullable=False),
+    # The cap as computed for this version: the figures, the voters read from the roll, the result.
+    Column("spending_cap", JSON, nullable=False),
+    Column("findings", JSON, nullable=False),
+    UniqueConstraint("report_id", "version"),
+)
+
+campaign_report_lines = Table(
+    "campaign_report_lines",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("report_version_id", Integer, ForeignKey("campaign_report_versions.id"), nullable=False),
+    Column("direction", String(12), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("transaction_date", Date, nullable=False),
+    Column("name", String(200), nullable=True),
+    Column("donor_kind", String(30), nullable=True),
+    Column("purpose", String(200), nullable=True),
+    Column("counts_toward_cap", Boolean, nullable=False),
+    Column("address", String(200), nullable=True),
+    Column("municipality_code", String(6), nullable=True),
+    Column("prefecture_code", String(2), nullable=True),
+    Column("published_address", String(100), nullable=True),
+    Column("is_foreign", Boolean, nullable=False),
+    Column("published", Boolean, nullable=False),
+    Index("ix_campaign_report_lines_version_line", "report_version_id", "direction", "line_no", unique=True),
+)

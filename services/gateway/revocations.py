@@ -20,6 +20,7 @@ from services.gateway.keys import CLOCK_SKEW
 from services.gateway.state import gateway_state
 from shared.auth.revocations import RevocationDocument
 from shared.db.engine import Database
+from shared.web.conditional import none_match
 from shared.web.problems import PROBLEM_CONTENT, ServiceUnavailable
 
 router = APIRouter(tags=["oauth"])
@@ -66,6 +67,6 @@ async def revocations(request: Request) -> Response:
         )
     etag = _etag(cache.document)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if etag in (value.strip() for value in request.headers.get("if-none-match", "").split(",")):
+    if none_match(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=headers)
     return Response(cache.document.model_dump_json(), media_type="application/json", headers=headers)

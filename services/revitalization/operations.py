@@ -210,8 +210,27 @@ OPERATIONS: Operations = {
             "above-approved-amount",
             "application-not-found",
             "budget-inconsistent",
+            "not-a-budget-year-of-the-award",
             "not-awarded",
         ),
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/carry-overs"): Operation(
+        "revitalization_carry_over_award",
+        problems=(
+            "above-unspent",
+            "already-carried-over",
+            "application-not-found",
+            "award-changed",
+            "budget-inconsistent",
+            "carry-over-outside-award-year",
+            "not-awarded",
+            "programme-not-found",
+            "rules-not-found",
+        ),
+    ),
+    ("GET", "/revitalization/v1/applications/{application_id}/carry-overs"): Operation(
+        "revitalization_list_carry_overs",
+        problems=("application-not-found",),
     ),
     ("GET", "/revitalization/v1/applications/{application_id}/disbursements"): Operation(
         "revitalization_list_disbursements",
@@ -414,6 +433,99 @@ OPERATIONS: Operations = {
                 "Content-Language",
             )
         },
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/milestones"): Operation(
+        "revitalization_report_milestone",
+        problems=(
+            "application-not-found",
+            "before-award",
+            "date-in-future",
+            "not-awarded",
+        ),
+        headers={201: ("ETag",)},
+    ),
+    (
+        "POST",
+        "/revitalization/v1/applications/{application_id}/milestones/{milestone_id}/achievements",
+    ): Operation(
+        "revitalization_achieve_milestone",
+        problems=(
+            "application-not-found",
+            "before-award",
+            "date-in-future",
+            "if-match-required",
+            "milestone-already-achieved",
+            "milestone-changed",
+            "milestone-not-found",
+            "not-awarded",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/applications/{application_id}/outcomes"): Operation(
+        "revitalization_report_outcome",
+        problems=(
+            "application-not-found",
+            "before-award",
+            "date-in-future",
+            "not-awarded",
+        ),
+    ),
+    ("GET", "/revitalization/v1/open-data/outcomes"): Operation(
+        "revitalization_list_public_outcomes",
+    ),
+    ("GET", "/revitalization/v1/open-data/milestones"): Operation(
+        "revitalization_list_public_milestones",
+    ),
+    ("POST", "/revitalization/v1/cooperation-frameworks"): Operation(
+        "revitalization_create_cooperation_framework",
+        problems=(
+            "framework-composition",
+            "member-not-allowed",
+        ),
+        headers={201: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/cooperation-frameworks"): Operation(
+        "revitalization_list_cooperation_frameworks",
+    ),
+    ("GET", "/revitalization/v1/cooperation-frameworks/{framework_id}"): Operation(
+        "revitalization_get_cooperation_framework",
+        problems=("framework-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/cooperation-frameworks/{framework_id}/members"): Operation(
+        "revitalization_join_cooperation_framework",
+        problems=(
+            "framework-changed",
+            "framework-composition",
+            "framework-not-found",
+            "if-match-required",
+            "member-not-allowed",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/cooperation-frameworks/{framework_id}/departures"): Operation(
+        "revitalization_leave_cooperation_framework",
+        problems=(
+            "framework-changed",
+            "framework-not-found",
+            "if-match-required",
+            "member-not-allowed",
+            "member-not-found",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/cooperation-frameworks/{framework_id}/succession-checks"): Operation(
+        "revitalization_follow_cooperation_framework_successions",
+        problems=(
+            "framework-not-found",
+            "registry-unavailable",
+        ),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/cooperation-frameworks/{framework_id}/allocation-tax-items"): Operation(
+        "revitalization_list_cooperation_framework_allocation_tax_items",
+        problems=("framework-not-found",),
+        headers={200: ("Content-Language",)},
     ),
 }
 

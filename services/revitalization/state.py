@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from services.revitalization.cooperation.source import CodeMasterSource
 from services.revitalization.eligibility.source import ResidenceHistorySource
 from services.revitalization.opendata.giving360 import Publisher
 from services.revitalization.settings import RevitalizationSettings
@@ -18,6 +19,7 @@ class RevitalizationState:
     settings: RevitalizationSettings
     residence_source: ResidenceHistorySource
     publisher: Publisher
+    code_source: CodeMasterSource
 
 
 def install_state(app: FastAPI, state: RevitalizationState) -> None:
@@ -42,6 +44,11 @@ async def _publisher(request: Request) -> Publisher:
     return revitalization_state(request).publisher
 
 
+async def _code_source(request: Request) -> CodeMasterSource:
+    return revitalization_state(request).code_source
+
+
 SettingsDep = Annotated[RevitalizationSettings, Depends(_settings)]
 ResidenceSourceDep = Annotated[ResidenceHistorySource, Depends(_residence_source)]
 PublisherDep = Annotated[Publisher, Depends(_publisher)]
+CodeSourceDep = Annotated[CodeMasterSource, Depends(_code_source)]

@@ -94,11 +94,23 @@ applications = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("awarded_at", UtcDateTime(), nullable=True),
+    # A carry-over (繰越) moves part of the award into the next fiscal year's budget: how much, into which
+    # year, and how much of it has been paid (from that year's budget) since.
+    Column("carried_amount", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("carried_fiscal_year", Integer, nullable=True),
+    Column("carried_disbursed", BigInteger, nullable=False, default=0, server_default="0"),
     ForeignKeyConstraint(
         ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
     ),
     CheckConstraint(
         "disbursed_amount >= 0 AND disbursed_amount <= COALESCE(approved_amount, 0)", name="disbursed"
+    ),
+    CheckConstraint(
+        "carried_disbursed >= 0 AND carried_disbursed <= carried_amount", name="carried_disbursed"
+    ),
+    CheckConstraint(
+        "disbursed_amount - carried_disbursed <= COALESCE(approved_amount, 0) - carried_amount",
+        name="award_year_disbursed",
     ),
     Index("ix_applications_filter", "programme_code", "fiscal_year", "state", "id"),
     Index("ix_applications_municipality", "municipality_code", "id"),
@@ -129,12 +141,20 @@ budgets = Table(
     Column("amount", BigInteger, nullable=False),
     Column("committed", BigInteger, nullable=False),
     Column("disbursed", BigInteger, nullable=False),
+    # Carried over (繰越) from the previous fiscal year with the awards it pays, and into the next one:
+    # what a year may commit is its amount plus what came in less what went out, so a yen carried over
+    # is available in exactly one year.
+    Column("carried_in", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("carried_out", BigInteger, nullable=False, default=0, server_default="0"),
     Column("version", Integer, nullable=False),
     ForeignKeyConstraint(
         ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
     ),
     # The last line of defence against overspending; the service's conditional UPDATEs keep it from firing.
-    CheckConstraint("committed >= 0 AND committed <= amount", name="committed_within_amount"),
+    CheckConstraint(
+        "committed >= 0 AND committed <= amount + carried_in - carried_out", name="committed_within_amount"
+    ),
+    CheckConstraint("carried_in >= 0 AND carried_out >= 0", name="carried_not_negative"),
     CheckConstraint("disbursed >= 0 AND disbursed <= committed", name="disbursed_within_committed"),
 )
 
@@ -145,8 +165,32 @@ disbursements = Table(
     Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False, index=True),
     Column("amount", BigInteger, nullable=False),
     Column("paid_date", Date, nullable=False),
+    # The budget year it was paid from: the award's, or the year the award was carried over into.
+    Column("fiscal_year", Integer, nullable=False),
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# Carry-overs (繰越) of an unspent award into the next fiscal year, each an audited event: at most one per
+# award (a second carry-over from the next year would be a different legal act).
+carry_overs = Table(
+    "carry_overs",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False, unique=True),
+    Column("programme_code", String(63), nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("from_fiscal_year", Integer, nullable=False),
+    Column("to_fiscal_year", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("basis", String(40), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("to_fiscal_year = from_fiscal_year + 1", name="next_year"),
+    Index("ix_carry_overs_budget", "programme_code", "to_fiscal_year", "municipality_code", "id"),
 )
 
 placements = Table(
@@ -338,4 +382,70 @@ hometown_registrations = Table(
     ),
     UniqueConstraint("client_id", "person_ref", "municipality_code", "live"),
     Index("ix_hometown_registrations_counts", "municipality_code", "status", "tier"),
+)
+
+# Results after award, reported by the municipality (the applying system) or a reviewer, published as
+# open data: milestones with their planned and achieved dates, and dated outcome figures.
+award_milestones = Table(
+    "award_milestones",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("planned_date", Date, nullable=False),
+    Column("achieved_date", Date, nullable=True),
+    Column("reported_by", String(200), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_award_milestones_application", "application_id", "id"),
+)
+
+# Append-only: a corrected figure is a new report; open data gives every report, 360Giving the latest.
+award_outcomes = Table(
+    "award_outcomes",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), nullable=False),
+    Column("indicator", String(40), nullable=False),
+    Column("value", BigInteger, nullable=False),
+    Column("measured_on", Date, nullable=False),
+    Column("reported_by", String(200), nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=False),
+    CheckConstraint("value >= 0", name="value_not_negative"),
+    Index("ix_award_outcomes_application", "application_id", "measured_on", "id"),
+)
+
+# The dated register of wide-area cooperation frameworks and their members (local-government codes).
+cooperation_frameworks = Table(
+    "cooperation_frameworks",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("agreement_reference", String(200), nullable=False),
+    Column("established_on", Date, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# One row per membership period: joining opens it, leaving (withdrawal, or a merger that retired the
+# code) closes it on `left_on` (exclusive); a successor code's membership names the one it continues.
+framework_members = Table(
+    "framework_members",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("framework_id", BigInteger, ForeignKey("cooperation_frameworks.id"), nullable=False),
+    Column("municipality_code", String(6), nullable=False),
+    Column("prefecture", String(2), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date, nullable=True),
+    Column("leave_reason", String(20), nullable=True),
+    Column("succeeded_from", BigInteger, nullable=True),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    CheckConstraint("left_on IS NULL OR left_on > joined_on", name="left_after_joined"),
+    Index("ix_framework_members_framework", "framework_id", "id"),
+    Index("ix_framework_members_prefecture", "prefecture", "framework_id"),
 )

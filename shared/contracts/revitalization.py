@@ -399,13 +399,24 @@ class Budget(BaseModel):
     amount: int
     committed: int
     disbursed: int
-    available: int
+    carried_in: int = Field(
+        description="Carried over (繰越) from the previous fiscal year with the awards it pays."
+    )
+    carried_out: int = Field(
+        description="Carried over into the next fiscal year: no longer available this year."
+    )
+    available: int = Field(description="amount + carried_in - carried_out - committed.")
     version: int
 
 
 class DisbursementIn(Strict):
     amount: Annotated[StrictInt, Field(ge=1, le=10**13)]
     paid_date: CalendarDate
+    fiscal_year: FiscalYear | None = Field(
+        default=None,
+        description="The budget year it is paid from: the award's (the default) or, after a carry-over, "
+        "the year the award was carried into.",
+    )
 
 
 class Disbursement(BaseModel):
@@ -413,6 +424,40 @@ class Disbursement(BaseModel):
     application_id: int
     amount: int
     paid_date: CalendarDate
+    fiscal_year: int = Field(description="The budget year it was paid from.")
+    recorded_by: str
+    recorded_at: UtcDateTime
+
+
+class CarryOverBasis(StrEnum):
+    """The legal ground of a carry-over into the next fiscal year (地方自治法)."""
+
+    CARRY_FORWARD = "carry_forward"
+    """繰越明許費 (art. 213): an expense the budget allows to be carried over."""
+    ACCIDENT = "accident"
+    """事故繰越 (art. 220 par. 3 proviso): committed in the year, delayed by an unavoidable event."""
+
+
+class CarryOverIn(Strict):
+    amount: Annotated[
+        StrictInt, Field(ge=1, le=10**13, description="Unspent yen of the award to carry over.")
+    ]
+    basis: CarryOverBasis
+    decided_on: CalendarDate = Field(description="Within the award's fiscal year.")
+    reason: ShortText
+
+
+class CarryOver(BaseModel):
+    id: int
+    application_id: int
+    programme_code: str
+    municipality_code: str
+    from_fiscal_year: int
+    to_fiscal_year: int
+    amount: int
+    basis: CarryOverBasis
+    reason: str
+    decided_on: CalendarDate
     recorded_by: str
     recorded_at: UtcDateTime
 
@@ -595,6 +640,15 @@ class PlannedDates360(BaseModel):
     endDate: CalendarDate | None  # noqa: N815
 
 
+class Outcome360(BaseModel):
+    """An additional field (360Giving permits publishers' own fields beside the standard's; its tools
+    do not validate them): the latest reported figure of each outcome indicator of the grant."""
+
+    indicator: str
+    value: int
+    measuredOn: CalendarDate  # noqa: N815
+
+
 class Grant360(BaseModel):
     """One award in the 360Giving standard's shape (its camelCase names are the standard's)."""
 
@@ -612,3 +666,200 @@ class Grant360(BaseModel):
     beneficiaryLocation: list[Location360]  # noqa: N815
     grantProgramme: list[Programme360]  # noqa: N815
     dateModified: UtcDateTime  # noqa: N815
+    outcomes: list[Outcome360] = Field(
+        default_factory=list,
+        description="An additional field outside the 360Giving standard: the latest reported figure of each "
+        "outcome indicator (jobs created, people settled, residents served...).",
+    )
+
+
+# ---------------------------------------------------------------- results after award
+
+
+class OutcomeIndicator(StrEnum):
+    """What an award's results are counted in; each value is a count of people or bodies."""
+
+    JOBS_CREATED = "jobs_created"
+    """Jobs created (雇用創出数)."""
+    PEOPLE_SETTLED = "people_settled"
+    """People who settled in the municipality (定住者数), e.g. cooperators staying after their term."""
+    RESIDENTS_SERVED = "residents_served"
+    """Residents served by the funded activity (受益住民数)."""
+    BUSINESSES_STARTED = "businesses_started"
+    """Businesses started (起業数)."""
+    VISITORS = "visitors"
+    """Visitors or participants (交流人口)."""
+
+
+class MilestoneIn(Strict):
+    title: ShortText = Field(description="Published as open data: no personal data.")
+    planned_date: CalendarDate
+    achieved_date: CalendarDate | None = Field(
+        default=None, description="Not in the future, not before the award."
+    )
+
+
+class MilestoneAchievementIn(Strict):
+    achieved_date: CalendarDate
+
+
+class Milestone(BaseModel):
+    id: int
+    application_id: int
+    title: str
+    planned_date: CalendarDate
+    achieved_date: CalendarDate | None
+    reported_by: str
+    reported_at: UtcDateTime
+    version: int
+
+
+class OutcomeReportIn(Strict):
+    indicator: OutcomeIndicator
+    value: Annotated[
+        StrictInt, Field(ge=0, le=10**9, description="The count as of measured_on (cumulative).")
+    ]
+    measured_on: CalendarDate = Field(description="Not in the future, not before the award.")
+
+
+class OutcomeReport(BaseModel):
+    id: int
+    application_id: int
+    indicator: OutcomeIndicator
+    value: int
+    measured_on: CalendarDate
+    reported_by: str
+    reported_at: UtcDateTime
+
+
+class PublicOutcome(BaseModel):
+    """An outcome report as open data: the grant it belongs to, the figure, and when; never who."""
+
+    grant_id: str = Field(description="The 360Giving identifier of the grant.")
+    programme_code: str
+    fiscal_year: int
+    municipality_code: str
+    indicator: OutcomeIndicator
+    value: int
+    measured_on: CalendarDate
+    reported_at: UtcDateTime
+
+
+class PublicMilestone(BaseModel):
+    grant_id: str = Field(description="The 360Giving identifier of the grant.")
+    programme_code: str
+    fiscal_year: int
+    municipality_code: str
+    title: str
+    planned_date: CalendarDate
+    achieved_date: CalendarDate | None
+
+
+# ---------------------------------------------------------------- cooperation frameworks
+
+
+class FrameworkKind(StrEnum):
+    """Wide-area cooperation without merger, and the community bodies inside a municipality."""
+
+    SETTLEMENT_REGION = "settlement_region"
+    """定住自立圏: a central city and partner municipalities, each under a one-to-one agreement."""
+    CORE_URBAN_AREA = "core_urban_area"
+    """連携中枢都市圏: a central city and partners under cooperation agreements (地方自治法 art. 252-2)."""
+    WIDE_AREA_UNION = "wide_area_union"
+    """広域連合: a special local public body of its members (地方自治法 art. 284 par. 3)."""
+    PARTIAL_AFFAIRS_ASSOCIATION = "partial_affairs_association"
+    """一部事務組合: a special local public body for part of its members' affairs (art. 284 par. 2)."""
+    REGIONAL_MANAGEMENT_ORGANIZATION = "regional_management_organization"
+    """地域運営組織: residents' organization solving local issues, hosted by one municipality."""
+    COMMUNITY_NETWORK_ZONE = "community_network_zone"
+    """小さな拠点: a core community gathering services for its villages, in one municipality."""
+
+
+class MemberRole(StrEnum):
+    CENTRAL_CITY = "central_city"
+    """中心市 / 連携中枢都市."""
+    PARTNER = "partner"
+    """近隣市町村 / 連携市町村."""
+    MEMBER = "member"
+    """A constituent body of a union or an association (構成団体)."""
+    HOST = "host"
+    """The municipality a regional management organization or a community network zone is in."""
+
+
+class FrameworkMemberIn(Strict):
+    municipality_code: LocalGovernmentCode
+    role: MemberRole
+    joined_on: CalendarDate | None = Field(
+        default=None, description="Default: the framework's established_on."
+    )
+
+
+class FrameworkIn(Strict):
+    kind: FrameworkKind
+    name: ShortText
+    agreement_reference: ShortText = Field(
+        description="The agreement (協定・連携協約・規約) by title, number and date, as published."
+    )
+    established_on: CalendarDate
+    members: list[FrameworkMemberIn] = Field(min_length=1, max_length=200)
+
+
+class FrameworkMember(BaseModel):
+    id: int
+    municipality_code: str
+    name: str = Field(
+        description="The official name with its prefecture; the code for one newer than the list."
+    )
+    role: MemberRole
+    joined_on: CalendarDate
+    left_on: CalendarDate | None = Field(description="Exclusive: the first day no longer a member.")
+    leave_reason: Literal["withdrawal", "merger"] | None
+    succeeded_from: int | None = Field(description="The membership this one continues after a merger.")
+    recorded_by: str
+
+
+class Framework(BaseModel):
+    id: int
+    kind: FrameworkKind
+    name: str
+    agreement_reference: str
+    established_on: CalendarDate
+    members: list[FrameworkMember]
+    recorded_by: str
+    recorded_at: UtcDateTime
+    version: int
+
+
+class MemberJoinIn(Strict):
+    municipality_code: LocalGovernmentCode
+    role: MemberRole
+    joined_on: CalendarDate
+
+
+class MemberDepartureIn(Strict):
+    municipality_code: LocalGovernmentCode
+    left_on: CalendarDate = Field(description="The first day no longer a member.")
+
+
+class SuccessionCheckIn(Strict):
+    as_of: CalendarDate = Field(description="Follow every code change in force up to this day.")
+
+
+class AllocationTaxItem(BaseModel):
+    """An allocation-tax measure a member may receive for the framework, as dated rule data with its
+    source; `verified` is false where the figure could not be checked against the ministry's own text."""
+
+    municipality_code: str
+    role: MemberRole
+    measure_id: str
+    tax: Literal["special", "ordinary"]
+    name: str
+    annual_amount: int | None = Field(
+        description="Yen per year; null where the rule is a formula or unknown."
+    )
+    amount_basis: Literal["about", "cap", "formula", "unknown"]
+    from_fiscal_year: int
+    verified: bool
+    source_title: str
+    source_url: str
+    note: str

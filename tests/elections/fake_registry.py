@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 
@@ -24,6 +23,7 @@ from shared.contracts.registry import (
     ResidentStatus,
 )
 from shared.values import Sex, resident_code_check_digit
+from shared.web.purpose import decode_purpose
 
 GATEWAY = "http://gateway.test"
 
@@ -173,7 +173,9 @@ class FakeRegistry:
         ]
 
     def purposes(self) -> set[str]:
-        return {unquote(r.headers[PURPOSE_HEADER]) for r in self.requests if PURPOSE_HEADER in r.headers}
+        return {
+            decode_purpose(r.headers[PURPOSE_HEADER]) for r in self.requests if PURPOSE_HEADER in r.headers
+        }
 
     async def async_handler(self, request: httpx.Request) -> httpx.Response:
         if self.delay is not None and request.url.path == "/registry/v1/residents":

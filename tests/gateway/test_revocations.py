@@ -198,6 +198,9 @@ async def test_an_unchanged_document_costs_a_304(
         assert unchanged.status_code == 304
         assert unchanged.content == b""
         assert unchanged.headers["etag"] == etag
+        # If-None-Match compares weakly (RFC 9110 13.1.2): the tag without W/, in a list, or "*".
+        for sent in (etag.removeprefix("W/"), f'"other", {etag}', "*"):
+            assert (await gateway.get(DOCUMENT, headers={"If-None-Match": sent})).status_code == 304
 
         await disable(issued.client_id)
 

@@ -30,11 +30,14 @@ class Platform:
     gateway_database_url: str
 
 
-def _service_app(name: str, database_url: str, gateway_url: str) -> Any:
+def _service_app(name: str, database_url: str, gateway_url: str, /, **settings: Any) -> Any:
+    """The service's app trusting the gateway's tokens; `settings` adds to its settings."""
     app_module = importlib.import_module(f"services.{name}.app")
     settings_module = importlib.import_module(f"services.{name}.settings")
     settings_class = getattr(settings_module, f"{name.capitalize()}Settings")
-    return app_module.create_app(settings_class(database_url=database_url, **published_by(gateway_url)))
+    return app_module.create_app(
+        settings_class(database_url=database_url, **published_by(gateway_url), **settings)
+    )
 
 
 @pytest.fixture(scope="module")

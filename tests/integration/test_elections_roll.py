@@ -32,6 +32,7 @@ from services.registry.app import create_app as create_registry
 from services.registry.settings import RegistrySettings
 from shared.db.engine import Database, create_engine
 from shared.values import JST
+from shared.web.purpose import decode_purpose
 from tests.support.databases import prepare_database
 from tests.support.servers import free_port, serving
 from tests.support.tokens import published_by
@@ -45,7 +46,7 @@ class RollPlatform:
     gateway_url: str
     admin: tuple[str, str]
     elections_client_id: str
-    elections_purpose: str
+    elections_purpose: str  # as the registry records it
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,7 @@ async def roll_platform(sqlite_dir: Path) -> AsyncIterator[RollPlatform]:
             gateway_url,
             (admin.client_id, admin.client_secret),
             service.client_id,
-            elections_settings.registry_purpose,
+            decode_purpose(elections_settings.registry_purpose),
         )
 
 

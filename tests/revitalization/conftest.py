@@ -12,7 +12,7 @@ from services.revitalization import tables
 from services.revitalization.app import create_app
 from services.revitalization.settings import RevitalizationSettings
 from tests.conftest import running
-from tests.revitalization.factories import FakeRegistry
+from tests.revitalization.factories import FakeCodeMaster, FakeRegistry
 from tests.support.databases import empty_tables, prepare_database
 from tests.support.tokens import TokenFactory, no_revocations
 
@@ -30,8 +30,13 @@ def registry() -> FakeRegistry:
 
 
 @pytest.fixture
+def codes() -> FakeCodeMaster:
+    return FakeCodeMaster()
+
+
+@pytest.fixture
 async def revitalization(
-    revitalization_db: str, tokens: TokenFactory, registry: FakeRegistry
+    revitalization_db: str, tokens: TokenFactory, registry: FakeRegistry, codes: FakeCodeMaster
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = RevitalizationSettings(database_url=revitalization_db, hometown_max_municipalities=3)
     app = create_app(
@@ -39,6 +44,7 @@ async def revitalization(
         jwks_source=tokens.source(),
         revocation_source=no_revocations(),
         residence_source=registry,
+        code_source=codes,
     )
     async with running(app) as client:
         yield client

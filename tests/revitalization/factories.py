@@ -8,12 +8,14 @@ from typing import Any
 
 import httpx
 
+from services.revitalization.cooperation.source import CodeSourceUnavailable, CodeStatus
 from services.revitalization.eligibility.source import (
     ResidenceHistory,
     ResidencePeriod,
     ResidenceSourceUnavailable,
 )
 from shared.values import issue_resident_code
+from shared.web.purpose import decode_purpose
 from tests.support.tokens import TokenFactory
 
 RNG = random.Random(6)
@@ -25,7 +27,8 @@ ADMIN = "revitalization:admin"
 
 
 class FakeRegistry:
-    """A ResidenceHistorySource answering from a dict, remembering every question and its purpose."""
+    """A ResidenceHistorySource answering from a dict, remembering every question and its purpose as
+    the registry would record it (a header value the registry refuses fails the test here)."""
 
     def __init__(self) -> None:
         self.histories: dict[str, ResidenceHistory] = {}
@@ -44,7 +47,7 @@ class FakeRegistry:
         )
 
     async def residence_history(self, resident_code: str, *, purpose: str) -> ResidenceHistory | None:
-        self.calls.append((resident_code, purpose))
+        self.calls.append((resident_code, decode_purpose(purpose)))
         if self.down:
             raise ResidenceSourceUnavailable("The registry could not be reached: ConnectError.")
         return self.histories.get(resident_code)
@@ -150,3 +153,29 @@ async def under_review(
         assert report.status_code == 200, report.text
         assert report.json()["eligible"], report.text
     return created
+
+
+class FakeCodeMaster:
+    """A CodeMasterSource answering from dicts: codes retired on a day and what they became."""
+
+    def __init__(self) -> None:
+        self.retired: dict[str, date] = {}
+        self.successor_codes: dict[str, list[str]] = {}
+        self.down = False
+
+    def merge(self, codes: list[str], into: str, on: date) -> None:
+        """`codes` cease on `on` (exclusive), `into` takes over (new, or one of them kept: absorption)."""
+        for code in codes:
+            if code != into:
+                self.retired[code] = on
+                self.successor_codes[code] = [into]
+
+    async def status(self, code: str) -> CodeStatus | None:
+        if self.down:
+            raise CodeSourceUnavailable("The registry could not be reached: ConnectError.")
+        return CodeStatus(code=code, to_date=self.retired.get(code))
+
+    async def successors(self, code: str, *, on: date) -> list[str]:
+        if code in self.retired and self.retired[code] <= on:
+            return self.successor_codes[code]
+        return [code]

@@ -7,7 +7,6 @@ the registry's access log must show that read.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,17 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.gateway import clients
-from services.gateway.app import create_app as create_gateway
-from services.gateway.settings import GatewaySettings
-from services.registry.app import create_app as create_registry
-from services.registry.settings import RegistrySettings
-from services.revitalization.app import create_app as create_revitalization
-from services.revitalization.settings import RevitalizationSettings
-from shared.db.engine import Database, create_engine
-from tests.support.databases import prepare_database
-from tests.support.servers import free_port, serving
-from tests.support.tokens import published_by
+from tests.revitalization.platform import revitalization_platform
 
 PURPOSE = {"X-Purpose": "integration test"}
 
@@ -39,59 +28,13 @@ class Stack:
 
 @pytest.fixture(scope="module")
 async def stack(sqlite_dir: Path) -> AsyncIterator[Stack]:
-    folder = sqlite_dir / "revitalization-integration"
-    folder.mkdir(exist_ok=True)
-    urls = {
-        name: await prepare_database(name, folder, name=f"{name}_for_revitalization")
-        for name in ("gateway", "registry", "revitalization")
+    clients = {
+        "registry-clerk": frozenset({"registry:read", "registry:write", "registry:disclosure"}),
+        "bureau": frozenset({"revitalization:apply", "revitalization:review"}),
     }
-    gateway_port = free_port()
-    gateway_url = f"http://127.0.0.1:{gateway_port}"
-    issued: dict[str, Any] = {}
-    database = Database(create_engine(urls["gateway"]))
-    async with database.sessionmaker() as session:
-        for name, scopes in {
-            "revitalization-service": {"registry:read", "registry:address", "registry:history"},
-            "registry-clerk": {"registry:read", "registry:write", "registry:disclosure"},
-            "bureau": {"revitalization:apply", "revitalization:review"},
-        }.items():
-            issued[name] = await clients.create_client(session, name=name, scopes=scopes)
-        await session.commit()
-    await database.dispose()
-    service = issued["revitalization-service"]
-    async with AsyncExitStack() as servers:
-        registry_url = await servers.enter_async_context(
-            serving(
-                create_registry(RegistrySettings(database_url=urls["registry"], **published_by(gateway_url)))
-            )
-        )
-        revitalization_url = await servers.enter_async_context(
-            serving(
-                create_revitalization(
-                    RevitalizationSettings.model_validate(
-                        {
-                            "database_url": urls["revitalization"],
-                            **published_by(gateway_url),
-                            "gateway_url": gateway_url,
-                            "client_id": service.client_id,
-                            "client_secret": service.client_secret,
-                        }
-                    )
-                )
-            )
-        )
-        settings = GatewaySettings.model_validate(
-            {
-                "database_url": urls["gateway"],
-                "registry_url": registry_url,
-                "revitalization_url": revitalization_url,
-            }
-        )
-        await servers.enter_async_context(serving(create_gateway(settings), port=gateway_port))
+    async with revitalization_platform(sqlite_dir, "revitalization-integration", clients) as platform:
         yield Stack(
-            gateway_url,
-            (issued["registry-clerk"].client_id, issued["registry-clerk"].client_secret),
-            (issued["bureau"].client_id, issued["bureau"].client_secret),
+            platform.gateway_url, platform.credentials["registry-clerk"], platform.credentials["bureau"]
         )
 
 
@@ -192,7 +135,10 @@ async def test_move_from_tokyo_is_verified_in_the_real_registry(stack: Stack) ->
         )
         assert log.status_code == 200, log.text
         purposes = [record["purpose"] for record in log.json()["items"]]
-        assert any("地域おこし協力隊" in purpose for purpose in purposes), purposes
+        assert any(
+            purpose.startswith("jichi:purpose:cooperator-eligibility 地域おこし協力隊")
+            for purpose in purposes
+        ), purposes
 
 
 async def test_move_from_abroad_uses_the_exception(stack: Stack) -> None:

@@ -14,7 +14,8 @@ from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
 from shared.values import ResidentCode, RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
-from shared.web.sessions import ReadSessionDep, SessionDep
+from shared.web.sessions import SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["check-ins"])
 
@@ -41,7 +42,7 @@ async def check_in_voter(
     "/elections/{election_id}/check-ins/{check_in_id}", response_model=CheckIn, summary="Get a check-in"
 )
 async def get_check_in(
-    reader: ReadSessionDep,
+    reader: DatabaseDep,
     election_id: RowId,
     check_in_id: RowId,
     _: Principal = require_scopes("elections:read"),

@@ -9,8 +9,9 @@ from sqlalchemy import Row, Select, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader, page_by
+from services.elections.rows import page_by
 from services.elections.tables import check_ins, elections, polling_stations, roll_entries
+from shared.db.reads import CompiledRead, Reader
 from shared.web.pagination import PageRequest, query_fingerprint
 
 # What a check-in must know before it is recorded, read in one statement: the election's dates,
@@ -66,11 +67,12 @@ async def standing(session: AsyncSession, election_id: int, resident_code: str) 
     return (await session.execute(statement)).one_or_none()
 
 
-_CHECK_IN = select(check_ins).where(check_ins.c.id == bindparam("id"))
+_CHECK_IN = CompiledRead(select(check_ins).where(check_ins.c.id == bindparam("id")))
 
 
 async def get(reader: Reader, check_in_id: int) -> Row[Any] | None:
-    return (await reader.execute(_CHECK_IN, {"id": check_in_id})).one_or_none()
+    row: Row[Any] | None = await _CHECK_IN.one_or_none(reader, id=check_in_id)
+    return row
 
 
 async def undo(

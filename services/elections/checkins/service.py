@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.elections.audit import service as audit
 from services.elections.checkins import repository
 from services.elections.checkins.rules import method_problem
-from services.elections.rows import Reader
 from services.elections.setup.service import require_election
 from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
+from shared.db.reads import Reader
 from shared.values import JST
 from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, Problem, UnprocessableContent

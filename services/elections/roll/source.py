@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Protocol
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, Field, ValidationError
@@ -84,7 +83,7 @@ class RegistrySource:
         self, gateway: GatewayClient, *, purpose: str, page_size: int = MAX_EXTRACT_PAGE_SIZE
     ) -> None:
         self.gateway = gateway
-        self.headers = {PURPOSE_HEADER: quote(purpose, safe="")}
+        self.headers = {PURPOSE_HEADER: purpose}
         self.page_size = page_size
 
     async def _get(self, path: str, params: dict[str, str | int]) -> httpx.Response:

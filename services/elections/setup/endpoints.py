@@ -28,7 +28,8 @@ from shared.values import RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
-from shared.web.sessions import ReadSessionDep, SessionDep
+from shared.web.sessions import SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["elections"])
 
@@ -52,7 +53,7 @@ async def list_elections(
 
 @router.get("/elections/{election_id}", response_model=Election, summary="Get an election")
 async def get_election(
-    reader: ReadSessionDep, election_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: DatabaseDep, election_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     election = await service.get_election(reader=reader, election_id=election_id)
     return json_response(election, version=election.version)
@@ -100,7 +101,7 @@ async def list_contests(
 
 @router.get("/contests/{contest_id}", response_model=Contest, summary="Get a contest")
 async def get_contest(
-    reader: ReadSessionDep, contest_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: DatabaseDep, contest_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     contest = await service.get_contest(reader=reader, contest_id=contest_id)
     return json_response(contest, version=contest.version)
@@ -186,7 +187,7 @@ async def list_polling_stations(
 
 @router.get("/polling-stations/{station_id}", response_model=PollingStation, summary="Get a polling station")
 async def get_polling_station(
-    reader: ReadSessionDep, station_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: DatabaseDep, station_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     station = await service.get_polling_station(reader=reader, station_id=station_id)
     return json_response(station, version=station.version)
@@ -265,7 +266,7 @@ async def list_candidates(
 
 @router.get("/candidates/{candidate_id}", response_model=Candidate, summary="Get a candidate")
 async def get_candidate(
-    reader: ReadSessionDep, candidate_id: RowId, _: Principal = require_scopes("elections:read")
+    reader: DatabaseDep, candidate_id: RowId, _: Principal = require_scopes("elections:read")
 ) -> Response:
     candidate = await service.get_candidate(reader=reader, candidate_id=candidate_id)
     return json_response(candidate, version=candidate.version)

@@ -9,7 +9,7 @@ from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import Reader, insert_id, page_by
+from services.elections.rows import insert_id, page_by
 from services.elections.tables import (
     candidates,
     certifications,
@@ -21,7 +21,7 @@ from services.elections.tables import (
     polling_stations,
     tally_sheets,
 )
-from shared.db.reads import CompiledRead
+from shared.db.reads import CompiledRead, Reader
 from shared.web.etag import update_versioned
 from shared.web.pagination import PageRequest, query_fingerprint
 from shared.web.problems import Conflict
@@ -51,8 +51,8 @@ async def insert_election(
 
 
 _ELECTION = CompiledRead(select(elections).where(elections.c.id == bindparam("id")))
-_STATION = select(polling_stations).where(polling_stations.c.id == bindparam("id"))
-_CANDIDATE = select(candidates).where(candidates.c.id == bindparam("id"))
+_STATION = CompiledRead(select(polling_stations).where(polling_stations.c.id == bindparam("id")))
+_CANDIDATE = CompiledRead(select(candidates).where(candidates.c.id == bindparam("id")))
 
 
 async def get_election(reader: Reader, election_id: int) -> Row[Any] | None:
@@ -97,7 +97,7 @@ async def get_contest(session: AsyncSession, contest_id: int) -> Row[Any] | None
     return (await session.execute(select(contests).where(contests.c.id == contest_id))).one_or_none()
 
 
-_CONTEST_WITH_AREAS = (
+_CONTEST_WITH_AREAS = CompiledRead(
     select(contests, contest_areas.c.local_government_code.label("area"))
     .select_from(contests.outerjoin(contest_areas, contest_areas.c.contest_id == contests.c.id))
     .where(contests.c.id == bindparam("id"))
@@ -107,7 +107,7 @@ _CONTEST_WITH_AREAS = (
 
 async def contest_with_areas(reader: Reader, contest_id: int) -> tuple[Row[Any], list[str]] | None:
     """The contest and its district's local-government codes (sorted), in one statement."""
-    rows = (await reader.execute(_CONTEST_WITH_AREAS, {"id": contest_id})).all()
+    rows = await _CONTEST_WITH_AREAS.all(reader, id=contest_id)
     if not rows:
         return None
     return rows[0], [row.area for row in rows if row.area is not None]
@@ -188,7 +188,8 @@ async def insert_station(
 
 
 async def get_station(reader: Reader, station_id: int) -> Row[Any] | None:
-    return (await reader.execute(_STATION, {"id": station_id})).one_or_none()
+    row: Row[Any] | None = await _STATION.one_or_none(reader, id=station_id)
+    return row
 
 
 async def stations_page(
@@ -319,7 +320,8 @@ async def insert_candidate(session: AsyncSession, values: dict[str, Any]) -> int
 
 
 async def get_candidate(reader: Reader, candidate_id: int) -> Row[Any] | None:
-    return (await reader.execute(_CANDIDATE, {"id": candidate_id})).one_or_none()
+    row: Row[Any] | None = await _CANDIDATE.one_or_none(reader, id=candidate_id)
+    return row
 
 
 async def candidates_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.elections.audit import service as audit
 from services.elections.checkins import repository as checkin_repository
 from services.elections.roll import assignment
-from services.elections.rows import Reader
 from services.elections.setup import repository
 from services.elections.setup.rules import candidacy_problems, dual_candidacy_problems, shared_rank_problem
 from services.elections.tables import elections
@@ -30,6 +29,7 @@ from shared.contracts.elections import (
     PollingStation,
     PollingStationIn,
 )
+from shared.db.reads import Reader
 from shared.values import fold_kana_for_matching
 from shared.web.etag import check_if_match, update_versioned
 from shared.web.pagination import Page, PageRequest

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-import httpx
-from pydantic import ValidationError
-
+from services.funds.elections_reads import read_elections
 from shared.contracts.elections.common import ContestKind
 from shared.contracts.elections.results import ElectionResults
 from shared.contracts.funds import ElectionVotes, VoteGroup
-from shared.http.gateway_client import GatewayAuthError, GatewayClient
-from shared.web.problems import BadGateway, UnprocessableContent
+from shared.http.gateway_client import GatewayClient
+from shared.web.problems import UnprocessableContent
 
 CONTEST_OF_GROUP = {
     VoteGroup.hr_single_member: ContestKind.HOUSE_OF_REPRESENTATIVES_DISTRICT,
@@ -54,19 +52,11 @@ def votes_of_group(results: ElectionResults, group: VoteGroup, party_codes: dict
 
 
 async def fetch_results(client: GatewayClient, election_id: int) -> ElectionResults:
-    try:
-        response = await client.request("GET", f"/elections/v1/elections/{election_id}/results")
-    except (httpx.HTTPError, GatewayAuthError) as error:
-        raise BadGateway(f"The elections service could not be reached: {type(error).__name__}.") from None
-    if response.status_code == 404:
-        raise UnprocessableContent(
+    return await read_elections(
+        client,
+        f"/elections/v1/elections/{election_id}/results",
+        ElectionResults,
+        missing=UnprocessableContent(
             f"The elections service has no election {election_id}.", slug="unknown-election"
-        )
-    if response.status_code != 200:
-        raise BadGateway(f"The elections service answered {response.status_code} for election {election_id}.")
-    try:
-        return ElectionResults.model_validate_json(response.content)
-    except ValidationError:
-        raise BadGateway(
-            f"The elections service sent unreadable results for election {election_id}."
-        ) from None
+        ),
+    )

@@ -166,7 +166,7 @@ def _has_room(commitment: BudgetCommitment) -> ColumnElement[bool]:
     key = budgets_repository.budget_key(
         commitment.programme_code, commitment.fiscal_year, commitment.municipality_code
     )
-    return key & (budgets.c.committed + commitment.amount <= budgets.c.amount)
+    return key & (commitment.amount <= budgets_repository.room())
 
 
 @cache
@@ -190,7 +190,7 @@ def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool
                 budgets.c.programme_code == bindparam("budget_programme_code"),
                 budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
                 budgets.c.municipality_code == bindparam("budget_municipality_code"),
-                budgets.c.committed + amount <= budgets.c.amount,
+                amount <= budgets_repository.room(),
                 exists(select(locked.c.id)),
             )
             .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)

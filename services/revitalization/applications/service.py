@@ -341,10 +341,16 @@ async def applicant_action(
             raise Conflict(
                 "Money has been paid on this award; it cannot be withdrawn.", slug="already-disbursed"
             )
-        released = await budgets.release(
-            session, row.programme_code, row.fiscal_year, row.municipality_code, row.approved_amount
-        )
-        if not released:
+        # A carried-over part is committed in the year it was carried into: released there.
+        parts = {row.fiscal_year: row.approved_amount - row.carried_amount}
+        if row.carried_amount:
+            parts[row.carried_fiscal_year] = row.carried_amount
+        released = [
+            await budgets.release(session, row.programme_code, year, row.municipality_code, amount)
+            for year, amount in parts.items()
+            if amount
+        ]
+        if not all(released):
             raise Conflict("The budget commitment could not be released.", slug="budget-inconsistent")
     return await _apply(
         session, row, action=action, target=transition.target, actor=principal.client_id, reason=reason

@@ -18,7 +18,14 @@ from services.revitalization.web import (
 )
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
-from shared.contracts.revitalization import Budget, BudgetIn, Disbursement, DisbursementIn
+from shared.contracts.revitalization import (
+    Budget,
+    BudgetIn,
+    CarryOver,
+    CarryOverIn,
+    Disbursement,
+    DisbursementIn,
+)
 from shared.values import BigRowId, FiscalYear, LocalGovernmentCode
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
@@ -109,8 +116,7 @@ async def record_disbursement(
         session=write.session,
         principal=principal,
         application_id=application_id,
-        amount=disbursement.amount,
-        paid_date=disbursement.paid_date,
+        payment=disbursement,
     )
     return write.respond(result)
 
@@ -130,3 +136,38 @@ async def list_disbursements(
         session=session, principal=principal, application_id=application_id, page=page
     )
     return Page[Disbursement](items=items, next_page_token=token)
+
+
+@router.post(
+    "/applications/{application_id}/carry-overs",
+    status_code=201,
+    response_model=CarryOver,
+    summary="Carry an unspent part of an award into the next fiscal year (繰越; Idempotency-Key)",
+)
+async def carry_over(
+    application_id: BigRowId,
+    carry_over: CarryOverIn,
+    write: WriteDep,
+    principal: Principal = require_scopes(REVIEW),
+) -> Response:
+    result = await service.carry_over(
+        session=write.session, principal=principal, application_id=application_id, request=carry_over
+    )
+    return write.respond(result)
+
+
+@router.get(
+    "/applications/{application_id}/carry-overs",
+    response_model=Page[CarryOver],
+    summary="An award's carry-overs into the next fiscal year",
+)
+async def list_carry_overs(
+    application_id: BigRowId,
+    session: SessionDep,
+    page: PageParams,
+    principal: Principal = require_scopes(REVIEW),
+) -> Page[CarryOver]:
+    items, token = await service.list_carry_overs(
+        session=session, principal=principal, application_id=application_id, page=page
+    )
+    return Page[CarryOver](items=items, next_page_token=token)

@@ -10,8 +10,14 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.revitalization.tables import applications, budgets, disbursements
+from services.revitalization.tables import applications, budgets, carry_overs, disbursements
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
+
+
+def room() -> ColumnElement[int]:
+    """What a budget may still commit: its amount, plus what came in with carried-over awards, less what
+    went out to the next year, less what is committed."""
+    return budgets.c.amount + budgets.c.carried_in - budgets.c.carried_out - budgets.c.committed
 
 
 def budget_key(programme_code: str, fiscal_year: int, municipality_code: str) -> ColumnElement[bool]:
@@ -71,7 +77,7 @@ async def set_amount(
         .where(
             budget_key(programme_code, fiscal_year, municipality_code),
             budgets.c.version == expected_version,
-            budgets.c.committed <= amount,
+            budgets.c.committed + budgets.c.carried_out - budgets.c.carried_in <= amount,
         )
         .values(amount=amount, version=expected_version + 1)
     )
@@ -85,7 +91,7 @@ async def commit(
         update(budgets)
         .where(
             budget_key(programme_code, fiscal_year, municipality_code),
-            budgets.c.committed + amount <= budgets.c.amount,
+            amount <= room(),
         )
         .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)
     )
@@ -106,16 +112,24 @@ async def release(
     return getattr(result, "rowcount", 0) == 1
 
 
-async def disburse_from_application(session: AsyncSession, application_id: int, amount: int) -> bool:
-    """Add to the application's paid amount unless that would exceed what was approved."""
+async def disburse_from_application(
+    session: AsyncSession, application_id: int, amount: int, *, carried: bool
+) -> bool:
+    """Add to the application's paid amount unless that would exceed what the paying year holds of the
+    award: the award year's share (approved less carried over) or the carried-over part."""
+    paid = applications.c.disbursed_amount + amount
+    if carried:
+        guard = applications.c.carried_disbursed + amount <= applications.c.carried_amount
+        values = {"carried_disbursed": applications.c.carried_disbursed + amount}
+    else:
+        guard = paid - applications.c.carried_disbursed <= (
+            applications.c.approved_amount - applications.c.carried_amount
+        )
+        values = {}
     result = await session.execute(
         update(applications)
-        .where(
-            applications.c.id == application_id,
-            applications.c.approved_amount.is_not(None),
-            applications.c.disbursed_amount + amount <= applications.c.approved_amount,
-        )
-        .values(disbursed_amount=applications.c.disbursed_amount + amount, version=applications.c.version + 1)
+        .where(applications.c.id == application_id, applications.c.approved_amount.is_not(None), guard)
+        .values(disbursed_amount=paid, version=applications.c.version + 1, **values)
     )
     return getattr(result, "rowcount", 0) == 1
 
@@ -135,10 +149,22 @@ async def disburse_from_budget(
 
 
 async def insert_disbursement(
-    session: AsyncSession, *, application_id: int, amount: int, paid_date: date, actor: str, at: datetime
+    session: AsyncSession,
+    *,
+    application_id: int,
+    amount: int,
+    paid_date: date,
+    fiscal_year: int,
+    actor: str,
+    at: datetime,
 ) -> int:
     statement = insert(disbursements).values(
-        application_id=application_id, amount=amount, paid_date=paid_date, recorded_by=actor, recorded_at=at
+        application_id=application_id,
+        amount=amount,
+        paid_date=paid_date,
+        fiscal_year=fiscal_year,
+        recorded_by=actor,
+        recorded_at=at,
     )
     return int(await session.scalar(statement.returning(disbursements.c.id)))
 
@@ -179,5 +205,79 @@ async def page_disbursements(
         sort_columns=[disbursements.c.id],
         page=page,
         fingerprint=query_fingerprint("list_disbursements", application_id=application_id),
+        position_of=lambda row: [row.id],
+    )
+
+
+async def carry_award_over(
+    session: AsyncSession, application_id: int, *, expected_version: int, amount: int, to_fiscal_year: int
+) -> bool:
+    """Mark the award carried over, only if it is still at the version the rules were checked against
+    (no payment or other carry-over came between) and has not been carried over."""
+    result = await session.execute(
+        update(applications)
+        .where(
+            applications.c.id == application_id,
+            applications.c.version == expected_version,
+            applications.c.carried_amount == 0,
+        )
+        .values(carried_amount=amount, carried_fiscal_year=to_fiscal_year, version=expected_version + 1)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def carry_out(
+    session: AsyncSession, programme_code: str, fiscal_year: int, municipality_code: str, amount: int
+) -> bool:
+    """The award year's budget: the carried yen leave its commitments (never below what it paid) and
+    count as carried out, so they cannot be committed again this year."""
+    result = await session.execute(
+        update(budgets)
+        .where(
+            budget_key(programme_code, fiscal_year, municipality_code),
+            budgets.c.committed - amount >= budgets.c.disbursed,
+        )
+        .values(
+            committed=budgets.c.committed - amount,
+            carried_out=budgets.c.carried_out + amount,
+            version=budgets.c.version + 1,
+        )
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def carry_in(
+    session: AsyncSession, programme_code: str, fiscal_year: int, municipality_code: str, amount: int
+) -> bool:
+    """The next year's budget: the carried yen arrive committed to their award, beside its own amount."""
+    result = await session.execute(
+        update(budgets)
+        .where(budget_key(programme_code, fiscal_year, municipality_code))
+        .values(
+            committed=budgets.c.committed + amount,
+            carried_in=budgets.c.carried_in + amount,
+            version=budgets.c.version + 1,
+        )
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def insert_carry_over(session: AsyncSession, **values: Any) -> int:
+    return int(await session.scalar(insert(carry_overs).values(**values).returning(carry_overs.c.id)))
+
+
+async def get_carry_over(session: AsyncSession, carry_over_id: int) -> Row[Any]:
+    return (await session.execute(select(carry_overs).where(carry_overs.c.id == carry_over_id))).one()
+
+
+async def page_carry_overs(
+    session: AsyncSession, application_id: int, page: PageRequest
+) -> tuple[list[Row[Any]], str | None]:
+    return await keyset_page(
+        session,
+        select(carry_overs).where(carry_overs.c.application_id == application_id),
+        sort_columns=[carry_overs.c.id],
+        page=page,
+        fingerprint=query_fingerprint("list_carry_overs", application_id=application_id),
         position_of=lambda row: [row.id],
     )

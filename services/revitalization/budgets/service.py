@@ -3,7 +3,6 @@ exceed its commitments: each move is one conditional UPDATE, so the database set
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -12,9 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.revitalization.applications import service as applications
 from services.revitalization.applications.states import AWARDED
 from services.revitalization.budgets import repository
+from services.revitalization.budgets.carryover import AwardMoney, carry_over_refusal, paying_year
 from services.revitalization.programmes import service as programmes
 from shared.auth.tokens import Principal
-from shared.contracts.revitalization import ApplicationState, Budget, Disbursement
+from shared.contracts.revitalization import (
+    ApplicationState,
+    Budget,
+    CarryOver,
+    CarryOverBasis,
+    CarryOverIn,
+    Disbursement,
+    DisbursementIn,
+)
 from shared.values import utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
@@ -29,7 +37,9 @@ def to_model(row: Any) -> Budget:
         amount=row.amount,
         committed=row.committed,
         disbursed=row.disbursed,
-        available=row.amount - row.committed,
+        carried_in=row.carried_in,
+        carried_out=row.carried_out,
+        available=row.amount + row.carried_in - row.carried_out - row.committed,
         version=row.version,
     )
 
@@ -67,9 +77,12 @@ async def put_budget(
         created = await repository.get_budget(session, programme_code, fiscal_year, municipality_code)
         return to_model(created), True
     check_if_match(if_match, row.version)
-    if amount < row.committed:
+    # Carried-in yen pay their own awards; carried-out yen are spoken for next year.
+    floor = row.committed + row.carried_out - row.carried_in
+    if amount < floor:
         raise Conflict(
-            f"¥{row.committed:,} is already committed; the budget cannot go below that.",
+            f"¥{floor:,} of this year's own amount is already committed or carried over; "
+            "the budget cannot go below that.",
             slug="budget-below-committed",
             committed=row.committed,
         )
@@ -108,26 +121,54 @@ def disbursement_model(row: Any) -> Disbursement:
         application_id=row.application_id,
         amount=row.amount,
         paid_date=row.paid_date,
+        fiscal_year=row.fiscal_year,
         recorded_by=row.recorded_by,
         recorded_at=row.recorded_at,
     )
 
 
-async def record_disbursement(
-    *, session: AsyncSession, principal: Principal, application_id: int, amount: int, paid_date: date
-) -> Disbursement:
+def award_money(row: Any) -> AwardMoney:
+    return AwardMoney(
+        fiscal_year=row.fiscal_year,
+        approved=row.approved_amount or 0,
+        disbursed=row.disbursed_amount,
+        carried_amount=row.carried_amount,
+        carried_fiscal_year=row.carried_fiscal_year,
+        carried_disbursed=row.carried_disbursed,
+    )
+
+
+async def _awarded_row(*, session: AsyncSession, principal: Principal, application_id: int) -> Any:
     row = await applications.visible_row(session=session, principal=principal, application_id=application_id)
     state = ApplicationState(row.state)
     if state not in AWARDED:
         raise Conflict(f"Nothing can be paid on an application in state {state.value}.", slug="not-awarded")
-    if not await repository.disburse_from_application(session, application_id, amount):
+    return row
+
+
+async def record_disbursement(
+    *, session: AsyncSession, principal: Principal, application_id: int, payment: DisbursementIn
+) -> Disbursement:
+    row = await _awarded_row(session=session, principal=principal, application_id=application_id)
+    amount = payment.amount
+    year = paying_year(award_money(row), payment.fiscal_year)
+    if year is None:
         raise Conflict(
-            f"¥{amount:,} would take the payments above the approved ¥{row.approved_amount:,} "
-            f"(¥{row.disbursed_amount:,} paid so far).",
+            f"Fiscal year {payment.fiscal_year} holds no part of this award (fiscal year {row.fiscal_year}"
+            + (f", carried into {row.carried_fiscal_year}" if row.carried_amount else "")
+            + ").",
+            slug="not-a-budget-year-of-the-award",
+        )
+    carried = year != row.fiscal_year
+    if not await repository.disburse_from_application(session, application_id, amount, carried=carried):
+        raise Conflict(
+            f"¥{amount:,} would take the payments from fiscal year {year} above its part of the award "
+            f"(approved ¥{row.approved_amount:,}, carried over ¥{row.carried_amount:,}, "
+            f"¥{row.disbursed_amount:,} paid so far).",
             slug="above-approved-amount",
         )
     if not await repository.disburse_from_budget(
-        session, row.programme_code, row.fiscal_year, row.municipality_code, amount
+        session, row.programme_code, year, row.municipality_code, amount
     ):
         raise Conflict("The payment exceeds the budget's commitments.", slug="budget-inconsistent")
     now = utc_now()
@@ -135,7 +176,8 @@ async def record_disbursement(
         session,
         application_id=application_id,
         amount=amount,
-        paid_date=paid_date,
+        paid_date=payment.paid_date,
+        fiscal_year=year,
         actor=principal.client_id,
         at=now,
     )
@@ -143,10 +185,92 @@ async def record_disbursement(
         id=disbursement_id,
         application_id=application_id,
         amount=amount,
-        paid_date=paid_date,
+        paid_date=payment.paid_date,
+        fiscal_year=year,
         recorded_by=principal.client_id,
         recorded_at=now,
     )
+
+
+def carry_over_model(row: Any) -> CarryOver:
+    return CarryOver(
+        id=row.id,
+        application_id=row.application_id,
+        programme_code=row.programme_code,
+        municipality_code=row.municipality_code,
+        from_fiscal_year=row.from_fiscal_year,
+        to_fiscal_year=row.to_fiscal_year,
+        amount=row.amount,
+        basis=CarryOverBasis(row.basis),
+        reason=row.reason,
+        decided_on=row.decided_on,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+    )
+
+
+async def _ensure_budget(
+    session: AsyncSession, programme_code: str, fiscal_year: int, municipality: str
+) -> None:
+    """The next year's budget row, created at amount 0 if the municipality has none yet (the carried-in
+    yen are not its own amount); needs the programme's rules for that year."""
+    if await repository.get_budget(session, programme_code, fiscal_year, municipality) is not None:
+        return
+    await programmes.load_rules(session=session, code=programme_code, fiscal_year=fiscal_year)
+    try:
+        async with session.begin_nested():
+            await repository.insert_budget(session, programme_code, fiscal_year, municipality, 0)
+    except IntegrityError:
+        pass  # created meanwhile by another request: it is there, which is all this needs
+
+
+async def carry_over(
+    *, session: AsyncSession, principal: Principal, application_id: int, request: CarryOverIn
+) -> CarryOver:
+    """Carry an unspent part of an award into the next fiscal year: the award, both budgets and the
+    audit record change in one transaction, each step a conditional write, or nothing changes."""
+    row = await _awarded_row(session=session, principal=principal, application_id=application_id)
+    refusal = carry_over_refusal(award_money(row), request.amount, request.decided_on)
+    if refusal is not None:
+        slug, detail = refusal
+        raise Conflict(detail, slug=slug)
+    target = row.fiscal_year + 1
+    await _ensure_budget(session, row.programme_code, target, row.municipality_code)
+    if not await repository.carry_award_over(
+        session, application_id, expected_version=row.version, amount=request.amount, to_fiscal_year=target
+    ):
+        raise Conflict(
+            "The award changed while this request ran (a payment or another carry-over); read it again.",
+            slug="award-changed",
+        )
+    key = (row.programme_code, row.municipality_code)
+    if not await repository.carry_out(session, key[0], row.fiscal_year, key[1], request.amount):
+        raise Conflict("The award year's budget does not hold this commitment.", slug="budget-inconsistent")
+    if not await repository.carry_in(session, key[0], target, key[1], request.amount):
+        raise Conflict("The next year's budget could not be found.", slug="budget-inconsistent")
+    carry_over_id = await repository.insert_carry_over(
+        session,
+        application_id=application_id,
+        programme_code=row.programme_code,
+        municipality_code=row.municipality_code,
+        from_fiscal_year=row.fiscal_year,
+        to_fiscal_year=target,
+        amount=request.amount,
+        basis=request.basis.value,
+        reason=request.reason,
+        decided_on=request.decided_on,
+        recorded_by=principal.client_id,
+        recorded_at=utc_now(),
+    )
+    return carry_over_model(await repository.get_carry_over(session, carry_over_id))
+
+
+async def list_carry_overs(
+    *, session: AsyncSession, principal: Principal, application_id: int, page: PageRequest
+) -> tuple[list[CarryOver], str | None]:
+    await applications.visible_row(session=session, principal=principal, application_id=application_id)
+    rows, token = await repository.page_carry_overs(session, application_id, page)
+    return [carry_over_model(row) for row in rows], token
 
 
 async def list_disbursements(

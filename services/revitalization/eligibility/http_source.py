@@ -4,7 +4,6 @@ client credentials, every read stating its purpose (X-Purpose) so the registry l
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
@@ -14,7 +13,7 @@ from services.revitalization.eligibility.source import (
     ResidencePeriod,
     ResidenceSourceUnavailable,
 )
-from shared.contracts.registry import PURPOSE_HEADER, PURPOSE_MAX_LENGTH, Resident, ResidentStatus
+from shared.contracts.registry import PURPOSE_HEADER, Resident, ResidentStatus
 from shared.http.gateway_client import GatewayAuthError, GatewayClient
 
 SCOPES = "registry:read registry:address registry:history"
@@ -49,7 +48,7 @@ class RegistryResidenceSource:
         self.client = client
 
     async def residence_history(self, resident_code: str, *, purpose: str) -> ResidenceHistory | None:
-        headers = {PURPOSE_HEADER: quote(purpose[:PURPOSE_MAX_LENGTH])}
+        headers = {PURPOSE_HEADER: purpose}
         try:
             response = await self.client.request(
                 "GET", f"/registry/v1/residents/{resident_code}", headers=headers

@@ -17,8 +17,15 @@ from shared.contracts.revitalization import (
     ProgrammeYearRules,
     ResidenceRules,
 )
+from shared.web.purpose import encode_purpose
 
-COOPERATOR_PURPOSE = "地域おこし協力隊の住所要件の確認 (revitalization application {id})"
+
+def cooperator_purpose(application_id: int) -> str:
+    """The X-Purpose of an application's residence check: its registered code, and which application."""
+    return encode_purpose(
+        "jichi:purpose:cooperator-eligibility",
+        f"地域おこし協力隊の住所要件の確認 (revitalization application {application_id})",
+    )
 
 
 def residence_rule(rules: ResidenceRules) -> ResidenceRule:
@@ -143,7 +150,7 @@ async def _residence(
     if details.appointment_start_date is None:
         return [_missing("the appointment start date")]
     history = await source.residence_history(
-        applicant.resident_code, purpose=COOPERATOR_PURPOSE.format(id=application_id)
+        applicant.resident_code, purpose=cooperator_purpose(application_id)
     )
     if history is None:
         return [Finding("resident-not-found", False, "The registry has no resident with this resident code.")]

@@ -31,7 +31,9 @@ class ResidenceHistory:
 
 
 class ResidenceHistorySource(Protocol):
-    """Answers "where has this resident been registered", or None when the resident is unknown."""
+    """Answers "where has this resident been registered", or None when the resident is unknown.
+
+    `purpose` is the X-Purpose header value: a registered code and a description (`encode_purpose`)."""
 
     async def residence_history(self, resident_code: str, *, purpose: str) -> ResidenceHistory | None: ...
 

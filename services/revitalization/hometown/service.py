@@ -30,8 +30,11 @@ from shared.values import utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
 from shared.web.problems import BadGateway, Conflict, NotFound, UnprocessableContent
+from shared.web.purpose import encode_purpose
 
-IDENTITY_PURPOSE = "ふるさと住民登録の本人確認 (revitalization hometown registration)"
+IDENTITY_PURPOSE = encode_purpose(
+    "jichi:purpose:hometown-registration", "ふるさと住民登録の本人確認 (revitalization hometown registration)"
+)
 
 
 def to_model(row: Any) -> HometownRegistration:

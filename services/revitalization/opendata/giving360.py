@@ -18,6 +18,7 @@ from shared.contracts.revitalization import (
     Grant360,
     Location360,
     Organisation360,
+    Outcome360,
     PlannedDates360,
     Programme360,
 )
@@ -54,6 +55,11 @@ class Publisher:
     id_prefix: str
 
 
+def grant_id(publisher: Publisher, application_id: int) -> str:
+    """The stable 360Giving identifier of an award."""
+    return f"{publisher.id_prefix}-{application_id}"
+
+
 def place_name(code: str) -> str:
     """The official name with its prefecture; the code itself for one newer than the national list."""
     return full_name(code) or code
@@ -63,7 +69,20 @@ def municipality_org(code: str) -> Organisation360:
     return Organisation360(id=f"JP-LGC-{code}", name=place_name(code))
 
 
-def to_grant(row: Any, programme_title: str, programme_summary: str, publisher: Publisher) -> Grant360:
+def _planned_dates(details: dict[str, Any]) -> list[PlannedDates360]:
+    """The term as 360Giving's planned dates; none when the award has no term (the standard's dates are
+    strings: an event with a null date would not validate)."""
+    start, end = details.get("appointment_start_date"), details.get("term_end_date")
+    return [PlannedDates360(startDate=start, endDate=end)] if start and end else []
+
+
+def to_grant(
+    row: Any,
+    programme_title: str,
+    programme_summary: str,
+    publisher: Publisher,
+    outcomes: list[Outcome360] | None = None,
+) -> Grant360:
     applicant = row.applicant
     details = row.details or {}
     if applicant.get("kind") == "organisation":
@@ -73,18 +92,14 @@ def to_grant(row: Any, programme_title: str, programme_summary: str, publisher: 
         recipient = municipality_org(row.municipality_code)
         title, description = f"{programme_title} ({recipient.name})", programme_summary
     return Grant360(
-        id=f"{publisher.id_prefix}-{row.id}",
+        id=grant_id(publisher, row.id),
         title=title,
         description=description,
         amountAppliedFor=row.requested_amount,
         amountAwarded=row.approved_amount,
         amountDisbursed=row.disbursed_amount,
         awardDate=row.awarded_at.date(),
-        plannedDates=[
-            PlannedDates360(
-                startDate=details.get("appointment_start_date"), endDate=details.get("term_end_date")
-            )
-        ],
+        plannedDates=_planned_dates(details),
         recipientOrganization=[recipient],
         fundingOrganization=[Organisation360(id=publisher.funder_id, name=publisher.funder_name)],
         beneficiaryLocation=[
@@ -96,6 +111,7 @@ def to_grant(row: Any, programme_title: str, programme_summary: str, publisher: 
         ],
         grantProgramme=[Programme360(code=row.programme_code, title=programme_title)],
         dateModified=row.updated_at,
+        outcomes=outcomes or [],
     )
 
 

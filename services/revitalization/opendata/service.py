@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.opendata import repository
 from services.revitalization.opendata.giving360 import Publisher, csv_header, csv_row, to_grant
-from shared.contracts.revitalization import Grant360, ProgrammeTexts
+from services.revitalization.results import service as results
+from shared.contracts.revitalization import Grant360, Outcome360, ProgrammeTexts
 from shared.db.engine import Database
 from shared.web.pagination import PageRequest
 
@@ -24,9 +25,9 @@ class _Titles:
             parsed = ProgrammeTexts.model_validate(document)
             self.titles[code] = (parsed.name.pick(language), parsed.summary.pick(language))
 
-    def grant(self, row: Any, publisher: Publisher) -> Grant360:
+    def grant(self, row: Any, publisher: Publisher, outcomes: dict[int, list[Outcome360]]) -> Grant360:
         title, summary = self.titles.get(row.programme_code, (row.programme_code, row.programme_code))
-        return to_grant(_Aware(row), title, summary, publisher)
+        return to_grant(_Aware(row), title, summary, publisher, outcomes.get(row.id))
 
 
 class _Aware:
@@ -54,7 +55,8 @@ async def list_grants(
     rows, token = await repository.page_awards(
         session, page, fiscal_year=fiscal_year, programme_code=programme_code
     )
-    return [titles.grant(row, publisher) for row in rows], token
+    outcomes = await results.latest_outcomes(session, [row.id for row in rows])
+    return [titles.grant(row, publisher, outcomes) for row in rows], token
 
 
 async def _grants(
@@ -73,8 +75,9 @@ async def _grants(
             rows = await repository.awards_after(
                 session, after, CHUNK, fiscal_year=fiscal_year, programme_code=programme_code
             )
+            outcomes = await results.latest_outcomes(session, [row.id for row in rows])
         for row in rows:
-            yield titles.grant(row, publisher)
+            yield titles.grant(row, publisher, outcomes)
         if len(rows) < CHUNK:
             return
         after = rows[-1].id

@@ -22,8 +22,15 @@ from shared.values import JST, fiscal_year_of, utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
 from shared.web.problems import BadGateway, Conflict, NotFound, UnprocessableContent
+from shared.web.purpose import encode_purpose
 
-SETTLEMENT_PURPOSE = "地域おこし協力隊等の任期後の定住状況の確認 (revitalization placement {id})"
+
+def settlement_purpose(placement_id: int) -> str:
+    """The X-Purpose of a placement's settlement check: its registered code, and which placement."""
+    return encode_purpose(
+        "jichi:purpose:cooperator-settlement",
+        f"地域おこし協力隊等の任期後の定住状況の確認 (revitalization placement {placement_id})",
+    )
 
 
 def today() -> date:
@@ -173,9 +180,7 @@ async def check_settlement(
     if row.resident_code is None:
         raise Conflict("The placement has no resident code to check.", slug="no-resident-code")
     try:
-        history = await source.residence_history(
-            row.resident_code, purpose=SETTLEMENT_PURPOSE.format(id=placement_id)
-        )
+        history = await source.residence_history(row.resident_code, purpose=settlement_purpose(placement_id))
     except ResidenceSourceUnavailable as exc:
         raise BadGateway(str(exc), slug="registry-unavailable") from None
     still = history is not None and resident_on(history, row.municipality_code, as_of_date)

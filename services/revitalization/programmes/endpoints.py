@@ -25,6 +25,7 @@ from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.responses import json_response
 from shared.web.sessions import ReadSessionDep, SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(tags=["programmes"])
 
@@ -47,12 +48,12 @@ async def list_programmes(
 @router.get("/programmes/{code}", response_model=Programme, summary="One programme (public)")
 async def get_programme(
     code: ProgrammeCodePath,
-    session: ReadSessionDep,
+    database: DatabaseDep,
     _: OptionalPrincipal,
     accept_language: AcceptLanguage = None,
 ) -> Response:
     language = negotiate(accept_language)
-    programme = await service.get_programme(session=session, code=code, language=language)
+    programme = await service.get_programme(reader=database, code=code, language=language)
     return json_response(programme, headers=_language_headers(language), version=programme.version)
 
 

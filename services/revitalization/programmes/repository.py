@@ -11,7 +11,7 @@ from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.tables import programme_years, programmes
-from shared.db.reads import CompiledRead
+from shared.db.reads import CompiledRead, Reader
 from shared.web.etag import update_versioned
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
@@ -28,9 +28,9 @@ _WITH_YEARS = CompiledRead(
 )
 
 
-async def get_programme_with_years(session: AsyncSession, code: str) -> tuple[Row[Any], list[int]] | None:
+async def get_programme_with_years(reader: Reader, code: str) -> tuple[Row[Any], list[int]] | None:
     """A programme and the fiscal years it has rules for, in one statement (a row per year)."""
-    rows = await _WITH_YEARS.all(session, code=code)
+    rows = await _WITH_YEARS.all(reader, code=code)
     if not rows:
         return None
     return rows[0], [row.fiscal_year for row in rows if row.fiscal_year is not None]

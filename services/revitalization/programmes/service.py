@@ -19,6 +19,7 @@ from shared.contracts.revitalization import (
     ProgrammeYear,
     ProgrammeYearRules,
 )
+from shared.db.reads import Reader
 from shared.values import utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
@@ -59,15 +60,15 @@ async def _row(session: AsyncSession, code: str) -> Any:
     return row
 
 
-async def _with_years(session: AsyncSession, code: str) -> tuple[Any, list[int]]:
-    found = await repository.get_programme_with_years(session, code)
+async def _with_years(reader: Reader, code: str) -> tuple[Any, list[int]]:
+    found = await repository.get_programme_with_years(reader, code)
     if found is None:
         raise NotFound(f"No programme {code}.", slug="programme-not-found")
     return found
 
 
-async def get_programme(*, session: AsyncSession, code: str, language: str) -> Programme:
-    return localized(*await _with_years(session, code), language)
+async def get_programme(*, reader: Reader, code: str, language: str) -> Programme:
+    return localized(*await _with_years(reader, code), language)
 
 
 async def get_programme_full(*, session: AsyncSession, code: str) -> ProgrammeFull:

@@ -115,7 +115,7 @@ async def test_registry_reads_carry_credentials_and_purpose(
     )
     extracts = [r for r in registry.requests if r.url.path == "/registry/v1/residents"]
     assert len(extracts) == 5  # nine residents in pages of two: bulk, not one call per person
-    assert registry.purposes() == {"選挙人名簿の調製 (公職選挙法第19条・第22条)"}
+    assert registry.purposes() == {"jichi:purpose:election-roll 選挙人名簿の調製 (公職選挙法第19条・第22条)"}
 
 
 async def test_feed_keeps_the_roll_current(

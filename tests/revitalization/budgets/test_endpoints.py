@@ -44,6 +44,8 @@ async def test_budget_amount_changes_need_if_match_and_never_go_below_commitment
         "amount": 5_000_000,
         "committed": 3_000_000,
         "disbursed": 0,
+        "carried_in": 0,
+        "carried_out": 0,
         "available": 2_000_000,
         "version": 2,
     }

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import unquote
 
 import httpx
 import pytest
 
 from services.revitalization.eligibility.http_source import SCOPES, RegistryResidenceSource
+from services.revitalization.eligibility.service import cooperator_purpose
 from services.revitalization.eligibility.source import ResidenceSourceUnavailable
 from shared.contracts.registry import (
     PURPOSE_HEADER,
@@ -20,6 +20,7 @@ from shared.contracts.registry import (
 from shared.contracts.registry import ResidencePeriod as RegistryPeriod
 from shared.http.gateway_client import GatewayClient
 from shared.values import issue_resident_code
+from shared.web.purpose import decode_purpose
 
 CODE = issue_resident_code()
 
@@ -83,14 +84,16 @@ async def test_history_is_read_through_the_gateway_with_purpose_and_own_credenti
     gateway = Gateway(httpx.Response(200, content=resident(HISTORY).model_dump_json()))
     registry, http = source(gateway)
     async with http:
-        history = await registry.residence_history(CODE, purpose="地域おこし協力隊の住所要件の確認")
+        history = await registry.residence_history(CODE, purpose=cooperator_purpose(7))
     assert history is not None
     token_request, lookup = gateway.requests
     assert token_request.headers["Authorization"].startswith("Basic ")
     assert b"registry%3Ahistory" in token_request.content
     assert lookup.url == httpx.URL(f"http://gateway/registry/v1/residents/{CODE}")
     assert lookup.headers["Authorization"] == "Bearer t0k"
-    assert unquote(lookup.headers[PURPOSE_HEADER]) == "地域おこし協力隊の住所要件の確認"
+    assert decode_purpose(lookup.headers[PURPOSE_HEADER]) == (
+        "jichi:purpose:cooperator-eligibility 地域おこし協力隊の住所要件の確認 (revitalization application 7)"
+    )
     first, second = history.periods
     assert (first.municipality_code, first.end_date) == ("131016", date(2024, 5, 31))  # exclusive → inclusive
     assert (second.municipality_code, second.end_date, second.area) == ("032018", None, "内丸1-1")

@@ -1,0 +1,1 @@
+"""Results after award: milestones and outcome indicators, reported by the municipality, published."""
