@@ -13,7 +13,9 @@ import services.elections
 from services.elections import tables
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
+from services.elections.corrections.endpoints import router as corrections_router
 from services.elections.operations import EXAMPLES, OPERATIONS
+from services.elections.public.endpoints import router as public_router
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
 from services.elections.roll.readlog import RegistryReadLog
@@ -83,6 +85,8 @@ def create_app(
             checkins_router,
             tallies_router,
             results_router,
+            corrections_router,
+            public_router,
             turnout_router,
             audit_router,
         ],

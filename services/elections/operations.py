@@ -100,6 +100,7 @@ OPERATIONS: Operations = {
     ("POST", "/elections/v1/elections/{election_id}/polling-stations"): Operation(
         "elections_create_polling_station",
         problems=(
+            "invalid-polling-hours",
             "address-area-taken",
             "audit-log-busy",
             "duplicate-address-area",
@@ -128,6 +129,7 @@ OPERATIONS: Operations = {
     ("PUT", "/elections/v1/polling-stations/{station_id}"): Operation(
         "elections_replace_polling_station",
         problems=(
+            "invalid-polling-hours",
             "address-area-taken",
             "audit-log-busy",
             "duplicate-address-area",
@@ -370,11 +372,97 @@ OPERATIONS: Operations = {
         "elections_certify_result",
         problems=(
             "already-certified",
+            "result-version-conflict",
             "audit-log-busy",
             "contest-not-found",
             "lot-required",
             "not-found",
             "result-incomplete",
+        ),
+    ),
+    ("POST", "/elections/v1/contests/{contest_id}/objections"): Operation(
+        "elections_file_objection",
+        problems=(
+            "audit-log-busy",
+            "contest-not-found",
+            "invalid-objection",
+            "not-found",
+            "result-not-certified",
+        ),
+    ),
+    ("GET", "/elections/v1/contests/{contest_id}/objections"): Operation(
+        "elections_list_objections",
+        problems=(
+            "contest-not-found",
+            "not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/contests/{contest_id}/objections/{objection_id}/decision"): Operation(
+        "elections_decide_objection",
+        problems=(
+            "audit-log-busy",
+            "contest-not-found",
+            "invalid-objection",
+            "not-found",
+            "objection-decided",
+            "objection-not-found",
+            "recount-open",
+        ),
+    ),
+    ("POST", "/elections/v1/contests/{contest_id}/results/versions"): Operation(
+        "elections_issue_result_version",
+        problems=(
+            "audit-log-busy",
+            "contest-not-found",
+            "lot-required",
+            "no-recount-ordered",
+            "not-found",
+            "objection-not-found",
+            "result-incomplete",
+            "result-version-conflict",
+        ),
+    ),
+    ("GET", "/elections/v1/contests/{contest_id}/results/versions"): Operation(
+        "elections_list_result_versions",
+        problems=(
+            "contest-not-found",
+            "not-found",
+        ),
+    ),
+    ("GET", "/elections/v1/contests/{contest_id}/results/versions/{version}"): Operation(
+        "elections_get_result_version",
+        problems=(
+            "contest-not-found",
+            "not-found",
+            "result-version-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/contests/{contest_id}/replacements"): Operation(
+        "elections_record_replacement",
+        problems=(
+            "audit-log-busy",
+            "contest-not-found",
+            "election-not-found",
+            "invalid-replacement",
+            "lot-required",
+            "not-a-seat-holder",
+            "not-found",
+            "replacement-recorded",
+            "result-not-certified",
+        ),
+    ),
+    ("GET", "/elections/v1/contests/{contest_id}/replacements"): Operation(
+        "elections_list_replacements",
+        problems=(
+            "contest-not-found",
+            "not-found",
+        ),
+    ),
+    ("GET", "/elections/v1/elections/{election_id}/public-information"): Operation(
+        "elections_get_public_information",
+        problems=(
+            "election-not-found",
+            "not-found",
         ),
     ),
     ("GET", "/elections/v1/elections/{election_id}/turnout"): Operation(

@@ -83,6 +83,9 @@ polling_stations = Table(
     Column("local_government_code", String(6), nullable=False),
     Column("address_areas", JSON, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
+    # Polling hours, "HH:MM" in JST (art. 40: 07:00-20:00 unless the commission moves them).
+    Column("opens_at", String(5), nullable=False, server_default="07:00"),
+    Column("closes_at", String(5), nullable=False, server_default="20:00"),
     UniqueConstraint("election_id", "name"),
 )
 
@@ -258,6 +261,62 @@ certifications = Table(
     Column("certified_at", UtcDateTime(), nullable=False),
     Column("certified_by", String(200), nullable=False),
     Column("result", JSON, nullable=False),
+)
+
+result_versions = Table(
+    "result_versions",
+    metadata,
+    # Every issue of a certified result: 1 at certification, one more per correction; never updated.
+    Column("contest_id", ForeignKey("contests.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("issued_by", String(200), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("objection_id", ForeignKey("objections.id"), nullable=True),
+    Column("changes", JSON, nullable=False),
+    Column("result", JSON, nullable=False),
+)
+
+objections = Table(
+    "objections",
+    metadata,
+    # 異議申出, 審査申立 and 当選訴訟 against a certified result, and what was decided on them.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contest_id", ForeignKey("contests.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("legal_basis", String(200), nullable=False),
+    Column("filed_on", Date, nullable=False),
+    Column("grounds", Text, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("decided_on", Date, nullable=True),
+    Column("decision_reasons", Text, nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("resolved_by_version", Integer, nullable=True),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    # Equal to contest_id while a recount it ordered is open, NULL otherwise: one open recount per contest.
+    Column("recounting_contest_id", Integer, nullable=True),
+    UniqueConstraint("recounting_contest_id"),
+)
+
+replacements = Table(
+    "replacements",
+    metadata,
+    # 繰上補充 (art. 97, 97-2): a winner's seat fell vacant, and who (if anyone) took it.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("contest_id", ForeignKey("contests.id"), nullable=False, index=True),
+    Column("vacated_candidate_id", ForeignKey("candidates.id"), nullable=False),
+    Column("cause", String(30), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("outcome", String(40), nullable=False),
+    Column("replacement_candidate_id", ForeignKey("candidates.id"), nullable=True),
+    Column("legal_basis", String(200), nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("skipped", JSON, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("vacated_candidate_id"),
+    UniqueConstraint("replacement_candidate_id"),
 )
 
 audit_log = Table(

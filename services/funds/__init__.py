@@ -29,6 +29,20 @@ disclosure search, donation limits and party subsidies.
 - Party subsidies: the total is the budgeted one when given (else ¥250 × population), split
   to the yen by the largest-remainder method (see `subsidies/allocation.py`); vote totals are
   entered or imported from the elections service.
+- Filings feed (`/filings`): every filed version, original or amendment, after a cursor in commit
+  order; a filing takes its sequence last, from a head row locked until it commits, and a reader
+  reads the committed head before the filings, so a filing committed later never appears before
+  a cursor already handed out. Deadlines per organization as JSON and iCalendar, and the
+  non-filers of a year (not filed by 31 March, or 31 May for Diet-member-related organizations;
+  the 30 April date of a national-election year is not modelled).
+- Politicians: an organization names the politician it belongs to; a fund-management
+  organization of a Diet member or candidate is Diet-member-related (the named Diet member still
+  counts where there is no link). Per-politician totals sum their organizations' current lines.
+  A body donor's corporate number (法人番号, check digit of MoF ordinance No. 70 of 2014 art. 2,
+  not in the team's reference: verified on published numbers only) is its donor key.
+- Search counts: each page of a disclosure search says how many lines match, exactly up to
+  10,000 and past that (PostgreSQL) the planner's estimate, flagged `count_is_estimate`; a
+  breakdown by donor kind, prefecture and amount band reads every matching line.
 - Campaign finance reports (選挙運動費用収支報告書, `campaigns/`): the treasurer of a candidate
   of an election known to the elections service files one report (donations, expenditures),
   amended as versions. Funds reads the candidacy, its contest and election and the registered

@@ -7,10 +7,13 @@ from fastapi import FastAPI
 import services.funds
 from services.funds import tables
 from services.funds.campaigns.endpoints import router as campaigns_router
+from services.funds.deadlines.endpoints import router as deadlines_router
 from services.funds.disclosure.endpoints import router as disclosure_router
+from services.funds.feed.endpoints import router as feed_router
 from services.funds.findings.endpoints import router as findings_router
 from services.funds.operations import EXAMPLES, OPERATIONS
 from services.funds.organizations.endpoints import router as organizations_router
+from services.funds.politicians.endpoints import router as politicians_router
 from services.funds.reports.endpoints import router as reports_router
 from services.funds.settings import FundsSettings
 from services.funds.state import funds_state
@@ -43,6 +46,9 @@ def create_app(
             findings_router,
             disclosure_router,
             subsidies_router,
+            feed_router,
+            deadlines_router,
+            politicians_router,
             campaigns_router,
         ],
         idempotency_table=tables.idempotency_keys,

@@ -95,6 +95,13 @@ OPERATIONS: Operations = {
             "invalid-range",
         ),
     ),
+    ("GET", "/funds/v1/disclosed-lines/breakdown"): Operation(
+        "funds_break_down_disclosed_lines",
+        problems=(
+            "invalid-donor-name",
+            "invalid-range",
+        ),
+    ),
     ("GET", "/funds/v1/disclosed-lines/export"): Operation(
         "funds_export_disclosed_lines",
         problems=(
@@ -189,6 +196,41 @@ OPERATIONS: Operations = {
     ),
     ("GET", "/funds/v1/campaign-reports/{report_id}/versions/{version}"): Operation(
         "funds_get_campaign_report_version",
+        problems=("not-found",),
+    ),
+    ("GET", "/funds/v1/filings"): Operation(
+        "funds_list_filings",
+    ),
+    ("GET", "/funds/v1/organizations/{organization_id}/deadlines"): Operation(
+        "funds_list_deadlines",
+        problems=("not-found",),
+    ),
+    ("GET", "/funds/v1/organizations/{organization_id}/deadlines.ics"): Operation(
+        "funds_get_deadline_calendar",
+        problems=("not-found",),
+    ),
+    ("GET", "/funds/v1/non-filers"): Operation(
+        "funds_list_non_filers",
+    ),
+    ("POST", "/funds/v1/politicians"): Operation(
+        "funds_register_politician",
+        headers={
+            201: (
+                "ETag",
+                "Location",
+            )
+        },
+    ),
+    ("GET", "/funds/v1/politicians"): Operation(
+        "funds_list_politicians",
+    ),
+    ("GET", "/funds/v1/politicians/{politician_id}"): Operation(
+        "funds_get_politician",
+        problems=("not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("GET", "/funds/v1/politicians/{politician_id}/totals"): Operation(
+        "funds_get_politician_totals",
         problems=("not-found",),
     ),
 }

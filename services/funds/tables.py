@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     UniqueConstraint,
@@ -36,6 +37,8 @@ organizations = Table(
     Column("office_address", String(200), nullable=False),
     Column("party_id", Integer, ForeignKey("organizations.id"), nullable=True),
     Column("diet_member_name", String(100), nullable=True),
+    # The politician (candidate or member) the organization belongs to (issue #17 item 4).
+    Column("politician_id", Integer, ForeignKey("politicians.id"), nullable=True, index=True),
     Column("registered_date", Date, nullable=False),
     Column("dissolved_date", Date, nullable=True),
     Column("version", Integer, nullable=False),
@@ -115,6 +118,8 @@ report_lines = Table(
     Column("listed_years", Integer, nullable=True),
     Column("receives_state_subsidy", Boolean, nullable=False),
     Column("at_public_meeting", Boolean, nullable=False),
+    # A body donor's corporate number (法人番号): its donor key, so that spellings add up.
+    Column("corporate_number", String(13), nullable=True),
     Index("ix_report_lines_version_line", "report_version_id", "line_no", unique=True),
     Index("ix_report_lines_public_date", "is_current", "published", "sort_date", "id"),
     Index("ix_report_lines_public_amount", "is_current", "published", "amount", "id"),
@@ -221,4 +226,53 @@ campaign_report_lines = Table(
     Column("is_foreign", Boolean, nullable=False),
     Column("published", Boolean, nullable=False),
     Index("ix_campaign_report_lines_version_line", "report_version_id", "direction", "line_no", unique=True),
+)
+
+# The filings feed: one row per filed version (original or amendment), written in the filing's
+# transaction (an outbox). `sequence` is taken from `filing_feed_head` as the filing's last
+# statement; the head row stays locked until that transaction commits, so sequences become
+# visible in the order they were taken: a reader that has seen n can never later find n - 1.
+# The organization's name, kind and prefecture are those of the filing day (a filing record).
+filings = Table(
+    "filings",
+    metadata,
+    Column("sequence", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
+    Column("organization_id", Integer, nullable=False),
+    Column("organization_name", String(200), nullable=False),
+    Column("organization_kind", String(40), nullable=False),
+    Column("prefecture_code", String(2), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("reason", String(200), nullable=True),
+    Column("filed_at", UtcDateTime(), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("filed_late", Boolean, nullable=False),
+    Column("income_total", BigInteger, nullable=False),
+    Column("expenditure_total", BigInteger, nullable=False),
+    Column("balance", BigInteger, nullable=False),
+    Column("line_count", Integer, nullable=False),
+    Column("public_until", Date, nullable=False),
+    Index("ix_filings_kind", "organization_kind", "sequence"),
+    Index("ix_filings_prefecture", "prefecture_code", "sequence"),
+)
+
+filing_feed_head = Table(
+    "filing_feed_head",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("last_sequence", BigInteger, nullable=False),
+)
+
+# Politicians (members and candidates) that organizations belong to. `office` decides whether
+# their fund-management organization is Diet-member-related (a Diet member or Diet candidate).
+politicians = Table(
+    "politicians",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("office", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

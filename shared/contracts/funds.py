@@ -8,7 +8,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.values import CalendarDate, KanjiName, LocalGovernmentCode, RowId, SignedYen, UtcDateTime, Yen
+from shared.values import (
+    CalendarDate,
+    CorporateNumber,
+    KanjiName,
+    LocalGovernmentCode,
+    RowId,
+    SignedYen,
+    UtcDateTime,
+    Yen,
+)
 
 CalendarYear = Annotated[
     int, Field(ge=1947, le=2200, description="A calendar year (reports are per calendar year).")
@@ -73,6 +82,13 @@ class OrganizationIn(_Model):
     )
     registered_date: CalendarDate
     dissolved_date: CalendarDate | None = None
+    politician_id: RowId | None = Field(
+        default=None,
+        description=(
+            "The politician (member or candidate) the organization belongs to. A fund-management "
+            "organization of a Diet member or Diet candidate is Diet-member-related."
+        ),
+    )
 
 
 class Organization(BaseModel):
@@ -88,6 +104,12 @@ class Organization(BaseModel):
     diet_member_name: str | None
     registered_date: CalendarDate
     dissolved_date: CalendarDate | None
+    politician_id: int | None = None
+    diet_member_related: bool = Field(
+        default=False,
+        description="Registered as one, or the fund-management organization of a Diet member or "
+        "candidate (named, or the linked politician's office).",
+    )
     filer_client_id: str | None = Field(
         default=None, description="Shown to the regulator and administrators only."
     )
@@ -188,6 +210,11 @@ class ReportLineIn(_Model):
     )
     receives_state_subsidy: bool = False
     at_public_meeting: bool = Field(default=False, description="Anonymous gift at a party's public meeting.")
+    corporate_number: CorporateNumber | None = Field(
+        default=None,
+        description="A company's, union's or other body's corporate number (法人番号): its donations "
+        "add up under it whatever the spelling of the name or address.",
+    )
 
 
 class ReportTotals(_Model):
@@ -228,6 +255,7 @@ class ReportLine(BaseModel):
     payer_count: int | None
     event_name: str | None
     published: bool = Field(description="Whether the law itemizes this line publicly.")
+    corporate_number: str | None = Field(default=None, description="A body donor's corporate number.")
     address: str | None = Field(default=None, description="Full address: regulator and filer only.")
     municipality_code: str | None = None
     capital_yen: int | None = None

@@ -10,16 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from shared.contracts.revitalization import LongText, ShortText, Slug, Strict
-from shared.values import FiscalYear, LocalGovernmentCode, UtcDateTime, Yen
+from shared.values import CorporateNumber, FiscalYear, LocalGovernmentCode, UtcDateTime, Yen
 
-CorporateNumber = Annotated[
-    str,
-    Field(
-        pattern=r"^[0-9]{13}$",
-        description="The organization's corporate number (法人番号, 13 digits); only its form is checked.",
-        examples=["7000012050002"],
-    ),
-]
 ReviewerId = Annotated[
     str,
     Field(

@@ -4,6 +4,11 @@ Pure code: no I/O, no database, no web framework. Each identifier has plain func
 (check digit, validity) and a pydantic ``Annotated[str, ...]`` type for API models.
 """
 
+from shared.values.corporate_number import (
+    CorporateNumber,
+    corporate_number_check_digit,
+    is_valid_corporate_number,
+)
 from shared.values.dates import DATE_MAX, DATE_MIN, CalendarDate
 from shared.values.fiscal_year import (
     FISCAL_YEAR_MAX,
@@ -70,6 +75,7 @@ __all__ = [
     "YEN_MAX",
     "BigRowId",
     "CalendarDate",
+    "CorporateNumber",
     "FiscalYear",
     "IndividualNumber",
     "KanaName",
@@ -84,6 +90,7 @@ __all__ = [
     "UtcDateTime",
     "WeightedMod11ResidentCodeScheme",
     "Yen",
+    "corporate_number_check_digit",
     "fiscal_year_end",
     "fiscal_year_of",
     "fiscal_year_start",
@@ -92,6 +99,7 @@ __all__ = [
     "hiragana_to_katakana",
     "individual_number_check_digit",
     "is_prefecture_code",
+    "is_valid_corporate_number",
     "is_valid_individual_number",
     "is_valid_local_government_code",
     "is_valid_resident_code",

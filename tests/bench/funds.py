@@ -45,6 +45,7 @@ from services.funds.municipalities import published_address
 from services.funds.reports.identity import GRAM_MAX, donor_key, query_grams, search_key
 from services.funds.reports.publication import expenditure_itemised, is_diet_member_related
 from services.funds.rulebook import rules_on
+from shared.auth.scopes import SCOPES
 from shared.contracts.funds import LineCategory
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.wrk import LoadResult, check_clean, load
@@ -453,7 +454,8 @@ async def _load(ctx: BenchContext) -> FundsData:
 
 async def _public_token(ctx: BenchContext) -> str:
     """A token of the bench client with funds:file only (no funds:review): it sees what the public sees."""
-    credentials = await ctx.platform.ensure_client("bench", "")
+    # The bench client as bench_platform made it (asking with other scopes would replace it).
+    credentials = await ctx.platform.ensure_client("bench", " ".join(SCOPES))
     return await token_for(ctx.platform, credentials, scopes="funds:file")
 
 

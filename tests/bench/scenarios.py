@@ -11,6 +11,8 @@ from tests.bench.elections import (
     elections_roll,
 )
 from tests.bench.funds import funds_export, funds_filing, funds_organization_get, funds_search
+from tests.bench.funds_feed import funds_filings_feed, funds_politician_totals
+from tests.bench.national import elections_general_election
 from tests.bench.registry import lookup_requests, registry_import, registry_lookups
 from tests.bench.revitalization import (
     revitalization_allocation,
@@ -123,10 +125,13 @@ SCENARIOS = [
     elections_checkins,
     elections_get_election,
     elections_results_linearity,
+    elections_general_election,
     funds_search,
     funds_export,
     funds_filing,
     funds_organization_get,
+    funds_filings_feed,
+    funds_politician_totals,
     revitalization_listing,
     revitalization_approvals,
     revitalization_allocation,

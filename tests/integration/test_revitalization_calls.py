@@ -79,7 +79,7 @@ async def test_a_prefecture_call_from_publication_to_award(
     call_id = published.json()["id"]
     application = {
         "applicant_name": "株式会社もりおか発酵",
-        "organization_id": "1400001000001",
+        "organization_id": "8400001000001",
         "municipality_code": "032018",
         "title": "地元大豆の発酵食品工房",
         "summary": "地元産大豆で味噌を造ります。",

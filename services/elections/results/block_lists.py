@@ -19,6 +19,50 @@ from fractions import Fraction
 
 from services.elections.results.allocation import Lot, Tie, find_lot
 
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a rule of this module comes from; `verified` only when the article's text (or a
+    commentary quoting it) was read, with where."""
+
+    rule: str
+    article: str
+    verified: bool
+    source: str | None = None
+
+
+CITATIONS: tuple[Citation, ...] = (
+    Citation(
+        "seats to parties by D'Hondt over their votes, up to their list length",
+        "art. 95-2 para. 1",
+        True,
+        "statute text of art. 95-2 para. 1 as quoted by a commentary (note.com, 2024)",
+    ),
+    Citation(
+        "a list entry may be the same person as a single-member district candidate",
+        "art. 86-2 para. 4",
+        True,
+        "commentary citing 公職選挙法 86条の2第4項 (hiroohirooyagi blog, 2014)",
+    ),
+    Citation(
+        "blocks are made of whole prefectures",
+        "art. 13 para. 2, annexed table 2",
+        True,
+        "statute text of art. 13 para. 2 and annexed table 2 as quoted by a commentary (note.com, 2024)",
+    ),
+    Citation("only dual candidates may share a rank", "art. 86-2 para. 6", False),
+    Citation("within a rank, higher 惜敗率 first; equal 惜敗率 by lot", "art. 95-2 para. 3", False),
+    Citation(
+        "a district winner leaves the list; under a tenth of the district's valid votes cannot be "
+        "elected from it",
+        "art. 95-2 para. 5 (the tenth: art. 93 para. 1 item 1)",
+        False,
+        "the rule itself is described by a prefectural commission page and commentaries; the "
+        "paragraph number is not confirmed",
+    ),
+    Citation("a list that runs out passes its seats to the next quotients", "art. 95-2 para. 4", False),
+)
+
 DEPOSIT_LINE = Fraction(1, 10)
 """Of the district's valid votes (art. 93 para. 1 item 1, applied to lists by art. 95-2)."""
 

@@ -21,12 +21,13 @@ router = APIRouter(tags=["results"])
 
 
 def _cached(body: bytes, media_type: str, certified: bool) -> Response:
-    """Certified results never change: public and cacheable, with a strong ETag of their content
-    (a conditional GET is answered by the app's ConditionalGet layer)."""
+    """Certified results are public with a strong ETag of their content (a conditional GET is answered
+    by the app's ConditionalGet layer); a cache revalidates, since a correction re-issues the result
+    (each issued version itself never changes: GET .../results/versions/{n})."""
     if not certified:
         return Response(body, media_type=media_type, headers={"Cache-Control": "no-cache"})
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"Cache-Control": "public, max-age=86400, immutable", "ETag": etag}
+    headers = {"Cache-Control": "public, no-cache", "ETag": etag}
     return Response(body, media_type=media_type, headers=headers)
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.tables import (
     certifications,
+    check_ins,
     counting_districts,
     lots,
+    objections,
     polling_stations,
+    result_versions,
+    roll_entries,
     tally_counts,
     tally_sheets,
 )
@@ -65,6 +69,7 @@ async def counted_sheets(session: AsyncSession, contest_id: int) -> list[Row[Any
             func.count(tally_sheets.c.station_id).label("station_sheets"),
             func.coalesce(func.sum(tally_sheets.c.ballots_issued), 0).label("ballots_issued"),
             func.coalesce(func.sum(tally_sheets.c.invalid_ballots), 0).label("invalid_ballots"),
+            func.coalesce(func.sum(tally_sheets.c.unreturned_ballots), 0).label("unreturned_ballots"),
         )
         .where(tally_sheets.c.contest_id == contest_id, tally_sheets.c.status == "counted")
         .group_by(tally_sheets.c.counting_district_id)
@@ -103,3 +108,74 @@ async def insert_lot(session: AsyncSession, values: dict[str, Any]) -> int:
 
 async def get_lot(session: AsyncSession, lot_id: int) -> Row[Any]:
     return (await session.execute(select(lots).where(lots.c.id == lot_id))).one()
+
+
+async def registered_by_municipality(session: AsyncSession, election_id: int) -> dict[str, int]:
+    """Electors on the election's roll, per municipality."""
+    statement = (
+        select(roll_entries.c.local_government_code, func.count())
+        .where(roll_entries.c.election_id == election_id, roll_entries.c.on_roll.is_(True))
+        .group_by(roll_entries.c.local_government_code)
+    )
+    return {row[0]: int(row[1]) for row in await session.execute(statement)}
+
+
+async def participated_by_municipality(session: AsyncSession, election_id: int) -> dict[str, int]:
+    """Voters with a standing check-in, per municipality of their roll entry."""
+    joined = check_ins.join(
+        roll_entries,
+        and_(
+            roll_entries.c.election_id == check_ins.c.election_id,
+            roll_entries.c.resident_code == check_ins.c.resident_code,
+        ),
+    )
+    statement = (
+        select(roll_entries.c.local_government_code, func.count())
+        .select_from(joined)
+        .where(check_ins.c.election_id == election_id, check_ins.c.active_resident_code.is_not(None))
+        .group_by(roll_entries.c.local_government_code)
+    )
+    return {row[0]: int(row[1]) for row in await session.execute(statement)}
+
+
+async def latest_version(session: AsyncSession, contest_id: int) -> Row[Any] | None:
+    """The certified result's current issue."""
+    statement = (
+        select(result_versions)
+        .where(result_versions.c.contest_id == contest_id)
+        .order_by(result_versions.c.version.desc())
+        .limit(1)
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def get_version(session: AsyncSession, contest_id: int, version: int) -> Row[Any] | None:
+    statement = select(result_versions).where(
+        result_versions.c.contest_id == contest_id, result_versions.c.version == version
+    )
+    return (await session.execute(statement)).one_or_none()
+
+
+async def versions_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:
+    statement = (
+        select(result_versions)
+        .where(result_versions.c.contest_id == contest_id)
+        .order_by(result_versions.c.version)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def insert_version(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Versions are numbered by the caller from the latest; two issuing at once collide on the key."""
+    try:
+        await session.execute(insert(result_versions).values(**values))
+    except IntegrityError:
+        raise Conflict(
+            "Another version of this result was issued at the same time.", slug="result-version-conflict"
+        ) from None
+
+
+async def recount_open(session: AsyncSession, contest_id: int) -> bool:
+    """Whether an objection's ordered recount is open for the contest (its tallies then accept entries)."""
+    statement = select(objections.c.id).where(objections.c.recounting_contest_id == contest_id)
+    return (await session.execute(statement)).first() is not None

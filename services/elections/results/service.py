@@ -33,6 +33,7 @@ from services.elections.results.block_lists import (
     eligible,
     fill_block_list,
 )
+from services.elections.results.reelection import re_election
 from services.elections.results.thresholds import forfeits_deposit, reaches_minimum, statutory_lines
 from services.elections.setup import repository as setup_repository
 from services.elections.setup.service import require_contest, require_election
@@ -49,6 +50,7 @@ from shared.contracts.elections import (
     LotRequired,
     PartyResult,
     QuotientStep,
+    ResultChange,
     ResultStatus,
     SelectionCount,
 )
@@ -58,13 +60,35 @@ from shared.web.problems import Conflict
 ZERO = Decimal("0.000")
 
 
+class District:
+    """A contest's district as a lookup: the codes it lists, and the prefectures it names whole. Built
+    once per contest, so that placing every counting district of a general election costs a set probe
+    each rather than a check digit per listed code."""
+
+    def __init__(self, areas: list[str]) -> None:
+        self._codes = frozenset(areas)
+        self._prefectures = frozenset(a[:2] for a in areas if is_prefecture_code(a))
+
+    def __contains__(self, code: str) -> bool:
+        if code in self._codes:
+            return True
+        return code[:2] in self._prefectures and is_valid_local_government_code(code)
+
+
 def covers(areas: list[str], code: str) -> bool:
     """A counting district belongs to a contest whose district lists its municipality or its prefecture."""
-    if code in areas:
-        return True
-    return is_valid_local_government_code(code) and any(
-        is_prefecture_code(a) and a[:2] == code[:2] for a in areas
-    )
+    return code in District(areas)
+
+
+@dataclass
+class Decided:
+    """What one request has read and decided so far, so that a whole election costs one pass: each
+    contest's result (a block reads its districts' from here), and per election its counting districts
+    and the stations counted in each."""
+
+    results: dict[int, ContestResult] = field(default_factory=dict)
+    districts: dict[int, list[Row[Any]]] = field(default_factory=dict)
+    stations: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,25 +99,35 @@ class Tallied:
     party_name_votes: dict[int, Decimal]
     ballots_issued: int
     invalid_ballots: int
+    unreturned_ballots: int
     by_district: list[DistrictResult]
 
 
-async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
-    areas = (await setup_repository.areas_of(session, [contest.id]))[contest.id]
+async def _election_districts(session: AsyncSession, election_id: int, decided: Decided) -> list[Row[Any]]:
+    if election_id not in decided.districts:
+        decided.districts[election_id] = await repository.districts_of(session, election_id)
+    return decided.districts[election_id]
+
+
+async def _tally(session: AsyncSession, contest: Row[Any], decided: Decided) -> Tallied:
+    area = District((await setup_repository.areas_of(session, [contest.id]))[contest.id])
     districts = [
         d
-        for d in await repository.districts_of(session, contest.election_id)
-        if covers(areas, d.local_government_code)
+        for d in await _election_districts(session, contest.election_id, decided)
+        if d.local_government_code in area
     ]
     ours = {d.id for d in districts}
-    stations = await repository.station_counts(session, contest.election_id)
-    issued = invalid = 0
+    if contest.election_id not in decided.stations:
+        decided.stations[contest.election_id] = await repository.station_counts(session, contest.election_id)
+    stations = decided.stations[contest.election_id]
+    issued = invalid = unreturned = 0
     reported_ids: set[int] = set()
     for row in await repository.counted_sheets(session, contest.id):
         if row.counting_district_id not in ours:
             continue
         issued += int(row.ballots_issued)
         invalid += int(row.invalid_ballots)
+        unreturned += int(row.unreturned_ballots)
         station_total = stations.get(row.counting_district_id, 0)
         whole = row.sheets > row.station_sheets
         if whole or (station_total > 0 and row.station_sheets >= station_total):
@@ -141,6 +175,7 @@ async def _tally(session: AsyncSession, contest: Row[Any]) -> Tallied:
         dict(party_votes),
         issued,
         invalid,
+        unreturned,
         by_district,
     )
 
@@ -169,6 +204,7 @@ class Outcome:
     tie: Tie | None = None
     seats_unfilled: int = 0
     re_election: bool = False
+    re_election_reason: str | None = None
     minimum_to_win: str | None = None
     deposit_forfeited_below: str | None = None
 
@@ -199,7 +235,9 @@ def _plurality_outcome(
         elected = {int(key.split(":")[1]) for key in won.elected}
         outcome.tie = won.tie
         outcome.seats_unfilled = won.seats_unfilled
-        outcome.re_election = won.re_election_required
+        if won.tie is None:
+            needed = re_election(kind, seats, won.seats_unfilled)
+            outcome.re_election, outcome.re_election_reason = needed.required, needed.reason
     outcome.candidates = [
         CandidateResult(
             candidate_id=c.id,
@@ -347,6 +385,8 @@ def _proportional_outcome(
         if outcome.tie is None:
             seats_won = {int(k.split(":")[1]): n for k, n in allocation.seats.items()}
             outcome.seats_unfilled = seats - sum(seats_won.values())
+            needed = re_election(kind, seats, outcome.seats_unfilled)
+            outcome.re_election, outcome.re_election_reason = needed.required, needed.reason
             if kind == ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL:
                 elected, outcome.tie, placed = _fill_block_lists(seats_won, block_lists, recorded)
             else:
@@ -379,26 +419,25 @@ def _proportional_outcome(
 
 
 async def _district_standings(
-    session: AsyncSession, candidate_rows: list[Row[Any]]
+    session: AsyncSession, candidate_rows: list[Row[Any]], decided: Decided
 ) -> dict[int, DistrictStanding] | None:
     """Each dual list candidate's single-member district result; None while any of those districts
     is undecided (counting, or waiting for a lot), as the block's order depends on them."""
     standings: dict[int, DistrictStanding] = {}
-    districts: dict[int, ContestResult] = {}
-    for row in candidate_rows:
-        if row.district_candidate_id is None:
-            continue
-        district_row = await setup_repository.get_candidate(session, row.district_candidate_id)
-        assert district_row is not None  # a foreign key
-        contest_id = district_row.contest_id
-        if contest_id not in districts:
-            districts[contest_id] = await compute(session=session, contest_id=contest_id)
-        district = districts[contest_id]
-        decided = district.status in (ResultStatus.UNOFFICIAL_COMPLETE, ResultStatus.CERTIFIED)
-        if not decided or district.lot_required is not None:
+    duals = {row.id: row.district_candidate_id for row in candidate_rows if row.district_candidate_id}
+    contest_of = await setup_repository.contests_of_candidates(session, list(duals.values()))
+    for list_id, district_candidate_id in duals.items():
+        contest_id = contest_of[district_candidate_id]  # a foreign key
+        if contest_id not in decided.results:
+            decided.results[contest_id] = await compute(
+                session=session, contest_id=contest_id, decided=decided
+            )
+        district = decided.results[contest_id]
+        final = district.status in (ResultStatus.UNOFFICIAL_COMPLETE, ResultStatus.CERTIFIED)
+        if not final or district.lot_required is not None:
             return None
-        mine = next(c for c in district.candidates if c.candidate_id == district_row.id)
-        standings[row.id] = DistrictStanding(
+        mine = next(c for c in district.candidates if c.candidate_id == district_candidate_id)
+        standings[list_id] = DistrictStanding(
             votes=Fraction(mine.votes),
             top_votes=max((Fraction(c.votes) for c in district.candidates), default=Fraction(0)),
             valid_votes=Fraction(district.valid_votes),
@@ -407,14 +446,31 @@ async def _district_standings(
     return standings
 
 
-async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
+async def compute(*, session: AsyncSession, contest_id: int, decided: Decided | None = None) -> ContestResult:
     """The contest's result: the certified one, else computed from the counted sheets now."""
     contest = await require_contest(session, contest_id)
     certified = await repository.certification(session, contest_id)
     if certified is not None:
-        return ContestResult.model_validate(certified.result)
+        issued = await repository.latest_version(session, contest_id)
+        if issued is None:
+            return ContestResult.model_validate(certified.result)
+        return version_result(issued)
+    return await count_now(session=session, contest=contest, decided=decided)
+
+
+def version_result(row: Row[Any]) -> ContestResult:
+    """One stored issue of a certified result, naming its version."""
+    return ContestResult.model_validate({**row.result, "version": row.version})
+
+
+async def count_now(
+    *, session: AsyncSession, contest: Row[Any], decided: Decided | None = None
+) -> ContestResult:
+    """The contest's result computed from its counted sheets now, certified or not."""
+    contest_id = contest.id
     kind = ContestKind(contest.kind)
-    tallied = await _tally(session, contest)
+    decided = decided or Decided()
+    tallied = await _tally(session, contest, decided)
     complete = tallied.districts_total > 0 and tallied.districts_reported == tallied.districts_total
     candidate_rows = await setup_repository.candidates_of(session, contest_id)
     party_rows = {row.id: row for row in await setup_repository.parties_of(session, contest.election_id)}
@@ -424,7 +480,7 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
     ]
     votes = {c.id: tallied.candidate_votes.get(c.id, ZERO) for c in candidate_rows}
     if kind.is_proportional:
-        standings = await _district_standings(session, candidate_rows)
+        standings = await _district_standings(session, candidate_rows, decided)
         # A block whose dual candidates' districts are undecided cannot be decided either.
         complete = complete and standings is not None
         outcome = _proportional_outcome(
@@ -455,6 +511,7 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
         valid_votes=outcome.valid,
         invalid_ballots=tallied.invalid_ballots,
         ballots_issued=tallied.ballots_issued,
+        unreturned_ballots=tallied.unreturned_ballots,
         minimum_to_win=outcome.minimum_to_win,
         deposit_forfeited_below=outcome.deposit_forfeited_below,
         candidates=outcome.candidates,
@@ -463,6 +520,7 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
         lot_required=None if outcome.tie is None else _lot_required(outcome.tie, names),
         seats_unfilled=outcome.seats_unfilled,
         re_election_required=outcome.re_election,
+        re_election_reason=outcome.re_election_reason,
         by_counting_district=tallied.by_district,
     )
 
@@ -470,10 +528,17 @@ async def compute(*, session: AsyncSession, contest_id: int) -> ContestResult:
 async def election_results(*, session: AsyncSession, election_id: int) -> ElectionResults:
     election = await require_election(session, election_id)
     contests = await setup_repository.contests_of(session, election_id)
+    decided = Decided()
+    # Districts first: the blocks then read their dual candidates' district results from `decided`.
+    for contest in sorted(contests, key=lambda c: ContestKind(c.kind).is_proportional):
+        if contest.id not in decided.results:
+            decided.results[contest.id] = await compute(
+                session=session, contest_id=contest.id, decided=decided
+            )
     return ElectionResults(
         election_id=election_id,
         name=election.name,
-        contests=[await compute(session=session, contest_id=c.id) for c in contests],
+        contests=[decided.results[c.id] for c in contests],
     )
 
 
@@ -487,11 +552,16 @@ async def nist_export(*, session: AsyncSession, election_id: int) -> tuple[dict[
     }
     areas = await setup_repository.areas_of(session, [c.contest_id for c in results.contests])
     generated = max((c.certified_at for c in results.contests if c.certified_at), default=None)
+    voters = export.Voters(
+        registered=await repository.registered_by_municipality(session, election_id),
+        participated=await repository.participated_by_municipality(session, election_id),
+    )
     report = export.nist_report(
         results,
         polling_day=election.polling_day,
         parties=parties,
         areas=areas,
+        voters=voters,
         generated_at=generated or datetime.now(UTC),
     )
     return report, export.report_status(results)
@@ -570,24 +640,71 @@ async def certify(*, session: AsyncSession, actor: str, contest_id: int) -> Cont
     result = await compute(session=session, contest_id=contest_id)
     if result.status == ResultStatus.CERTIFIED:
         raise Conflict("This result is already certified.", slug="already-certified")
+    return await issue(session=session, actor=actor, contest=contest, result=result, version=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """Why a certified result is issued again: the objection whose recount it concludes."""
+
+    objection_id: int
+    reason: str
+    changes: list[ResultChange]
+
+
+async def issue(
+    *,
+    session: AsyncSession,
+    actor: str,
+    contest: Row[Any],
+    result: ContestResult,
+    version: int,
+    correction: Correction | None = None,
+) -> ContestResult:
+    """Certifies a complete result as its `version` (1 at certification, the next after a correction):
+    audited first, stored as a version that never changes."""
+    what = "certified" if correction is None else "re-issued"
     if result.status != ResultStatus.UNOFFICIAL_COMPLETE:
         raise Conflict(
-            f"Only a complete count can be certified: {result.counting_districts_reported} of "
+            f"Only a complete count can be {what}: {result.counting_districts_reported} of "
             f"{result.counting_districts_total} counting districts have reported.",
             slug="result-incomplete",
         )
     if result.lot_required is not None:
-        raise Conflict("A lot must be drawn before the result can be certified.", slug="lot-required")
+        raise Conflict(f"A lot must be drawn before the result can be {what}.", slug="lot-required")
     now = datetime.now(UTC)
-    certified = result.model_copy(update={"status": ResultStatus.CERTIFIED, "certified_at": now})
-    document = certified.model_dump(mode="json")
+    issued = result.model_copy(
+        update={"status": ResultStatus.CERTIFIED, "certified_at": now, "version": version}
+    )
+    document = issued.model_dump(mode="json")
+    details: dict[str, Any] = {"sha256": document_hash(document), "version": version}
+    if correction is not None:
+        details |= {"objection_id": correction.objection_id, "reason": correction.reason}
     await audit.record(
         session=session,
         actor=actor,
-        action="result.certified",
+        action=f"result.{what}",
         election_id=contest.election_id,
-        subject=f"contest:{contest_id}",
-        details={"sha256": hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()},
+        subject=f"contest:{contest.id}",
+        details=details,
     )
-    await repository.certify(session, contest_id=contest_id, by=actor, at=now, result=document)
-    return certified
+    if correction is None:
+        await repository.certify(session, contest_id=contest.id, by=actor, at=now, result=document)
+    await repository.insert_version(
+        session,
+        {
+            "contest_id": contest.id,
+            "version": version,
+            "issued_at": now,
+            "issued_by": actor,
+            "reason": None if correction is None else correction.reason,
+            "objection_id": None if correction is None else correction.objection_id,
+            "changes": [] if correction is None else [c.model_dump(mode="json") for c in correction.changes],
+            "result": document,
+        },
+    )
+    return issued
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()

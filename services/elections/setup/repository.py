@@ -166,7 +166,14 @@ async def counting_districts_of(session: AsyncSession, election_id: int) -> list
 
 
 async def insert_station(
-    session: AsyncSession, *, election_id: int, district_id: int, name: str, code: str, areas: list[str]
+    session: AsyncSession,
+    *,
+    election_id: int,
+    district_id: int,
+    name: str,
+    code: str,
+    areas: list[str],
+    hours: tuple[str, str] = ("07:00", "20:00"),
 ) -> int:
     try:
         new_id = await insert_id(
@@ -178,6 +185,8 @@ async def insert_station(
                 "name": name,
                 "local_government_code": code,
                 "address_areas": areas,
+                "opens_at": hours[0],
+                "closes_at": hours[1],
             },
         )
     except IntegrityError:
@@ -322,6 +331,14 @@ async def insert_candidate(session: AsyncSession, values: dict[str, Any]) -> int
 async def get_candidate(reader: Reader, candidate_id: int) -> Row[Any] | None:
     row: Row[Any] | None = await _CANDIDATE.one_or_none(reader, id=candidate_id)
     return row
+
+
+async def contests_of_candidates(session: AsyncSession, candidate_ids: list[int]) -> dict[int, int]:
+    """Each candidacy's contest, in one query."""
+    if not candidate_ids:
+        return {}
+    statement = select(candidates.c.id, candidates.c.contest_id).where(candidates.c.id.in_(candidate_ids))
+    return {row.id: row.contest_id for row in await session.execute(statement)}
 
 
 async def candidates_of(session: AsyncSession, contest_id: int) -> list[Row[Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, time
 
 from services.elections.roll.eligibility import attains_age_on
 from shared.contracts.elections.common import ContestKind
@@ -70,6 +70,34 @@ def dual_candidacy_problems(
         problems.append("a dual candidate stands in the district for the party whose list this is")
     if district_person_key != person_key:
         problems.append("a dual candidacy names the same person (kana and birth date) as the district one")
+    return problems
+
+
+def district_within_block(*, block_areas: Sequence[str], district_areas: Sequence[str]) -> bool:
+    """Every area of the district lies in the block: named there, or in a prefecture the block names
+    (a block is made of whole prefectures, art. 13 para. 2 and its annexed table 2)."""
+    prefectures = {code[:2] for code in block_areas if code[2:5] == "000"}
+    return bool(district_areas) and all(
+        code in block_areas or code[:2] in prefectures for code in district_areas
+    )
+
+
+# Polling hours (art. 40, text read in a press quotation of the statute): open at 07:00 and close at
+# 20:00; the municipal commission may move the opening by up to two hours either way and bring the
+# closing forward by up to four hours.
+POLLING_HOURS_ARTICLE = "公職選挙法 art. 40"
+OPENS_BETWEEN = (time(5, 0), time(9, 0))
+CLOSES_BETWEEN = (time(16, 0), time(20, 0))
+
+
+def polling_hours_problems(opens_at: time, closes_at: time) -> list[str]:
+    problems = []
+    if opens_at.second or opens_at.microsecond or closes_at.second or closes_at.microsecond:
+        problems.append("polling hours are whole minutes")
+    if not OPENS_BETWEEN[0] <= opens_at <= OPENS_BETWEEN[1]:
+        problems.append(f"a station opens between 05:00 and 09:00 ({POLLING_HOURS_ARTICLE})")
+    if not CLOSES_BETWEEN[0] <= closes_at <= CLOSES_BETWEEN[1]:
+        problems.append(f"a station closes between 16:00 and 20:00 ({POLLING_HOURS_ARTICLE})")
     return problems
 
 

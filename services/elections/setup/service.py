@@ -12,7 +12,13 @@ from services.elections.audit import service as audit
 from services.elections.checkins import repository as checkin_repository
 from services.elections.roll import assignment
 from services.elections.setup import repository
-from services.elections.setup.rules import candidacy_problems, dual_candidacy_problems, shared_rank_problem
+from services.elections.setup.rules import (
+    candidacy_problems,
+    district_within_block,
+    dual_candidacy_problems,
+    polling_hours_problems,
+    shared_rank_problem,
+)
 from services.elections.tables import elections
 from shared.contracts.elections import (
     Candidate,
@@ -296,10 +302,19 @@ async def _station_district(
     return district
 
 
+def _polling_hours(data: PollingStationIn) -> tuple[str, str]:
+    """The station's hours as stored ("HH:MM"), after checking them against art. 40."""
+    problems = polling_hours_problems(data.opens_at, data.closes_at)
+    if problems:
+        raise UnprocessableContent("; ".join(problems) + ".", slug="invalid-polling-hours", problems=problems)
+    return data.opens_at.strftime("%H:%M"), data.closes_at.strftime("%H:%M")
+
+
 async def create_polling_station(
     *, session: AsyncSession, actor: str, election_id: int, data: PollingStationIn
 ) -> PollingStation:
     await require_election(session, election_id)
+    hours = _polling_hours(data)
     district = await _station_district(session, election_id, data, station_id=None)
     station_id = await repository.insert_station(
         session,
@@ -308,6 +323,7 @@ async def create_polling_station(
         name=data.name,
         code=district.local_government_code,
         areas=list(data.address_areas),
+        hours=hours,
     )
     moved = await assignment.reassign_stations(
         session=session,
@@ -386,6 +402,13 @@ async def _candidacy_key(
             district_party_id=district.party_id,
             district_person_key=district.person_key,
         )
+        areas = await repository.areas_of(session, [contest.id, district_contest.id])
+        if not district_within_block(
+            block_areas=areas[contest.id], district_areas=areas[district_contest.id]
+        ):
+            problems.append(
+                "a dual candidate's single-member district lies within the block's prefectures (art. 86-2)"
+            )
         # The person keeps the district candidacy's key; the list entry is keyed by that candidacy.
         person_key = f"dual:{district.id}"
     if problems:
@@ -482,6 +505,7 @@ async def replace_polling_station(
             "name": data.name,
             "counting_district_id": district.id,
             "address_areas": list(data.address_areas),
+            **dict(zip(("opens_at", "closes_at"), _polling_hours(data), strict=True)),
         },
     )
     moved = await assignment.reassign_stations(

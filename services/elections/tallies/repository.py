@@ -82,6 +82,12 @@ async def save_entry(
     await session.execute(statement)
 
 
+async def clear_entries(session: AsyncSession, sheet_id: int) -> None:
+    """A recount restarts a counted sheet's double entry: its earlier entries stop counting (they stay in
+    the audit log, which recorded each)."""
+    await session.execute(delete(tally_entries).where(tally_entries.c.sheet_id == sheet_id))
+
+
 async def entries_of(session: AsyncSession, sheet_id: int) -> dict[str, dict[str, Any]]:
     rows = await session.execute(
         select(tally_entries.c.clerk_id, tally_entries.c.content)

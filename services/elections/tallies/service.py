@@ -63,7 +63,9 @@ async def enter_tally(
     *, session: AsyncSession, clerk: str, contest_id: int, entry: TallyEntryIn
 ) -> TallySheet:
     contest = await require_contest(session, contest_id)
-    if await results_repository.certification(session, contest_id) is not None:
+    certified = await results_repository.certification(session, contest_id) is not None
+    # A certified result's tallies are frozen, unless an objection's ordered recount is open.
+    if certified and not await results_repository.recount_open(session, contest_id):
         raise Conflict(
             "The result of this contest is certified; its tallies are frozen.", slug="result-certified"
         )
@@ -103,7 +105,10 @@ async def enter_tally(
         station_id=entry.station_id,
         now=now,
     )
-    if sheet.status == SheetStatus.COUNTED:
+    if sheet.status == SheetStatus.COUNTED and certified:
+        # An ordered recount (the only way past the freeze above): two clerks enter the sheet anew.
+        await repository.clear_entries(session, sheet.id)
+    elif sheet.status == SheetStatus.COUNTED:
         raise Conflict(
             "This sheet already counts: both entries agreed and it reconciled.", slug="sheet-counted"
         )

@@ -14,12 +14,12 @@ from services.funds.reports.identity import search_key
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.funds import (
     CategoryAggregate,
-    DisclosedLine,
     DonorAggregate,
     LineCategory,
     OrganizationAggregate,
     PrefectureAggregate,
 )
+from shared.contracts.funds_feed import DisclosedLinePage, LineBreakdown
 from shared.values import CalendarDate, RowId, utc_now
 from shared.web.pagination import Page, PageParams, query_fingerprint
 from shared.web.sessions import SessionDep
@@ -67,19 +67,32 @@ async def line_query(
 LineQueryDep = Annotated[service.LineQuery, Depends(line_query)]
 
 
-@router.get("/disclosed-lines", response_model=Page[DisclosedLine])
+@router.get("/disclosed-lines", response_model=DisclosedLinePage)
 async def search_disclosed_lines(
     session: SessionDep,
     page: PageParams,
     principal: OptionalPrincipal,
     query: LineQueryDep,
     sort: Annotated[LineSort, Query(description="date, -date, amount or -amount")] = LineSort.date,
-) -> Page[DisclosedLine]:
-    """Search the itemized lines of all published reports (the regulator also sees unpublished ones)."""
+) -> DisclosedLinePage:
+    """Search the itemized lines of all published reports (the regulator also sees unpublished ones).
+
+    Every page says how many lines match: exactly up to 10,000, past that (on PostgreSQL) the
+    planner's estimate, flagged by `count_is_estimate`."""
     full = service.sees_everything(principal)
     fingerprint = query_fingerprint("search_disclosed_lines", full=full, sort=sort, **query.model_dump())
     return await service.search_lines(
         session, service.line_filters(query), page, sort=sort, full=full, fingerprint=fingerprint
+    )
+
+
+@router.get("/disclosed-lines/breakdown", response_model=LineBreakdown)
+async def break_down_disclosed_lines(
+    session: SessionDep, principal: OptionalPrincipal, query: LineQueryDep
+) -> LineBreakdown:
+    """The lines a search matches, counted and summed by donor kind, prefecture and amount band."""
+    return await service.breakdown(
+        session, service.line_filters(query), full=service.sees_everything(principal)
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Final
 
 import asyncpg
+import orjson
 from sqlalchemy import (
     Row,
     Select,
@@ -28,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.funds.disclosure.bands import SIZE_BANDS
 from services.funds.reports.identity import GRAM_MAX, query_grams
 from services.funds.tables import organizations, report_lines, report_versions, reports
 from shared.contracts.funds import DONATION_CATEGORIES, DisclosedLine, LineCategory
@@ -347,5 +349,72 @@ async def prefecture_totals(session: AsyncSession, *, full: bool, today: date, y
         )
         .group_by(c.prefecture_code)
         .order_by(c.prefecture_code)
+    )
+    return list((await session.execute(statement)).all())
+
+
+# A search counts its lines exactly up to this many; past it, the planner's estimate is cheaper
+# than reading millions of lines for a figure (the response says which it is). When the planner
+# already expects more than ESTIMATE_ALONE_ABOVE lines, not even the bounded count is run.
+COUNT_EXACT_UP_TO: Final = 10_000
+ESTIMATE_ALONE_ABOVE: Final = 100_000
+
+
+async def count_lines(
+    session: AsyncSession, filters: LineFilters, *, full: bool, today: date, postgres: bool
+) -> tuple[int, bool]:
+    """The number of matching lines, and whether it is an estimate (PostgreSQL only: on SQLite,
+    the embedded database of a small office, the count is always exact)."""
+    matching = select(report_lines.c.id).where(
+        and_(*line_conditions(filters, full=full, today=today, postgres=postgres))
+    )
+    if not postgres:
+        exact = select(func.count()).select_from(matching.subquery())
+        return int((await session.execute(exact)).scalar_one()), False
+    estimate = await _planned_rows(session, matching)
+    if estimate > ESTIMATE_ALONE_ABOVE:
+        return estimate, True
+    capped = select(func.count()).select_from(matching.limit(COUNT_EXACT_UP_TO + 1).subquery())
+    count = int((await session.execute(capped)).scalar_one())
+    if count <= COUNT_EXACT_UP_TO:
+        return count, False
+    return max(estimate, COUNT_EXACT_UP_TO + 1), True
+
+
+async def _planned_rows(session: AsyncSession, statement: Select[Any]) -> int:
+    """PostgreSQL's estimate of the statement's rows (EXPLAIN, which runs nothing)."""
+    connection = await session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    args = [compiled.params[name] for name in compiled.positiontup or ()]
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    plan = await driver.fetchval("EXPLAIN (FORMAT JSON) " + compiled.string, *args)
+    # SQLAlchemy's asyncpg connections decode json themselves; a bare one gives the text.
+    document = orjson.loads(plan) if isinstance(plan, str | bytes) else plan
+    return int(document[0]["Plan"]["Plan Rows"])
+
+
+def _size_band() -> ColumnElement[str]:
+    amount = report_lines.c.amount
+    bounded = [(amount <= band.max_amount, band.key) for band in SIZE_BANDS if band.max_amount is not None]
+    return case(*bounded, else_=SIZE_BANDS[-1].key)
+
+
+async def breakdown(
+    session: AsyncSession, filters: LineFilters, *, full: bool, today: date, postgres: bool
+) -> list[Row[Any]]:
+    """Count and total of the matching lines per (donor kind, prefecture, size band), in one pass."""
+    c = report_lines.c
+    band = _size_band()
+    statement = (
+        select(
+            c.donor_kind,
+            c.prefecture_code,
+            band.label("band"),
+            func.count().label("line_count"),
+            func.sum(c.amount).label("total"),
+        )
+        .where(and_(*line_conditions(filters, full=full, today=today, postgres=postgres)))
+        .group_by(c.donor_kind, c.prefecture_code, band)
     )
     return list((await session.execute(statement)).all())

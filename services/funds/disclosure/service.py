@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import csv
 import io
+from collections import defaultdict
 from collections.abc import AsyncGenerator, Sequence
 from datetime import date
 from enum import StrEnum
@@ -19,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from services.funds import municipalities
 from services.funds.disclosure import repository
+from services.funds.disclosure.bands import SIZE_BANDS
 from services.funds.reports.identity import search_key
 from services.funds.tables import report_lines
 from shared.auth.tokens import Principal
@@ -31,6 +33,7 @@ from shared.contracts.funds import (
     OrganizationAggregate,
     PrefectureAggregate,
 )
+from shared.contracts.funds_feed import BreakdownItem, DisclosedLinePage, LineBreakdown, SizeBand
 from shared.db.engine import Database, plan_for_own_values
 from shared.values import CalendarDate, utc_now
 from shared.web.pagination import Page, PageRequest
@@ -130,8 +133,8 @@ async def search_lines(
     sort: LineSort,
     full: bool,
     fingerprint: str,
-) -> Page[DisclosedLine]:
-    """One page of the matching lines in the sort's order."""
+) -> DisclosedLinePage:
+    """One page of the matching lines in the sort's order, and how many match in all."""
     postgres = session.get_bind().dialect.name == "postgresql"
     statement = repository.lines_statement(filters, full=full, today=utc_now().date(), postgres=postgres)
     columns, descending = sort_columns(sort)
@@ -145,7 +148,50 @@ async def search_lines(
     if len(rows) > page.page_size:
         rows = rows[: page.page_size]
         token = page.codec.encode(fingerprint, position_of(sort, rows[-1]))
-    return Page[DisclosedLine](items=[line_model(row, full=full) for row in rows], next_page_token=token)
+    count, estimated = await repository.count_lines(
+        session, filters, full=full, today=utc_now().date(), postgres=postgres
+    )
+    return DisclosedLinePage(
+        items=[line_model(row, full=full) for row in rows],
+        next_page_token=token,
+        count=count,
+        count_is_estimate=estimated,
+    )
+
+
+def _items(totals: dict[str, list[int]]) -> list[BreakdownItem]:
+    return [BreakdownItem(key=key, count=n, total=total) for key, (n, total) in sorted(totals.items())]
+
+
+async def breakdown(session: AsyncSession, filters: repository.LineFilters, *, full: bool) -> LineBreakdown:
+    """The matching lines by donor kind, by prefecture and by size band (one pass, rolled up here)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    rows = await repository.breakdown(session, filters, full=full, today=utc_now().date(), postgres=postgres)
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    prefectures: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    bands: dict[str, list[int]] = {band.key: [0, 0] for band in SIZE_BANDS}
+    for row in rows:
+        for totals, key in ((kinds, row.donor_kind or "none"), (prefectures, row.prefecture_code or "none")):
+            totals[key][0] += row.line_count
+            totals[key][1] += int(row.total)
+        bands[row.band][0] += row.line_count
+        bands[row.band][1] += int(row.total)
+    return LineBreakdown(
+        count=sum(n for n, _ in bands.values()),
+        total=sum(total for _, total in bands.values()),
+        by_donor_kind=_items(kinds),
+        by_prefecture=_items(prefectures),
+        by_size_band=[
+            SizeBand(
+                key=band.key,
+                min_amount=band.min_amount,
+                max_amount=band.max_amount,
+                count=bands[band.key][0],
+                total=bands[band.key][1],
+            )
+            for band in SIZE_BANDS
+        ],
+    )
 
 
 async def donor_aggregates(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.bulk import insert_rows
 from services.funds.findings.limits import LowestCaps
-from services.funds.tables import finding_years, findings, organizations, report_lines
+from services.funds.tables import finding_years, findings, organizations, politicians, report_lines
 from shared.contracts.funds import DONATION_CATEGORIES, PARTY_SIDE_KINDS, DonorKind, FindingKind
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
@@ -77,7 +77,8 @@ class DonationRow(NamedTuple):
 _DONATION_COLUMNS = (
     *(report_lines.c[name] for name in DonationRow._fields[:-2]),
     organizations.c.kind.label("recipient_kind"),
-    organizations.c.diet_member_name.label("recipient_diet_member_name"),
+    # The recipient's politician: the linked one's name, else the Diet member it names.
+    func.coalesce(politicians.c.name, organizations.c.diet_member_name).label("recipient_diet_member_name"),
 )
 
 
@@ -105,7 +106,9 @@ async def donations(
         report_lines.c.is_current.is_(True),
         report_lines.c.category.in_([c.value for c in DONATION_CATEGORIES]),
     )
-    joined = report_lines.join(organizations, organizations.c.id == report_lines.c.organization_id)
+    joined = report_lines.join(organizations, organizations.c.id == report_lines.c.organization_id).outerjoin(
+        politicians, politicians.c.id == organizations.c.politician_id
+    )
     anonymous = (
         select(*_DONATION_COLUMNS)
         .select_from(joined)

@@ -40,9 +40,12 @@ async def list_organizations(
     principal: OptionalPrincipal,
     kind: Annotated[OrganizationKind | None, Query()] = None,
     party_id: RowId | None = None,
+    politician_id: RowId | None = None,
 ) -> Page[Organization]:
-    """Registered organizations (public), optionally of one kind or belonging to one party."""
-    return await service.list_page(session, page, principal, kind=kind, party_id=party_id)
+    """Registered organizations (public), optionally of one kind, party or politician."""
+    return await service.list_page(
+        session, page, principal, kind=kind, party_id=party_id, politician_id=politician_id
+    )
 
 
 @router.get("/organizations/{organization_id}", response_model=Organization)

@@ -9,9 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.organizations import repository
+from services.funds.reports.publication import is_diet_member_related
 from services.funds.tables import organizations
 from shared.auth.tokens import Principal
 from shared.contracts.funds import Organization, OrganizationIn, OrganizationKind
+from shared.contracts.funds_feed import DIET_OFFICES
 from shared.db.engine import Database
 from shared.values import utc_now
 from shared.web.etag import update_versioned
@@ -27,7 +29,14 @@ SEES_FILER = frozenset({"funds:admin", "funds:review"})
 
 def to_model(row: Row[Any], principal: Principal | None) -> Organization:
     model = Organization.model_validate(
-        {**row._mapping, "created_at": row.created_at, "updated_at": row.updated_at}
+        {
+            **row._mapping,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "diet_member_related": is_diet_member_related(
+                row.kind, row.diet_member_name, row.politician_office
+            ),
+        }
     )
     if principal is None or not (principal.scopes & SEES_FILER):
         model.filer_client_id = None
@@ -41,8 +50,11 @@ async def list_page(
     *,
     kind: OrganizationKind | None,
     party_id: int | None,
+    politician_id: int | None = None,
 ) -> Page[Organization]:
-    rows, token = await repository.page(session, page, kind=kind, party_id=party_id)
+    rows, token = await repository.page(
+        session, page, kind=kind, party_id=party_id, politician_id=politician_id
+    )
     return Page[Organization](items=[to_model(row, principal) for row in rows], next_page_token=token)
 
 
@@ -58,8 +70,20 @@ async def _check_relations(session: AsyncSession, body: OrganizationIn, *, own_i
         raise refuse("/dissolved_date", "dissolution cannot precede registration")
     if body.kind in NEEDS_PARTY and body.party_id is None:
         raise refuse("/party_id", f"a {body.kind.value} must name its party")
-    if body.kind in NEEDS_MEMBER and body.diet_member_name is None:
+    office = None
+    if body.politician_id is not None:
+        office = await repository.politician_office(session, body.politician_id)
+        if office is None:
+            raise refuse("/politician_id", f"politician {body.politician_id} is not registered")
+    if body.kind in NEEDS_MEMBER and body.diet_member_name is None and office is None:
         raise refuse("/diet_member_name", f"a {body.kind.value} must name its Diet member or candidate")
+    if office is not None and office not in DIET_OFFICES:
+        if body.kind in NEEDS_MEMBER:
+            raise refuse("/politician_id", f"a {body.kind.value} belongs to a Diet member or candidate")
+        if body.diet_member_name is not None:
+            raise refuse(
+                "/diet_member_name", "the organization's politician is not a Diet member or candidate"
+            )
     if body.party_id is not None:
         if body.party_id == own_id:
             raise refuse("/party_id", "an organization cannot be its own party")

@@ -47,6 +47,12 @@ class ReportProblem:
     lines: tuple[int, ...] = field(default=())
 
 
+# Donors that may carry a corporate number (法人番号): bodies, never a person or an anonymous gift.
+CORPORATE_DONORS = frozenset(
+    {DonorKind.company, DonorKind.union, DonorKind.other_body, DonorKind.political_organization}
+)
+
+
 def _line_numbers(indexes: Sequence[int]) -> str:
     shown = ", ".join(str(i) for i in indexes[:_SHOWN_LINES])
     more = len(indexes) - _SHOWN_LINES
@@ -77,6 +83,12 @@ def _line_problems(
         )
     if line.address is not None and line.municipality_code is None:
         problem("/municipality_code", "an address needs its municipality code", "municipality_missing")
+    if line.corporate_number is not None and line.donor_kind not in CORPORATE_DONORS:
+        problem(
+            "/corporate_number",
+            "only a company, union, other body or political organization has a corporate number",
+            "corporate_number_unexpected",
+        )
     if line.category in EXPENDITURE_CATEGORIES and line.name is None:
         line_rules = rules(line.transaction_date or date(year, 12, 31))
         if expenditure_itemised(

@@ -46,8 +46,14 @@ def normalise_address(address: str, municipality_code: str | None = None) -> str
     return text.casefold()
 
 
-def donor_key(name: str, municipality_code: str | None, address: str | None) -> str:
-    """The identity a donor's donations are summed under, across organizations and reports."""
+def donor_key(
+    name: str, municipality_code: str | None, address: str | None, corporate_number: str | None = None
+) -> str:
+    """The identity a donor's donations are summed under, across organizations and reports: a
+    body's corporate number when given (whatever the spelling of its name and address), else the
+    folded name with the municipality and the normalised address."""
+    if corporate_number is not None:
+        return f"corporate:{corporate_number}"
     return "|".join(
         (
             fold_for_matching(name),

@@ -28,6 +28,7 @@ from shared.contracts.funds import (
     OrganizationKind,
     ReportLineIn,
 )
+from shared.contracts.funds_feed import DIET_OFFICES
 from shared.values import JST
 
 RulesOn = Callable[[date], FundsRules]
@@ -42,12 +43,19 @@ _ALWAYS = frozenset(
 )
 
 
-def is_diet_member_related(kind: str, diet_member_name: str | None) -> bool:
+def is_diet_member_related(
+    kind: str, diet_member_name: str | None, politician_office: str | None = None
+) -> bool:
     """A Diet-member-related organization: registered as one, or the fund-management organization of
-    a Diet member or candidate (it names them); a local office holder's is not."""
+    a Diet member or candidate (linked to them as a politician of that office, or naming them); a
+    local office holder's is not."""
     if kind == OrganizationKind.diet_member_related:
         return True
-    return kind == OrganizationKind.fund_management_organization and diet_member_name is not None
+    if kind != OrganizationKind.fund_management_organization:
+        return False
+    if politician_office is not None:
+        return politician_office in DIET_OFFICES
+    return diet_member_name is not None
 
 
 def expenditure_itemised(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds import municipalities
+from services.funds.feed import service as feed_service
 from services.funds.findings import service as findings_service
 from services.funds.reports import repository
 from services.funds.reports.arithmetic import ReportProblem, check_report
@@ -60,7 +61,7 @@ def _refuse(problems: Sequence[ReportProblem]) -> UnprocessableContent:
 def _line_key(line: ReportLineIn) -> str | None:
     if line.name is None or line.donor_kind in (None, DonorKind.anonymous):
         return None
-    return donor_key(line.name, line.municipality_code, line.address)
+    return donor_key(line.name, line.municipality_code, line.address, line.corporate_number)
 
 
 def _line_rows(
@@ -79,7 +80,9 @@ def _line_rows(
         lines,
         keys,
         year=year,
-        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+        diet_member_related=is_diet_member_related(
+            organization.kind, organization.diet_member_name, organization.politician_office
+        ),
         rules=rules,
     )
     rows = []
@@ -118,6 +121,7 @@ def _line_rows(
                 "listed_years": line.listed_years,
                 "receives_state_subsidy": line.receives_state_subsidy,
                 "at_public_meeting": line.at_public_meeting,
+                "corporate_number": line.corporate_number,
             }
         )
     return rows
@@ -166,7 +170,9 @@ async def _validate(
         lines,
         year=year,
         previous_balance=previous,
-        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+        diet_member_related=is_diet_member_related(
+            organization.kind, organization.diet_member_name, organization.politician_office
+        ),
         rules=rules,
     )
     if problems:
@@ -216,7 +222,11 @@ async def file_report(
     await findings_service.recompute(
         session=session, year=body.year, organization_id=organization.id, report_id=report_id, rules=rules
     )
-    return await _filed_version(session, organization, body.year, 1, rows)
+    filed = await _filed_version(session, organization, body.year, 1, rows)
+    await feed_service.record(
+        session, organization=organization, report_id=report_id, filed=filed, public_until=until
+    )
+    return filed
 
 
 async def report_to_amend(session: AsyncSession, organization_id: int, year: int) -> Row[Any]:
@@ -270,7 +280,11 @@ async def amend_report(
     await findings_service.recompute(
         session=session, year=report.year, organization_id=organization.id, report_id=report.id, rules=rules
     )
-    return await _filed_version(session, organization, report.year, new_version, rows)
+    filed = await _filed_version(session, organization, report.year, new_version, rows)
+    await feed_service.record(
+        session, organization=organization, report_id=report.id, filed=filed, public_until=report.public_until
+    )
+    return filed
 
 
 def sees_full_detail(principal: Principal | None, organization: Row[Any]) -> bool:
@@ -293,7 +307,9 @@ async def report_or_404(
 def _summary_values(row: Row[Any], report: Row[Any], organization: Row[Any]) -> dict[str, Any]:
     due = due_date(
         report.year,
-        diet_member_related=is_diet_member_related(organization.kind, organization.diet_member_name),
+        diet_member_related=is_diet_member_related(
+            organization.kind, organization.diet_member_name, organization.politician_office
+        ),
     )
     return {
         "organization_id": organization.id,
@@ -340,6 +356,7 @@ def line_model(line: Mapping[str, Any], *, full: bool) -> ReportLine:
         "payer_count": line["payer_count"],
         "event_name": line["event_name"],
         "published": line["published"],
+        "corporate_number": line["corporate_number"],
     }
     if not full:
         return ReportLine.model_validate(public)

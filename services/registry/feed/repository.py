@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, Select, insert, select, update
+from sqlalchemy import Row, Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.tables import feed_head, resident_events, residents
+from shared.db import sequence_head
 
 events = resident_events
 
@@ -15,19 +16,11 @@ events = resident_events
 async def next_sequence(session: AsyncSession) -> int:
     """Take the next feed position. The head row stays locked until commit, so positions
     become visible in order: a reader never sees n+1 while n could still appear."""
-    result = await session.execute(
-        update(feed_head)
-        .where(feed_head.c.id == 1)
-        .values(last_sequence=feed_head.c.last_sequence + 1)
-        .returning(feed_head.c.last_sequence)
-    )
-    return int(result.scalar_one())
+    return await sequence_head.take_next(session, feed_head)
 
 
 async def head(session: AsyncSession) -> int:
-    return int(
-        (await session.execute(select(feed_head.c.last_sequence).where(feed_head.c.id == 1))).scalar_one()
-    )
+    return await sequence_head.committed(session, feed_head)
 
 
 async def insert_event(session: AsyncSession, values: dict[str, Any]) -> None:

@@ -6,12 +6,10 @@ one received a second later is not (a 公募 deadline such as 「17時必着」 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from shared.contracts.revitalization_calls import CallStatus
-
-JST = timezone(timedelta(hours=9), "JST")
-"""Japan time (Asia/Tokyo): +09:00 all year, no daylight saving since 1951."""
+from shared.values import JST
 
 
 def status_at(now: datetime, *, opens_at: datetime, closes_at: datetime, archived: bool) -> CallStatus:

@@ -97,6 +97,7 @@ class ContestResult(BaseModel):
     valid_votes: Votes
     invalid_ballots: int
     ballots_issued: int
+    unreturned_ballots: int = Field(default=0, description="Issued but not returned to the box.")
     minimum_to_win: str | None = Field(description="Exact fraction, None in proportional contests.")
     deposit_forfeited_below: str | None
     candidates: list[CandidateResult]
@@ -105,8 +106,16 @@ class ContestResult(BaseModel):
     lot_required: LotRequired | None
     seats_unfilled: int
     re_election_required: bool
+    re_election_reason: str | None = Field(
+        default=None,
+        description="Why a re-election (再選挙, art. 109-110) is or is not needed, with the rule.",
+    )
     by_counting_district: list[DistrictResult]
     certified_at: UtcDateTime | None = None
+    version: int | None = Field(
+        default=None,
+        description="Issue of the certified result: 1 at certification, one more per correction.",
+    )
 
 
 class ElectionResults(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -94,6 +95,12 @@ class PollingStationIn(_In):
         max_length=500,
         description="Address prefixes this station serves; a voter goes to the longest matching one.",
     )
+    opens_at: time = Field(
+        default=time(7, 0), description="Opening time (JST): 07:00, or moved by at most 2 hours (art. 40)."
+    )
+    closes_at: time = Field(
+        default=time(20, 0), description="Closing time (JST): 20:00, or brought forward by at most 4 hours."
+    )
 
 
 class PollingStation(BaseModel):
@@ -103,6 +110,8 @@ class PollingStation(BaseModel):
     name: str
     local_government_code: str
     address_areas: list[str]
+    opens_at: time = time(7, 0)
+    closes_at: time = time(20, 0)
     version: int = Field(description="Increases with every change; the ETag is derived from it.")
 
 

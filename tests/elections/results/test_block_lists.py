@@ -113,3 +113,12 @@ def test_a_list_that_runs_out_passes_its_seats_on_by_continuing_dhondt() -> None
     assert result.seats == {"P": 1, "Q": 2}
     assert fill_block_list(p_list, result.seats["P"]).elected == ("p3",)
     assert fill_block_list(q_list, result.seats["Q"]).elected == ("q1", "q2")
+
+
+def test_every_citation_says_whether_it_was_verified_and_from_where() -> None:
+    from services.elections.results.block_lists import CITATIONS
+
+    assert CITATIONS
+    for citation in CITATIONS:
+        assert citation.article.startswith("art. ")
+        assert not citation.verified or citation.source, citation

@@ -246,3 +246,28 @@ async def test_a_dual_candidates_district_candidacy_keeps_its_party_and_person(
         path, json=body | {"name": "候補 あ"}, headers={**actors.admin, "If-Match": etag}
     )
     assert kept.status_code == 200, kept.text
+
+
+async def test_a_dual_candidates_district_lies_within_the_block(
+    elections: httpx.AsyncClient, actors: Actors
+) -> None:
+    setup = await make_election(
+        elections, actors, kind="house_of_representatives_proportional", seats=2, stations=1, parties=1
+    )
+    block = Block(elections, actors, setup)
+    osaka = await post(
+        elections,
+        f"/elections/{setup.election_id}/contests",
+        {
+            "name": "大阪府第1区",
+            "kind": "house_of_representatives_district",
+            "seats": 1,
+            "local_government_codes": ["271004"],
+        },
+        actors.admin,
+    )
+    await block.stand(int(osaka["id"]), "a", 0)
+    response = await block.enlist("a", 1)
+    assert "within the block" in problem_of(response, 422, "invalid-candidacy")["detail"]
+    listed = await elections.get(f"{API}/contests/{setup.contest_id}/results")
+    assert listed.json()["candidates"] == []  # bad input changed nothing

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from tests.elections.factories import API, Actors, Setup, make_election, post, problem_of
+from tests.elections.nist import assert_valid_nist
 
 
 async def count(
@@ -72,7 +73,9 @@ async def test_partial_then_complete_with_fractional_votes(
     district = result["by_counting_district"][0]
     assert district["reported"] is True
     assert {c["candidate_id"]: c["votes"] for c in district["counts"]}[setup.candidate_ids[0]] == "337.173"
-    nist = (await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json()
+    nist = assert_valid_nist(
+        (await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json()
+    )
     first = nist["Election"][0]["Contest"][0]["ContestSelection"][0]["VoteCounts"]
     assert [c["Count"] for c in first] == [337.173, 337.173]  # the contest, then its one counting district
     assert first[1]["GpUnitId"] == f"gpu-cd-{setup.district_id}"
@@ -288,8 +291,10 @@ async def test_public_results_exports_and_funds_view(
     assert contest["candidates"][0]["elected"] is True
     assert everything.headers["cache-control"] == "no-cache"
 
-    nist = (await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json()
-    assert nist["@type"] == "ElectionReport"
+    nist = assert_valid_nist(
+        (await elections.get(f"{API}/elections/{setup.election_id}/results/nist")).json()
+    )
+    assert nist["@type"] == "ElectionResults.ElectionReport"
     assert nist["Status"] == "unofficial-complete"
     selections = nist["Election"][0]["Contest"][0]["ContestSelection"]
     assert [s["VoteCounts"][0]["Count"] for s in selections] == [700, 300]

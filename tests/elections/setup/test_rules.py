@@ -76,3 +76,15 @@ STATIONS = [(1, ["丸の内"]), (2, ["丸の内1丁目", "大手町"]), (3, ["�
 def test_longest_area_wins(address: str | None, station: int | None) -> None:
     assert station_for(address, STATIONS) == station
     assert StationIndex([]).station_for(address) is None
+
+
+def test_a_district_lies_within_a_block_of_whole_prefectures() -> None:
+    from services.elections.setup.rules import district_within_block
+
+    tokyo_block = ["130001"]
+    assert district_within_block(block_areas=tokyo_block, district_areas=["131016", "131024"])
+    assert not district_within_block(block_areas=tokyo_block, district_areas=["131016", "271004"])
+    assert not district_within_block(block_areas=tokyo_block, district_areas=[])
+    # A block named by municipalities covers exactly those.
+    assert district_within_block(block_areas=["131016"], district_areas=["131016"])
+    assert not district_within_block(block_areas=["131016"], district_areas=["131024"])

@@ -20,6 +20,7 @@ from services.funds.state import funds_state_of
 from shared.http.gateway_client import GatewayClient
 from shared.values import JST, utc_now
 from tests.conftest import running
+from tests.funds.conftest import KEPT_TABLES
 from tests.shared.web.test_problems import assert_problem
 from tests.support.databases import empty_tables
 from tests.support.tokens import TokenFactory, no_revocations
@@ -142,7 +143,7 @@ async def funds(
         app.state.funds = replace(funds_state_of(app), elections_clients=lambda: gateway)
         yield client
     await http.aclose()
-    await empty_tables(funds_db, tables.metadata)
+    await empty_tables(funds_db, tables.metadata, keep=KEPT_TABLES)
 
 
 def filer(tokens: TokenFactory, client_id: str = "treasurer-5", **extra: str) -> dict[str, str]:
@@ -301,7 +302,7 @@ async def test_late_filing_is_found(
     )
     assert on_the_last_day.json()["filed_late"] is False
     elections.polling_day = polling_days_ago(16)
-    await empty_tables(str(funds_db), tables.metadata)
+    await empty_tables(str(funds_db), tables.metadata, keep=KEPT_TABLES)
     filed = await funds.post("/funds/v1/campaign-reports", json=body(donations=[]), headers=filer(tokens))
     assert filed.status_code == 201, filed.text
     assert filed.json()["filed_late"] is True

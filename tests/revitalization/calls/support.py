@@ -68,7 +68,7 @@ def call_body(**overrides: Any) -> dict[str, Any]:
 def application_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "applicant_name": "株式会社もりおか発酵",
-        "organization_id": "1400001000001",
+        "organization_id": "8400001000001",
         "municipality_code": MORIOKA,
         "title": "地元大豆の発酵食品工房",
         "summary": "地元産大豆で味噌と醤油を造り、直売所と通販で販売します。",

@@ -127,6 +127,7 @@ async def test_applying_needs_the_apply_scope_and_valid_input(
     for bad in (
         application_body(requested_amount=1.5),
         application_body(organization_id="123"),
+        application_body(organization_id="1400001000001"),  # check digit
         application_body(municipality_code="032019"),
         application_body(title=""),
     ):

@@ -2,33 +2,36 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.revitalization.calls.icalendar import Deadline, calendar, escape_text, fold
+from icalendar import Calendar
+
+from services.revitalization.calls.icalendar import Deadline, calendar
 
 STAMP = datetime(2026, 4, 1, 3, 4, 5, tzinfo=UTC)
 
 
-def test_text_escaping() -> None:
-    assert escape_text("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
-
-
-def test_folding_keeps_utf8_characters_whole() -> None:
-    line = "SUMMARY:" + "公募" * 40
-    folded = fold(line)
-    pieces = folded.split("\r\n")
-    assert all(len(piece.encode()) <= 75 for piece in pieces)
-    assert all(piece.startswith(" ") for piece in pieces[1:])
-    assert "".join(piece[1:] if i else piece for i, piece in enumerate(pieces)) == line
-    assert fold("SHORT:x") == "SHORT:x"
+def _deadline(title: str = "題名") -> Deadline:
+    return Deadline(7, title, "説明", datetime(2026, 5, 29, 8, 0, tzinfo=UTC), STAMP, "example.jp")
 
 
 def test_one_event_per_deadline_in_japan_time() -> None:
-    deadline = Deadline(7, "題名", "説明", datetime(2026, 5, 29, 8, 0, tzinfo=UTC), STAMP, "example.jp")
-    text = calendar([deadline], stamp=STAMP, name="締切").decode()
-    lines = text.split("\r\n")
+    raw = calendar([_deadline()], stamp=STAMP, name="締切")
+    lines = raw.decode().split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR"
     assert lines[-2:] == ["END:VCALENDAR", ""]
     assert "UID:call-7@example.jp" in lines
     assert "DTSTAMP:20260401T030405Z" in lines
     assert "DTSTART;TZID=Asia/Tokyo:20260529T170000" in lines
+    assert "TZOFFSETTO:+0900" in lines
     assert lines.count("BEGIN:VEVENT") == 1
     assert calendar([], stamp=STAMP, name="x").count(b"VEVENT") == 0
+
+
+def test_text_is_escaped_and_long_lines_folded() -> None:
+    title = "公募, 締切; テスト\\" + "長い題名" * 20
+    raw = calendar([_deadline(title)], stamp=STAMP, name="締切")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    unfolded = raw.decode().replace("\r\n ", "")
+    assert "SUMMARY:締切 (deadline): 公募\\, 締切\\; テスト\\\\" in unfolded
+    (event,) = Calendar.from_ical(raw).walk("VEVENT")
+    assert str(event["summary"]) == f"締切 (deadline): {title}"
+    assert event.decoded("dtstart") == datetime(2026, 5, 29, 8, 0, tzinfo=UTC)

@@ -20,7 +20,7 @@ from tests.revitalization.factories import APPLY, REVIEW, headers
 from tests.support.tokens import TokenFactory
 
 OWNER = "iwate-pref"
-ORGANIZATION = "1400001000001"
+ORGANIZATION = "8400001000001"
 
 
 def owner(tokens: TokenFactory, **extra: str) -> dict[str, str]:

@@ -19,9 +19,9 @@ RUBRIC = Rubric.model_validate(
     ("reviewer", "applicant", "expected"),
     [
         (("032018", None), ("032018", None), ["municipality"]),
-        ((None, "1400001000001"), ("032018", "1400001000001"), ["organization"]),
-        (("032018", "1400001000001"), ("032018", "1400001000001"), ["municipality", "organization"]),
-        (("032051", "1400001000002"), ("032018", "1400001000001"), []),
+        ((None, "8400001000001"), ("032018", "8400001000001"), ["organization"]),
+        (("032018", "8400001000001"), ("032018", "8400001000001"), ["municipality", "organization"]),
+        (("032051", "7400001000002"), ("032018", "8400001000001"), []),
         ((None, None), ("032018", None), []),  # no affiliation: no tie, even to an applicant without one
     ],
 )

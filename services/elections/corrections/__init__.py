@@ -1,0 +1,1 @@
+"""Corrections after certification and replacement winners."""

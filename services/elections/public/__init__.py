@@ -1,0 +1,1 @@
+"""Public pre-election information (no token)."""

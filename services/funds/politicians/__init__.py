@@ -1,0 +1,1 @@
+"""Politicians (members and candidates) and the organizations that belong to them."""

@@ -1,0 +1,130 @@
+"""Every shape of NIST SP 1500-100 export validates against the official schema: each contest kind,
+fractional votes, parties with abbreviations, partial and certified and corrected results."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from services.elections.results.export import Voters, nist_report
+from shared.contracts.elections import (
+    CandidateResult,
+    ContestKind,
+    ContestResult,
+    DistrictResult,
+    ElectionResults,
+    PartyResult,
+    ResultStatus,
+    SelectionCount,
+)
+from tests.elections.nist import assert_valid_nist
+
+
+def _contest(contest_id: int, kind: ContestKind, status: ResultStatus, version: int | None) -> ContestResult:
+    proportional = kind.is_proportional
+    return ContestResult(
+        contest_id=contest_id,
+        election_id=1,
+        name=f"contest {contest_id}",
+        kind=kind,
+        seats=2,
+        status=status,
+        counting_districts_reported=1,
+        counting_districts_total=2,
+        valid_votes=Decimal("460.999"),
+        invalid_ballots=3,
+        ballots_issued=470,
+        unreturned_ballots=2,
+        minimum_to_win=None if proportional else "460999/8000",
+        deposit_forfeited_below=None,
+        candidates=[
+            CandidateResult(
+                candidate_id=contest_id * 10 + i,
+                name=f"候補{i}",
+                party_id=i,
+                votes=Decimal(v),
+                elected=i == 1,
+                reached_minimum=None,
+                deposit_forfeited=None,
+            )
+            for i, v in ((1, "337.173"), (2, "123.826"))
+        ],
+        parties=[
+            PartyResult(
+                party_id=i,
+                name=f"党{i}",
+                party_name_votes=Decimal(v),
+                candidate_votes=Decimal(0),
+                votes=Decimal(v),
+                seats=1,
+            )
+            for i, v in ((1, "300"), (2, "160.999"))
+        ]
+        if proportional
+        else [],
+        steps=[],
+        lot_required=None,
+        seats_unfilled=0,
+        re_election_required=False,
+        by_counting_district=[
+            DistrictResult(
+                counting_district_id=contest_id * 100,
+                name="開票区",
+                reported=True,
+                counts=[
+                    SelectionCount(candidate_id=contest_id * 10 + 1, votes=Decimal("337.173")),
+                    SelectionCount(party_id=1, votes=Decimal("300")),
+                ],
+            )
+        ],
+        version=version,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "version", "expected"),
+    [
+        (ResultStatus.UNOFFICIAL_PARTIAL, None, "unofficial-partial"),
+        (ResultStatus.CERTIFIED, 1, "certified"),
+        (ResultStatus.CERTIFIED, 3, "correction"),
+    ],
+)
+def test_every_kind_validates(status: ResultStatus, version: int | None, expected: str) -> None:
+    results = ElectionResults(
+        election_id=1,
+        name="選挙",
+        contests=[_contest(n, kind, status, version) for n, kind in enumerate(ContestKind, start=1)],
+    )
+    report = nist_report(
+        results,
+        polling_day=date(2026, 7, 5),
+        parties={1: ("党1", "一"), 2: ("党2", None)},
+        areas={1: ["131016"], 2: ["130001"]},
+        voters=Voters(registered={"131016": 10, "131024": 5}, participated={"131016": 7}),
+        generated_at=datetime(2026, 7, 6, 1, 2, 3, 456789, tzinfo=UTC),
+    )
+    assert_valid_nist(report)
+    assert report["Status"] == expected
+    assert report["GeneratedDate"] == "2026-07-06T01:02:03Z"
+    units = {u["@id"]: u for u in report["GpUnit"]}
+    assert units["gpu-lg-130001"]["VotersRegistered"] == 15  # a prefecture sums its municipalities
+    assert units["gpu-lg-131016"]["VotersParticipated"] == 7
+    assert report["Election"][0]["BallotCounts"][0]["BallotsCast"] == 468
+
+
+def test_an_invalid_report_fails_the_check() -> None:
+    with pytest.raises(AssertionError):
+        assert_valid_nist({"@type": "ElectionReport"})
+    broken = nist_report(
+        ElectionResults(election_id=1, name="x", contests=[]),
+        polling_day=date(2026, 7, 5),
+        parties={},
+        areas={},
+        voters=Voters({}, {}),
+        generated_at=datetime(2026, 7, 6, tzinfo=UTC),
+    )
+    broken["GpUnit"][0]["ComposingGpUnitIds"] = ["gpu-nowhere"]
+    with pytest.raises(AssertionError, match="names no object"):
+        assert_valid_nist(broken)

@@ -1,0 +1,305 @@
+"""A House of Representatives general election end to end through the gateway (issue 16): a
+single-member district and a proportional block with dual candidates, the roll from a running
+registry, early votes checked in, double-entered tallies, results decided and certified, a lawsuit
+ordering a recount of the block (its result re-issued as version 2), and the NIST SP 1500-100
+export validated against the official schema."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from services.elections.app import create_app as create_elections
+from services.elections.settings import ElectionsSettings
+from services.gateway import clients
+from services.gateway.app import create_app as create_gateway
+from services.gateway.settings import GatewaySettings
+from services.registry.app import create_app as create_registry
+from services.registry.settings import RegistrySettings
+from shared.db.engine import Database, create_engine
+from shared.values import JST
+from tests.elections.nist import assert_valid_nist
+from tests.support.databases import prepare_database
+from tests.support.servers import free_port, serving
+from tests.support.tokens import published_by
+
+CHIYODA, TOKYO = "131016", "130001"
+ROLES = {
+    "commission": {"registry:read", "registry:write", "elections:admin", "elections:read"},
+    "clerk-a": {"elections:clerk", "elections:read"},
+    "clerk-b": {"elections:clerk", "elections:read"},
+    "chief": {"elections:supervisor", "elections:read"},
+}
+
+
+@dataclass
+class National:
+    gateway_url: str
+    credentials: dict[str, tuple[str, str]]
+
+
+@pytest.fixture(scope="module")
+async def national(sqlite_dir: Path) -> AsyncIterator[National]:
+    folder = sqlite_dir / "integration-national"
+    folder.mkdir(exist_ok=True)
+    urls = {
+        name: await prepare_database(name, folder, name=f"national_{name}")
+        for name in ("gateway", "registry", "elections")
+    }
+    database = Database(create_engine(urls["gateway"]))
+    async with database.sessionmaker() as session:
+        credentials = {}
+        for role, scopes in ROLES.items():
+            issued = await clients.create_client(session, name=role, scopes=scopes)
+            credentials[role] = (issued.client_id, issued.client_secret)
+        service = await clients.create_client(
+            session, name="elections", scopes=set(ElectionsSettings().registry_scopes.split())
+        )
+        await session.commit()
+    await database.dispose()
+    gateway_port = free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    async with AsyncExitStack() as stack:
+        registry = RegistrySettings(database_url=urls["registry"], **published_by(gateway_url))
+        registry_url = await stack.enter_async_context(serving(create_registry(registry)))
+        elections = ElectionsSettings(
+            database_url=urls["elections"],
+            **published_by(gateway_url),
+            gateway_url=gateway_url,
+            client_id=service.client_id,
+            client_secret=SecretStr(service.client_secret),
+        )
+        elections_url = await stack.enter_async_context(serving(create_elections(elections)))
+        settings = GatewaySettings(
+            database_url=urls["gateway"], registry_url=registry_url, elections_url=elections_url
+        )
+        await stack.enter_async_context(serving(create_gateway(settings), port=gateway_port))
+        yield National(gateway_url, credentials)
+
+
+class Desk:
+    """One system's session at the gateway: its token, and helpers that insist on success."""
+
+    def __init__(self, client: httpx.AsyncClient, token: str) -> None:
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    async def post(self, path: str, body: Any = None, **headers: str) -> dict[str, Any]:
+        response = await self.client.post(path, json=body, headers={**self.headers, **headers})
+        assert response.status_code in (200, 201, 202), response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def get(self, path: str) -> Any:
+        response = await self.client.get(path, headers=self.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+async def desks(national: National) -> AsyncIterator[dict[str, Desk]]:
+    async with httpx.AsyncClient(base_url=national.gateway_url, timeout=30.0) as client:
+        desks = {}
+        for role, auth in national.credentials.items():
+            token = await client.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=auth)
+            assert token.status_code == 200, token.text
+            desks[role] = Desk(client, token.json()["access_token"])
+        yield desks
+
+
+async def _voters(commission: Desk, count: int) -> list[str]:
+    codes = []
+    for n in range(count):
+        body = {
+            "event_type": "birth",
+            "effective_date": "1980-05-05",
+            "date_of_birth": "1980-05-05",
+            "family_name": "国政",
+            "given_name": f"有権者{n}",
+            "family_name_kana": "コクセイ",
+            "given_name_kana": "ユウケンシャ",
+            "sex": "female" if n % 2 else "male",
+            "address": {"local_government_code": CHIYODA, "address_lines": [f"千代田1-{n + 1}"]},
+        }
+        codes.append((await commission.post("/registry/v1/residents", body))["resident_code"])
+    return codes
+
+
+async def _tally(
+    clerks: list[Desk], contest_id: int, station_id: int, votes: list[dict[str, Any]], invalid: int = 0
+) -> None:
+    valid = sum(int(v["votes"]) for v in votes)
+    body = {
+        "station_id": station_id,
+        "votes": votes,
+        "ballots_issued": valid + invalid,
+        "invalid_ballots": invalid,
+        "blank_ballots": 0,
+        "unreturned_ballots": 0,
+    }
+    for clerk in clerks:
+        sheet = await clerk.post(f"/elections/v1/contests/{contest_id}/tally-entries", body)
+    assert sheet["status"] == "counted", sheet
+
+
+async def test_a_house_of_representatives_general_election(desks: dict[str, Desk]) -> None:
+    commission, chief = desks["commission"], desks["chief"]
+    clerks = [desks["clerk-a"], desks["clerk-b"]]
+    voters = await _voters(commission, 5)
+    today = datetime.now(JST).date()
+    election = await commission.post(
+        "/elections/v1/elections",
+        {
+            "name": "第52回衆議院議員総選挙",
+            "announcement_date": (today - timedelta(days=2)).isoformat(),
+            "polling_day": (today + timedelta(days=5)).isoformat(),
+        },
+    )
+    eid = election["id"]
+    base = f"/elections/v1/elections/{eid}"
+    district = await commission.post(
+        f"{base}/contests",
+        {
+            "name": "東京都第1区",
+            "kind": "house_of_representatives_district",
+            "seats": 1,
+            "local_government_codes": [CHIYODA],
+        },
+    )
+    block = await commission.post(
+        f"{base}/contests",
+        {
+            "name": "東京都ブロック",
+            "kind": "house_of_representatives_proportional",
+            "seats": 2,
+            "local_government_codes": [TOKYO],
+        },
+    )
+    counting = await commission.post(
+        f"{base}/counting-districts", {"name": "千代田区開票区", "local_government_code": CHIYODA}
+    )
+    station = await commission.post(
+        f"{base}/polling-stations",
+        {"name": "千代田区役所", "counting_district_id": counting["id"], "address_areas": ["千代田"]},
+    )
+    p = await commission.post(f"{base}/parties", {"name": "甲党", "abbreviation": "甲"})
+    q = await commission.post(f"{base}/parties", {"name": "乙党"})
+
+    def person(name: str, kana: str, party: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "kana": kana, "birth_date": "1970-04-01", "party_id": party["id"]}
+
+    a, x = person("甲野 一", "コウノ ハジメ", p), person("乙山 次郎", "オツヤマ ジロウ", q)
+    a_id = (
+        await commission.post(
+            f"/elections/v1/contests/{district['id']}/candidates", {**a, "deposit_yen": 3_000_000}
+        )
+    )["id"]
+    x_id = (
+        await commission.post(
+            f"/elections/v1/contests/{district['id']}/candidates", {**x, "deposit_yen": 3_000_000}
+        )
+    )["id"]
+    listed = f"/elections/v1/contests/{block['id']}/candidates"
+    entry = {"deposit_yen": 6_000_000, "list_rank": 1}
+    a_list = (await commission.post(listed, {**a, **entry, "district_candidate_id": a_id}))["id"]
+    x_list = (await commission.post(listed, {**x, **entry, "district_candidate_id": x_id}))["id"]
+    p2 = (
+        await commission.post(listed, {**person("甲田 三郎", "コウダ サブロウ", p), **entry, "list_rank": 2})
+    )["id"]
+    q2 = (
+        await commission.post(listed, {**person("乙川 四郎", "オツカワ シロウ", q), **entry, "list_rank": 2})
+    )["id"]
+
+    # The public reads what is on the ballot without a token.
+    public = await commission.client.get(f"{base}/results")
+    assert public.status_code == 200
+
+    # The roll from the running registry; five early votes.
+    started = await commission.post(f"{base}/roll/builds", {})
+    build = started
+    while build["state"] not in ("succeeded", "failed"):
+        await asyncio.sleep(0.1)
+        build = await commission.get(f"{base}/roll/builds/{started['id']}")
+    assert (build["state"], build["voters"]) == ("succeeded", 5), build
+    for code in voters:
+        await clerks[0].post(
+            f"{base}/check-ins", {"resident_code": code, "method": "early", "station_id": station["id"]}
+        )
+
+    # Counted twice by different clerks: the district a 3, x 2; the block 甲党 3, 乙党 2.
+    await _tally(
+        clerks,
+        district["id"],
+        station["id"],
+        [{"candidate_id": a_id, "votes": "3"}, {"candidate_id": x_id, "votes": "2"}],
+    )
+    await _tally(
+        clerks,
+        block["id"],
+        station["id"],
+        [{"party_id": p["id"], "votes": "3"}, {"party_id": q["id"], "votes": "2"}],
+    )
+    decided = await commission.get(f"/elections/v1/contests/{block['id']}/results")
+    assert decided["status"] == "unofficial-complete"
+    seats = {party["party_id"]: party["seats"] for party in decided["parties"]}
+    assert seats == {p["id"]: 1, q["id"]: 1}
+    standing = {c["candidate_id"]: c for c in decided["candidates"]}
+    # a won the district and leaves the list; 甲党's seat goes to p2; x comes back on 惜敗率 2/3.
+    assert standing[a_list]["list_standing"]["standing"] == "won_district"
+    assert standing[p2]["elected"]
+    assert standing[x_list]["elected"]
+    assert not standing[q2]["elected"]
+    assert standing[x_list]["list_standing"]["sekihairitsu"] == "2/3"
+    for contest in (district, block):
+        await chief.post(f"/elections/v1/contests/{contest['id']}/certification", {})
+
+    # A lawsuit orders a recount of the block: one 乙党 ballot was invalid.
+    path = f"/elections/v1/contests/{block['id']}"
+    lawsuit = await chief.post(
+        f"{path}/objections",
+        {"kind": "lawsuit", "filed_on": today.isoformat(), "grounds": "無効票の判定誤り"},
+    )
+    await chief.post(
+        f"{path}/objections/{lawsuit['id']}/decision",
+        {"outcome": "recount_ordered", "decided_on": today.isoformat(), "reasons": "再点検を命ずる"},
+    )
+    await _tally(
+        clerks,
+        block["id"],
+        station["id"],
+        [{"party_id": p["id"], "votes": "3"}, {"party_id": q["id"], "votes": "1"}],
+        invalid=1,
+    )
+    version = await chief.post(
+        f"{path}/results/versions",
+        {"objection_id": lawsuit["id"], "reason": "判決に基づく再点検"},
+        **{"Idempotency-Key": "block-recount-1"},
+    )
+    assert version["version"] == 2
+    changes = {c["item"]: (c["before"], c["after"]) for c in version["changes"]}
+    assert changes["valid_votes"] == ("5.000", "4.000")
+    assert changes[f"party:{q['id']}.votes"] == ("2.000", "1.000")
+    # 甲党 3, 1.5 beats 乙党 1, but its list holds only p2: the second seat stays with 乙党.
+    assert {pr["party_id"]: pr["seats"] for pr in version["result"]["parties"]} == {p["id"]: 1, q["id"]: 1}
+    first = await commission.get(f"{path}/results/versions/1")
+    assert first["result"]["valid_votes"] == "5.000"
+
+    anonymous = await commission.client.get(f"{base}/results/nist")
+    assert anonymous.status_code == 200
+    report = assert_valid_nist(anonymous.json())
+    assert report["Status"] == "correction"
+    scope = next(u for u in report["GpUnit"] if u["@id"] == f"gpu-election-{eid}")
+    assert (scope["VotersRegistered"], scope["VotersParticipated"]) == (5, 5)
+    contests = {c["@id"]: c for c in report["Election"][0]["Contest"]}
+    assert contests[f"con-{block['id']}"]["ExternalIdentifier"][0]["Value"] == "2"
+    assert contests[f"con-{district['id']}"]["ExternalIdentifier"][0]["Value"] == "1"
+    ballots = {b["GpUnitId"]: b for b in report["Election"][0]["BallotCounts"]}
+    assert ballots[f"gpu-contest-{block['id']}"]["BallotsRejected"] == 1
