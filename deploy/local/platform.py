@@ -20,10 +20,19 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("registry", "elections", "funds", "revitalization")
 PROCESSES = ("gateway", *SERVICES)
+# Processes beside the servers: they serve no HTTP (no port) and share a service's database.
+WORKERS = ("registry-deliverer",)
 DEFAULT_PORTS = {"gateway": 8000, "registry": 8001, "elections": 8002, "funds": 8003, "revitalization": 8004}
 # Every service (not the gateway) serves HTTP this way, here as in the image and the manifests.
 HTTP_PROTOCOL = "shared.web.server:HttpProtocol"
-COLOURS = {"gateway": 36, "registry": 32, "elections": 33, "funds": 35, "revitalization": 34}
+COLOURS = {
+    "gateway": 36,
+    "registry": 32,
+    "elections": 33,
+    "funds": 35,
+    "revitalization": 34,
+    "registry-deliverer": 92,
+}
 
 # What each service may do when it calls another through the gateway.
 SERVICE_CLIENT_SCOPES = {
@@ -37,6 +46,9 @@ SERVICE_CLIENT_SCOPES = {
 
 def serve_command(name: str, *, host: str, port: int) -> list[str]:
     """The arguments to `python` that serve one process, as the image and the manifests do."""
+    if name == "registry-deliverer":
+        # Pushes subscriptions' events to their webhooks from the outbox, apart from the API.
+        return ["-m", "services.registry", "deliver"]
     if name == "gateway":
         # The public door runs on granian with its bounds from GATEWAY_* (services/gateway/server.py).
         return ["-m", "services.gateway", "serve", "--host", host, "--port", str(port)]
@@ -164,15 +176,17 @@ class LocalPlatform:
             pending.rename(loaded)
         return loaded
 
-    async def start(self, *, host: str = "127.0.0.1", names: tuple[str, ...] = PROCESSES) -> None:
-        """Start the processes named (all by default), the services before the gateway."""
+    async def start(
+        self, *, host: str = "127.0.0.1", names: tuple[str, ...] = (*PROCESSES, *WORKERS)
+    ) -> None:
+        """Start the processes named (all, the workers too, by default), the services before the gateway."""
         for name in sorted(names, key=lambda name: name == "gateway"):
             # With a log folder each process writes its own file directly (nothing relays it, so
             # a benchmark measures the services, not the relay); otherwise lines are prefixed.
             output: Any = (
                 (self.log_dir / f"{name}.log").open("ab") if self.log_dir else asyncio.subprocess.PIPE
             )
-            command = serve_command(name, host=host, port=self.ports[name])
+            command = serve_command(name, host=host, port=self.ports.get(name, 0))
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 *command,

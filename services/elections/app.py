@@ -11,10 +11,13 @@ from fastapi import FastAPI
 
 import services.elections
 from services.elections import tables
+from services.elections.absentee.endpoints import router as absentee_router
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
 from services.elections.corrections.endpoints import router as corrections_router
 from services.elections.operations import EXAMPLES, OPERATIONS
+from services.elections.overseas.endpoints import router as overseas_router
+from services.elections.overseas.source import OVERSEAS_PURPOSE
 from services.elections.public.endpoints import router as public_router
 from services.elections.results.endpoints import router as results_router
 from services.elections.roll.endpoints import router as roll_router
@@ -23,6 +26,7 @@ from services.elections.roll.source import RegistrySource, ResidentSource
 from services.elections.settings import ElectionsSettings
 from services.elections.setup.endpoints import router as setup_router
 from services.elections.state import ElectionsState
+from services.elections.suspensions.endpoints import router as suspensions_router
 from services.elections.tallies.endpoints import router as tallies_router
 from services.elections.turnout.endpoints import router as turnout_router
 from shared.auth.revocations import RevocationSource
@@ -60,6 +64,7 @@ def create_app(
         state = ElectionsState(
             resident_source=resident_source or RegistrySource(gateway, purpose=settings.registry_purpose),
             read_log=RegistryReadLog(gateway),
+            emigration_source=RegistrySource(gateway, purpose=OVERSEAS_PURPOSE),
         )
         app.state.elections = state
         try:
@@ -83,6 +88,9 @@ def create_app(
             setup_router,
             roll_router,
             checkins_router,
+            suspensions_router,
+            absentee_router,
+            overseas_router,
             tallies_router,
             results_router,
             corrections_router,

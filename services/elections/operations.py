@@ -270,6 +270,7 @@ OPERATIONS: Operations = {
             "station-required",
             "unknown-station",
             "voting-closed",
+            "voting-rights-suspended",
             "wrong-station",
         ),
     ),
@@ -290,6 +291,127 @@ OPERATIONS: Operations = {
             "already-undone",
             "audit-log-busy",
             "check-in-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/suspensions"): Operation(
+        "elections_record_suspension",
+        problems=("audit-log-busy",),
+        headers={201: ("Location",)},
+    ),
+    ("GET", "/elections/v1/suspensions"): Operation(
+        "elections_list_suspensions",
+        problems=("access-log-unavailable",),
+    ),
+    ("GET", "/elections/v1/suspensions/{suspension_id}"): Operation(
+        "elections_get_suspension",
+        problems=(
+            "access-log-unavailable",
+            "suspension-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/suspensions/{suspension_id}/lift"): Operation(
+        "elections_lift_suspension",
+        problems=(
+            "audit-log-busy",
+            "lift-before-suspension",
+            "suspension-already-ended",
+            "suspension-already-lifted",
+            "suspension-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/elections/{election_id}/absentee-ballots"): Operation(
+        "elections_request_absentee_ballot",
+        problems=(
+            "absentee-ballot-exists",
+            "already-voted",
+            "audit-log-busy",
+            "election-not-found",
+            "not-on-roll",
+            "voting-closed",
+            "voting-rights-suspended",
+        ),
+        headers={201: ("Location",)},
+    ),
+    ("GET", "/elections/v1/elections/{election_id}/absentee-ballots/{ballot_id}"): Operation(
+        "elections_get_absentee_ballot",
+        problems=("absentee-ballot-not-found",),
+    ),
+    ("POST", "/elections/v1/elections/{election_id}/absentee-ballots/{ballot_id}/steps"): Operation(
+        "elections_record_absentee_step",
+        problems=(
+            "absentee-ballot-not-found",
+            "absentee-step-date",
+            "absentee-step-out-of-order",
+            "audit-log-busy",
+            "voting-closed",
+        ),
+    ),
+    ("POST", "/elections/v1/overseas-applications"): Operation(
+        "elections_apply_overseas",
+        problems=(
+            "audit-log-busy",
+            "overseas-roll-busy",
+            "registry-invalid-answer",
+            "registry-timeout",
+            "registry-unavailable",
+            "resident-not-found",
+        ),
+        headers={201: ("Location",)},
+    ),
+    ("POST", "/elections/v1/overseas-applications/{application_id}/decisions"): Operation(
+        "elections_redecide_overseas_application",
+        problems=(
+            "application-decided",
+            "audit-log-busy",
+            "overseas-application-not-found",
+            "overseas-roll-busy",
+            "registry-invalid-answer",
+            "registry-timeout",
+            "registry-unavailable",
+            "resident-not-found",
+        ),
+    ),
+    ("GET", "/elections/v1/overseas-applications/{application_id}"): Operation(
+        "elections_get_overseas_application",
+        problems=(
+            "access-log-unavailable",
+            "overseas-application-not-found",
+        ),
+    ),
+    ("GET", "/elections/v1/overseas-roll/entries"): Operation(
+        "elections_list_overseas_entries",
+        problems=("access-log-unavailable",),
+    ),
+    ("GET", "/elections/v1/overseas-roll/entries/{entry_id}"): Operation(
+        "elections_get_overseas_entry",
+        problems=(
+            "access-log-unavailable",
+            "overseas-entry-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/overseas-roll/entries/{entry_id}/reviews"): Operation(
+        "elections_review_overseas_entry",
+        problems=(
+            "audit-log-busy",
+            "overseas-entry-not-found",
+            "overseas-entry-removed",
+            "registry-invalid-answer",
+            "registry-timeout",
+            "registry-unavailable",
+            "resident-not-found",
+        ),
+    ),
+    ("POST", "/elections/v1/elections/{election_id}/overseas-votes"): Operation(
+        "elections_record_overseas_vote",
+        problems=(
+            "already-voted",
+            "audit-log-busy",
+            "election-not-found",
+            "not-a-national-election",
+            "not-found",
+            "not-on-overseas-roll",
+            "voting-closed",
+            "voting-rights-suspended",
         ),
     ),
     ("POST", "/elections/v1/contests/{contest_id}/tally-entries"): Operation(

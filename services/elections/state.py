@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from services.elections.overseas.source import EmigrationSource
 from services.elections.roll.readlog import ReadLog
 from services.elections.roll.source import ResidentSource
 
@@ -18,11 +19,13 @@ from services.elections.roll.source import ResidentSource
 @dataclass(slots=True)
 class ElectionsState:
     """`resident_source`: where the roll reads residents;
-    `read_log`: where reads of the roll are logged; `roll_builds`: the build workers this process
+    `read_log`: where reads of the roll are logged; `emigration_source`: where the overseas roll reads
+    the move abroad (the registry through the gateway); `roll_builds`: the build workers this process
     runs, by build id."""
 
     resident_source: ResidentSource
     read_log: ReadLog
+    emigration_source: EmigrationSource
     roll_builds: dict[int, asyncio.Task[None]] = field(default_factory=dict)
 
     @property
@@ -52,7 +55,12 @@ def read_log(request: Request) -> ReadLog:
     return elections_state_of(request.app).read_log
 
 
+def emigration_source(request: Request) -> EmigrationSource:
+    return elections_state_of(request.app).emigration_source
+
+
 ElectionsStateDep = Annotated[ElectionsState, Depends(elections_state)]
 LiveBuildsDep = Annotated[frozenset[int], Depends(live_builds)]
 ResidentSourceDep = Annotated[ResidentSource, Depends(resident_source)]
 ReadLogDep = Annotated[ReadLog, Depends(read_log)]
+EmigrationSourceDep = Annotated[EmigrationSource, Depends(emigration_source)]

@@ -191,6 +191,8 @@ check_ins = Table(
     Column("undone_at", UtcDateTime(), nullable=True),
     Column("undone_by", String(200), nullable=True),
     Column("undo_reason", Text, nullable=True),
+    # A vote from the overseas roll (consulate, post, in_japan); NULL for the domestic roll.
+    Column("overseas_method", String(20), nullable=True),
     UniqueConstraint("election_id", "active_resident_code"),
     Index("ix_check_ins_election_resident", "election_id", "resident_code"),
 )
@@ -337,4 +339,94 @@ audit_log = Table(
     # Each record names the hash of the one before in its lane; unique, so two writers cannot fork it.
     UniqueConstraint("lane", "previous_hash"),
     Index("ix_audit_log_lane_seq", "lane", "seq"),
+)
+
+# Notices that a person does not have the vote (選挙権停止, art. 11, 11-2, 252; Political Funds Control
+# Act art. 28). Kept per person, not per election: every roll the person is on shows the mark (art. 27).
+suspensions = Table(
+    "suspensions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("resident_code", String(11), nullable=False),
+    Column("basis", String(60), nullable=False),
+    Column("suspends_voting", Boolean, nullable=False),
+    Column("from_date", Date, nullable=False),
+    # Inclusive; NULL while the end is not known (e.g. serving a sentence).
+    Column("until_date", Date, nullable=True),
+    Column("source_local_government_code", String(6), nullable=False),
+    Column("document_reference", String(200), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    # The first day with the vote again, when lifted before until_date.
+    Column("lifted_on", Date, nullable=True),
+    Column("lifted_by", String(200), nullable=True),
+    Column("lifted_at", UtcDateTime(), nullable=True),
+    Column("lift_reason", Text, nullable=True),
+    Column("lift_document_reference", String(200), nullable=True),
+    CheckConstraint("until_date IS NULL OR until_date >= from_date", name="suspension_ordered"),
+    Index("ix_suspensions_resident", "resident_code", "from_date"),
+)
+
+# Absentee ballots (不在者投票, art. 49): one live ballot per voter and election; the receipt records
+# the voter's vote as an absentee check-in unless they voted in person first.
+absentee_ballots = Table(
+    "absentee_ballots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("election_id", ForeignKey("elections.id"), nullable=False),
+    Column("resident_code", String(11), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("requested_on", Date, nullable=False),
+    Column("issued_on", Date, nullable=True),
+    Column("voted_on", Date, nullable=True),
+    Column("sent_on", Date, nullable=True),
+    Column("received_on", Date, nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("outcome_reason", Text, nullable=True),
+    Column("check_in_id", ForeignKey("check_ins.id"), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("election_id", "resident_code"),
+)
+
+# The overseas roll (在外選挙人名簿, art. 30-2 ff.): applications and the entries they lead to.
+overseas_applications = Table(
+    "overseas_applications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("resident_code", String(11), nullable=False, index=True),
+    Column("channel", String(20), nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("mission", String(200), nullable=True),
+    Column("abroad_since", Date, nullable=True),
+    Column("applied_on", Date, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("local_government_code", String(6), nullable=True),
+    Column("registrable_on", Date, nullable=True),
+    Column("entry_id", Integer, nullable=True),
+    Column("recorded_by", String(200), nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=True),
+)
+
+overseas_entries = Table(
+    "overseas_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("local_government_code", String(6), nullable=False),
+    # Each municipality numbers its overseas roll apart from its domestic roll.
+    Column("number", Integer, nullable=False),
+    Column("resident_code", String(11), nullable=False),
+    # Equal to resident_code while the entry stands, NULL once removed: one standing entry per person.
+    Column("active_resident_code", String(11), nullable=True),
+    Column("sex", String(20), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("returned_on", Date, nullable=True),
+    Column("removed_on", Date, nullable=True),
+    Column("removal_reason", String(40), nullable=True),
+    Column("application_id", ForeignKey("overseas_applications.id"), nullable=False),
+    UniqueConstraint("local_government_code", "number"),
+    UniqueConstraint("active_resident_code"),
 )

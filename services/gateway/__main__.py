@@ -46,6 +46,7 @@ def _create(args: argparse.Namespace) -> int:
             name=args.name,
             scopes=clients.parse_scopes(args.scopes),
             rate_limit_per_second=args.rate_limit,
+            pseudonym_domain=args.pseudonym_domain,
         )
 
     issued = _in_session(work)
@@ -101,6 +102,12 @@ def _commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     create.add_argument("--name", required=True)
     create.add_argument("--scopes", required=True, help='space-separated, e.g. "registry:read"')
     create.add_argument("--rate-limit", type=float, default=None, help="requests per second")
+    create.add_argument(
+        "--pseudonym-domain",
+        default=None,
+        help="the registry shows this client its own pseudonyms (機関別符号) instead of resident codes; "
+        "clients of one agency share a domain",
+    )
     create.set_defaults(handler=_create)
     client_commands.add_parser("list", help="list clients").set_defaults(handler=_list)
     rotate = client_commands.add_parser(

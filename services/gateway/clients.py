@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 import secrets
 import time
 import uuid
@@ -31,6 +32,10 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(32))
 
 
+PSEUDONYM_DOMAIN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+"""Clients sharing a domain (one agency's systems) see the same pseudonyms; the registry derives them."""
+
+
 class ClientError(ValueError):
     pass
 
@@ -46,6 +51,7 @@ class AuthenticatedClient:
     client_id: str
     scopes: frozenset[str]
     rate_limit_per_second: float | None
+    pseudonym_domain: str | None = None
 
 
 def _new_secret() -> str:
@@ -67,11 +73,14 @@ async def create_client(
     rate_limit_per_second: float | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
+    pseudonym_domain: str | None = None,
 ) -> IssuedCredentials:
     if unknown := unknown_scopes(scopes):
         raise ClientError(f"unknown scopes: {' '.join(unknown)}")
     if await repository.client_by_name(session, name) is not None:
         raise ClientError(f"a client named {name!r} exists already")
+    if pseudonym_domain is not None and not PSEUDONYM_DOMAIN.fullmatch(pseudonym_domain):
+        raise ClientError("a pseudonym domain is 1-64 lowercase letters, digits, '.', '_' or '-'")
     client_id = client_id or uuid.uuid4().hex
     client_secret = client_secret or _new_secret()
     await repository.insert_client(
@@ -82,6 +91,7 @@ async def create_client(
         scopes=" ".join(sorted(scopes)),
         rate_limit_per_second=rate_limit_per_second,
         created_at=datetime.now(UTC),
+        pseudonym_domain=pseudonym_domain,
     )
     return IssuedCredentials(client_id, client_secret)
 
@@ -138,6 +148,7 @@ def _describe(row: Row[Any]) -> dict[str, Any]:
         "scopes": row.scopes,
         "rate_limit_per_second": row.rate_limit_per_second,
         "disabled": row.disabled_at is not None,
+        "pseudonym_domain": row.pseudonym_domain,
     }
 
 
@@ -160,7 +171,9 @@ async def authenticate(
         return None
     if row.tokens_valid_after is not None:
         await _until_tokens_count(row.tokens_valid_after)
-    return AuthenticatedClient(row.client_id, frozenset(row.scopes.split()), row.rate_limit_per_second)
+    return AuthenticatedClient(
+        row.client_id, frozenset(row.scopes.split()), row.rate_limit_per_second, row.pseudonym_domain
+    )
 
 
 async def _until_tokens_count(tokens_valid_after: datetime) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.gateway import repository
 from shared.auth.scopes import audiences_of
+from shared.auth.tokens import PSEUDONYM_DOMAIN_CLAIM
 from shared.db.engine import Database
 
 CLOCK_SKEW = timedelta(seconds=60)
@@ -92,7 +93,15 @@ class KeyRing:
     async def jwks(self) -> dict[str, Any]:
         return {"keys": [key.public_jwk for key in await self.keys()]}
 
-    async def sign(self, *, client_id: str, scopes: set[str], issuer: str, rate: float | None) -> str:
+    async def sign(
+        self,
+        *,
+        client_id: str,
+        scopes: set[str],
+        issuer: str,
+        rate: float | None,
+        pseudonym_domain: str | None = None,
+    ) -> str:
         active = next(key for key in await self.keys() if not key.retired)
         now = int(time.time())
         claims: dict[str, Any] = {
@@ -107,6 +116,8 @@ class KeyRing:
         }
         if rate is not None:
             claims["rl"] = rate
+        if pseudonym_domain is not None:
+            claims[PSEUDONYM_DOMAIN_CLAIM] = pseudonym_domain
         return jwt.encode(claims, active.private_key, algorithm="EdDSA", headers={"kid": active.kid})
 
 

@@ -150,6 +150,7 @@ async def issue_token(request: Request) -> Response:
         scopes=requested,
         issuer=settings.issuer,
         rate=client.rate_limit_per_second,
+        pseudonym_domain=client.pseudonym_domain,
     )
     body = TokenResponse(
         access_token=token,

@@ -28,6 +28,12 @@ clients = Table(
         nullable=True,
         doc="tokens issued before are refused; set when the client is disabled or its secret rotated",
     ),
+    Column(
+        "pseudonym_domain",
+        String(64),
+        nullable=True,
+        doc="set: the registry shows this client its own pseudonyms (機関別符号) instead of resident codes",
+    ),
 )
 
 signing_keys = Table(

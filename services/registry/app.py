@@ -14,13 +14,18 @@ from services.registry.accesslog.checkpoints import Checkpointer
 from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes import endpoints as codes_endpoints
 from services.registry.codes.master import CodeMaster
+from services.registry.deliveries import endpoints as deliveries_endpoints
+from services.registry.deliveries.secrets import WebhookSecrets
 from services.registry.feed import endpoints as feed_endpoints
+from services.registry.households import endpoints as households_endpoints
 from services.registry.operations import EXAMPLES, OPERATIONS
+from services.registry.pseudonyms.codec import PseudonymCodec
 from services.registry.purposes import endpoints as purposes_endpoints
 from services.registry.residents import endpoints as residents_endpoints
 from services.registry.residents.identity import IdentityCipher
 from services.registry.settings import RegistrySettings
 from services.registry.state import RegistryState
+from services.registry.subscriptions import endpoints as subscriptions_endpoints
 from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
 from shared.web.app import create_service_app
@@ -48,6 +53,8 @@ def _registry_state(settings: RegistrySettings) -> Callable[[FastAPI], AbstractA
             checkpointer=checkpointer,
             identity_cipher=IdentityCipher(settings.identity_key.get_secret_value()),
             code_master=code_master,
+            pseudonyms=PseudonymCodec(settings.pseudonym_key.get_secret_value()),
+            webhook_secrets=WebhookSecrets(settings.webhook_secret_key.get_secret_value()),
         )
         await checkpointer.start()
         try:
@@ -77,11 +84,14 @@ def create_app(
         # Routes are matched in order, one pattern after another: the most requested come first.
         routers=[
             residents_endpoints.router,
+            households_endpoints.router,
             codes_endpoints.router,
             caller_router(),
             accesslog_endpoints.router,
             feed_endpoints.router,
             purposes_endpoints.router,
+            subscriptions_endpoints.router,
+            deliveries_endpoints.router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

@@ -71,6 +71,7 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "unknown-local-government-code",
+            "pseudonyms-not-supported",
         ),
     ),
     ("GET", "/registry/v1/residents/{resident_code}"): Operation(
@@ -79,6 +80,7 @@ OPERATIONS: Operations = {
             "access-log-unavailable",
             "no-record-on-date",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
         headers={200: ("ETag",)},
     ),
@@ -87,22 +89,24 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
         headers={200: ("ETag",)},
     ),
     ("POST", "/registry/v1/residents/matches"): Operation(
         "registry_search_residents",
-        problems=("access-log-unavailable",),
+        problems=("access-log-unavailable", "pseudonyms-not-supported"),
     ),
     ("POST", "/registry/v1/residents/verifications"): Operation(
         "registry_verify_residents",
-        problems=("access-log-unavailable",),
+        problems=("access-log-unavailable", "invalid-resident-id"),
     ),
     ("GET", "/registry/v1/residents/{resident_code}/events"): Operation(
         "registry_list_resident_events",
         problems=(
             "access-log-unavailable",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
     ),
     ("POST", "/registry/v1/residents/{resident_code}/events"): Operation(
@@ -119,12 +123,46 @@ OPERATIONS: Operations = {
             "invalid-correction",
             "not-a-residence-municipality",
             "not-same-municipality",
+            "period-of-stay-not-ended",
+            "removal-not-applicable",
             "resident-deceased",
             "resident-not-active",
             "resident-not-found",
             "resident-not-moved-out",
             "unknown-household-head",
             "unknown-local-government-code",
+        ),
+        headers={201: ("ETag",)},
+    ),
+    ("POST", "/registry/v1/residents/{resident_code}/resident-code-changes"): Operation(
+        "registry_change_resident_code",
+        problems=(
+            "etag-mismatch",
+            "event-date-in-future",
+            "if-match-required",
+            "resident-code-exhausted",
+            "resident-not-active",
+            "resident-not-found",
+        ),
+        headers={201: ("ETag", "Location")},
+    ),
+    ("GET", "/registry/v1/households/{household_id}"): Operation(
+        "registry_get_household",
+        problems=("access-log-unavailable", "household-not-found"),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/registry/v1/households/{household_id}/events"): Operation(
+        "registry_record_household_event",
+        problems=(
+            "etag-mismatch",
+            "event-date-in-future",
+            "event-out-of-order",
+            "household-head-cannot-leave",
+            "household-not-found",
+            "household-relationships-mismatch",
+            "if-match-required",
+            "not-a-household-member",
+            "same-household",
         ),
         headers={201: ("ETag",)},
     ),
@@ -184,6 +222,35 @@ OPERATIONS: Operations = {
     ("GET", "/registry/v1/events"): Operation(
         "registry_list_events",
         problems=("access-log-unavailable",),
+    ),
+    ("POST", "/registry/v1/subscriptions"): Operation(
+        "registry_create_subscription",
+        problems=("too-many-subscriptions",),
+        headers={201: ("Location",)},
+    ),
+    ("GET", "/registry/v1/subscriptions/{subscription_id}"): Operation(
+        "registry_get_subscription",
+        problems=("subscription-not-found",),
+    ),
+    ("POST", "/registry/v1/subscriptions/{subscription_id}/members"): Operation(
+        "registry_add_subscription_members",
+        problems=("subscription-not-found", "invalid-resident-id", "unknown-purpose"),
+    ),
+    ("POST", "/registry/v1/subscriptions/{subscription_id}/member-removals"): Operation(
+        "registry_remove_subscription_members",
+        problems=("subscription-not-found", "invalid-resident-id"),
+    ),
+    ("GET", "/registry/v1/subscriptions/{subscription_id}/events"): Operation(
+        "registry_list_subscription_events",
+        problems=("subscription-not-found", "access-log-unavailable"),
+    ),
+    ("GET", "/registry/v1/subscriptions/{subscription_id}/deliveries"): Operation(
+        "registry_list_subscription_deliveries",
+        problems=("subscription-not-found",),
+    ),
+    ("POST", "/registry/v1/subscriptions/{subscription_id}/deliveries/{delivery_id}/replay"): Operation(
+        "registry_replay_subscription_delivery",
+        problems=("subscription-not-found", "delivery-not-found", "delivery-not-dead"),
     ),
 }
 

@@ -56,3 +56,38 @@ class RegistrySettings(ServiceSettings):
         description="How many days ahead a move-out may be recorded (転出予定日); other events "
         "may not be dated after today (Japan time).",
     )
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr("development-pseudonym-key-change-me"),
+        description="Secret from which the per-agency pseudonyms (機関別符号) are derived. The default "
+        "is for development only: set REGISTRY_PSEUDONYM_KEY in production; changing it changes "
+        "every agency's pseudonyms.",
+    )
+    webhook_secret_key: SecretStr = Field(
+        default=SecretStr("development-webhook-secret-key-change-me"),
+        description="Secret under which subscriptions' webhook signing secrets are stored encrypted. "
+        "The default is for development only: set REGISTRY_WEBHOOK_SECRET_KEY in production.",
+    )
+    deliver_poll_seconds: float = Field(
+        default=0.5, gt=0, description="How often the deliverer looks for new events and due retries."
+    )
+    deliver_batch_events: int = Field(
+        default=500, ge=1, le=10_000, description="At most this many events in one webhook delivery."
+    )
+    deliver_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long a receiver may take to answer a delivery."
+    )
+    deliver_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        le=50,
+        description="Attempts before a delivery goes to the subscription's dead-letter list.",
+    )
+    deliver_retry_base_seconds: float = Field(
+        default=1.0, gt=0, description="The first retry's delay; each further retry doubles it."
+    )
+    deliver_retry_max_seconds: float = Field(
+        default=3600.0, gt=0, description="The longest delay between two attempts."
+    )
+    deliver_concurrency: int = Field(
+        default=16, ge=1, le=256, description="Subscriptions a deliverer process serves at once."
+    )

@@ -11,6 +11,8 @@ from fastapi import Depends, FastAPI, Request
 from services.registry.accesslog.checkpoints import Checkpointer
 from services.registry.accesslog.writer import AccessLogWriter
 from services.registry.codes.master import CodeMaster
+from services.registry.deliveries.secrets import WebhookSecrets
+from services.registry.pseudonyms.codec import PseudonymCodec
 from services.registry.residents.identity import IdentityCipher
 
 
@@ -20,6 +22,8 @@ class RegistryState:
     checkpointer: Checkpointer
     identity_cipher: IdentityCipher
     code_master: CodeMaster
+    pseudonyms: PseudonymCodec
+    webhook_secrets: WebhookSecrets
 
 
 def registry_state_of(app: FastAPI) -> RegistryState:
@@ -43,7 +47,12 @@ def code_master(request: Request) -> CodeMaster:
     return registry_state_of(request.app).code_master
 
 
+def pseudonyms(request: Request) -> PseudonymCodec:
+    return registry_state_of(request.app).pseudonyms
+
+
 RegistryStateDep = Annotated[RegistryState, Depends(registry_state)]
 AccessLogWriterDep = Annotated[AccessLogWriter, Depends(access_log_writer)]
 CheckpointerDep = Annotated[Checkpointer, Depends(checkpointer)]
 CodeMasterDep = Annotated[CodeMaster, Depends(code_master)]
+PseudonymsDep = Annotated[PseudonymCodec, Depends(pseudonyms)]

@@ -117,6 +117,7 @@ residents = Table(
     Index("ix_residents_municipality", "local_government_code", "resident_code"),
     Index("ix_residents_birth_name", "date_of_birth", "name_key"),
     Index("ix_residents_birth_kana", "date_of_birth", "kana_key"),
+    Index("ix_residents_household", "household_id"),
     # What a bulk verification reads, readable from the index alone (see migration 0004).
     Index(
         "ix_residents_verification", "resident_code", postgresql_include=list(VERIFICATION_INCLUDES)
@@ -153,9 +154,23 @@ resident_events = Table(
     Column("to_abroad", Boolean, nullable=True),
     Column("corrected_items", JSON, nullable=True),
     Column("reason", Text, nullable=True),
+    Column("former_resident_code", String(11), nullable=True),
     Column("snapshot", JSON, nullable=False),
     Index("ix_resident_events_resident", "resident_code", "sequence"),
 )
+
+resident_code_changes = Table(
+    "resident_code_changes",
+    metadata,
+    Column("former_resident_code", String(11), primary_key=True),
+    Column("resident_code", String(11), nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Index("ix_resident_code_changes_resident", "resident_code"),
+)
+"""住民票コードの変更: the codes a resident had. A former code resolves to nothing (it is not
+kept in `residents`); this table is the history, for the register's staff and audits."""
 
 feed_head = Table(
     "feed_head",
@@ -227,4 +242,58 @@ access_log_signing_keys = Table(
     Column("public_key", LargeBinary(32), nullable=False),
     Column("private_key", LargeBinary, nullable=False),  # Fernet-encrypted PKCS#8 PEM
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# --- subscriptions (watch-lists) and their webhook deliveries -----------------------------------
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("subscription_id", String(32), primary_key=True),
+    Column("client_id", String(200), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("scopes", Text, nullable=False, doc="the creator's registry scopes: what deliveries show"),
+    Column("pseudonym_domain", String(64), nullable=True, doc="deliveries name residents by its pseudonyms"),
+    Column("webhook_url", Text, nullable=True),
+    Column("webhook_secret", LargeBinary, nullable=True, doc="Fernet-encrypted whsec_ secret"),
+    Column("delivery_cursor", BigInteger, nullable=False, doc="the last feed position the deliverer scanned"),
+    Column("lease_until", UtcDateTime(), nullable=True, doc="a deliverer is working on it until then"),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+subscription_members = Table(
+    "subscription_members",
+    metadata,
+    Column(
+        "subscription_id",
+        String(32),
+        ForeignKey("subscriptions.subscription_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("resident_code", String(11), primary_key=True),
+    Column("purpose", String(80), nullable=False, doc="registered purpose code: the legal basis"),
+    Column("added_at", UtcDateTime(), nullable=False),
+)
+
+subscription_deliveries = Table(
+    "subscription_deliveries",
+    metadata,
+    Column("delivery_id", String(40), primary_key=True, doc="the webhook-id: the same on every retry"),
+    Column(
+        "subscription_id",
+        String(32),
+        ForeignKey("subscriptions.subscription_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("after_sequence", BigInteger, nullable=False),
+    Column("through_sequence", BigInteger, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("status", String(12), nullable=False, doc="pending, delivered or dead"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    Column("last_error", String(200), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Column("body", LargeBinary, nullable=True, doc="the signed body; cleared once acknowledged"),
+    Index("ix_subscription_deliveries_status", "subscription_id", "status", "created_at"),
 )

@@ -13,6 +13,7 @@ SCOPES: dict[str, str] = {
     "registry:audit": "Read the access log's checkpoints, proofs and leaf hashes; sign a checkpoint.",
     "registry:log": "Log a service's own reads of residents' data in the registry's access log.",
     "registry:feed": "Follow the change feed.",
+    "registry:subscribe": "Watch chosen residents and receive their events (pull feed and webhooks).",
     "registry:admin": "Record dated changes to the local-government code master.",
     "elections:read": "Read elections, candidates, rolls and tallies.",
     "elections:admin": "Create and manage elections, contests, stations and candidates.",

@@ -14,6 +14,9 @@ from shared.auth.revocations import RevocationCache
 from shared.web.problems import Unauthorized
 
 ALGORITHMS = ["EdDSA"]
+PSEUDONYM_DOMAIN_CLAIM = "psd"
+"""Set by the gateway for a client configured with a pseudonym domain: the registry then shows it
+its own pseudonyms (機関別符号) for residents instead of resident codes."""
 _CACHE_LIMIT = 50_000
 
 
@@ -26,6 +29,7 @@ class Principal:
     token_id: str
     issued_at: float
     expires_at: float
+    pseudonym_domain: str | None = None
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes
@@ -139,12 +143,14 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise _invalid("The bearer token could not be verified.") from None
         scope = claims.get("scope", "")
+        domain = claims.get(PSEUDONYM_DOMAIN_CLAIM)
         return Principal(
             client_id=str(claims["sub"]),
             scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
             token_id=str(claims["jti"]),
             issued_at=float(claims["iat"]),
             expires_at=float(claims["exp"]),
+            pseudonym_domain=domain if isinstance(domain, str) and domain else None,
         )
 
     async def _key(self, kid: str) -> Any:

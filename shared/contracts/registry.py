@@ -87,6 +87,8 @@ class ResidentStatus(StrEnum):
     ACTIVE = "active"
     MOVED_OUT = "moved_out"
     DECEASED = "deceased"
+    REMOVED = "removed"
+    """職権消除: removed ex officio (a foreign resident whose period of stay ended)."""
 
 
 class EventType(StrEnum):
@@ -100,6 +102,16 @@ class EventType(StrEnum):
     DEATH = "death"
     CORRECTION = "correction"
     NATIONALITY_CHANGE = "nationality_change"
+    REMOVAL = "removal"
+    """職権消除 of a foreign resident whose period of stay ended."""
+    HEAD_CHANGE = "head_change"
+    """世帯主変更: the household's head changed (every member's relationship may change)."""
+    HOUSEHOLD_MERGER = "household_merger"
+    """世帯合併: the resident's household joined another one."""
+    HOUSEHOLD_SEPARATION = "household_separation"
+    """世帯分離: the resident left a household to form a new one."""
+    RESIDENT_CODE_CHANGE = "resident_code_change"
+    """住民票コードの変更 on the resident's request: the old code resolves to nothing now."""
 
 
 class ProvidedItem(StrEnum):
@@ -244,7 +256,12 @@ class LifeEvent(BaseModel):
     corrected_items: list[str] | None = Field(
         default=None, description="For corrections: the fields changed."
     )
-    reason: str | None = Field(default=None, description="For corrections: why.")
+    reason: str | None = Field(default=None, description="For corrections and removals: why.")
+    former_resident_code: str | None = Field(
+        default=None,
+        description="For a resident_code_change: the code the resident had (it resolves to nothing "
+        "now; this event and every earlier one carry the new code).",
+    )
     resident: Resident | None = Field(
         default=None,
         description="The record right after the event, minimised to the caller's scopes "
@@ -291,10 +308,23 @@ class ResidentRegistration(_NewResidentItems):
     from_abroad: bool = Field(default=True, description="For move_in: arriving from abroad.")
 
 
+class RegistrationWarning(BaseModel):
+    type: Literal["possible-duplicate"] = Field(
+        description="possible-duplicate: residents already registered have the same four items "
+        "(folded name, date of birth, sex, folded address). The new record was made anyway, never "
+        "merged: review the candidates with POST /residents/matches and correct or remove one."
+    )
+    detail: str
+    matching_residents: int = Field(description="How many registered residents match.")
+
+
 class RegisteredResident(BaseModel):
     resident_code: ResidentCode
     version: int
     event: LifeEvent
+    warnings: list[RegistrationWarning] = Field(
+        default_factory=list, description="Things the clerk should check; the resident is registered."
+    )
 
 
 class MoveInRequest(BaseModel):
@@ -406,6 +436,17 @@ class CorrectionRequest(BaseModel):
         return self
 
 
+class RemovalRequest(BaseModel):
+    """職権消除: a foreign resident whose period of stay ended is removed from the register, as of
+    a date after the last day of that period."""
+
+    model_config = _STRICT
+
+    type: Literal["removal"]
+    effective_date: CalendarDate
+    reason: LongText
+
+
 LifeEventRequest = Annotated[
     MoveInRequest
     | MoveOutRequest
@@ -413,9 +454,118 @@ LifeEventRequest = Annotated[
     | NameChangeRequest
     | DeathRequest
     | NationalityChangeRequest
-    | CorrectionRequest,
+    | CorrectionRequest
+    | RemovalRequest,
     Field(discriminator="type"),
 ]
+
+
+class ResidentCodeChangeRequest(BaseModel):
+    """住民票コードの変更: the resident asked for a new code; the register issues it (it cannot be chosen)."""
+
+    model_config = _STRICT
+
+    effective_date: CalendarDate = Field(description="The day of the request (today or earlier).")
+
+
+class ResidentCodeChanged(BaseModel):
+    resident_code: ResidentCode = Field(description="The new code.")
+    former_resident_code: ResidentCode
+    version: int
+    event: LifeEvent
+
+
+# --- households ------------------------------------------------------------------------------
+
+HouseholdId = Annotated[str, StringConstraints(pattern=r"^H[0-9]{12}$")]
+Relationships = Annotated[
+    dict[ResidentCode, ShortText],
+    Field(description="続柄 to the head, by resident code.", max_length=100),
+]
+
+
+class HouseholdMember(BaseModel):
+    resident_code: ResidentCode
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    date_of_birth: CalendarDate
+    sex: Sex
+    relationship: str = Field(description="続柄 to the head.")
+
+
+class HouseholdRecord(BaseModel):
+    """A household as it stands: its active members (those under a protection order only for
+    registry:protected), the head first."""
+
+    household_id: HouseholdId
+    head_resident_code: ResidentCode
+    address: Address | None = Field(default=None, description="The head's address.")
+    members: list[HouseholdMember]
+
+
+class HeadChangeRequest(BaseModel):
+    """世帯主変更: another member becomes the head; every other member's 続柄 to the new head."""
+
+    model_config = _STRICT
+
+    type: Literal["head_change"]
+    effective_date: CalendarDate
+    head_resident_code: ResidentCode
+    relationships: Relationships
+
+
+class HouseholdMergerRequest(BaseModel):
+    """世帯合併: every member of `merged_household_id` joins this household under its head."""
+
+    model_config = _STRICT
+
+    type: Literal["household_merger"]
+    effective_date: CalendarDate
+    merged_household_id: HouseholdId
+    relationships: Relationships = Field(description="続柄 of each joining member to this household's head.")
+
+
+class HouseholdSeparationRequest(BaseModel):
+    """世帯分離: some members leave to form a new household (the head stays: change it first)."""
+
+    model_config = _STRICT
+
+    type: Literal["household_separation"]
+    effective_date: CalendarDate
+    head_resident_code: ResidentCode = Field(description="The new household's head, one of the leavers.")
+    relationships: Relationships = Field(
+        description="The other leavers' 続柄 to the new head; the leavers are the head and these."
+    )
+
+
+HouseholdEventRequest = Annotated[
+    HeadChangeRequest | HouseholdMergerRequest | HouseholdSeparationRequest,
+    Field(discriminator="type"),
+]
+
+
+class HouseholdMembership(BaseModel):
+    resident_code: ResidentCode
+    relationship: str
+    version: int = Field(description="The resident's version after the change.")
+
+
+class HouseholdAfterChange(BaseModel):
+    household_id: HouseholdId
+    head_resident_code: ResidentCode
+    members: list[HouseholdMembership] = Field(description="The members whose record changed.")
+
+
+class HouseholdChange(BaseModel):
+    """What a household event changed: the households involved, and one life event per member
+    whose record changed (in the change feed too)."""
+
+    type: EventType
+    effective_date: CalendarDate
+    households: list[HouseholdAfterChange]
+    events: list[LifeEvent]
 
 
 class ProtectionOrder(BaseModel):
@@ -488,6 +638,7 @@ class VerificationOutcome(StrEnum):
     DECEASED = "deceased"
     MOVED_OUT = "moved_out"
     AMBIGUOUS = "ambiguous"
+    REMOVED = "removed"
 
 
 class VerificationItem(BaseModel):
@@ -501,6 +652,11 @@ class VerificationItem(BaseModel):
     resident_code: ResidentCode | None = None
     individual_number: IndividualNumber | None = Field(default=None, repr=False)
     four_items: FourItemQuery | None = None
+    pseudonym: Annotated[str, StringConstraints(pattern=r"^[a-z2-7]{34}$")] | None = Field(
+        default=None,
+        description="For a client configured with a pseudonym domain: its own pseudonym for the "
+        "resident (機関別符号), instead of the resident code, which such a client may not send.",
+    )
 
     @model_validator(mode="after")
     def _exactly_one_key(self) -> VerificationItem:
@@ -508,9 +664,10 @@ class VerificationItem(BaseModel):
             (self.resident_code is not None)
             + (self.individual_number is not None)
             + (self.four_items is not None)
+            + (self.pseudonym is not None)
         )
         if given != 1:
-            raise ValueError("give exactly one of resident_code, individual_number, four_items")
+            raise ValueError("give exactly one of resident_code, individual_number, four_items, pseudonym")
         return self
 
 
@@ -755,3 +912,131 @@ class CodeChange(BaseModel):
 class CodeChangePage(BaseModel):
     items: list[CodeChange]
     next_page_token: str | None = None
+
+
+# --- subscriptions (watch-lists) -------------------------------------------------------------
+
+MAX_MEMBERS_PER_REQUEST: Final = 10_000
+"""Residents added to or removed from a subscription in one request (send millions in batches)."""
+MAX_SUBSCRIPTIONS_PER_CLIENT: Final = 100
+RESIDENT_ID_PATTERN: Final = r"^([0-9]{11}|[a-z2-7]{34})$"
+_RESIDENT_ID_DESCRIPTION: Final = (
+    "The resident code, or, for a client configured with a pseudonym domain, its own pseudonym "
+    "for the resident (機関別符号: 34 lowercase base32 characters); such a client sees and may use "
+    "only its pseudonyms."
+)
+ResidentId = Annotated[
+    str, StringConstraints(pattern=RESIDENT_ID_PATTERN), Field(description=_RESIDENT_ID_DESCRIPTION)
+]
+WEBHOOK_EVENT_TYPE: Final = "registry.subscription.events"
+
+
+class SubscriptionIn(BaseModel):
+    model_config = _STRICT
+
+    name: ShortText = Field(description="Your name for the watch-list.")
+    webhook_url: (
+        Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s/?#]+[^\s]*$")] | None
+    ) = Field(
+        default=None,
+        description="Where to push the watched residents' events (Standard Webhooks: `webhook-id`, "
+        "`webhook-timestamp`, `webhook-signature`); without it, only the pull feed.",
+    )
+
+
+class Subscription(BaseModel):
+    subscription_id: str
+    name: str
+    webhook_url: str | None = None
+    pseudonymous: bool = Field(description="Residents are named by your pseudonyms.")
+    created_at: UtcDateTime
+
+
+class SubscriptionCreated(Subscription):
+    webhook_secret: str | None = Field(
+        default=None,
+        description="The `whsec_…` secret that signs the webhooks; shown only in this answer.",
+    )
+
+
+class SubscriptionMember(BaseModel):
+    model_config = _STRICT
+
+    resident_id: ResidentId
+    purpose: Annotated[
+        str, StringConstraints(max_length=80, pattern=r"^jichi:purpose:[a-z0-9]+(-[a-z0-9]+)*$")
+    ] = Field(description="The registered purpose code (`GET /registry/v1/purposes`): your legal basis.")
+
+
+class SubscriptionMembersIn(BaseModel):
+    model_config = _STRICT
+
+    items: list[SubscriptionMember] = Field(min_length=1, max_length=MAX_MEMBERS_PER_REQUEST)
+
+
+class SubscriptionMemberRemovalsIn(BaseModel):
+    model_config = _STRICT
+
+    resident_ids: list[ResidentId] = Field(min_length=1, max_length=MAX_MEMBERS_PER_REQUEST)
+
+
+class SubscriptionMembersChanged(BaseModel):
+    changed: int = Field(description="Residents added (or whose purpose changed), or removed.")
+
+
+class SubscribedResident(Resident):
+    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)
+
+
+class SubscribedEvent(LifeEvent):
+    """A watched resident's life event, minimised to the subscriber's scopes."""
+
+    resident_code: str = Field(description=_RESIDENT_ID_DESCRIPTION)
+    resident: SubscribedResident | None = None
+    purpose: str = Field(description="The purpose code under which the resident is watched.")
+
+
+class SubscribedEventFeed(BaseModel):
+    items: list[SubscribedEvent]
+    next_cursor: int = Field(description="Pass as `after` to continue.")
+    has_more: bool
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+
+
+class Delivery(BaseModel):
+    delivery_id: str = Field(description="The `webhook-id`: the same on every attempt.")
+    status: DeliveryStatus
+    after_sequence: int
+    through_sequence: int
+    event_count: int
+    attempts: int
+    last_error: str | None = None
+    created_at: UtcDateTime
+    next_attempt_at: UtcDateTime | None = None
+    delivered_at: UtcDateTime | None = None
+
+
+class DeliveryPage(BaseModel):
+    items: list[Delivery]
+    next_page_token: str | None = Field(default=None, description="Absent on the last page.")
+
+
+class WebhookData(BaseModel):
+    subscription_id: str
+    delivery_id: str
+    after_sequence: int
+    through_sequence: int
+    items: list[SubscribedEvent]
+
+
+class WebhookPayload(BaseModel):
+    """The body of a webhook delivery (Standard Webhooks' `type`, `timestamp`, `data`)."""
+
+    type: Literal["registry.subscription.events"]
+    timestamp: UtcDateTime
+    data: WebhookData

@@ -20,12 +20,17 @@ def check_if_match(if_match: str | None, current_version: int) -> None:
 
     If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak validator never matches.
     """
+    check_if_match_etag(if_match, etag_for(current_version))
+
+
+def check_if_match_etag(if_match: str | None, current: str) -> None:
+    """`check_if_match` for a resource whose ETag is not a version number (a household's is
+    derived from its members' versions)."""
     if if_match is None or not if_match.strip():
         raise PreconditionRequired(
             "Send If-Match with the ETag you last read; updates without it are refused.",
             slug="if-match-required",
         )
-    current = etag_for(current_version)
     candidates = [value.strip() for value in if_match.split(",")]
     if "*" not in candidates and current not in candidates:
         raise PreconditionFailed(

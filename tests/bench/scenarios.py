@@ -21,6 +21,7 @@ from tests.bench.revitalization import (
     revitalization_programme,
 )
 from tests.bench.revitalization_calls import revitalization_calls_search
+from tests.bench.subscriptions import registry_subscription_deliveries
 from tests.bench.wrk import LoadResult, check_clean, load
 
 CODE_LOOKUP_SQL = (
@@ -121,6 +122,7 @@ SCENARIOS = [
     registry_import,
     registry_lookups,
     gateway_lookup_overhead,
+    registry_subscription_deliveries,
     elections_roll,
     elections_checkins,
     elections_get_election,

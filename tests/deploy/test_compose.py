@@ -101,7 +101,21 @@ def test_env_example_commits_no_secret() -> None:
 
 def test_the_expected_containers() -> None:
     expected = {"postgres", "pgbouncer", "redis", *PROCESSES, *(f"{p}-migrate" for p in PROCESSES)}
-    assert set(services()) == expected
+    assert set(services()) == expected | {"registry-deliverer"}
+
+
+def test_the_registry_deliverer() -> None:
+    """Its own process on the registry's image and settings: the outbox in, the webhooks out."""
+    svc, registry = services()["registry-deliverer"], services()["registry"]
+    assert svc["command"] == ["python", "-m", "services.registry", "deliver"]
+    assert svc["image"] == registry["image"]
+    assert svc["environment"] == registry["environment"]
+    assert svc["depends_on"] == {"registry-migrate": {"condition": "service_completed_successfully"}}
+    assert set(svc["networks"]) == {"edge", "data"}
+    assert svc["read_only"] is True
+    assert svc["cap_drop"] == ["ALL"]
+    for key in ("REGISTRY_PSEUDONYM_KEY", "REGISTRY_WEBHOOK_SECRET_KEY"):
+        assert key in registry["environment"]
 
 
 @pytest.mark.parametrize("process", PROCESSES)

@@ -69,13 +69,17 @@ def world(objects: list[Obj], overlay: str) -> tuple[list[Obj], dict[str, Peer],
     return by_kind(objects, "NetworkPolicy"), pods(objects, namespace), outsiders()
 
 
+# Processes of a service beside its API: they share its database (and so its pooler).
+WORKERS = {"registry": {"deployment/registry-deliverer"}}
+
+
 def service_pods(peers: dict[str, Peer], process: str) -> set[str]:
-    return {f"deployment/{process}", f"job/{process}-migrate"}
+    return {f"deployment/{process}", f"job/{process}-migrate", *WORKERS.get(process, set())}
 
 
 def test_the_pod_inventory_is_complete(world: Any) -> None:
     _, peers, _ = world
-    assert len(peers) == 6 + 5 + 5 + 5  # deployments (redis too), jobs, poolers, clusters
+    assert len(peers) == 7 + 5 + 5 + 5  # deployments (redis, the deliverer too), jobs, poolers, clusters
 
 
 def test_only_the_gateway_reaches_the_services(world: Any) -> None:
@@ -146,6 +150,9 @@ def test_applications_talk_to_nothing_else(world: Any) -> None:
                 expected |= {("deployment/redis", 6379)}
             elif process != "gateway":
                 expected |= {("deployment/gateway", 8000)}
+            if source == "deployment/registry-deliverer":
+                # the subscribers' webhooks, outside (ipBlock: every outsider, by over-approximation)
+                expected |= {(name, 443) for name in outside}
             # (the gateway's migration Job is no gateway: the services refuse it)
             assert reachable == expected, source
 

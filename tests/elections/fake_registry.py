@@ -19,6 +19,7 @@ from shared.contracts.registry import (
     LifeEvent,
     ResidencePeriod,
     Resident,
+    ResidentEventPage,
     ResidentPage,
     ResidentStatus,
 )
@@ -91,7 +92,14 @@ class FakeRegistry:
             self.residents[item.resident_code] = item
 
     def record(
-        self, event_type: EventType, changed: Resident, *, effective: date, **places: str | None
+        self,
+        event_type: EventType,
+        changed: Resident,
+        *,
+        effective: date,
+        to_abroad: bool | None = None,
+        from_abroad: bool | None = None,
+        **places: str | None,
     ) -> None:
         self.residents[changed.resident_code] = changed
         self.events.append(
@@ -104,6 +112,8 @@ class FakeRegistry:
                 resident_version=changed.version,
                 from_local_government_code=places.get("from_code"),
                 to_local_government_code=places.get("to_code"),
+                to_abroad=to_abroad,
+                from_abroad=from_abroad,
             )
         )
 
@@ -138,6 +148,12 @@ class FakeRegistry:
             token = page[-1].resident_code if len(rest) > self.page_size else None
             body = ResidentPage(items=page, next_page_token=token, feed_cursor=len(self.events))
             return httpx.Response(200, content=body.model_dump_json())
+        if path.startswith("/registry/v1/residents/") and path.endswith("/events"):
+            resident_code = path.split("/")[-2]
+            if resident_code not in self.residents:
+                return httpx.Response(404, json={"type": "urn:jichi:problem:not-found"})
+            history = ResidentEventPage(items=[e for e in self.events if e.resident_code == resident_code])
+            return httpx.Response(200, content=history.model_dump_json())
         if path.startswith("/registry/v1/residents/"):
             found = self.residents.get(path.rsplit("/", 1)[1])
             if found is None:

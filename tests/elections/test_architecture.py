@@ -5,7 +5,20 @@ from __future__ import annotations
 from tests.test_architecture import ROOT, lint
 
 ELECTIONS = ROOT / "services" / "elections"
-DOMAINS = ("audit", "check-ins", "corrections", "public", "results", "roll", "setup", "tallies", "turnout")
+DOMAINS = (
+    "audit",
+    "check-ins",
+    "corrections",
+    "public",
+    "results",
+    "roll",
+    "setup",
+    "tallies",
+    "turnout",
+    "suspensions",
+    "absentee",
+    "overseas",
+)
 
 
 def test_each_domain_has_its_layers_contract_and_keeps_it() -> None:

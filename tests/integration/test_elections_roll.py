@@ -70,6 +70,8 @@ async def roll_platform(sqlite_dir: Path) -> AsyncIterator[RollPlatform]:
                 "registry:disclosure",
                 "elections:admin",
                 "elections:read",
+                "elections:clerk",
+                "elections:supervisor",
             },
         )
         service = await clients.create_client(
@@ -155,6 +157,18 @@ async def _event(client: httpx.AsyncClient, code: str, event: dict[str, Any]) ->
     )
 
 
+async def _built(client: httpx.AsyncClient, election_id: int) -> dict[str, Any]:
+    """Build the election's roll over HTTP and poll the job until it succeeded."""
+    started = await client.post(f"/elections/v1/elections/{election_id}/roll/builds", json={})
+    assert started.status_code == 202, started.text
+    build: dict[str, Any] = started.json()
+    while build["state"] not in ("succeeded", "failed"):
+        await asyncio.sleep(0.1)
+        build = await _created(await client.get(started.headers["location"]))
+    assert build["state"] == "succeeded", build
+    return build
+
+
 async def _decision(client: httpx.AsyncClient, election_id: int, code: str) -> tuple[bool, dict[str, bool]]:
     got = await _created(await client.get(f"/elections/v1/elections/{election_id}/roll/residents/{code}"))
     return got["on_roll"], {reason["code"]: reason["satisfied"] for reason in got["reasons"]}
@@ -218,13 +232,7 @@ async def test_the_roll_from_a_running_registry(
         for name, area in (("第一投票所", "千代田1"), ("第二投票所", "千代田2"))
     ]
 
-    started = await gateway.post(f"/elections/v1/elections/{election_id}/roll/builds", json={})
-    assert started.status_code == 202, started.text
-    build = started.json()
-    while build["state"] not in ("succeeded", "failed"):
-        await asyncio.sleep(0.1)
-        build = await _created(await gateway.get(started.headers["location"]))
-    assert build["state"] == "succeeded", build
+    build = await _built(gateway, election_id)
     assert build["residents_examined"] == 5
     assert build["voters"] == 2
 

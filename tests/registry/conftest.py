@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.registry import tables
@@ -27,20 +28,88 @@ SAPPORO_CHUO = "011011"
 
 @pytest.fixture(scope="session")
 async def registry_db(sqlite_dir: Path) -> str:
-    return await prepare_database("registry", sqlite_dir)
+    url = await prepare_database("registry", sqlite_dir)
+    await _remember_code_master(url)
+    return url
+
+
+CODE_TABLES = (
+    tables.local_government_codes,
+    tables.local_government_code_changes,
+    tables.local_government_code_successions,
+)
+_code_master: dict[str, list[dict[str, Any]]] = {}
+"""The code master as the migrations left it (the 2018 list and its history since 1999)."""
+
+
+async def _remember_code_master(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        for table in CODE_TABLES:
+            rows = await connection.execute(select(table))
+            _code_master[table.name] = [dict(row._mapping) for row in rows]
+    await engine.dispose()
+
+
+async def _code_master_fingerprint(connection: Any) -> tuple[Any, ...]:
+    changes = tables.local_government_code_changes
+    return (
+        (await connection.execute(select(func.max(changes.c.change_id)))).scalar(),
+        (await connection.execute(select(func.count()).select_from(tables.local_government_codes))).scalar(),
+        (await connection.execute(select(func.count()).select_from(changes))).scalar(),
+    )
+
+
+def _expected_fingerprint() -> tuple[Any, ...]:
+    changes = _code_master["local_government_code_changes"]
+    return (
+        max((row["change_id"] for row in changes), default=None),
+        len(_code_master["local_government_codes"]),
+        len(changes),
+    )
 
 
 async def reset(url: str) -> None:
-    """Every row a test wrote goes; the seeded code list, feed head and log head are restored."""
-    await empty_tables(url, tables.metadata, keep=frozenset({"local_government_codes"}))
+    """Every row a test wrote goes; the code master (with its history), feed head and log head
+    are restored."""
+    await empty_tables(url, tables.metadata, keep=frozenset(table.name for table in CODE_TABLES))
     engine = create_async_engine(url)
     async with engine.begin() as connection:
-        codes = tables.local_government_codes
-        await connection.execute(delete(codes).where(codes.c.from_date.is_not(None)))
-        await connection.execute(update(codes).values(to_date=None))
+        if await _code_master_fingerprint(connection) != _expected_fingerprint():
+            for table in reversed(CODE_TABLES):
+                await connection.execute(delete(table))
+            for table in CODE_TABLES:
+                await connection.execute(insert(table), _code_master[table.name])
+            if connection.dialect.name == "postgresql":
+                await connection.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence('local_government_code_changes', "
+                        "'change_id'), (SELECT max(change_id) FROM local_government_code_changes))"
+                    )
+                )
         await connection.execute(insert(tables.feed_head).values(id=1, last_sequence=0))
         await connection.execute(insert(tables.access_log_head).values(id=1, size=0))
         await connection.execute(insert(tables.access_log_tree).values(id=1, size=0))
+    await engine.dispose()
+
+
+def _list_of_2018() -> list[str]:
+    seed = Path(tables.__file__).parent / "data" / "local_government_codes.csv"
+    with seed.open(encoding="utf-8", newline="") as handle:
+        return [row["code"] for row in csv.DictReader(handle)]
+
+
+@pytest.fixture
+async def code_list_of_2018(registry_db: str) -> None:
+    """The code master as the ministry's list of 2018-10-01 alone, without the history migration
+    0008 loads: for tests that record changes of their own (the history comes back after them)."""
+    codes = tables.local_government_codes
+    engine = create_async_engine(registry_db)
+    async with engine.begin() as connection:
+        await connection.execute(delete(tables.local_government_code_successions))
+        await connection.execute(delete(tables.local_government_code_changes))
+        await connection.execute(delete(codes).where(codes.c.code.not_in(_list_of_2018())))
+        await connection.execute(update(codes).values(from_date=None, to_date=None))
     await engine.dispose()
 
 
@@ -75,11 +144,16 @@ def headers(tokens: TokenFactory) -> Headers:
     """`headers("registry:read", purpose=...)`: a bearer token and the purpose header."""
 
     def make(
-        *scopes: str, purpose: str | None = PURPOSE, client_id: str = "test-client", **extra: str
+        *scopes: str,
+        purpose: str | None = PURPOSE,
+        client_id: str = "test-client",
+        pseudonym_domain: str | None = None,
+        **extra: str,
     ) -> dict[str, str]:
-        result = {
-            "Authorization": f"Bearer {tokens.token(*scopes, audience='registry', client_id=client_id)}"
-        }
+        token = tokens.token(
+            *scopes, audience="registry", client_id=client_id, pseudonym_domain=pseudonym_domain
+        )
+        result = {"Authorization": f"Bearer {token}"}
         if purpose is not None:
             result["X-Purpose"] = quote(purpose)
         result.update(extra)

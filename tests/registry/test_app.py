@@ -20,6 +20,9 @@ EXPECTED = {
     ("get", "/registry/v1/residents/{resident_code}/events"): "registry_list_resident_events",
     ("post", "/registry/v1/residents/{resident_code}/events"): "registry_record_resident_event",
     ("put", "/registry/v1/residents/{resident_code}/protection"): "registry_set_resident_protection",
+    ("post", "/registry/v1/residents/{resident_code}/resident-code-changes"): "registry_change_resident_code",
+    ("get", "/registry/v1/households/{household_id}"): "registry_get_household",
+    ("post", "/registry/v1/households/{household_id}/events"): "registry_record_household_event",
     ("get", "/registry/v1/residents/{resident_code}/access-records"): "registry_list_access_records",
     ("post", "/registry/v1/access-log/entries"): "registry_record_access_log_entries",
     ("post", "/registry/v1/access-log/checkpoints"): "registry_create_access_log_checkpoint",
@@ -31,6 +34,22 @@ EXPECTED = {
     ("get", "/registry/v1/events"): "registry_list_events",
     ("get", "/registry/v1/caller"): "registry_get_caller",
     ("get", "/registry/v1/purposes"): "registry_list_purpose_codes",
+    ("post", "/registry/v1/subscriptions"): "registry_create_subscription",
+    ("get", "/registry/v1/subscriptions/{subscription_id}"): "registry_get_subscription",
+    ("post", "/registry/v1/subscriptions/{subscription_id}/members"): "registry_add_subscription_members",
+    (
+        "post",
+        "/registry/v1/subscriptions/{subscription_id}/member-removals",
+    ): "registry_remove_subscription_members",
+    ("get", "/registry/v1/subscriptions/{subscription_id}/events"): "registry_list_subscription_events",
+    (
+        "get",
+        "/registry/v1/subscriptions/{subscription_id}/deliveries",
+    ): "registry_list_subscription_deliveries",
+    (
+        "post",
+        "/registry/v1/subscriptions/{subscription_id}/deliveries/{delivery_id}/replay",
+    ): "registry_replay_subscription_delivery",
 }
 
 

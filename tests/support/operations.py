@@ -18,6 +18,7 @@ from urllib.parse import quote
 from shared.values import individual_number_check_digit, resident_code_check_digit
 
 METHOD_ORDER = ("post", "put", "patch", "get", "delete")
+RETIRING_SUFFIXES = ("/resident-code-changes",)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,10 @@ class Operations:
             for method, operation in item.items()
             if method in METHOD_ORDER
         ]
-        operations.sort(key=lambda entry: METHOD_ORDER.index(entry[1]))
+        # A resident-code change retires the person's code: it goes last, after every read of it.
+        operations.sort(
+            key=lambda entry: (entry[0].endswith(RETIRING_SUFFIXES), METHOD_ORDER.index(entry[1]))
+        )
         for template, method, operation in operations:
             yield self.call(template, method, operation)
 

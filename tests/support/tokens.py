@@ -17,7 +17,7 @@ from shared.auth.revocations import (
     RevocationSource,
     StaticRevocationSource,
 )
-from shared.auth.tokens import StaticJwksSource
+from shared.auth.tokens import PSEUDONYM_DOMAIN_CLAIM, StaticJwksSource
 
 ISSUER = "jichi-gateway"
 
@@ -70,6 +70,7 @@ class TokenFactory:
         kid: str | None = None,
         key: Ed25519PrivateKey | None = None,
         issued_at: int | None = None,
+        pseudonym_domain: str | None = None,
     ) -> str:
         now = issued_at if issued_at is not None else int(time.time())
         claims = {
@@ -82,6 +83,8 @@ class TokenFactory:
             "jti": secrets.token_hex(8),
             "scope": " ".join(scopes),
         }
+        if pseudonym_domain is not None:
+            claims[PSEUDONYM_DOMAIN_CLAIM] = pseudonym_domain
         return jwt.encode(
             claims, key or self.private_key, algorithm="EdDSA", headers={"kid": kid or self.kid}
         )

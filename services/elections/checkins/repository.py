@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, select, update
+from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.rows import page_by
-from services.elections.tables import check_ins, elections, polling_stations, roll_entries
+from services.elections.tables import (
+    check_ins,
+    elections,
+    overseas_entries,
+    polling_stations,
+    roll_entries,
+    suspensions,
+)
 from shared.db.reads import CompiledRead, Reader
 from shared.web.pagination import PageRequest, query_fingerprint
+
+# A suspension of the vote (art. 11, 252) covering `today`: its id, or NULL.
+_SUSPENDED_TODAY = (
+    select(func.min(suspensions.c.id))
+    .where(
+        suspensions.c.resident_code == bindparam("resident_code"),
+        suspensions.c.suspends_voting.is_(True),
+        suspensions.c.from_date <= bindparam("today"),
+        or_(suspensions.c.until_date.is_(None), suspensions.c.until_date >= bindparam("today")),
+        or_(suspensions.c.lifted_on.is_(None), suspensions.c.lifted_on > bindparam("today")),
+    )
+    .scalar_subquery()
+)
+
+# A standing transfer to the overseas roll (登録の移転, art. 30-4(2)): the person left the domestic roll.
+_TRANSFERRED = (
+    select(func.min(overseas_entries.c.id))
+    .where(
+        overseas_entries.c.active_resident_code == bindparam("resident_code"),
+        overseas_entries.c.channel == "move_abroad",
+    )
+    .scalar_subquery()
+)
 
 # What a check-in must know before it is recorded, read in one statement: the election's dates,
 # the voter's roll entry (NULLs when not on file) and the election of the station named (NULL when
@@ -24,6 +54,8 @@ _VOTING_FACTS: Select[Any] = (
         roll_entries.c.on_roll,
         roll_entries.c.station_id.label("assigned_station_id"),
         polling_stations.c.election_id.label("station_election_id"),
+        _SUSPENDED_TODAY.label("suspension_id"),
+        _TRANSFERRED.label("overseas_entry_id"),
     )
     .select_from(
         elections.outerjoin(
@@ -46,10 +78,15 @@ _INSERT_UNLESS_VOTED = {
 
 
 async def voting_facts(
-    session: AsyncSession, election_id: int, resident_code: str, station_id: int | None
+    session: AsyncSession, election_id: int, resident_code: str, station_id: int | None, today: date
 ) -> Row[Any] | None:
     """None when there is no such election."""
-    parameters = {"election_id": election_id, "resident_code": resident_code, "station_id": station_id}
+    parameters = {
+        "election_id": election_id,
+        "resident_code": resident_code,
+        "station_id": station_id,
+        "today": today,
+    }
     facts: Row[Any] | None = (await session.execute(_VOTING_FACTS, parameters)).one_or_none()
     return facts
 

@@ -12,7 +12,8 @@ from services.elections.audit import service as audit
 from services.elections.checkins import repository
 from services.elections.checkins.rules import method_problem
 from services.elections.setup.service import require_election
-from shared.contracts.elections import CheckIn, CheckInIn, VotingMethod
+from services.elections.suspensions import service as suspensions
+from shared.contracts.elections import CheckIn, CheckInIn, OverseasVotingMethod, VotingMethod
 from shared.db.reads import Reader
 from shared.values import JST
 from shared.web.pagination import Page, PageRequest
@@ -25,8 +26,8 @@ def check_in_model(row: Row[Any]) -> CheckIn:
     )
 
 
-def _refusal(facts: Row[Any], data: CheckInIn, election_id: int, today: date) -> Problem | None:
-    """Why this check-in may not be recorded (in the order a clerk would check), or None."""
+def _voter_refusal(facts: Row[Any], data: CheckInIn, today: date) -> Problem | None:
+    """Why nobody may vote this way today, or why this resident may not vote here at all, or None."""
     closed = method_problem(
         data.method, today=today, announcement_date=facts.announcement_date, polling_day=facts.polling_day
     )
@@ -34,6 +35,17 @@ def _refusal(facts: Row[Any], data: CheckInIn, election_id: int, today: date) ->
         return UnprocessableContent(f"Not open today: {closed}.", slug="voting-closed")
     if not facts.on_roll:
         return UnprocessableContent("This resident is not on the roll of this election.", slug="not-on-roll")
+    if facts.overseas_entry_id is not None:
+        return UnprocessableContent(
+            "This resident moved to the overseas roll (登録の移転, art. 30-4(2)) and votes from it.",
+            slug="not-on-roll",
+            overseas_entry_id=facts.overseas_entry_id,
+        )
+    return None
+
+
+def _place_refusal(facts: Row[Any], data: CheckInIn, election_id: int) -> Problem | None:
+    """Why this voter may not vote at the place named, or None."""
     if data.method == VotingMethod.ABSENTEE:
         if data.station_id is not None:
             return UnprocessableContent(
@@ -71,40 +83,36 @@ async def _already_voted(session: AsyncSession, election_id: int, resident_code:
     return Conflict("This voter has already voted in this election.", slug="already-voted", **extra)
 
 
-async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
-    facts = await repository.voting_facts(session, election_id, data.resident_code, data.station_id)
-    if facts is None:
-        raise NotFound(f"No election {election_id}.", slug="election-not-found")
-    now = datetime.now(UTC)
-    refusal = _refusal(facts, data, election_id, now.astimezone(JST).date())
+async def _refuse(
+    session: AsyncSession, facts: Row[Any], data: CheckInIn, election_id: int, today: date
+) -> None:
+    """Raises the first reason, in the order a clerk checks: open today, on the roll, the vote not
+    suspended today (the roll's mark, art. 27), the place."""
+    refusal = _voter_refusal(facts, data, today)
     if refusal is not None:
         raise refusal
-    row = await repository.insert_unless_voted(
+    if facts.suspension_id is not None:
+        raise await suspensions.refusal(session, facts.suspension_id)
+    refusal = _place_refusal(facts, data, election_id)
+    if refusal is not None:
+        raise refusal
+
+
+async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
+    now = datetime.now(UTC)
+    today = now.astimezone(JST).date()
+    facts = await repository.voting_facts(session, election_id, data.resident_code, data.station_id, today)
+    if facts is None:
+        raise NotFound(f"No election {election_id}.", slug="election-not-found")
+    await _refuse(session, facts, data, election_id, today)
+    row = await _recorded(
         session,
-        {
-            "election_id": election_id,
-            "resident_code": data.resident_code,
-            "active_resident_code": data.resident_code,
-            "method": data.method.value,
-            "station_id": data.station_id,
-            "checked_in_at": now,
-            "clerk_id": clerk,
-        },
+        clerk,
+        _check_in_values(election_id, data.resident_code, data.method, data.station_id, clerk, now),
+        {},
     )
     if row is None:
         raise await _already_voted(session, election_id, data.resident_code)
-    await audit.record(
-        session=session,
-        actor=clerk,
-        action="check_in.recorded",
-        election_id=election_id,
-        subject=f"check_in:{row.id}",
-        details={
-            "resident_code": data.resident_code,
-            "method": data.method.value,
-            "station_id": data.station_id,
-        },
-    )
     return check_in_model(row)
 
 
@@ -149,3 +157,83 @@ async def get_check_in(*, reader: Reader, election_id: int, check_in_id: int) ->
     if row is None or row.election_id != election_id:
         raise NotFound(f"No check-in {check_in_id} in election {election_id}.", slug="check-in-not-found")
     return check_in_model(row)
+
+
+def _check_in_values(
+    election_id: int,
+    resident_code: str,
+    method: VotingMethod,
+    station_id: int | None,
+    clerk: str,
+    now: datetime,
+    overseas_method: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "election_id": election_id,
+        "resident_code": resident_code,
+        "active_resident_code": resident_code,
+        "method": method.value,
+        "station_id": station_id,
+        "checked_in_at": now,
+        "clerk_id": clerk,
+        "overseas_method": overseas_method,
+    }
+
+
+async def _recorded(
+    session: AsyncSession, clerk: str, values: dict[str, Any], noted: dict[str, Any]
+) -> Row[Any] | None:
+    """The check-in inserted and audited, or None when the voter has a standing one (nothing written)."""
+    row = await repository.insert_unless_voted(session, values)
+    if row is not None:
+        details = {key: values[key] for key in ("resident_code", "method", "station_id")}
+        await audit.record(
+            session=session,
+            actor=clerk,
+            action="check_in.recorded",
+            election_id=values["election_id"],
+            subject=f"check_in:{row.id}",
+            details={**details, **noted},
+        )
+    return row
+
+
+async def _remote_vote(
+    session: AsyncSession, clerk: str, election_id: int, resident_code: str, **noted: Any
+) -> Row[Any] | None:
+    """A vote not cast at a station (absentee, or from the overseas roll), unless the voter has a standing
+    check-in; audited like every check-in."""
+    values = _check_in_values(
+        election_id,
+        resident_code,
+        VotingMethod.ABSENTEE,
+        None,
+        clerk,
+        datetime.now(UTC),
+        overseas_method=noted.get("overseas_method"),
+    )
+    return await _recorded(session, clerk, values, noted)
+
+
+async def record_absentee_vote(
+    *, session: AsyncSession, clerk: str, election_id: int, resident_code: str, ballot_id: int
+) -> CheckIn | None:
+    """The vote of an absentee ballot the commission received (art. 49), or None when the voter already
+    has a standing check-in (they voted in person first: the ballot is then not accepted)."""
+    row = await _remote_vote(session, clerk, election_id, resident_code, absentee_ballot_id=ballot_id)
+    return None if row is None else check_in_model(row)
+
+
+async def record_overseas_vote(
+    *, session: AsyncSession, clerk: str, election_id: int, resident_code: str, method: OverseasVotingMethod
+) -> CheckIn:
+    """A vote from the overseas roll (art. 49-2); 409 when the person voted in this election already."""
+    row = await _remote_vote(session, clerk, election_id, resident_code, overseas_method=method.value)
+    if row is None:
+        raise await _already_voted(session, election_id, resident_code)
+    return check_in_model(row)
+
+
+async def standing_check_in(session: AsyncSession, election_id: int, resident_code: str) -> CheckIn | None:
+    row = await repository.standing(session, election_id, resident_code)
+    return None if row is None else check_in_model(row)

@@ -23,6 +23,7 @@ from services.elections.roll.source import ResidentSource, RollResident
 from services.elections.setup import repository as setup_repository
 from services.elections.setup.rules import StationIndex
 from services.elections.setup.service import require_election
+from services.elections.suspensions import service as suspensions
 from shared.contracts.elections import Registration, RollDecision, RollSync, Voter
 from shared.contracts.registry import ResidentStatus
 from shared.web.pagination import Page, PageRequest
@@ -302,7 +303,7 @@ async def sync_roll(
 async def explain(
     *, session: AsyncSession, read: RollRead, election_id: int, resident_code: str
 ) -> RollDecision:
-    await require_election(session, election_id)
+    election = await require_election(session, election_id)
     row = await repository.get_entry(session, election_id, resident_code)
     if row is None:
         raise NotFound(
@@ -310,8 +311,11 @@ async def explain(
             "in any of its municipalities.",
             slug="resident-not-examined",
         )
+    marks = await suspensions.marks_for(session, election, [resident_code])
     await read.record(operation="elections_explain_roll_decision", resident_codes=[resident_code])
-    return RollDecision.model_validate({**row._mapping, "decided_at": row.decided_at})
+    return RollDecision.model_validate(
+        {**row._mapping, "decided_at": row.decided_at, "marks": marks.get(resident_code, [])}
+    )
 
 
 async def list_voters(
@@ -324,7 +328,12 @@ async def list_voters(
     local_government_code: str | None,
 ) -> Page[Voter]:
     """A page of the roll; every voter on it is logged in the registry's access log first."""
-    await require_election(session, election_id)
+    election = await require_election(session, election_id)
     rows, token = await repository.voters_page(session, election_id, station_id, local_government_code, page)
-    await read.record(operation="elections_list_voters", resident_codes=[row.resident_code for row in rows])
-    return Page[Voter](items=[Voter.model_validate(row._mapping) for row in rows], next_page_token=token)
+    codes = [row.resident_code for row in rows]
+    marks = await suspensions.marks_for(session, election, codes)
+    await read.record(operation="elections_list_voters", resident_codes=codes)
+    items = [
+        Voter.model_validate({**row._mapping, "marks": marks.get(row.resident_code, [])}) for row in rows
+    ]
+    return Page[Voter](items=items, next_page_token=token)

@@ -19,14 +19,18 @@ from shared.contracts.registry import (
     MAX_FEED_LIMIT,
     PURPOSE_HEADER,
     EventFeed,
+    LifeEvent,
+    ResidentEventPage,
     ResidentStatus,
 )
 from shared.http.gateway_client import GatewayAuthError, GatewayClient
 from shared.values import Sex
+from shared.web.pagination import MAX_PAGE_SIZE
 from shared.web.problems import BadGateway, GatewayTimeout
 
 EXTRACT_PATH = "/registry/v1/residents"
 RESIDENT_PATH = "/registry/v1/residents/{resident_code}"
+RESIDENT_EVENTS_PATH = "/registry/v1/residents/{resident_code}/events"
 FEED_PATH = "/registry/v1/events"
 
 
@@ -155,3 +159,27 @@ class RegistrySource:
                 upstream_status=response.status_code,
             )
         return EventFeed.model_validate_json(response.content)
+
+    async def resident_events(self, resident_code: str) -> list[LifeEvent] | None:
+        """The resident's recorded life events, oldest first (the overseas roll reads the move abroad
+        and its municipality from them); None when the registry does not show the resident."""
+        events: list[LifeEvent] = []
+        token: str | None = None
+        while True:
+            params: dict[str, str | int] = {"page_size": MAX_PAGE_SIZE}
+            if token:
+                params["page_token"] = token
+            response = await self._get(RESIDENT_EVENTS_PATH.format(resident_code=resident_code), params)
+            if response.status_code == 404:
+                return None
+            if response.status_code != 200:
+                raise BadGateway(
+                    f"The registry refused a resident's events: {response.status_code}.",
+                    slug="registry-unavailable",
+                    upstream_status=response.status_code,
+                )
+            page = ResidentEventPage.model_validate_json(response.content)
+            events.extend(page.items)
+            token = page.next_page_token
+            if not token:
+                return events

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.elections.tables import check_ins, roll_entries
+from services.elections.tables import check_ins, overseas_entries, roll_entries, suspensions
 
 
 def scope_filter(
@@ -32,13 +32,52 @@ async def roll_municipalities(session: AsyncSession, election_id: int) -> list[s
     return list((await session.execute(statement)).scalars())
 
 
-async def electors(session: AsyncSession, scope: list[ColumnElement[bool]]) -> list[Any]:
+def _suspended_on(day: date) -> ColumnElement[bool]:
+    """The voter's vote is suspended on `day` (art. 11, 252): marked on the roll (art. 27)."""
+    return exists().where(
+        suspensions.c.resident_code == roll_entries.c.resident_code,
+        suspensions.c.suspends_voting.is_(True),
+        suspensions.c.from_date <= day,
+        or_(suspensions.c.until_date.is_(None), suspensions.c.until_date >= day),
+        or_(suspensions.c.lifted_on.is_(None), suspensions.c.lifted_on > day),
+    )
+
+
+def _transferred_abroad(day: date) -> ColumnElement[bool]:
+    """The voter moved to the overseas roll (登録の移転, art. 30-4(2)) by `day`: counted there, not here."""
+    return exists().where(
+        overseas_entries.c.active_resident_code == roll_entries.c.resident_code,
+        overseas_entries.c.channel == "move_abroad",
+        overseas_entries.c.registered_on <= day,
+    )
+
+
+async def electors(session: AsyncSession, scope: list[ColumnElement[bool]], polling_day: date) -> list[Any]:
+    """Voters on the roll who have the vote on polling day (当日有権者), grouped by sex and birth date;
+    those transferred to the overseas roll are its electors instead."""
     statement = (
         select(roll_entries.c.sex, roll_entries.c.birth_date, func.count().label("n"))
-        .where(*scope, roll_entries.c.on_roll.is_(True))
+        .where(
+            *scope,
+            roll_entries.c.on_roll.is_(True),
+            ~_suspended_on(polling_day),
+            ~_transferred_abroad(polling_day),
+        )
         .group_by(roll_entries.c.sex, roll_entries.c.birth_date)
     )
     return list((await session.execute(statement)).all())
+
+
+async def suspended_on_roll(
+    session: AsyncSession, scope: list[ColumnElement[bool]], polling_day: date
+) -> int:
+    """Voters on the roll whose vote is suspended on polling day (marked, not electors that day)."""
+    statement = (
+        select(func.count())
+        .select_from(roll_entries)
+        .where(*scope, roll_entries.c.on_roll.is_(True), _suspended_on(polling_day))
+    )
+    return int((await session.execute(statement)).scalar_one())
 
 
 _JOIN = check_ins.join(
@@ -54,7 +93,7 @@ async def voters(session: AsyncSession, scope: list[ColumnElement[bool]]) -> lis
     statement = (
         select(roll_entries.c.sex, roll_entries.c.birth_date, check_ins.c.method, func.count().label("n"))
         .select_from(_JOIN)
-        .where(*scope, check_ins.c.active_resident_code.is_not(None))
+        .where(*scope, check_ins.c.active_resident_code.is_not(None), check_ins.c.overseas_method.is_(None))
         .group_by(roll_entries.c.sex, roll_entries.c.birth_date, check_ins.c.method)
     )
     return list((await session.execute(statement)).all())

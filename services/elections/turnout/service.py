@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.elections.overseas import service as overseas
 from services.elections.results.service import covers
 from services.elections.setup import repository as setup_repository
 from services.elections.setup.service import require_election
@@ -40,6 +42,18 @@ def _by_sex(electors: Counter[str], voters: Counter[str]) -> TurnoutBySex:
     return TurnoutBySex(male=parts["male"], female=parts["female"], other=parts["other"], total=total)
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A scope of turnout: its label, its filter on the roll, the election, and the municipalities
+    (None: the whole election) and whether it is one station's (the overseas roll has no station)."""
+
+    label: str
+    filters: list[ColumnElement[bool]]
+    election: Any
+    codes: list[str] | None
+    station: bool
+
+
 async def _scope(
     session: AsyncSession,
     election_id: int,
@@ -47,7 +61,7 @@ async def _scope(
     station_id: int | None,
     local_government_code: str | None,
     contest_id: int | None,
-) -> tuple[str, list[ColumnElement[bool]], Any]:
+) -> Scope:
     election = await require_election(session, election_id)
     given = [x for x in (station_id, local_government_code, contest_id) if x is not None]
     if len(given) > 1:
@@ -70,7 +84,8 @@ async def _scope(
         areas = (await setup_repository.areas_of(session, [contest_id]))[contest_id]
         codes = [c for c in await repository.roll_municipalities(session, election_id) if covers(areas, c)]
         label = f"contest:{contest_id}"
-    return label, repository.scope_filter(election_id, station_id=station_id, codes=codes), election
+    filters = repository.scope_filter(election_id, station_id=station_id, codes=codes)
+    return Scope(label, filters, election, codes, station_id is not None)
 
 
 async def final_turnout(
@@ -81,19 +96,21 @@ async def final_turnout(
     local_government_code: str | None = None,
     contest_id: int | None = None,
 ) -> FinalTurnout:
-    label, scope, election = await _scope(
+    where = await _scope(
         session,
         election_id,
         station_id=station_id,
         local_government_code=local_government_code,
         contest_id=contest_id,
     )
+    label, scope, election = where.label, where.filters, where.election
     day = election.polling_day
     electors_by_sex: Counter[str] = Counter()
     electors_by_band: Counter[str] = Counter()
-    for row in await repository.electors(session, scope):
+    for row in await repository.electors(session, scope, day):
         electors_by_sex[_sex(row.sex)] += row.n
         electors_by_band[age_band(age_on(row.birth_date, day))] += row.n
+    suspended = await repository.suspended_on_roll(session, scope, day)
     voters_by_sex: Counter[str] = Counter()
     voters_by_band: Counter[str] = Counter()
     by_method: Counter[str] = Counter({"ordinary": 0, "early": 0, "absentee": 0})
@@ -118,6 +135,9 @@ async def final_turnout(
         by_sex=_by_sex(electors_by_sex, voters_by_sex),
         by_method=dict(by_method),
         by_age_band=bands,
+        registered=sum(electors_by_sex.values()) + suspended,
+        suspended_on_polling_day=suspended,
+        overseas=None if where.station else await overseas.turnout(session, election, where.codes),
     )
 
 
@@ -129,15 +149,16 @@ async def hourly_turnout(
     local_government_code: str | None = None,
     contest_id: int | None = None,
 ) -> HourlyTurnout:
-    label, scope, election = await _scope(
+    where = await _scope(
         session,
         election_id,
         station_id=station_id,
         local_government_code=local_government_code,
         contest_id=contest_id,
     )
+    label, scope, election = where.label, where.filters, where.election
     electors_by_sex: Counter[str] = Counter()
-    for row in await repository.electors(session, scope):
+    for row in await repository.electors(session, scope, election.polling_day):
         electors_by_sex[_sex(row.sex)] += row.n
     start, _ = day_bounds(election.polling_day)
     hours = []

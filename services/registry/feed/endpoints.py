@@ -9,7 +9,9 @@ from starlette.responses import Response
 
 from services.registry.accesslog.purpose import provision_for
 from services.registry.feed import service
+from services.registry.pseudonyms.codec import Identifiers
 from services.registry.residents.views import Visibility
+from services.registry.state import PseudonymsDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
@@ -19,20 +21,25 @@ from shared.web.sessions import SessionDep
 
 router = APIRouter(tags=["change feed"])
 
+AfterCursor = Annotated[
+    int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
+]
+FeedLimit = Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)]
+
 
 @router.get(
     "/events",
     response_model=EventFeed,
     summary="The change feed: life events after a cursor, in order",
     description="Personal fields follow the caller's scopes (registry:read for the record after "
-    "the event, registry:address for addresses). Keep next_cursor and pass it as `after`.",
+    "the event, registry:address for addresses). A client configured with a pseudonym domain sees "
+    "its own pseudonyms (機関別符号) in `resident_code`. Keep next_cursor and pass it as `after`.",
 )
 async def list_events(
     session: SessionDep,
-    after: Annotated[
-        int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
-    ] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = DEFAULT_FEED_LIMIT,
+    pseudonyms: PseudonymsDep,
+    after: AfterCursor = 0,
+    limit: FeedLimit = DEFAULT_FEED_LIMIT,
     purpose: PurposeHeader = None,
     principal: Principal = require_scopes("registry:feed"),
 ) -> Response:
@@ -42,5 +49,6 @@ async def list_events(
         limit=limit,
         visibility=Visibility.of(principal.scopes),
         provision=provision_for(principal, purpose),
+        identifiers=Identifiers(pseudonyms, principal.pseudonym_domain),
     )
     return json_response(document)

@@ -12,6 +12,7 @@ from services.registry.accesslog import service as accesslog
 from services.registry.accesslog.entries import Provision
 from services.registry.accesslog.service import Provided
 from services.registry.feed import repository
+from services.registry.pseudonyms.codec import Identifiers
 from services.registry.residents.views import Visibility, resident_document
 from services.registry.tables import STATE_COLUMNS
 from shared.contracts.registry import ProvidedItem
@@ -48,6 +49,7 @@ async def append(
     to_abroad: bool | None = None,
     corrected_items: Sequence[str] | None = None,
     reason: str | None = None,
+    former_resident_code: str | None = None,
 ) -> dict[str, Any]:
     """Write the event in the caller's transaction; returns the stored row's values."""
     values: dict[str, Any] = {
@@ -64,6 +66,7 @@ async def append(
         "to_abroad": to_abroad,
         "corrected_items": list(corrected_items) if corrected_items is not None else None,
         "reason": reason,
+        "former_resident_code": former_resident_code,
         "snapshot": snapshot(state),
     }
     await repository.insert_event(session, values)
@@ -86,7 +89,10 @@ def event_document(
     items = [ProvidedItem.STATUS.value]
     if event["corrected_items"] is not None:
         document["corrected_items"] = event["corrected_items"]
+    if event["corrected_items"] is not None or event["reason"] is not None:
         document["reason"] = event["reason"]
+    if event.get("former_resident_code") is not None:
+        document["former_resident_code"] = event["former_resident_code"]
     if visibility is None or visibility.shows_address(protected):
         document.update(
             from_local_government_code=event["from_local_government_code"],
@@ -120,7 +126,13 @@ async def head(session: AsyncSession) -> int:
 
 
 async def events_page(
-    session: AsyncSession, *, after: int, limit: int, visibility: Visibility, provision: Provision
+    session: AsyncSession,
+    *,
+    after: int,
+    limit: int,
+    visibility: Visibility,
+    provision: Provision,
+    identifiers: Identifiers | None = None,
 ) -> dict[str, Any]:
     """The events after a cursor as the caller may see them; what they provide is logged."""
     rows = await repository.events_after(session, after=after, limit=limit + 1)
@@ -130,6 +142,8 @@ async def events_page(
     provided = []
     for row in rows:
         document, items = event_document(row._mapping, visibility=visibility, protected=row.protected)
+        if identifiers is not None and identifiers.pseudonymous:
+            identifiers.rename(document)
         documents.append(document)
         provided.append(Provided(row.resident_code, items))
     await accesslog.record(session, provision=provision, operation="list_events", provided=provided)

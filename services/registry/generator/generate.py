@@ -42,16 +42,29 @@ REFERENCE_DATE: Final = date(2026, 10, 1)
 """Generated dates lie before this day, so one seed gives one file whatever the day it runs."""
 
 
+HISTORY_CSV_NAME = "local_government_code_history.csv"
+
+
+def _retired_since_the_list(history: Path) -> set[str]:
+    """Codes of the 2018 list retired since (migration 0008): no longer in force, not a residence."""
+    if not history.exists():
+        return set()
+    with history.open(encoding="utf-8", newline="") as handle:
+        return {row["retired_code"] for row in csv.DictReader(handle) if row["effective_date"] > "2018-10-01"}
+
+
 def municipalities(path: Path = SEED_CSV) -> tuple[list[str], list[float]]:
     """Codes a resident can live in, with weights (wards and cities above towns and villages)."""
     codes: list[str] = []
     weights: list[float] = []
+    retired = _retired_since_the_list(path.with_name(HISTORY_CSV_NAME))
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             kind, name, code = row["kind"], row["name"], row["code"]
             if (
                 kind not in {"municipality", "special_ward", "designated_city_ward"}
                 or code[:5] in _NORTHERN_TERRITORIES
+                or code in retired
             ):
                 continue
             weight = (

@@ -87,8 +87,19 @@ def _encode_new(value: Any) -> bytes:
 def encode_rows(rows: Iterable[tuple[Any, ...]]) -> bytes:
     """A whole COPY stream (header, rows, trailer). Each value is one of str (text, varchar),
     None, date, datetime (timestamptz), bool, int (integer) or bytes (bytea)."""
+    return frame([encode_bodies(rows)])
+
+
+def frame(bodies: Iterable[bytes]) -> bytes:
+    """A COPY stream of rows already encoded by `encode_bodies` (header and trailer added)."""
+    return b"".join((_HEADER, *bodies, _TRAILER))
+
+
+def encode_bodies(rows: Iterable[tuple[Any, ...]]) -> bytes:
+    """The rows' tuples in binary COPY form, without header or trailer: the parts of one
+    stream can be encoded apart (one import line each) and framed together."""
     known = _cache.get
-    out = [_HEADER]
+    out: list[bytes] = []
     append = out.append
     extend = out.extend
     for row in rows:
@@ -99,5 +110,4 @@ def encode_rows(rows: Iterable[tuple[Any, ...]]) -> bytes:
                 if data is None:
                     fields[index] = _encode_new(row[index])
         extend(cast("list[bytes]", fields))  # every gap filled above
-    append(_TRAILER)
     return b"".join(out)

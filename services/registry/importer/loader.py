@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Collection, Sequence
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     ForeignKeyConstraint,
     Index,
     any_,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    inspect,
     literal,
     literal_column,
     select,
@@ -29,12 +32,14 @@ from sqlalchemy.types import String
 from services.registry.feed.service import SNAPSHOT_COLUMNS
 from services.registry.importer.parsing import RESIDENT_COLUMNS, VERSION_COLUMNS
 from services.registry.tables import (
+    STATE_COLUMNS,
     feed_head,
     local_government_codes,
     resident_events,
     resident_versions,
     residents,
 )
+from shared.db.types import UtcDateTime
 
 
 async def residence_codes(connection: AsyncConnection, residence_kinds: Collection[str]) -> set[str]:
@@ -80,15 +85,155 @@ async def taken_codes(connection: AsyncConnection, codes: Sequence[str]) -> set[
     return found
 
 
-async def taken_hashes(connection: AsyncConnection, hashes: Sequence[bytes]) -> set[bytes]:
-    found: set[bytes] = set()
+async def registered_numbers(connection: AsyncConnection, hashes: Sequence[bytes]) -> dict[bytes, str]:
+    """Individual-number hashes already in the register, with the resident holding each."""
+    found: dict[bytes, str] = {}
     for start in range(0, len(hashes), 5000):
         chunk = list(hashes[start : start + 5000])
-        statement = select(residents.c.individual_number_hash).where(
+        statement = select(residents.c.individual_number_hash, residents.c.resident_code).where(
             residents.c.individual_number_hash.in_(chunk)
         )
-        found.update(bytes(value) for value in (await connection.execute(statement)).scalars())
+        for number_hash, code in await connection.execute(statement):
+            found[bytes(number_hash)] = code
     return found
+
+
+FourItems = tuple[str, date, str, str]
+
+
+async def four_item_matches(
+    connection: AsyncConnection, keys: Collection[FourItems]
+) -> dict[FourItems, list[str]]:
+    """Registered residents with the same folded name, date of birth, sex and folded address."""
+    found: dict[FourItems, list[str]] = {}
+    wanted = set(keys)
+    births = sorted({birth for _, birth, _, _ in wanted})
+    for start in range(0, len(births), 1000):
+        statement = select(
+            residents.c.name_key,
+            residents.c.date_of_birth,
+            residents.c.sex,
+            residents.c.address_key,
+            residents.c.resident_code,
+        ).where(
+            residents.c.date_of_birth.in_(births[start : start + 1000]),
+            residents.c.name_key.in_(sorted({name for name, _, _, _ in wanted})),
+        )
+        for name, birth, sex, address, code in await connection.execute(statement):
+            key = (name, birth, sex, address)
+            if key in wanted:
+                found.setdefault(key, []).append(code)
+    return found
+
+
+async def schema_revision(connection: AsyncConnection) -> str | None:
+    """The database's migration revision, or None where it was never migrated."""
+    tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    if "alembic_version" not in tables:
+        return None
+    return (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+
+
+FILLED_TABLES: Final = ("residents", "resident_versions", "resident_events")
+
+
+async def analyze(connection: AsyncConnection) -> None:
+    """Refresh the planner's statistics of the tables an import fills: autovacuum analyses a
+    freshly loaded table only after a delay, and until then plans are made for an empty one."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text(f"ANALYZE {', '.join(FILLED_TABLES)}"))
+    else:
+        for table in FILLED_TABLES:
+            await connection.execute(text(f"ANALYZE {table}"))
+
+
+STATE_SELECTED: Final = tuple(residents.c[name] for name in STATE_COLUMNS)
+
+
+async def stored_records(
+    connection: AsyncConnection, codes: Sequence[str]
+) -> dict[str, tuple[tuple[Any, ...], set[tuple[Any, ...]]]]:
+    """Each resident's current state and believed past states (state columns, the past ones with
+    `valid_to`), without the instant they were recorded: what an update compares with a line."""
+    found: dict[str, tuple[tuple[Any, ...], set[tuple[Any, ...]]]] = {}
+    if not codes:
+        return found
+    current = select(residents.c.resident_code, *STATE_SELECTED).where(residents.c.resident_code.in_(codes))
+    for row in await connection.execute(current):
+        found[row[0]] = (_comparable(tuple(row[1:])), set())
+    past = select(
+        resident_versions.c.resident_code,
+        *(resident_versions.c[name] for name in STATE_COLUMNS),
+        resident_versions.c.valid_to,
+    ).where(resident_versions.c.resident_code.in_(codes), resident_versions.c.superseded_at.is_(None))
+    for row in await connection.execute(past):
+        found[row[0]][1].add(_comparable(tuple(row[1:])))
+    return found
+
+
+_RECORDED_AT: Final = STATE_COLUMNS.index("recorded_at")
+
+
+def _comparable(state: tuple[Any, ...]) -> tuple[Any, ...]:
+    return state[:_RECORDED_AT] + state[_RECORDED_AT + 1 :]
+
+
+def comparable_line(
+    resident_row: tuple[Any, ...], version_rows: Sequence[tuple[Any, ...]]
+) -> tuple[tuple[Any, ...], set[tuple[Any, ...]]]:
+    """A prepared line in the form of `stored_records`."""
+    first = RESIDENT_COLUMNS.index(STATE_COLUMNS[0])
+    state = resident_row[first : first + len(STATE_COLUMNS)]
+    past = {_comparable(row[1 : 2 + len(STATE_COLUMNS)]) for row in version_rows}
+    return _comparable(state), past
+
+
+async def restate(
+    connection: AsyncConnection,
+    resident_rows: Sequence[tuple[Any, ...]],
+    version_rows: Sequence[tuple[Any, ...]],
+    *,
+    recorded_at: datetime,
+) -> None:
+    """Registered residents take the file's record as known from `recorded_at` on.
+
+    As with any change of belief, nothing is lost: every state believed until now (the current
+    one and the past ones) is kept, superseded at `recorded_at`; the file's states are recorded
+    then. The resident's version goes up by one; its protection order is kept, and so is its
+    individual number when the line has none.
+    """
+    codes = [row[0] for row in resident_rows]
+    await connection.execute(
+        update(resident_versions)
+        .where(resident_versions.c.resident_code.in_(codes), resident_versions.c.superseded_at.is_(None))
+        .values(superseded_at=recorded_at)
+    )
+    await connection.execute(
+        insert(resident_versions).from_select(
+            ["resident_code", *STATE_COLUMNS, "valid_to", "superseded_at"],
+            select(
+                residents.c.resident_code,
+                *STATE_SELECTED,
+                literal(None, Date()),
+                literal(recorded_at, UtcDateTime()),
+            ).where(residents.c.resident_code.in_(codes)),
+        )
+    )
+    number = RESIDENT_COLUMNS.index("individual_number_hash")
+    for row in resident_rows:
+        values = dict(zip(RESIDENT_COLUMNS[1:], row[1:], strict=True))
+        del values["protected"], values["version"]
+        if row[number] is None:
+            del values["individual_number_hash"], values["individual_number_ciphertext"]
+        await connection.execute(
+            update(residents)
+            .where(residents.c.resident_code == row[0])
+            .values(**values, version=residents.c.version + 1)
+        )
+    if version_rows:
+        await connection.execute(
+            insert(resident_versions), [dict(zip(VERSION_COLUMNS, row, strict=True)) for row in version_rows]
+        )
 
 
 async def copy_batch(connection: AsyncConnection, residents_copy: bytes, versions_copy: bytes) -> None:
@@ -125,12 +270,15 @@ async def insert_batch(
 ARRIVALS: Final = ("birth", "move_in", "move_within")
 
 
-async def record_in_feed(connection: AsyncConnection, codes: Sequence[str], *, recorded_by: str) -> None:
+async def record_in_feed(
+    connection: AsyncConnection, codes: Sequence[str], *, recorded_by: str, event_type: str | None = None
+) -> None:
     """Tell the change feed of a batch's residents, in the batch's transaction.
 
     Each imported resident gets one event: the kind that produced its current state, effective
     when that state began, with the state as its snapshot, as if it had been recorded through
-    the API. The sequence range is taken from the head in one step, which keeps the head locked
+    the API (`event_type` instead, for residents an import restated). The sequence range is
+    taken from the head in one step, which keeps the head locked
     until the batch commits, so consumers never see a gap fill in later.
     """
     if not codes:
@@ -149,7 +297,7 @@ async def record_in_feed(connection: AsyncConnection, codes: Sequence[str], *, r
         # planner believes it small and walks all of it for each batch's codes (1.8 s a batch
         # at 1 M residents) instead of reading them by primary key.
         await connection.execute(text("SET LOCAL enable_seqscan = off"))
-    kind = residents.c.event_type
+    kind: ColumnElement[Any] = residents.c.event_type if event_type is None else literal(event_type)
     chosen = (
         residents.c.resident_code == any_(literal(list(codes), ARRAY(String)))
         if postgresql

@@ -65,6 +65,9 @@ _V_MUNICIPALITY, _V_ADDRESS, _V_ADDRESS_KEY, _V_ADDRESS_SINCE, _V_ADDRESS_REASON
 _V_EVENT_TYPE, _V_VALID_FROM, _V_VALID_TO = (
     VERSION_COLUMNS.index(name) for name in ("event_type", "valid_from", "valid_to")
 )
+_FOUR_ITEMS: Final = itemgetter(
+    *(RESIDENT_COLUMNS.index(name) for name in ("name_key", "date_of_birth", "sex", "address_key"))
+)
 _MEMO_LIMIT: Final = 200_000
 """Distinct values a worker remembers per kind before it starts afresh (bounds its memory)."""
 
@@ -126,6 +129,14 @@ class Prepared:
     versions: list[tuple[Any, ...]] = field(default_factory=list)
     resident_code: str = ""
     number_hash: bytes | None = None
+    code_given: bool = True
+    """False when the line had no resident code and one was issued for it."""
+
+    def four_items(self) -> tuple[str, date, str, str]:
+        """Name (folded), date of birth, sex and address (folded): how a line without a code or
+        an individual number is recognised as a resident already registered."""
+        name, birth, sex, address = _FOUR_ITEMS(self.resident)
+        return name, birth, sex, address
 
 
 def _text(record: Mapping[Any, Any], name: str, *, required: bool = True) -> str | None:
@@ -238,6 +249,7 @@ def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepare
     """Check one line; the rows to write, or `LineError` naming the first bad field (the fields
     are checked in the order of the steps below)."""
     memo = context.memo
+    code_given = record.get("resident_code") not in (None, "")
     code = _resident_code(record, rng)
     names = _names(record, memo)
     birth, sex = _birth_and_sex(record, memo, context.today)
@@ -279,7 +291,13 @@ def prepare(record: Mapping[Any, Any], context: Context, rng: Random) -> Prepare
     versions = [] if history is None or history == "" else _history(history, state, code, context)
     _record_status(state, versions, code, since=since, status=status, status_since=status_since)
     resident = (code, number_hash, ciphertext, *_STATE(state), False, 1)
-    return Prepared(resident=resident, versions=versions, resident_code=code, number_hash=number_hash)
+    return Prepared(
+        resident=resident,
+        versions=versions,
+        resident_code=code,
+        number_hash=number_hash,
+        code_given=code_given,
+    )
 
 
 def _resident_code(record: Mapping[Any, Any], rng: Random) -> str:

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request
 from starlette.responses import Response
 
 from services.registry.accesslog.purpose import provision_for
+from services.registry.pseudonyms import verification as pseudonymous
+from services.registry.pseudonyms.codec import Identifiers
 from services.registry.residents import rules, service
 from services.registry.residents.bodies import items_by_code
 from services.registry.residents.service import ByCode, Reader, Writer
@@ -27,6 +29,8 @@ from shared.contracts.registry import (
     ProtectionOrder,
     RegisteredResident,
     Resident,
+    ResidentCodeChanged,
+    ResidentCodeChangeRequest,
     ResidentEventPage,
     ResidentMatches,
     ResidentPage,
@@ -55,9 +59,18 @@ ResidentCodePath = Annotated[ResidentCode, Path(description="The resident code (
 IfMatch = Annotated[str | None, Header(description="The ETag of the resident you last read.")]
 
 
-def reader_for(request: Request, principal: Principal, purpose: str | None) -> Reader:
+def reader_for(
+    request: Request, principal: Principal, purpose: str | None, *, pseudonyms_supported: bool = False
+) -> Reader:
     """What the caller may see and the provision its read is logged as (the purpose is checked
-    here, after the token and scopes: a caller without them learns nothing from a purpose problem)."""
+    here, after the token and scopes: a caller without them learns nothing from a purpose problem).
+    A client configured with pseudonyms is refused where an answer would show resident codes."""
+    if principal.pseudonym_domain is not None and not pseudonyms_supported:
+        raise Forbidden(
+            "This client sees residents by its pseudonyms (機関別符号): use bulk verification, "
+            "subscriptions and the change feed, which name residents that way.",
+            slug="pseudonyms-not-supported",
+        )
     return Reader(
         visibility=Visibility.of(principal.scopes),
         provision=provision_for(principal, purpose),
@@ -110,14 +123,15 @@ async def _verification_by_code(request: Request) -> Response | None:
 async def _verified(
     request: Request, principal: Principal, items: Sequence[VerificationItem | ByCode], purpose: str | None
 ) -> Response:
-    reader = reader_for(request, principal, purpose)
+    reader = reader_for(request, principal, purpose, pseudonyms_supported=True)
+    identifiers = Identifiers(registry_state_of(request.app).pseudonyms, principal.pseudonym_domain)
     document = await service.verify(
         state_of(request.app).database,
         registry_state_of(request.app).access_log_writer,
-        items=items,
+        items=pseudonymous.items_for(identifiers, items),
         reader=reader,
     )
-    return json_response(document)
+    return json_response(pseudonymous.answer_for(identifiers, document))
 
 
 def _insufficient(scope: str, why: str) -> Forbidden:
@@ -325,6 +339,38 @@ async def record_resident_event(
         writer=writer_for(request, principal),
     )
     return write.respond(document, status_code=201, version=version)
+
+
+@router.post(
+    "/residents/{resident_code}/resident-code-changes",
+    status_code=201,
+    response_model=ResidentCodeChanged,
+    summary="Change a resident's code on their request (住民票コードの変更; needs If-Match)",
+    description="A new code is issued; the old one resolves to nothing afterwards (404), and the "
+    "record's events, history and household carry the new one. The change feed gets a "
+    "resident_code_change event naming the former code.",
+)
+async def change_resident_code(
+    request: Request,
+    resident_code: ResidentCodePath,
+    change: ResidentCodeChangeRequest,
+    write: WriteDep,
+    if_match: IfMatch = None,
+    principal: Principal = require_scopes("registry:write"),
+) -> Response:
+    document, version = await service.change_code(
+        write.session,
+        resident_code=resident_code,
+        effective_date=change.effective_date,
+        if_match=if_match,
+        writer=writer_for(request, principal),
+    )
+    return write.respond(
+        document,
+        status_code=201,
+        version=version,
+        location=f"/registry/v1/residents/{document['resident_code']}",
+    )
 
 
 @router.put(

@@ -12,7 +12,9 @@ from sqlalchemy import (
     Select,
     any_,
     bindparam,
+    delete,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -25,7 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.registry.tables import STATE_COLUMNS, VERIFICATION_INCLUDES, resident_versions, residents
+from services.registry.tables import (
+    STATE_COLUMNS,
+    VERIFICATION_INCLUDES,
+    resident_code_changes,
+    resident_events,
+    resident_versions,
+    residents,
+)
 from shared.db.engine import Database
 
 versions = resident_versions
@@ -203,6 +212,19 @@ async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> bool
     return True
 
 
+async def four_item_count(
+    session: AsyncSession, *, name_key: str, date_of_birth: date, sex: str, address_key: str
+) -> int:
+    """Residents with the same folded name, date of birth, sex and folded address."""
+    statement = select(func.count()).where(
+        residents.c.date_of_birth == date_of_birth,
+        residents.c.name_key == name_key,
+        residents.c.sex == sex,
+        residents.c.address_key == address_key,
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
 async def number_hash_taken(session: AsyncSession, number_hash: bytes) -> bool:
     statement = select(exists().where(residents.c.individual_number_hash == number_hash))
     return bool((await session.execute(statement)).scalar())
@@ -284,3 +306,46 @@ async def set_protection(
         .values(protected=active, version=expected_version + 1)
     )
     return getattr(result, "rowcount", 0) == 1
+
+
+async def release_number(session: AsyncSession, resident_code: str, *, expected_version: int) -> bool:
+    """First step of a code change: the old row lets go of its individual number (unique) so the
+    row under the new code can take it; False if the record moved on meanwhile."""
+    result = await session.execute(
+        update(residents)
+        .where(residents.c.resident_code == resident_code, residents.c.version == expected_version)
+        .values(individual_number_hash=None)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def move_record(
+    session: AsyncSession, *, former: str, new: str, effective: date, recorded_at: datetime, recorded_by: str
+) -> None:
+    """Everything of the record under `former` now under `new` (already inserted), the household
+    heads it names too; `former` is deleted and kept only in `resident_code_changes`."""
+    for table in (resident_versions, resident_events):
+        await session.execute(update(table).where(table.c.resident_code == former).values(resident_code=new))
+    await session.execute(
+        update(residents).where(residents.c.household_head_code == former).values(household_head_code=new)
+    )
+    await session.execute(
+        update(resident_code_changes)
+        .where(resident_code_changes.c.resident_code == former)
+        .values(resident_code=new)
+    )
+    await session.execute(delete(residents).where(residents.c.resident_code == former))
+    await session.execute(
+        insert(resident_code_changes).values(
+            former_resident_code=former,
+            resident_code=new,
+            effective_date=effective,
+            recorded_at=recorded_at,
+            recorded_by=recorded_by,
+        )
+    )
+
+
+async def former_code_used(session: AsyncSession, code: str) -> bool:
+    statement = select(exists().where(resident_code_changes.c.former_resident_code == code))
+    return bool((await session.execute(statement)).scalar())

@@ -24,6 +24,7 @@ from shared.contracts.registry import (
     MoveWithinRequest,
     NameChangeRequest,
     NationalityChangeRequest,
+    RemovalRequest,
     ResidentStatus,
 )
 from shared.values import JST
@@ -38,6 +39,7 @@ EventRequest = (
     | DeathRequest
     | NationalityChangeRequest
     | CorrectionRequest
+    | RemovalRequest
 )
 
 NAME_FIELDS = (
@@ -104,8 +106,16 @@ def check_registration(
 
 
 _NEEDS_ACTIVE = frozenset(
-    {EventType.MOVE_OUT, EventType.MOVE_WITHIN, EventType.NAME_CHANGE, EventType.NATIONALITY_CHANGE}
+    {
+        EventType.MOVE_OUT,
+        EventType.MOVE_WITHIN,
+        EventType.NAME_CHANGE,
+        EventType.NATIONALITY_CHANGE,
+        EventType.REMOVAL,
+    }
 )
+_GONE = frozenset({ResidentStatus.MOVED_OUT, ResidentStatus.REMOVED})
+"""Statuses a move-in starts again from: moved out, or removed ex officio (職権消除)."""
 
 
 def check_event(
@@ -139,7 +149,7 @@ def check_event(
         raise Conflict(
             f"A {event.type} needs an active resident; this one is {status}.", slug="resident-not-active"
         )
-    if isinstance(event, MoveInRequest) and status != ResidentStatus.MOVED_OUT:
+    if isinstance(event, MoveInRequest) and status not in _GONE:
         raise Conflict(
             f"The resident is registered in {state['local_government_code']}; record the move-out first.",
             slug="resident-not-moved-out",
@@ -155,6 +165,29 @@ def check_event(
         )
     if isinstance(event, NationalityChangeRequest):
         check_foreign_status(event.nationality, event.foreign_resident)
+    if isinstance(event, RemovalRequest):
+        check_removal(state, effective)
+
+
+def check_removal(state: Mapping[Any, Any], effective: date) -> None:
+    """職権消除 for an expired stay: a foreign resident, with a recorded period of stay whose last
+    day is before the removal's effective date."""
+    if state["nationality"] == "JP":
+        raise UnprocessableContent(
+            "A Japanese national has no period of stay; removal for an ended stay does not apply.",
+            slug="removal-not-applicable",
+        )
+    until = state["period_of_stay_until"]
+    if until is None:
+        raise UnprocessableContent(
+            "The record has no period of stay; record it (nationality_change or correction) first.",
+            slug="removal-not-applicable",
+        )
+    if effective <= until:
+        raise UnprocessableContent(
+            f"The period of stay runs until {until.isoformat()}; a removal takes effect after that day.",
+            slug="period-of-stay-not-ended",
+        )
 
 
 def check_correction(
@@ -222,6 +255,8 @@ def apply_event(
         new.update(status=ResidentStatus.MOVED_OUT.value, status_since=effective)
     elif isinstance(event, DeathRequest):
         new.update(status=ResidentStatus.DECEASED.value, status_since=effective)
+    elif isinstance(event, RemovalRequest):
+        new.update(status=ResidentStatus.REMOVED.value, status_since=effective)
     elif isinstance(event, NameChangeRequest):
         for field in NAME_FIELDS:
             if field in event.model_fields_set:

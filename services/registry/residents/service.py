@@ -33,11 +33,13 @@ from services.registry.tables import residents
 from shared.contracts.registry import (
     CorrectionRequest,
     DeathRequest,
+    EventType,
     HouseholdAssignment,
     MoveInRequest,
     MoveOutRequest,
     MoveWithinRequest,
     ProvidedItem,
+    RemovalRequest,
     ResidentRegistration,
     ResidentSearch,
     ResidentStatus,
@@ -253,6 +255,7 @@ _OUTCOMES = {
     ResidentStatus.ACTIVE.value: VerificationOutcome.FOUND.value,
     ResidentStatus.MOVED_OUT.value: VerificationOutcome.MOVED_OUT.value,
     ResidentStatus.DECEASED.value: VerificationOutcome.DECEASED.value,
+    ResidentStatus.REMOVED.value: VerificationOutcome.REMOVED.value,
 }
 # A verification's items as its access-log entries store them (comma-joined, sorted).
 _STATUS_ONLY_ITEMS = ProvidedItem.STATUS.value
@@ -502,6 +505,13 @@ async def register(
     effective = request.effective_date
     address = join_address(request.address.address_lines)
     foreign = request.foreign_resident
+    duplicates = await repository.four_item_count(
+        session,
+        name_key=name_key(request.family_name, request.given_name),
+        date_of_birth=request.date_of_birth,
+        sex=request.sex.value,
+        address_key=address_key(address),
+    )
     state: dict[str, Any] = {
         "family_name": request.family_name,
         "given_name": request.given_name,
@@ -568,7 +578,27 @@ async def register(
         from_abroad=state["from_abroad"] if request.event_type == "move_in" else None,
     )
     document, _ = feed.event_document(event, visibility=None, protected=False)
-    return {"resident_code": resident_code, "version": 1, "event": document}, 1
+    return {
+        "resident_code": resident_code,
+        "version": 1,
+        "event": document,
+        "warnings": _duplicate_warnings(duplicates),
+    }, 1
+
+
+def _duplicate_warnings(count: int) -> list[dict[str, Any]]:
+    """The four-item duplicate check: a warning, never a refusal and never a merge (two people
+    can share all four items; one person registered twice is corrected by a clerk)."""
+    if count == 0:
+        return []
+    return [
+        {
+            "type": "possible-duplicate",
+            "detail": f"{count} registered resident(s) have the same name, date of birth, sex and "
+            "address; the new record was made: check with POST /residents/matches.",
+            "matching_residents": count,
+        }
+    ]
 
 
 async def record_event(
@@ -635,6 +665,8 @@ async def record_event(
         new_state = rules.apply_event(current, event, recorded_at=now, household=household)
         new_versions = rules.supersede(current, effective=event.effective_date, recorded_at=now)
         moves = _moves(current, event)
+        if isinstance(event, RemovalRequest):
+            reason = event.reason
     if not await repository.update_current(
         session, resident_code, expected_version=row.version, values=new_state
     ):
@@ -677,7 +709,7 @@ def _moves(current: Mapping[Any, Any], event: rules.EventRequest) -> dict[str, A
         }
     if isinstance(event, MoveWithinRequest):
         return {"from_local_government_code": here, "to_local_government_code": here}
-    if isinstance(event, DeathRequest):
+    if isinstance(event, (DeathRequest, RemovalRequest)):
         return {"from_local_government_code": here}
     return {}
 
@@ -697,3 +729,74 @@ async def set_protection(
             slug="etag-mismatch",
         )
     return {"active": active}, int(row.version) + 1
+
+
+async def change_code(
+    session: AsyncSession,
+    *,
+    resident_code: str,
+    effective_date: date,
+    if_match: str | None,
+    writer: Writer,
+) -> tuple[dict[str, Any], int]:
+    """住民票コードの変更 on the resident's request: a new code is issued (never chosen, never one
+    used before), the whole record moves to it, and the old one resolves to nothing."""
+    row = await repository.get(session, resident_code)
+    if row is None:
+        raise _not_found(resident_code)
+    check_if_match(if_match, row.version)
+    record = dict(row._mapping)
+    rules.check_not_future(EventType.RESIDENT_CODE_CHANGE, effective_date, writer.limits)
+    if record["status"] != ResidentStatus.ACTIVE:
+        raise Conflict(
+            f"A resident code is changed for a registered resident; this one is {record['status']}.",
+            slug="resident-not-active",
+        )
+    if not await repository.release_number(session, resident_code, expected_version=row.version):
+        raise PreconditionFailed(
+            "The resident was changed by another request at the same time; read it again.",
+            slug="etag-mismatch",
+        )
+    version = row.version + 1
+    for _attempt in range(5):
+        new_code = issue_resident_code()
+        if new_code == resident_code or await repository.former_code_used(session, new_code):
+            continue
+        if await repository.insert_resident(
+            session, {**record, "resident_code": new_code, "version": version}
+        ):
+            break
+    else:
+        raise ServiceUnavailable(
+            "Could not issue a unique resident code; retry.", slug="resident-code-exhausted"
+        )
+    now = utc_now()
+    await repository.move_record(
+        session,
+        former=resident_code,
+        new=new_code,
+        effective=effective_date,
+        recorded_at=now,
+        recorded_by=writer.client_id,
+    )
+    state = repository.state_of(record)
+    if state["household_head_code"] == resident_code:
+        state["household_head_code"] = new_code
+    event = await feed.append(
+        session,
+        resident_code=new_code,
+        event_type=EventType.RESIDENT_CODE_CHANGE.value,
+        effective_date=effective_date,
+        recorded_at=now,
+        recorded_by=writer.client_id,
+        resident_version=version,
+        state=state,
+        former_resident_code=resident_code,
+    )
+    document, _ = feed.event_document(event, visibility=None, protected=record["protected"])
+    return {
+        "resident_code": new_code,
+        "former_resident_code": resident_code,
+        "version": version,
+        "event": document,
+    }, version

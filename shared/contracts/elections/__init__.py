@@ -1,5 +1,13 @@
 """API contracts of the elections service (request and response models), one module per domain."""
 
+from shared.contracts.elections.absentee import (
+    AbsenteeBallot,
+    AbsenteeBallotIn,
+    AbsenteeOutcome,
+    AbsenteeState,
+    AbsenteeStep,
+    AbsenteeStepIn,
+)
 from shared.contracts.elections.audit import AuditRecord, AuditVerification
 from shared.contracts.elections.checkins import CheckIn, CheckInIn, CheckInUndoIn
 from shared.contracts.elections.common import BallotCount, ContestKind, ResultStatus, Votes, VotingMethod
@@ -16,6 +24,17 @@ from shared.contracts.elections.corrections import (
     ResultVersionSummary,
     SkippedCandidate,
     VacancyCause,
+)
+from shared.contracts.elections.overseas import (
+    OverseasApplication,
+    OverseasApplicationIn,
+    OverseasApplicationState,
+    OverseasChannel,
+    OverseasEntry,
+    OverseasRemovalReason,
+    OverseasTurnout,
+    OverseasVoteIn,
+    OverseasVotingMethod,
 )
 from shared.contracts.elections.public import (
     Language,
@@ -62,6 +81,13 @@ from shared.contracts.elections.setup import (
     PollingStation,
     PollingStationIn,
 )
+from shared.contracts.elections.suspensions import (
+    RollMark,
+    Suspension,
+    SuspensionBasis,
+    SuspensionIn,
+    SuspensionLiftIn,
+)
 from shared.contracts.elections.tallies import (
     AmbiguousBallots,
     Difference,
@@ -81,6 +107,12 @@ from shared.contracts.elections.turnout import (
 )
 
 __all__ = [
+    "AbsenteeBallot",
+    "AbsenteeBallotIn",
+    "AbsenteeOutcome",
+    "AbsenteeState",
+    "AbsenteeStep",
+    "AbsenteeStepIn",
     "AgeBand",
     "AmbiguousBallots",
     "AuditRecord",
@@ -115,6 +147,15 @@ __all__ = [
     "ObjectionDecisionIn",
     "ObjectionIn",
     "ObjectionKind",
+    "OverseasApplication",
+    "OverseasApplicationIn",
+    "OverseasApplicationState",
+    "OverseasChannel",
+    "OverseasEntry",
+    "OverseasRemovalReason",
+    "OverseasTurnout",
+    "OverseasVoteIn",
+    "OverseasVotingMethod",
     "Party",
     "PartyIn",
     "PartyResult",
@@ -138,6 +179,7 @@ __all__ = [
     "RollBuildIn",
     "RollBuildState",
     "RollDecision",
+    "RollMark",
     "RollReason",
     "RollSync",
     "SelectionCount",
@@ -145,6 +187,10 @@ __all__ = [
     "SheetProblem",
     "SheetStatus",
     "SkippedCandidate",
+    "Suspension",
+    "SuspensionBasis",
+    "SuspensionIn",
+    "SuspensionLiftIn",
     "TallyEntryIn",
     "TallySheet",
     "TurnoutBySex",

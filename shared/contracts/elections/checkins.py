@@ -32,6 +32,10 @@ class CheckIn(BaseModel):
     undone_at: UtcDateTime | None = None
     undone_by: str | None = None
     undo_reason: str | None = None
+    overseas_method: str | None = Field(
+        default=None,
+        description="A vote from the overseas roll: consulate, post or in_japan (method is then absentee).",
+    )
 
 
 class CheckInUndoIn(BaseModel):

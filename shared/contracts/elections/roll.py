@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.elections.suspensions import RollMark
 from shared.values import CalendarDate, UtcDateTime
 
 
@@ -26,6 +27,11 @@ class RollDecision(BaseModel):
     reasons: list[RollReason]
     station_id: int | None
     decided_at: UtcDateTime
+    marks: list[RollMark] = Field(
+        default_factory=list,
+        description="表示 (art. 27): suspensions of the vote over this election's voting period. The voter "
+        "stays on the roll; check-in refuses them on a day a suspension is in effect.",
+    )
 
 
 class Voter(BaseModel):
@@ -34,6 +40,7 @@ class Voter(BaseModel):
     station_id: int | None
     sex: str
     birth_date: CalendarDate
+    marks: list[RollMark] = Field(default_factory=list, description="表示 (art. 27), as on a decision.")
 
 
 class Registration(StrEnum):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.elections.overseas import OverseasTurnout
+
 
 class TurnoutFigure(BaseModel):
     electors: int
@@ -26,9 +28,23 @@ class AgeBand(BaseModel):
 class FinalTurnout(BaseModel):
     election_id: int
     scope: str = Field(description="'election', 'municipality:<code>', 'station:<id>' or 'contest:<id>'.")
+    registered: int = Field(
+        description="On the roll (選挙人名簿登録者数), marked voters included: a mark (art. 27) never "
+        "takes a voter off the roll."
+    )
+    suspended_on_polling_day: int = Field(
+        description="On the roll but without the vote on polling day (a suspension, art. 11, 252, covers "
+        "it): not among the electors (当日有権者数 = registered − this). A suspension that ended before "
+        "polling day or was lifted by then excludes nobody."
+    )
     by_sex: TurnoutBySex
     by_method: dict[str, int] = Field(description="Voters by method: ordinary, early, absentee.")
     by_age_band: list[AgeBand]
+    overseas: OverseasTurnout | None = Field(
+        default=None,
+        description="The overseas roll (在外選挙人名簿), reported apart: national elections only, and not "
+        "for a station's scope. Its voters are not in the figures above.",
+    )
 
 
 class HourlyFigure(BaseModel):

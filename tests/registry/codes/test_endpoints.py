@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 
 from shared.contracts.registry import CodeChange, LocalGovernment, LocalGovernmentPage
 from tests.registry.conftest import Headers
@@ -43,6 +44,9 @@ HAMAMATSU = {
         {"code": "221368", "successor_code": "221392"},
     ],
 }
+
+# These tests record changes of their own (浜松's 2024 reorganization among them) on the 2018 list.
+pytestmark = pytest.mark.usefixtures("code_list_of_2018")
 
 
 async def test_public_reads(registry: httpx.AsyncClient) -> None:

@@ -1,0 +1,105 @@
+"""Turning a resident code into a domain's pseudonym and back (no I/O).
+
+A pseudonym is the deterministic authenticated encryption (AES-SIV, RFC 5297) of the resident
+code under a key derived from `REGISTRY_PSEUDONYM_KEY`, with the client's pseudonym domain as
+associated data, in lowercase base32. So:
+
+- it is stable: the same resident and domain give the same pseudonym every time, in every replica;
+- two domains' pseudonyms for one resident differ and cannot be linked without the key, and a
+  pseudonym of one domain does not decode in another (the SIV tag fails);
+- a client cannot reverse it (it would need the key); the registry can, without a mapping table,
+  so lookups, subscriptions and the feed accept it as they accept a resident code;
+- a made-up or altered pseudonym is rejected rather than decoded to some resident.
+
+A resident code (11 digits) is packed into 5 bytes before encryption: the pseudonym is
+21 bytes, 34 base32 characters, and never looks like a resident code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+from functools import lru_cache
+from typing import Any, Final
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+PSEUDONYM_LENGTH: Final = 34
+PSEUDONYM_PATTERN: Final = r"^[a-z2-7]{34}$"
+_PSEUDONYM = re.compile(r"[a-z2-7]{34}")
+_CODE_BYTES: Final = 5  # 11 decimal digits < 2**37
+_LABEL: Final = b"jichi-registry:pseudonyms:v1"
+_CACHED: Final = 1 << 16
+
+
+class UnknownPseudonym(ValueError):  # noqa: N818 - a finding, like the codec's other answers
+    """Not a pseudonym of this domain (malformed, altered, or another domain's)."""
+
+
+class PseudonymCodec:
+    def __init__(self, secret: str) -> None:
+        self._siv = AESSIV(hmac.new(secret.encode(), _LABEL, hashlib.sha512).digest())
+        # A burst of events names the same residents again and again (and AES-SIV costs ~9 µs).
+        self._encoded = lru_cache(maxsize=_CACHED)(self._encode)
+
+    def encode(self, resident_code: str, domain: str) -> str:
+        return self._encoded(resident_code, domain)
+
+    def _encode(self, resident_code: str, domain: str) -> str:
+        plain = int(resident_code).to_bytes(_CODE_BYTES, "big")
+        sealed = self._siv.encrypt(plain, [domain.encode()])
+        return base64.b32encode(sealed).decode("ascii").rstrip("=").lower()
+
+    def decode(self, pseudonym: str, domain: str) -> str:
+        """The resident code behind `pseudonym` in `domain`; UnknownPseudonym if there is none."""
+        if not _PSEUDONYM.fullmatch(pseudonym):
+            raise UnknownPseudonym(pseudonym)
+        try:
+            sealed = base64.b32decode(pseudonym.upper() + "======")
+            plain = self._siv.decrypt(sealed, [domain.encode()])
+        except (binascii.Error, InvalidTag):
+            raise UnknownPseudonym(pseudonym) from None
+        return f"{int.from_bytes(plain, 'big'):011d}"
+
+
+class Identifiers:
+    """How one caller names residents: resident codes, or its domain's pseudonyms."""
+
+    def __init__(self, codec: PseudonymCodec, domain: str | None) -> None:
+        self.codec = codec
+        self.domain = domain
+
+    @property
+    def pseudonymous(self) -> bool:
+        return self.domain is not None
+
+    def shown(self, resident_code: str) -> str:
+        return resident_code if self.domain is None else self.codec.encode(resident_code, self.domain)
+
+    def rename(self, document: dict[str, Any]) -> dict[str, Any]:
+        """An event or record document as this caller names residents: its resident code, and its
+        household's head, become pseudonyms; the household's id, the same for every client (a key
+        two agencies could join on), is left out for a pseudonymous caller."""
+        if self.domain is None:
+            return document
+        document["resident_code"] = self.shown(document["resident_code"])
+        resident = document.get("resident")
+        if resident is not None:
+            self.rename(resident)
+        household = document.get("household")
+        if household is not None:
+            household.pop("household_id", None)
+            head = household.get("head_resident_code")
+            household["head_resident_code"] = self.shown(head) if head is not None else None
+        return document
+
+    def resident_code(self, identifier: str) -> str:
+        """The resident code a caller means; a pseudonymous caller may only name residents by its
+        pseudonyms (a resident code would let it map codes to pseudonyms)."""
+        if self.domain is None:
+            return identifier
+        return self.codec.decode(identifier, self.domain)

@@ -1,0 +1,72 @@
+"""Bulk verification by and with pseudonyms; reads that would show resident codes are refused."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.registry.conftest import Headers, Register
+
+VERIFY = "/registry/v1/residents/verifications"
+FOUR = {"name": "山田 太郎", "date_of_birth": "1990-04-01", "sex": "male"}
+PENSION = {"pseudonym_domain": "pension-agency"}
+
+
+async def test_a_pseudonymous_client_verifies_by_and_is_answered_with_its_pseudonyms(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    code = await register()
+    found = await registry.post(
+        VERIFY,
+        json={"items": [{"four_items": FOUR, "reference": "r1"}]},
+        headers=headers("registry:read", **PENSION),
+    )
+    assert found.status_code == 200, found.text
+    pseudonym = found.json()["results"][0]["resident_code"]
+    assert pseudonym != code
+    assert len(pseudonym) == 34
+    again = await registry.post(
+        VERIFY, json={"items": [{"pseudonym": pseudonym}]}, headers=headers("registry:read", **PENSION)
+    )
+    assert again.json()["results"][0]["resident_code"] == pseudonym
+    assert again.json()["results"][0]["outcome"] == "found"
+    other = await registry.post(
+        VERIFY,
+        json={"items": [{"four_items": FOUR}]},
+        headers=headers("registry:read", pseudonym_domain="tax"),
+    )
+    assert other.json()["results"][0]["resident_code"] not in (code, pseudonym)
+    for body, domain in (
+        ({"items": [{"resident_code": code}]}, PENSION),  # the fast path of codes alone
+        ({"items": [{"resident_code": code, "reference": "x"}, {"four_items": FOUR}]}, PENSION),
+        ({"items": [{"pseudonym": pseudonym}]}, {"pseudonym_domain": "tax"}),
+        ({"items": [{"pseudonym": pseudonym}]}, {}),
+    ):
+        refused = await registry.post(VERIFY, json=body, headers=headers("registry:read", **domain))
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["type"].endswith("invalid-resident-id")
+    both = await registry.post(
+        VERIFY,
+        json={"items": [{"pseudonym": pseudonym, "resident_code": code}]},
+        headers=headers("registry:read", **PENSION),
+    )
+    assert both.status_code == 422
+
+
+async def test_reads_that_would_show_resident_codes_are_refused(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    code = await register()
+    for method, path, body in (
+        ("GET", f"/registry/v1/residents/{code}", None),
+        ("GET", f"/registry/v1/residents/{code}?as_of=2020-01-01", None),
+        ("POST", "/registry/v1/residents/matches", FOUR),
+        ("GET", "/registry/v1/residents?local_government_code=131016", None),
+    ):
+        response = await registry.request(
+            method,
+            path,
+            json=body,
+            headers=headers("registry:read", "registry:address", "registry:history", **PENSION),
+        )
+        assert response.status_code == 403, (path, response.text)
+        assert response.json()["type"].endswith("pseudonyms-not-supported")
