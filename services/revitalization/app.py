@@ -12,6 +12,7 @@ from services.revitalization import tables
 from services.revitalization.allocation.endpoints import router as allocation_router
 from services.revitalization.applications.endpoints import router as applications_router
 from services.revitalization.budgets.endpoints import router as budgets_router
+from services.revitalization.calls.endpoints import router as calls_router
 from services.revitalization.categories.endpoints import router as categories_router
 from services.revitalization.cooperation.endpoints import router as cooperation_router
 from services.revitalization.cooperation.http_source import RegistryCodeMaster
@@ -25,6 +26,7 @@ from services.revitalization.operations import EXAMPLES, OPERATIONS
 from services.revitalization.placements.endpoints import router as placements_router
 from services.revitalization.programmes.endpoints import router as programmes_router
 from services.revitalization.results.endpoints import router as results_router
+from services.revitalization.reviews.endpoints import router as reviews_router
 from services.revitalization.settings import RevitalizationSettings
 from services.revitalization.state import RevitalizationState, install_state
 from shared.auth.revocations import RevocationSource
@@ -86,6 +88,8 @@ def create_app(
             allocation_router,
             hometown_router,
             opendata_router,
+            calls_router,
+            reviews_router,
             results_router,
             cooperation_router,
         ],

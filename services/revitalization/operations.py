@@ -284,6 +284,100 @@ OPERATIONS: Operations = {
     ("GET", "/revitalization/v1/allocation-claims"): Operation(
         "revitalization_list_allocation_claims",
     ),
+    ("POST", "/revitalization/v1/calls"): Operation(
+        "revitalization_create_call",
+        problems=("programme-not-found", "rules-not-found"),
+        headers={201: ("ETag", "Location")},
+    ),
+    ("GET", "/revitalization/v1/calls"): Operation(
+        "revitalization_search_calls",
+    ),
+    ("GET", "/revitalization/v1/call-deadlines.ics"): Operation(
+        "revitalization_get_call_deadlines",
+    ),
+    ("GET", "/revitalization/v1/call-opportunities"): Operation(
+        "revitalization_search_call_opportunities",
+    ),
+    ("GET", "/revitalization/v1/call-opportunities/{call_id}"): Operation(
+        "revitalization_get_call_opportunity",
+        problems=("call-not-found",),
+    ),
+    ("GET", "/revitalization/v1/calls/{call_id}"): Operation(
+        "revitalization_get_call",
+        problems=("call-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/calls/{call_id}/archivals"): Operation(
+        "revitalization_archive_call",
+        problems=("call-not-closed", "call-not-found", "if-match-required", "not-the-call-owner"),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/calls/{call_id}/applications"): Operation(
+        "revitalization_apply_to_call",
+        problems=("call-not-found", "call-not-open"),
+        headers={201: ("ETag",)},
+    ),
+    ("GET", "/revitalization/v1/calls/{call_id}/applications"): Operation(
+        "revitalization_list_call_applications",
+        problems=("call-not-found",),
+    ),
+    ("GET", "/revitalization/v1/calls/{call_id}/audit"): Operation(
+        "revitalization_list_call_audit",
+        problems=("call-not-found", "not-the-call-owner"),
+    ),
+    ("POST", "/revitalization/v1/calls/{call_id}/reviewers"): Operation(
+        "revitalization_add_call_reviewer",
+        problems=("call-not-found", "not-the-call-owner", "reviewer-exists"),
+    ),
+    ("GET", "/revitalization/v1/calls/{call_id}/reviewers"): Operation(
+        "revitalization_list_call_reviewers",
+        problems=("call-not-found", "not-the-call-owner"),
+    ),
+    ("GET", "/revitalization/v1/call-applications/{application_id}"): Operation(
+        "revitalization_get_call_application",
+        problems=("call-application-not-found",),
+        headers={200: ("ETag",)},
+    ),
+    ("POST", "/revitalization/v1/call-applications/{application_id}/assignments"): Operation(
+        "revitalization_assign_call_reviewer",
+        problems=(
+            "already-assigned",
+            "already-decided",
+            "call-application-not-found",
+            "conflict-of-interest",
+            "not-the-call-owner",
+            "reviewer-not-on-panel",
+        ),
+    ),
+    ("POST", "/revitalization/v1/call-applications/{application_id}/scores"): Operation(
+        "revitalization_score_call_application",
+        problems=(
+            "already-decided",
+            "already-scored",
+            "call-application-not-found",
+            "reviewer-not-assigned",
+            "score-not-in-rubric",
+        ),
+    ),
+    ("GET", "/revitalization/v1/call-applications/{application_id}/scores"): Operation(
+        "revitalization_list_call_application_scores",
+        problems=("call-application-not-found",),
+    ),
+    ("POST", "/revitalization/v1/call-applications/{application_id}/decisions"): Operation(
+        "revitalization_decide_call_application",
+        problems=(
+            "already-decided",
+            "amount-above-request",
+            "amount-required",
+            "call-application-not-found",
+            "call-budget-exceeded",
+            "call-not-closed",
+            "if-match-required",
+            "not-the-call-owner",
+            "scores-incomplete",
+        ),
+        headers={200: ("ETag",)},
+    ),
     ("POST", "/revitalization/v1/hometown-registrations"): Operation(
         "revitalization_register_hometown",
         problems=(

@@ -213,6 +213,112 @@ placements = Table(
     Index("ix_placements_municipality", "municipality_code", "id"),
 )
 
+# Calls for applications (公募): their window is an instant pair in UTC, their status follows the clock
+# (forecast, open, closed) until the issuer archives them; public search walks (closes_at, id).
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("programme_code", String(63), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("issuer_code", String(6), nullable=False),
+    Column("prefecture", String(2), nullable=False),
+    Column("owner_client_id", String(200), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("eligibility_summary", Text, nullable=False),
+    Column("budget_ceiling", BigInteger, nullable=False),
+    Column("awarded_total", BigInteger, nullable=False),
+    Column("opens_at", UtcDateTime(), nullable=False),
+    Column("closes_at", UtcDateTime(), nullable=False),
+    Column("archived_at", UtcDateTime(), nullable=True),
+    Column("rubric", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    ForeignKeyConstraint(
+        ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
+    ),
+    CheckConstraint("closes_at > opens_at", name="window"),
+    # The last line of defence against over-awarding; the conditional UPDATE keeps it from firing.
+    CheckConstraint("awarded_total >= 0 AND awarded_total <= budget_ceiling", name="awarded_within_ceiling"),
+    Index("ix_calls_deadline", "closes_at", "id"),
+    Index("ix_calls_prefecture", "prefecture", "closes_at", "id"),
+    Index("ix_calls_programme", "programme_code", "closes_at", "id"),
+)
+
+call_applications = Table(
+    "call_applications",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("call_id", BigInteger, ForeignKey("calls.id"), nullable=False),
+    Column("client_id", String(200), nullable=False),
+    Column("applicant_name", String(200), nullable=False),
+    Column("organization_id", String(13), nullable=True),
+    Column("municipality_code", String(6), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("requested_amount", BigInteger, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("decision", JSON, nullable=True),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_call_applications_call", "call_id", "id"),
+    Index("ix_call_applications_client", "client_id", "id"),
+)
+
+# A call's reviewer panel; each reviewer is a gateway client that scores with its own token.
+call_reviewers = Table(
+    "call_reviewers",
+    metadata,
+    Column("call_id", BigInteger, ForeignKey("calls.id"), primary_key=True),
+    Column("reviewer_id", String(200), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("municipality_code", String(6), nullable=True),
+    Column("organization_id", String(13), nullable=True),
+    Column("added_at", UtcDateTime(), nullable=False),
+)
+
+review_assignments = Table(
+    "review_assignments",
+    metadata,
+    Column("application_id", BigInteger, ForeignKey("call_applications.id"), primary_key=True),
+    Column("reviewer_id", String(200), primary_key=True),
+    Column("assigned_by", String(200), nullable=False),
+    Column("assigned_at", UtcDateTime(), nullable=False),
+)
+
+review_scores = Table(
+    "review_scores",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("application_id", BigInteger, nullable=False),
+    Column("reviewer_id", String(200), nullable=False),
+    Column("points", JSON, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("scored_at", UtcDateTime(), nullable=False),
+    # Scores only what was assigned, and once: a second score of the same reviewer breaks the key.
+    ForeignKeyConstraint(
+        ["application_id", "reviewer_id"],
+        ["review_assignments.application_id", "review_assignments.reviewer_id"],
+    ),
+    UniqueConstraint("application_id", "reviewer_id"),
+)
+
+# Every step of a call (publication, application, panel, assignment, score, decision, archival).
+call_audit = Table(
+    "call_audit",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("call_id", BigInteger, nullable=False),
+    Column("application_id", BigInteger, nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_call_audit_call", "call_id", "id"),
+)
+
 spending_lines = Table(
     "spending_lines",
     metadata,

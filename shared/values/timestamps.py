@@ -20,8 +20,8 @@ def to_rfc3339(value: datetime) -> str:
     """``2026-11-27T04:28:28.123456Z``; the fraction is left out when it is zero."""
     if value.utcoffset() is None:
         raise ValueError("timestamp must carry a UTC offset (RFC 3339)")
-    utc = value.astimezone(UTC).replace(tzinfo=None)
-    return utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds") + "Z"
+    # isoformat() drops a zero fraction by itself and in UTC ends in "+00:00"; listings call this per row.
+    return value.astimezone(UTC).isoformat()[:-6] + "Z"
 
 
 def _require_utc_offset(value: datetime) -> datetime:

@@ -20,6 +20,7 @@ from tests.bench.revitalization import (
     revitalization_listing,
     revitalization_programme,
 )
+from tests.bench.revitalization_calls import revitalization_calls_search
 from tests.bench.subscriptions import registry_subscription_deliveries
 from tests.bench.wrk import LoadResult, check_clean, load
 
@@ -137,4 +138,5 @@ SCENARIOS = [
     revitalization_approvals,
     revitalization_allocation,
     revitalization_programme,
+    revitalization_calls_search,
 ]

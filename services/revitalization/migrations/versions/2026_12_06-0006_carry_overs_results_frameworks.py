@@ -1,7 +1,7 @@
 """carry-overs, results after award, cooperation frameworks
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-06 10:30:00.000000
 
 Carry-overs (繰越): budgets count what came in from the previous year and went out to the next; an award
@@ -16,7 +16,7 @@ from alembic import op
 from shared.db.types import UtcDateTime
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Calls for applications (公募): lifecycle, public search, deadlines calendar, CommonGrants export."""

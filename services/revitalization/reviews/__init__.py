@@ -1,0 +1,1 @@
+"""Fair review of applications to a call: panels without conflicts, rubric scores, decisions."""
