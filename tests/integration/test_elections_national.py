@@ -8,29 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from services.elections.app import create_app as create_elections
-from services.elections.settings import ElectionsSettings
-from services.gateway import clients
-from services.gateway.app import create_app as create_gateway
-from services.gateway.settings import GatewaySettings
-from services.registry.app import create_app as create_registry
-from services.registry.settings import RegistrySettings
-from shared.db.engine import Database, create_engine
 from shared.values import JST
 from tests.elections.nist import assert_valid_nist
-from tests.support.databases import prepare_database
-from tests.support.servers import free_port, serving
-from tests.support.tokens import published_by
+from tests.integration.elections_platform import Desk, ElectionsPlatform, elections_platform, signed_in
 
 CHIYODA, TOKYO = "131016", "130001"
 ROLES = {
@@ -41,78 +28,17 @@ ROLES = {
 }
 
 
-@dataclass
-class National:
-    gateway_url: str
-    credentials: dict[str, tuple[str, str]]
-
-
 @pytest.fixture(scope="module")
-async def national(sqlite_dir: Path) -> AsyncIterator[National]:
-    folder = sqlite_dir / "integration-national"
-    folder.mkdir(exist_ok=True)
-    urls = {
-        name: await prepare_database(name, folder, name=f"national_{name}")
-        for name in ("gateway", "registry", "elections")
-    }
-    database = Database(create_engine(urls["gateway"]))
-    async with database.sessionmaker() as session:
-        credentials = {}
-        for role, scopes in ROLES.items():
-            issued = await clients.create_client(session, name=role, scopes=scopes)
-            credentials[role] = (issued.client_id, issued.client_secret)
-        service = await clients.create_client(
-            session, name="elections", scopes=set(ElectionsSettings().registry_scopes.split())
-        )
-        await session.commit()
-    await database.dispose()
-    gateway_port = free_port()
-    gateway_url = f"http://127.0.0.1:{gateway_port}"
-    async with AsyncExitStack() as stack:
-        registry = RegistrySettings(database_url=urls["registry"], **published_by(gateway_url))
-        registry_url = await stack.enter_async_context(serving(create_registry(registry)))
-        elections = ElectionsSettings(
-            database_url=urls["elections"],
-            **published_by(gateway_url),
-            gateway_url=gateway_url,
-            client_id=service.client_id,
-            client_secret=SecretStr(service.client_secret),
-        )
-        elections_url = await stack.enter_async_context(serving(create_elections(elections)))
-        settings = GatewaySettings(
-            database_url=urls["gateway"], registry_url=registry_url, elections_url=elections_url
-        )
-        await stack.enter_async_context(serving(create_gateway(settings), port=gateway_port))
-        yield National(gateway_url, credentials)
-
-
-class Desk:
-    """One system's session at the gateway: its token, and helpers that insist on success."""
-
-    def __init__(self, client: httpx.AsyncClient, token: str) -> None:
-        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
-
-    async def post(self, path: str, body: Any = None, **headers: str) -> dict[str, Any]:
-        response = await self.client.post(path, json=body, headers={**self.headers, **headers})
-        assert response.status_code in (200, 201, 202), response.text
-        result: dict[str, Any] = response.json()
-        return result
-
-    async def get(self, path: str) -> Any:
-        response = await self.client.get(path, headers=self.headers)
-        assert response.status_code == 200, response.text
-        return response.json()
+async def national(sqlite_dir: Path) -> AsyncIterator[ElectionsPlatform]:
+    async with elections_platform(sqlite_dir / "integration-national", ROLES) as running:
+        yield running
 
 
 @pytest.fixture
-async def desks(national: National) -> AsyncIterator[dict[str, Desk]]:
+async def desks(national: ElectionsPlatform) -> AsyncIterator[dict[str, Desk]]:
     async with httpx.AsyncClient(base_url=national.gateway_url, timeout=30.0) as client:
-        desks = {}
-        for role, auth in national.credentials.items():
-            token = await client.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=auth)
-            assert token.status_code == 200, token.text
-            desks[role] = Desk(client, token.json()["access_token"])
-        yield desks
+        roles = national.credentials.items()
+        yield {role: Desk(client, await signed_in(client, auth)) for role, auth in roles}
 
 
 async def _voters(commission: Desk, count: int) -> list[str]:
