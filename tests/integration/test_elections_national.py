@@ -60,12 +60,20 @@ async def _voters(commission: Desk, count: int) -> list[str]:
 
 
 async def _tally(
-    clerks: list[Desk], contest_id: int, station_id: int, votes: list[dict[str, Any]], invalid: int = 0
+    clerks: list[Desk],
+    contest_id: int,
+    station_id: int,
+    votes: list[dict[str, Any]],
+    invalid: int = 0,
+    ambiguous: list[dict[str, Any]] | None = None,
 ) -> None:
-    valid = sum(int(v["votes"]) for v in votes)
+    """A station's sheet entered by each clerk in turn (two entries that agree: counted). `ambiguous`:
+    ballots whose name fits several (按分, art. 68-2, 68-3)."""
+    valid = sum(int(v["votes"]) for v in votes) + sum(group["ballots"] for group in ambiguous or [])
     body = {
         "station_id": station_id,
         "votes": votes,
+        "ambiguous": ambiguous or [],
         "ballots_issued": valid + invalid,
         "invalid_ballots": invalid,
         "blank_ballots": 0,
