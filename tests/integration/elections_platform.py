@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pytest
 from pydantic import SecretStr
 
 from services.elections.app import create_app as create_elections
@@ -41,6 +42,17 @@ COMMISSION = frozenset(
         "elections:supervisor",
     }
 )
+
+
+# The roles of an election's story: the commission, two clerks who each enter every tally sheet
+# (double entry), and the chief who certifies and corrects.
+ROLES = {
+    "commission": set(COMMISSION),
+    "clerk-a": {"elections:clerk", "elections:read"},
+    "clerk-b": {"elections:clerk", "elections:read"},
+    "chief": {"elections:supervisor", "elections:read"},
+}
+PURPOSE = "選挙事務 (統合テスト)"
 
 
 @dataclass
@@ -124,3 +136,21 @@ class Desk:
         response = await self.client.get(path, headers={**self.headers, **headers})
         assert response.status_code == 200, response.text
         return response.json()
+
+
+@pytest.fixture(scope="module")
+async def running(sqlite_dir: Path, request: pytest.FixtureRequest) -> AsyncIterator[ElectionsPlatform]:
+    """The platform of one test module, with a client for each of `ROLES`."""
+    folder = sqlite_dir / f"integration-{request.module.__name__.rsplit('.', 1)[-1]}"
+    async with elections_platform(folder, ROLES) as platform:
+        yield platform
+
+
+@pytest.fixture
+async def desks(running: ElectionsPlatform) -> AsyncIterator[dict[str, Desk]]:
+    """Each role's session, on one client whose own headers are the commission's."""
+    async with httpx.AsyncClient(base_url=running.gateway_url, timeout=30.0) as client:
+        roles = running.credentials.items()
+        sessions = {role: Desk(client, await signed_in(client, auth, PURPOSE)) for role, auth in roles}
+        client.headers.update(sessions["commission"].headers)
+        yield sessions

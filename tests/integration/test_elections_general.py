@@ -24,49 +24,19 @@ election unit: registered 5 (the suspended voter is on the roll), participated 3
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from shared.values import JST
 from tests.elections.nist import assert_valid_nist
-from tests.integration.elections_platform import (
-    COMMISSION,
-    Desk,
-    ElectionsPlatform,
-    elections_platform,
-    signed_in,
-)
-from tests.integration.test_elections_national import _tally
-from tests.integration.test_elections_roll import PURPOSE, _built, _decision, _event, _register
+from tests.integration.elections_platform import Desk, desks, running  # noqa: F401 - fixtures
+from tests.integration.test_elections_national import _recount_ordered, _reissued, _tally
+from tests.integration.test_elections_national_roll import _suspended
+from tests.integration.test_elections_roll import _built, _decision, _event, _register
 
 CHIYODA, CHUO, TOKYO = "131016", "131024", "130001"
-ROLES = {
-    "commission": set(COMMISSION),
-    "clerk-a": {"elections:clerk", "elections:read"},
-    "clerk-b": {"elections:clerk", "elections:read"},
-    "chief": {"elections:supervisor", "elections:read"},
-}
-
-
-@pytest.fixture(scope="module")
-async def general(sqlite_dir: Path) -> AsyncIterator[ElectionsPlatform]:
-    async with elections_platform(sqlite_dir / "integration-general", ROLES) as running:
-        yield running
-
-
-@pytest.fixture
-async def desks(general: ElectionsPlatform) -> AsyncIterator[dict[str, Desk]]:
-    async with httpx.AsyncClient(base_url=general.gateway_url, timeout=30.0) as client:
-        roles = general.credentials.items()
-        desks = {role: Desk(client, await signed_in(client, auth, PURPOSE)) for role, auth in roles}
-        # The registry helpers of the roll suite post with the client's own headers: the commission's.
-        client.headers.update(desks["commission"].headers)
-        yield desks
 
 
 async def _setup(commission: Desk, base: str) -> dict[str, Any]:
@@ -129,7 +99,7 @@ async def _setup(commission: Desk, base: str) -> dict[str, Any]:
     return ids
 
 
-async def test_a_general_election_from_setup_to_export(desks: dict[str, Desk]) -> None:
+async def test_a_general_election_from_setup_to_export(desks: dict[str, Desk]) -> None:  # noqa: F811
     commission, chief = desks["commission"], desks["chief"]
     clerks = [desks["clerk-a"], desks["clerk-b"]]
     gateway = commission.client
@@ -163,17 +133,7 @@ async def test_a_general_election_from_setup_to_export(desks: dict[str, Desk]) -
     assert reasons["kept_after_move_out"]
 
     # 二郎's vote is suspended to polling day (art. 252): marked on the roll, refused at check-in.
-    await commission.post(
-        "/elections/v1/suspensions",
-        {
-            "resident_code": jiro,
-            "basis": "election_offence",
-            "from_date": (today - timedelta(days=400)).isoformat(),
-            "until_date": polling.isoformat(),
-            "source_local_government_code": CHIYODA,
-            "document_reference": "本籍地通知 第1号",
-        },
-    )
+    await _suspended(gateway, jiro, today - timedelta(days=400), polling)
     check_ins = f"{base}/check-ins"
 
     def early(code: str) -> dict[str, Any]:
@@ -229,22 +189,9 @@ async def test_a_general_election_from_setup_to_export(desks: dict[str, Desk]) -
 
     # A lawsuit orders a recount of the block: two of Q's ballots in Chuo were invalid.
     path = f"/elections/v1/contests/{ids['block']}"
-    lawsuit = await chief.post(
-        f"{path}/objections",
-        {"kind": "lawsuit", "filed_on": today.isoformat(), "grounds": "無効票の判定誤り"},
-    )
-    await chief.post(
-        f"{path}/objections/{lawsuit['id']}/decision",
-        {"outcome": "recount_ordered", "decided_on": today.isoformat(), "reasons": "再点検を命ずる"},
-    )
+    lawsuit = await _recount_ordered(chief, path, today)
     await _tally(clerks, ids["block"], ids["chuo"], votes(P=270, Q=268), invalid=2)
-    version = await chief.post(
-        f"{path}/results/versions",
-        {"objection_id": lawsuit["id"], "reason": "判決に基づく再点検"},
-        **{"Idempotency-Key": "general-block-recount"},
-    )
-    assert version["version"] == 2
-    changes = {c["item"]: (c["before"], c["after"]) for c in version["changes"]}
+    version, changes = await _reissued(chief, path, lawsuit, "general-block-recount")
     assert changes["valid_votes"] == ("1009.999", "1007.999")
     assert changes[f"party:{ids['Q']}.votes"] == ("402.826", "400.826")
     reissued = {c["candidate_id"]: c["elected"] for c in version["result"]["candidates"]}

@@ -7,38 +7,14 @@ export validated against the official schema."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from typing import Any
-
-import httpx
-import pytest
 
 from shared.values import JST
 from tests.elections.nist import assert_valid_nist
-from tests.integration.elections_platform import Desk, ElectionsPlatform, elections_platform, signed_in
+from tests.integration.elections_platform import Desk, desks, running  # noqa: F401 - fixtures
 
 CHIYODA, TOKYO = "131016", "130001"
-ROLES = {
-    "commission": {"registry:read", "registry:write", "elections:admin", "elections:read"},
-    "clerk-a": {"elections:clerk", "elections:read"},
-    "clerk-b": {"elections:clerk", "elections:read"},
-    "chief": {"elections:supervisor", "elections:read"},
-}
-
-
-@pytest.fixture(scope="module")
-async def national(sqlite_dir: Path) -> AsyncIterator[ElectionsPlatform]:
-    async with elections_platform(sqlite_dir / "integration-national", ROLES) as running:
-        yield running
-
-
-@pytest.fixture
-async def desks(national: ElectionsPlatform) -> AsyncIterator[dict[str, Desk]]:
-    async with httpx.AsyncClient(base_url=national.gateway_url, timeout=30.0) as client:
-        roles = national.credentials.items()
-        yield {role: Desk(client, await signed_in(client, auth)) for role, auth in roles}
 
 
 async def _voters(commission: Desk, count: int) -> list[str]:
@@ -84,7 +60,33 @@ async def _tally(
     assert sheet["status"] == "counted", sheet
 
 
-async def test_a_house_of_representatives_general_election(desks: dict[str, Desk]) -> None:
+async def _recount_ordered(chief: Desk, path: str, today: date) -> dict[str, Any]:
+    """A lawsuit against the contest's result, decided today with a recount ordered."""
+    lawsuit = await chief.post(
+        f"{path}/objections",
+        {"kind": "lawsuit", "filed_on": today.isoformat(), "grounds": "無効票の判定誤り"},
+    )
+    await chief.post(
+        f"{path}/objections/{lawsuit['id']}/decision",
+        {"outcome": "recount_ordered", "decided_on": today.isoformat(), "reasons": "再点検を命ずる"},
+    )
+    return lawsuit
+
+
+async def _reissued(
+    chief: Desk, path: str, lawsuit: dict[str, Any], key: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The recounted result issued again under the lawsuit: the new version, its changes (before, after)."""
+    version = await chief.post(
+        f"{path}/results/versions",
+        {"objection_id": lawsuit["id"], "reason": "判決に基づく再点検"},
+        **{"Idempotency-Key": key},
+    )
+    assert version["version"] == 2
+    return version, {c["item"]: (c["before"], c["after"]) for c in version["changes"]}
+
+
+async def test_a_house_of_representatives_general_election(desks: dict[str, Desk]) -> None:  # noqa: F811
     commission, chief = desks["commission"], desks["chief"]
     clerks = [desks["clerk-a"], desks["clerk-b"]]
     voters = await _voters(commission, 5)
@@ -197,14 +199,7 @@ async def test_a_house_of_representatives_general_election(desks: dict[str, Desk
 
     # A lawsuit orders a recount of the block: one 乙党 ballot was invalid.
     path = f"/elections/v1/contests/{block['id']}"
-    lawsuit = await chief.post(
-        f"{path}/objections",
-        {"kind": "lawsuit", "filed_on": today.isoformat(), "grounds": "無効票の判定誤り"},
-    )
-    await chief.post(
-        f"{path}/objections/{lawsuit['id']}/decision",
-        {"outcome": "recount_ordered", "decided_on": today.isoformat(), "reasons": "再点検を命ずる"},
-    )
+    lawsuit = await _recount_ordered(chief, path, today)
     await _tally(
         clerks,
         block["id"],
@@ -212,13 +207,7 @@ async def test_a_house_of_representatives_general_election(desks: dict[str, Desk
         [{"party_id": p["id"], "votes": "3"}, {"party_id": q["id"], "votes": "1"}],
         invalid=1,
     )
-    version = await chief.post(
-        f"{path}/results/versions",
-        {"objection_id": lawsuit["id"], "reason": "判決に基づく再点検"},
-        **{"Idempotency-Key": "block-recount-1"},
-    )
-    assert version["version"] == 2
-    changes = {c["item"]: (c["before"], c["after"]) for c in version["changes"]}
+    version, changes = await _reissued(chief, path, lawsuit, "block-recount-1")
     assert changes["valid_votes"] == ("5.000", "4.000")
     assert changes[f"party:{q['id']}.votes"] == ("2.000", "1.000")
     # 甲党 3, 1.5 beats 乙党 1, but its list holds only p2: the second seat stays with 乙党.
