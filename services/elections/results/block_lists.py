@@ -54,8 +54,9 @@ CITATIONS: tuple[Citation, ...] = (
         "only dual candidates may share a rank",
         "art. 86-2 para. 6",
         False,
-        "2026-12-06: the rule is described by commentaries (sadanosouken.com 2021, Wikipedia 重複立候補制度); "
-        "the iuris.jp mirror of art. 86-2 (…/jpn/a/21843) showed para. 1 only: the paragraph is not confirmed",
+        "2026-12-06: the rule is described by commentaries (sadanosouken.com 2021, Wikipedia "
+        "重複立候補制度); the iuris.jp mirror of art. 86-2 (…/jpn/a/21843) showed para. 1 only: the "
+        "paragraph is not confirmed",
     ),
     Citation(
         "within a rank, higher 惜敗率 first; equal 惜敗率 by lot",

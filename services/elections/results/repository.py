@@ -9,7 +9,6 @@ from sqlalchemy import Row, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.turnout.repository import transferred_abroad
 from services.elections.tables import (
     certifications,
     check_ins,
@@ -22,6 +21,7 @@ from services.elections.tables import (
     tally_counts,
     tally_sheets,
 )
+from services.elections.turnout.repository import transferred_abroad
 from shared.web.problems import Conflict
 
 

@@ -20,14 +20,14 @@ def _rows() -> list[Any]:
 
 def test_the_index_finds_what_the_district_covers() -> None:
     rows = _rows()
-    index = DistrictIndex(rows)  # type: ignore[arg-type]
+    index = DistrictIndex(rows)
     for areas in (["131016"], ["130001"], ["131024", "011011"], ["010006", "131032"], ["131017"], []):
         expected = [row for row in rows if covers(areas, row.local_government_code)]
         assert index.within(areas) == expected, areas
 
 
 def test_hand_computed_cases() -> None:
-    index = DistrictIndex(_rows())  # type: ignore[arg-type]
+    index = DistrictIndex(_rows())
     assert [row.id for row in index.within(["130001"])] == [0, 1, 2, 5]  # not the bad check digit
     assert [row.id for row in index.within(["131017"])] == [4]  # listed by itself, it is that code
     assert [row.id for row in index.within(["011011", "131016"])] == [0, 3, 5]  # the election's order
