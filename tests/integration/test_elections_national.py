@@ -7,112 +7,14 @@ export validated against the official schema."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from typing import Any
 
-import httpx
-import pytest
-from pydantic import SecretStr
-
-from services.elections.app import create_app as create_elections
-from services.elections.settings import ElectionsSettings
-from services.gateway import clients
-from services.gateway.app import create_app as create_gateway
-from services.gateway.settings import GatewaySettings
-from services.registry.app import create_app as create_registry
-from services.registry.settings import RegistrySettings
-from shared.db.engine import Database, create_engine
 from shared.values import JST
 from tests.elections.nist import assert_valid_nist
-from tests.support.databases import prepare_database
-from tests.support.servers import free_port, serving
-from tests.support.tokens import published_by
+from tests.integration.elections_platform import Desk, desks, running  # noqa: F401 - fixtures
 
 CHIYODA, TOKYO = "131016", "130001"
-ROLES = {
-    "commission": {"registry:read", "registry:write", "elections:admin", "elections:read"},
-    "clerk-a": {"elections:clerk", "elections:read"},
-    "clerk-b": {"elections:clerk", "elections:read"},
-    "chief": {"elections:supervisor", "elections:read"},
-}
-
-
-@dataclass
-class National:
-    gateway_url: str
-    credentials: dict[str, tuple[str, str]]
-
-
-@pytest.fixture(scope="module")
-async def national(sqlite_dir: Path) -> AsyncIterator[National]:
-    folder = sqlite_dir / "integration-national"
-    folder.mkdir(exist_ok=True)
-    urls = {
-        name: await prepare_database(name, folder, name=f"national_{name}")
-        for name in ("gateway", "registry", "elections")
-    }
-    database = Database(create_engine(urls["gateway"]))
-    async with database.sessionmaker() as session:
-        credentials = {}
-        for role, scopes in ROLES.items():
-            issued = await clients.create_client(session, name=role, scopes=scopes)
-            credentials[role] = (issued.client_id, issued.client_secret)
-        service = await clients.create_client(
-            session, name="elections", scopes=set(ElectionsSettings().registry_scopes.split())
-        )
-        await session.commit()
-    await database.dispose()
-    gateway_port = free_port()
-    gateway_url = f"http://127.0.0.1:{gateway_port}"
-    async with AsyncExitStack() as stack:
-        registry = RegistrySettings(database_url=urls["registry"], **published_by(gateway_url))
-        registry_url = await stack.enter_async_context(serving(create_registry(registry)))
-        elections = ElectionsSettings(
-            database_url=urls["elections"],
-            **published_by(gateway_url),
-            gateway_url=gateway_url,
-            client_id=service.client_id,
-            client_secret=SecretStr(service.client_secret),
-        )
-        elections_url = await stack.enter_async_context(serving(create_elections(elections)))
-        settings = GatewaySettings(
-            database_url=urls["gateway"], registry_url=registry_url, elections_url=elections_url
-        )
-        await stack.enter_async_context(serving(create_gateway(settings), port=gateway_port))
-        yield National(gateway_url, credentials)
-
-
-class Desk:
-    """One system's session at the gateway: its token, and helpers that insist on success."""
-
-    def __init__(self, client: httpx.AsyncClient, token: str) -> None:
-        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
-
-    async def post(self, path: str, body: Any = None, **headers: str) -> dict[str, Any]:
-        response = await self.client.post(path, json=body, headers={**self.headers, **headers})
-        assert response.status_code in (200, 201, 202), response.text
-        result: dict[str, Any] = response.json()
-        return result
-
-    async def get(self, path: str) -> Any:
-        response = await self.client.get(path, headers=self.headers)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-
-@pytest.fixture
-async def desks(national: National) -> AsyncIterator[dict[str, Desk]]:
-    async with httpx.AsyncClient(base_url=national.gateway_url, timeout=30.0) as client:
-        desks = {}
-        for role, auth in national.credentials.items():
-            token = await client.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=auth)
-            assert token.status_code == 200, token.text
-            desks[role] = Desk(client, token.json()["access_token"])
-        yield desks
 
 
 async def _voters(commission: Desk, count: int) -> list[str]:
@@ -134,12 +36,20 @@ async def _voters(commission: Desk, count: int) -> list[str]:
 
 
 async def _tally(
-    clerks: list[Desk], contest_id: int, station_id: int, votes: list[dict[str, Any]], invalid: int = 0
+    clerks: list[Desk],
+    contest_id: int,
+    station_id: int,
+    votes: list[dict[str, Any]],
+    invalid: int = 0,
+    ambiguous: list[dict[str, Any]] | None = None,
 ) -> None:
-    valid = sum(int(v["votes"]) for v in votes)
+    """A station's sheet entered by each clerk in turn (two entries that agree: counted). `ambiguous`:
+    ballots whose name fits several (按分, art. 68-2, 68-3)."""
+    valid = sum(int(v["votes"]) for v in votes) + sum(group["ballots"] for group in ambiguous or [])
     body = {
         "station_id": station_id,
         "votes": votes,
+        "ambiguous": ambiguous or [],
         "ballots_issued": valid + invalid,
         "invalid_ballots": invalid,
         "blank_ballots": 0,
@@ -150,7 +60,33 @@ async def _tally(
     assert sheet["status"] == "counted", sheet
 
 
-async def test_a_house_of_representatives_general_election(desks: dict[str, Desk]) -> None:
+async def _recount_ordered(chief: Desk, path: str, today: date) -> dict[str, Any]:
+    """A lawsuit against the contest's result, decided today with a recount ordered."""
+    lawsuit = await chief.post(
+        f"{path}/objections",
+        {"kind": "lawsuit", "filed_on": today.isoformat(), "grounds": "無効票の判定誤り"},
+    )
+    await chief.post(
+        f"{path}/objections/{lawsuit['id']}/decision",
+        {"outcome": "recount_ordered", "decided_on": today.isoformat(), "reasons": "再点検を命ずる"},
+    )
+    return lawsuit
+
+
+async def _reissued(
+    chief: Desk, path: str, lawsuit: dict[str, Any], key: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The recounted result issued again under the lawsuit: the new version, its changes (before, after)."""
+    version = await chief.post(
+        f"{path}/results/versions",
+        {"objection_id": lawsuit["id"], "reason": "判決に基づく再点検"},
+        **{"Idempotency-Key": key},
+    )
+    assert version["version"] == 2
+    return version, {c["item"]: (c["before"], c["after"]) for c in version["changes"]}
+
+
+async def test_a_house_of_representatives_general_election(desks: dict[str, Desk]) -> None:  # noqa: F811
     commission, chief = desks["commission"], desks["chief"]
     clerks = [desks["clerk-a"], desks["clerk-b"]]
     voters = await _voters(commission, 5)
@@ -263,14 +199,7 @@ async def test_a_house_of_representatives_general_election(desks: dict[str, Desk
 
     # A lawsuit orders a recount of the block: one 乙党 ballot was invalid.
     path = f"/elections/v1/contests/{block['id']}"
-    lawsuit = await chief.post(
-        f"{path}/objections",
-        {"kind": "lawsuit", "filed_on": today.isoformat(), "grounds": "無効票の判定誤り"},
-    )
-    await chief.post(
-        f"{path}/objections/{lawsuit['id']}/decision",
-        {"outcome": "recount_ordered", "decided_on": today.isoformat(), "reasons": "再点検を命ずる"},
-    )
+    lawsuit = await _recount_ordered(chief, path, today)
     await _tally(
         clerks,
         block["id"],
@@ -278,13 +207,7 @@ async def test_a_house_of_representatives_general_election(desks: dict[str, Desk
         [{"party_id": p["id"], "votes": "3"}, {"party_id": q["id"], "votes": "1"}],
         invalid=1,
     )
-    version = await chief.post(
-        f"{path}/results/versions",
-        {"objection_id": lawsuit["id"], "reason": "判決に基づく再点検"},
-        **{"Idempotency-Key": "block-recount-1"},
-    )
-    assert version["version"] == 2
-    changes = {c["item"]: (c["before"], c["after"]) for c in version["changes"]}
+    version, changes = await _reissued(chief, path, lawsuit, "block-recount-1")
     assert changes["valid_votes"] == ("5.000", "4.000")
     assert changes[f"party:{q['id']}.votes"] == ("2.000", "1.000")
     # 甲党 3, 1.5 beats 乙党 1, but its list holds only p2: the second seat stays with 乙党.

@@ -11,7 +11,8 @@ voters 1 (absentee); overseas electors 1, voters 1 (post).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -29,6 +30,19 @@ from tests.integration.test_elections_roll import (  # noqa: F401 - fixtures
     gateway,
     roll_platform,
 )
+
+
+async def _suspended(client: httpx.AsyncClient, code: str, since: date, until: date) -> dict[str, Any]:
+    """A notice suspending the resident's vote (art. 252, an election offence) from `since` to `until`."""
+    body = {
+        "resident_code": code,
+        "basis": "election_offence",
+        "from_date": since.isoformat(),
+        "until_date": until.isoformat(),
+        "source_local_government_code": CHIYODA,
+        "document_reference": "本籍地通知 第1号",
+    }
+    return await _created(await client.post("/elections/v1/suspensions", json=body))
 
 
 async def test_a_national_election_with_suspensions_overseas_and_absentee_voters(
@@ -89,19 +103,7 @@ async def test_a_national_election_with_suspensions_overseas_and_absentee_voters
     assert reasons["kept_after_move_out"] is True
 
     # 二郎's vote is suspended to polling day (art. 252): marked, still on the roll, refused today.
-    suspension = await _created(
-        await gateway.post(
-            "/elections/v1/suspensions",
-            json={
-                "resident_code": jiro,
-                "basis": "election_offence",
-                "from_date": (today - timedelta(days=400)).isoformat(),
-                "until_date": polling.isoformat(),
-                "source_local_government_code": CHIYODA,
-                "document_reference": "本籍地通知 第1号",
-            },
-        )
-    )
+    suspension = await _suspended(gateway, jiro, today - timedelta(days=400), polling)
     decision = await _created(await gateway.get(f"/elections/v1/elections/{eid}/roll/residents/{jiro}"))
     assert decision["on_roll"] is True
     assert [m["suspension_id"] for m in decision["marks"]] == [suspension["id"]]

@@ -12,30 +12,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from services.elections.app import create_app as create_elections
-from services.elections.settings import ElectionsSettings
-from services.gateway import clients
-from services.gateway.app import create_app as create_gateway
-from services.gateway.settings import GatewaySettings
-from services.registry.app import create_app as create_registry
-from services.registry.settings import RegistrySettings
-from shared.db.engine import Database, create_engine
 from shared.values import JST
-from shared.web.purpose import decode_purpose
-from tests.support.databases import prepare_database
-from tests.support.servers import free_port, serving
-from tests.support.tokens import published_by
+from tests.integration.elections_platform import COMMISSION, elections_platform, signed_in
 
 CHIYODA, SAPPORO_CHUO = "131016", "011011"
 PURPOSE = "住民異動の記録 (統合テスト)"
@@ -51,76 +37,20 @@ class RollPlatform:
 
 @pytest.fixture(scope="module")
 async def roll_platform(sqlite_dir: Path) -> AsyncIterator[RollPlatform]:
-    folder = sqlite_dir / "integration-roll"
-    folder.mkdir(exist_ok=True)
-    urls = {
-        name: await prepare_database(name, folder, name=f"roll_{name}")
-        for name in ("gateway", "registry", "elections")
-    }
-    database = Database(create_engine(urls["gateway"]))
-    elections_settings = ElectionsSettings(database_url=urls["elections"])
-    async with database.sessionmaker() as session:
-        admin = await clients.create_client(
-            session,
-            name="commission",
-            scopes={
-                "registry:read",
-                "registry:write",
-                "registry:address",
-                "registry:disclosure",
-                "elections:admin",
-                "elections:read",
-                "elections:clerk",
-                "elections:supervisor",
-            },
-        )
-        service = await clients.create_client(
-            session, name="elections", scopes=set(elections_settings.registry_scopes.split())
-        )
-        await session.commit()
-    await database.dispose()
-    gateway_port = free_port()
-    gateway_url = f"http://127.0.0.1:{gateway_port}"
-    async with AsyncExitStack() as stack:
-        registry_url = await stack.enter_async_context(
-            serving(
-                create_registry(RegistrySettings(database_url=urls["registry"], **published_by(gateway_url)))
-            )
-        )
-        elections_url = await stack.enter_async_context(
-            serving(
-                create_elections(
-                    ElectionsSettings(
-                        database_url=urls["elections"],
-                        **published_by(gateway_url),
-                        gateway_url=gateway_url,
-                        client_id=service.client_id,
-                        client_secret=SecretStr(service.client_secret),
-                    )
-                )
-            )
-        )
-        settings = GatewaySettings(
-            database_url=urls["gateway"], registry_url=registry_url, elections_url=elections_url
-        )
-        await stack.enter_async_context(serving(create_gateway(settings), port=gateway_port))
+    roles = {"commission": set(COMMISSION)}
+    async with elections_platform(sqlite_dir / "integration-roll", roles) as running:
         yield RollPlatform(
-            gateway_url,
-            (admin.client_id, admin.client_secret),
-            service.client_id,
-            decode_purpose(elections_settings.registry_purpose),
+            running.gateway_url,
+            running.credentials["commission"],
+            running.elections_client_id,
+            running.elections_purpose,
         )
 
 
 @pytest.fixture
 async def gateway(roll_platform: RollPlatform) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=roll_platform.gateway_url, timeout=30.0) as client:
-        token = await client.post(
-            "/oauth/token", data={"grant_type": "client_credentials"}, auth=roll_platform.admin
-        )
-        assert token.status_code == 200, token.text
-        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        client.headers["X-Purpose"] = quote(PURPOSE)
+        client.headers.update(await signed_in(client, roll_platform.admin, PURPOSE))
         yield client
 
 

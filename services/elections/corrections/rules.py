@@ -33,7 +33,13 @@ class Basis:
 
 
 # Art. 109 para. 1 item 4 names arts. 202-208 as the objections, reviews and lawsuits that can change
-# winners (read); which article covers which kind below is from commentaries, not the statute's text.
+# winners (read). Checked 2026-12-06 in the iuris.jp mirror of the e-Gov text (version of 2024-04-01):
+# art. 208 para. 1 (https://iuris.jp/…/jpn/a/22037) is the Diet elections' lawsuit on who won, against
+# the prefectural commission or the Central Election Management Council, within 30 days of the notice,
+# at a High Court. Arts. 206 and 207 (the local elections' objection, review and lawsuit on who won)
+# were not read: the mirror's chapter page (…/jpn/c/1049) shows arts. 202-204 only, whose wording
+# (objection within 14 days, review within 21, High Court within 30) they follow for the election's
+# validity; so the lawsuit's basis stays unverified for its art. 207 half.
 OBJECTION_BASIS: dict[ObjectionKind, Basis] = {
     ObjectionKind.OBJECTION: Basis("公職選挙法 art. 206 para. 1 (当選の効力に関する異議の申出)", False),
     ObjectionKind.REVIEW: Basis("公職選挙法 art. 206 para. 2 (審査の申立て)", False),
@@ -89,9 +95,12 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-# Replacement winners (繰上補充).
+# Replacement winners (繰上補充). Art. 97-2 para. 1 (a Diet list's winner dead, disqualified or whose
+# win is void: the next on the same list, in its order, not yet elected) read 2026-12-06 as quoted
+# verbatim at scrapbox.io/nishio (比例代表選挙の繰り上げ当選), not e-Gov's copy. Art. 97: kotobank
+# (平凡社 世界大百科事典, 当選人) puts the three-month limit in art. 97 para. 2, not para. 1: unverified.
 DISTRICT_BASIS = Basis("公職選挙法 art. 97 para. 1 (within three months of polling day)", False)
-PROPORTIONAL_BASIS = Basis("公職選挙法 art. 97-2 (next eligible person on the party's list)", False)
+PROPORTIONAL_BASIS = Basis("公職選挙法 art. 97-2 (next eligible person on the party's list)", True)
 REPLACEMENT_MONTHS = 3
 
 

@@ -98,18 +98,24 @@ def _standing_on(day: date) -> Any:
 
 
 async def electors(session: AsyncSession, codes: Sequence[str], day: date) -> int:
+    return sum((await electors_by_municipality(session, codes, day)).values())
+
+
+async def electors_by_municipality(session: AsyncSession, codes: Sequence[str], day: date) -> dict[str, int]:
+    """Entries standing on `day` on the overseas roll of each of these municipalities."""
     statement = (
-        select(func.count())
-        .select_from(overseas_entries)
+        select(overseas_entries.c.local_government_code, func.count())
         .where(overseas_entries.c.local_government_code.in_(list(codes)), _standing_on(day))
+        .group_by(overseas_entries.c.local_government_code)
     )
-    return int((await session.execute(statement)).scalar_one())
+    return {row[0]: int(row[1]) for row in await session.execute(statement)}
 
 
-async def voters_by_method(session: AsyncSession, election_id: int, codes: Sequence[str]) -> list[Any]:
-    """Overseas votes standing in the election, by method, of entries in these municipalities."""
-    statement = (
-        select(check_ins.c.overseas_method, func.count(check_ins.c.id.distinct()).label("n"))
+def _voted_abroad(election_id: int, codes: Sequence[str]) -> Any:
+    """Standing overseas votes in the election, joined to the entry (of these municipalities) they were
+    cast on."""
+    return (
+        select()
         .select_from(
             check_ins.join(
                 overseas_entries,
@@ -124,6 +130,26 @@ async def voters_by_method(session: AsyncSession, election_id: int, codes: Seque
             check_ins.c.active_resident_code.is_not(None),
             check_ins.c.overseas_method.is_not(None),
         )
+    )
+
+
+async def voters_by_municipality(
+    session: AsyncSession, election_id: int, codes: Sequence[str]
+) -> dict[str, int]:
+    """Overseas votes standing in the election, per municipality of the overseas roll they were cast on."""
+    statement = (
+        _voted_abroad(election_id, codes)
+        .add_columns(overseas_entries.c.local_government_code, func.count(check_ins.c.id.distinct()))
+        .group_by(overseas_entries.c.local_government_code)
+    )
+    return {row[0]: int(row[1]) for row in await session.execute(statement)}
+
+
+async def voters_by_method(session: AsyncSession, election_id: int, codes: Sequence[str]) -> list[Any]:
+    """Overseas votes standing in the election, by method, of entries in these municipalities."""
+    statement = (
+        _voted_abroad(election_id, codes)
+        .add_columns(check_ins.c.overseas_method, func.count(check_ins.c.id.distinct()).label("n"))
         .group_by(check_ins.c.overseas_method)
     )
     return list((await session.execute(statement)).all())

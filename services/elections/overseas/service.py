@@ -276,6 +276,20 @@ async def vote(*, session: AsyncSession, clerk: str, election_id: int, data: Ove
     )
 
 
+async def by_municipality(
+    session: AsyncSession, election: Any
+) -> tuple[dict[str, int], dict[str, int]] | None:
+    """The overseas roll's electors on polling day and its voters, per municipality of the election's roll;
+    None when the election has no national contest (the overseas roll votes in national elections only)."""
+    if not is_national(await repository.contest_kinds(session, election.id)):
+        return None
+    codes = await roll_repository.municipalities_of(session, election.id)
+    return (
+        await repository.electors_by_municipality(session, codes, election.polling_day),
+        await repository.voters_by_municipality(session, election.id, codes),
+    )
+
+
 async def turnout(
     session: AsyncSession, election: Any, codes: Sequence[str] | None
 ) -> OverseasTurnout | None:

@@ -50,15 +50,29 @@ CITATIONS: tuple[Citation, ...] = (
         True,
         "statute text of art. 13 para. 2 and annexed table 2 as quoted by a commentary (note.com, 2024)",
     ),
-    Citation("only dual candidates may share a rank", "art. 86-2 para. 6", False),
-    Citation("within a rank, higher 惜敗率 first; equal 惜敗率 by lot", "art. 95-2 para. 3", False),
+    Citation(
+        "only dual candidates may share a rank",
+        "art. 86-2 para. 6",
+        False,
+        "2026-12-06: the rule is described by commentaries (sadanosouken.com 2021, Wikipedia "
+        "重複立候補制度); the iuris.jp mirror of art. 86-2 (…/jpn/a/21843) showed para. 1 only: the "
+        "paragraph is not confirmed",
+    ),
+    Citation(
+        "within a rank, higher 惜敗率 first; equal 惜敗率 by lot",
+        "art. 95-2 para. 3",
+        False,
+        "2026-12-06: the rule is described by commentaries (sadanosouken.com 2021); the paragraph text "
+        "was not found",
+    ),
     Citation(
         "a district winner leaves the list; under a tenth of the district's valid votes cannot be "
         "elected from it",
         "art. 95-2 para. 5 (the tenth: art. 93 para. 1 item 1)",
         False,
         "the rule itself is described by a prefectural commission page and commentaries; the "
-        "paragraph number is not confirmed",
+        "paragraph number is not confirmed (a 2021 commentary, kami-kosyokusenkyoho, also puts it in "
+        "para. 5; not the statute's text)",
     ),
     Citation("a list that runs out passes its seats to the next quotients", "art. 95-2 para. 4", False),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -61,10 +61,18 @@ def nist_status(results: ElectionResults) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Voters:
-    """Registered electors (on the roll) and those who voted (a standing check-in), per municipality."""
+    """Registered electors (on the roll) and those who voted (a standing check-in), per municipality: the
+    domestic roll's, and the overseas roll's (在外選挙人名簿, national elections only), which the
+    reporting units' figures include and which the report also gives apart, as the MIC turnout tables
+    give the overseas roll a line of its own within the total."""
 
     registered: dict[str, int]
     participated: dict[str, int]
+    overseas_registered: dict[str, int] = field(default_factory=dict)
+    overseas_participated: dict[str, int] = field(default_factory=dict)
+
+    def municipalities(self) -> list[str]:
+        return sorted({*self.registered, *self.overseas_registered})
 
 
 def _unit(unit_id: str, name: str, **fields: Any) -> dict[str, Any]:
@@ -75,10 +83,12 @@ def _total(count: Decimal, unit_id: str) -> dict[str, Any]:
     return _typed("VoteCounts", Count=_count(count), GpUnitId=unit_id, Type="total")
 
 
-def _voter_fields(voters: Voters, codes: list[str]) -> dict[str, int]:
+def _voter_fields(voters: Voters, codes: list[str], *, overseas_only: bool = False) -> dict[str, int]:
+    registered = [voters.overseas_registered] + ([] if overseas_only else [voters.registered])
+    participated = [voters.overseas_participated] + ([] if overseas_only else [voters.participated])
     return {
-        "VotersRegistered": sum(voters.registered.get(code, 0) for code in codes),
-        "VotersParticipated": sum(voters.participated.get(code, 0) for code in codes),
+        "VotersRegistered": sum(counts.get(code, 0) for counts in registered for code in codes),
+        "VotersParticipated": sum(counts.get(code, 0) for counts in participated for code in codes),
     }
 
 
@@ -88,7 +98,7 @@ def _area_units(codes: list[str], voters: Voters) -> dict[str, dict[str, Any]]:
     units = {}
     for code in codes:
         prefecture = code[2:5] == "000"
-        members = [c for c in voters.registered if c[:2] == code[:2]] if prefecture else [code]
+        members = [c for c in voters.municipalities() if c[:2] == code[:2]] if prefecture else [code]
         units[f"gpu-lg-{code}"] = _typed(
             "ReportingUnit",
             **{"@id": f"gpu-lg-{code}"},
@@ -199,9 +209,19 @@ def nist_report(
     generated_at: datetime,
 ) -> dict[str, Any]:
     scope_id = f"gpu-election-{results.election_id}"
+    everywhere = voters.municipalities()
     gp_units: dict[str, dict[str, Any]] = {
-        scope_id: _unit(scope_id, results.name, **_voter_fields(voters, list(voters.registered)))
+        scope_id: _unit(scope_id, results.name, **_voter_fields(voters, everywhere))
     }
+    if voters.overseas_registered or voters.overseas_participated:
+        # The overseas roll's line (在外): already within the figures above, given apart as well.
+        overseas_id = f"{scope_id}-overseas"
+        gp_units[overseas_id] = _unit(
+            overseas_id,
+            f"{results.name} 在外選挙人名簿",
+            OtherType="overseas-roll",
+            **_voter_fields(voters, everywhere, overseas_only=True),
+        )
     contests: list[dict[str, Any]] = []
     candidates: list[dict[str, Any]] = []
     ballots: list[dict[str, Any]] = []

@@ -34,7 +34,8 @@ RULES: dict[ContestKind, ReElectionRule] = {
     # 25 winners for 26 seats is no re-election (a 1-seat district's 1 seat always exceeds it).
     ContestKind.PREFECTURAL_ASSEMBLY: _ONE_SIXTH,
     ContestKind.MUNICIPAL_ASSEMBLY: _ONE_SIXTH,
-    # Proportional lists: a shortfall beyond a quarter of the seats (text read only in a commentary).
+    # Proportional lists: a shortfall beyond a quarter of the seats (text read only in a commentary; a
+    # second commentary, kami-kosyokusenkyoho 2021 on art. 110, says the same; the statute not read).
     ContestKind.HOUSE_OF_REPRESENTATIVES_PROPORTIONAL: _ONE_QUARTER,
     ContestKind.HOUSE_OF_COUNCILLORS_NATIONAL: _ONE_QUARTER,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, func, insert, select
@@ -21,6 +21,7 @@ from services.elections.tables import (
     tally_counts,
     tally_sheets,
 )
+from services.elections.turnout.repository import transferred_abroad
 from shared.web.problems import Conflict
 
 
@@ -110,18 +111,26 @@ async def get_lot(session: AsyncSession, lot_id: int) -> Row[Any]:
     return (await session.execute(select(lots).where(lots.c.id == lot_id))).one()
 
 
-async def registered_by_municipality(session: AsyncSession, election_id: int) -> dict[str, int]:
-    """Electors on the election's roll, per municipality."""
+async def registered_by_municipality(
+    session: AsyncSession, election_id: int, polling_day: date
+) -> dict[str, int]:
+    """Electors on the election's (domestic) roll, per municipality; those transferred to the overseas roll
+    by polling day are counted there instead (as turnout counts them)."""
     statement = (
         select(roll_entries.c.local_government_code, func.count())
-        .where(roll_entries.c.election_id == election_id, roll_entries.c.on_roll.is_(True))
+        .where(
+            roll_entries.c.election_id == election_id,
+            roll_entries.c.on_roll.is_(True),
+            ~transferred_abroad(polling_day),
+        )
         .group_by(roll_entries.c.local_government_code)
     )
     return {row[0]: int(row[1]) for row in await session.execute(statement)}
 
 
 async def participated_by_municipality(session: AsyncSession, election_id: int) -> dict[str, int]:
-    """Voters with a standing check-in, per municipality of their roll entry."""
+    """Voters of the domestic roll with a standing check-in, per municipality of their roll entry (an
+    overseas vote is counted with the overseas roll's)."""
     joined = check_ins.join(
         roll_entries,
         and_(
@@ -132,7 +141,11 @@ async def participated_by_municipality(session: AsyncSession, election_id: int) 
     statement = (
         select(roll_entries.c.local_government_code, func.count())
         .select_from(joined)
-        .where(check_ins.c.election_id == election_id, check_ins.c.active_resident_code.is_not(None))
+        .where(
+            check_ins.c.election_id == election_id,
+            check_ins.c.active_resident_code.is_not(None),
+            check_ins.c.overseas_method.is_(None),
+        )
         .group_by(roll_entries.c.local_government_code)
     )
     return {row[0]: int(row[1]) for row in await session.execute(statement)}

@@ -15,6 +15,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
+from services.elections.overseas import service as overseas
 from services.elections.results import export, repository
 from services.elections.results.allocation import Lot as LotOutcome
 from services.elections.results.allocation import (
@@ -75,6 +76,32 @@ class District:
         return code[:2] in self._prefectures and is_valid_local_government_code(code)
 
 
+class DistrictIndex:
+    """An election's counting districts indexed by municipality and by prefecture, built once per
+    request: a contest finds its counting districts by looking up the codes it lists, so a general
+    election costs the sum of its contests' areas rather than every contest times every counting
+    district. Membership is `District`'s: a listed code, or a valid code of a prefecture listed whole."""
+
+    def __init__(self, rows: list[Row[Any]]) -> None:
+        self._rows = rows
+        self._by_code: dict[str, list[int]] = defaultdict(list)
+        self._by_prefecture: dict[str, list[int]] = defaultdict(list)
+        for position, row in enumerate(rows):
+            code = row.local_government_code
+            self._by_code[code].append(position)
+            if is_valid_local_government_code(code):
+                self._by_prefecture[code[:2]].append(position)
+
+    def within(self, areas: list[str]) -> list[Row[Any]]:
+        """The counting districts of a contest listing `areas`, in the election's order."""
+        positions: set[int] = set()
+        for area in areas:
+            positions.update(self._by_code.get(area, ()))
+            if is_prefecture_code(area):
+                positions.update(self._by_prefecture.get(area[:2], ()))
+        return [self._rows[position] for position in sorted(positions)]
+
+
 def covers(areas: list[str], code: str) -> bool:
     """A counting district belongs to a contest whose district lists its municipality or its prefecture."""
     return code in District(areas)
@@ -87,7 +114,7 @@ class Decided:
     and the stations counted in each."""
 
     results: dict[int, ContestResult] = field(default_factory=dict)
-    districts: dict[int, list[Row[Any]]] = field(default_factory=dict)
+    districts: dict[int, DistrictIndex] = field(default_factory=dict)
     stations: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
@@ -103,19 +130,15 @@ class Tallied:
     by_district: list[DistrictResult]
 
 
-async def _election_districts(session: AsyncSession, election_id: int, decided: Decided) -> list[Row[Any]]:
+async def _election_districts(session: AsyncSession, election_id: int, decided: Decided) -> DistrictIndex:
     if election_id not in decided.districts:
-        decided.districts[election_id] = await repository.districts_of(session, election_id)
+        decided.districts[election_id] = DistrictIndex(await repository.districts_of(session, election_id))
     return decided.districts[election_id]
 
 
 async def _tally(session: AsyncSession, contest: Row[Any], decided: Decided) -> Tallied:
-    area = District((await setup_repository.areas_of(session, [contest.id]))[contest.id])
-    districts = [
-        d
-        for d in await _election_districts(session, contest.election_id, decided)
-        if d.local_government_code in area
-    ]
+    areas = (await setup_repository.areas_of(session, [contest.id]))[contest.id]
+    districts = (await _election_districts(session, contest.election_id, decided)).within(areas)
     ours = {d.id for d in districts}
     if contest.election_id not in decided.stations:
         decided.stations[contest.election_id] = await repository.station_counts(session, contest.election_id)
@@ -552,9 +575,12 @@ async def nist_export(*, session: AsyncSession, election_id: int) -> tuple[dict[
     }
     areas = await setup_repository.areas_of(session, [c.contest_id for c in results.contests])
     generated = max((c.certified_at for c in results.contests if c.certified_at), default=None)
+    abroad = await overseas.by_municipality(session, election)
     voters = export.Voters(
-        registered=await repository.registered_by_municipality(session, election_id),
+        registered=await repository.registered_by_municipality(session, election_id, election.polling_day),
         participated=await repository.participated_by_municipality(session, election_id),
+        overseas_registered=abroad[0] if abroad else {},
+        overseas_participated=abroad[1] if abroad else {},
     )
     report = export.nist_report(
         results,

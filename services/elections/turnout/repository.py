@@ -43,7 +43,7 @@ def _suspended_on(day: date) -> ColumnElement[bool]:
     )
 
 
-def _transferred_abroad(day: date) -> ColumnElement[bool]:
+def transferred_abroad(day: date) -> ColumnElement[bool]:
     """The voter moved to the overseas roll (登録の移転, art. 30-4(2)) by `day`: counted there, not here."""
     return exists().where(
         overseas_entries.c.active_resident_code == roll_entries.c.resident_code,
@@ -61,7 +61,7 @@ async def electors(session: AsyncSession, scope: list[ColumnElement[bool]], poll
             *scope,
             roll_entries.c.on_roll.is_(True),
             ~_suspended_on(polling_day),
-            ~_transferred_abroad(polling_day),
+            ~transferred_abroad(polling_day),
         )
         .group_by(roll_entries.c.sex, roll_entries.c.birth_date)
     )

@@ -33,12 +33,13 @@ def _sex(value: str) -> str:
     return value if value in SEXES else "other"
 
 
-def _by_sex(electors: Counter[str], voters: Counter[str]) -> TurnoutBySex:
-    def figure(e: int, v: int) -> TurnoutFigure:
-        return TurnoutFigure(electors=e, voters=v, turnout_percent=percent(v, e))
+def _figure(electors: int, voters: int) -> TurnoutFigure:
+    return TurnoutFigure(electors=electors, voters=voters, turnout_percent=percent(voters, electors))
 
-    parts = {s: figure(electors[s], voters[s]) for s in (*SEXES, "other")}
-    total = figure(sum(electors.values()), sum(voters.values()))
+
+def _by_sex(electors: Counter[str], voters: Counter[str]) -> TurnoutBySex:
+    parts = {s: _figure(electors[s], voters[s]) for s in (*SEXES, "other")}
+    total = _figure(sum(electors.values()), sum(voters.values()))
     return TurnoutBySex(male=parts["male"], female=parts["female"], other=parts["other"], total=total)
 
 
@@ -129,15 +130,20 @@ async def final_turnout(
         )
         for band in AGE_BANDS
     ]
+    abroad = None if where.station else await overseas.turnout(session, election, where.codes)
+    by_sex = _by_sex(electors_by_sex, voters_by_sex)
     return FinalTurnout(
         election_id=election_id,
         scope=label,
-        by_sex=_by_sex(electors_by_sex, voters_by_sex),
+        by_sex=by_sex,
         by_method=dict(by_method),
         by_age_band=bands,
         registered=sum(electors_by_sex.values()) + suspended,
         suspended_on_polling_day=suspended,
-        overseas=None if where.station else await overseas.turnout(session, election, where.codes),
+        overseas=abroad,
+        with_overseas=None
+        if abroad is None
+        else _figure(by_sex.total.electors + abroad.electors, by_sex.total.voters + abroad.voters),
     )
 
 

@@ -45,6 +45,11 @@ class FinalTurnout(BaseModel):
         description="The overseas roll (在外選挙人名簿), reported apart: national elections only, and not "
         "for a station's scope. Its voters are not in the figures above.",
     )
+    with_overseas: TurnoutFigure | None = Field(
+        default=None,
+        description="The total of the domestic electors (by_sex.total) and the overseas roll's, as the "
+        "MIC turnout tables total them (国内 + 在外 = 計); null where `overseas` is.",
+    )
 
 
 class HourlyFigure(BaseModel):

@@ -128,3 +128,47 @@ def test_an_invalid_report_fails_the_check() -> None:
     broken["GpUnit"][0]["ComposingGpUnitIds"] = ["gpu-nowhere"]
     with pytest.raises(AssertionError, match="names no object"):
         assert_valid_nist(broken)
+
+
+def test_the_overseas_roll_counts_within_the_totals_and_on_a_line_of_its_own() -> None:
+    """An overseas voter counts in a national election: each unit's registered and participating counts
+    are the domestic roll's plus the overseas roll's (国内 + 在外 = 計), and the overseas roll also has a
+    unit of its own, as the MIC turnout tables give it a separate line. A municipality with only
+    overseas electors is still reported."""
+    results = ElectionResults(
+        election_id=1,
+        name="選挙",
+        contests=[_contest(1, ContestKind.HOUSE_OF_REPRESENTATIVES_DISTRICT, ResultStatus.CERTIFIED, 1)],
+    )
+    report = nist_report(
+        results,
+        polling_day=date(2026, 7, 5),
+        parties={1: ("党1", "一"), 2: ("党2", None)},
+        areas={1: ["130001"]},
+        voters=Voters(
+            registered={"131016": 10, "131024": 5},
+            participated={"131016": 7, "131024": 1},
+            overseas_registered={"131016": 2, "131032": 3},
+            overseas_participated={"131032": 1},
+        ),
+        generated_at=datetime(2026, 7, 6, tzinfo=UTC),
+    )
+    assert_valid_nist(report)
+    units = {u["@id"]: u for u in report["GpUnit"]}
+    figures = {key: (u.get("VotersRegistered"), u.get("VotersParticipated")) for key, u in units.items()}
+    assert figures["gpu-election-1"] == (10 + 5 + 2 + 3, 7 + 1 + 1)
+    assert figures["gpu-election-1-overseas"] == (5, 1)
+    assert units["gpu-election-1-overseas"]["OtherType"] == "overseas-roll"
+    assert figures["gpu-lg-130001"] == (20, 9)  # the prefecture: all four of its figures
+
+
+def test_no_overseas_line_without_an_overseas_roll() -> None:
+    report = nist_report(
+        ElectionResults(election_id=1, name="x", contests=[]),
+        polling_day=date(2026, 7, 5),
+        parties={},
+        areas={},
+        voters=Voters({"131016": 4}, {"131016": 2}),
+        generated_at=datetime(2026, 7, 6, tzinfo=UTC),
+    )
+    assert [u["@id"] for u in report["GpUnit"]] == ["gpu-election-1"]
