@@ -260,7 +260,8 @@ class LifeEvent(BaseModel):
     former_resident_code: str | None = Field(
         default=None,
         description="For a resident_code_change: the code the resident had (it resolves to nothing "
-        "now; this event and every earlier one carry the new code).",
+        "now; this event and every earlier one carry the new code). For a client configured with a "
+        "pseudonym domain, its pseudonym for the former code: a code change gives a new pseudonym.",
     )
     resident: Resident | None = Field(
         default=None,
@@ -764,6 +765,11 @@ class AccessRecord(BaseModel):
     purpose: str
     request_id: str
     operation: str
+    resident_code: ResidentCode = Field(
+        description="The resident code the entry was recorded under, as hashed into its leaf: the "
+        "resident's code then, a former one for an entry made before a resident-code change "
+        "(住民票コードの変更), whose entries the disclosure lists too."
+    )
     items: list[ProvidedItem]
     inclusion_proof: list[str] | None = Field(
         description="Base64 hashes proving the entry is leaf `leaf_index` of the page's checkpoint "

@@ -11,6 +11,14 @@ associated data, in lowercase base32. So:
   so lookups, subscriptions and the feed accept it as they accept a resident code;
 - a made-up or altered pseudonym is rejected rather than decoded to some resident.
 
+A pseudonym stands for a resident code, so a resident-code change (住民票コードの変更) gives the
+resident a new pseudonym in every domain, as it gives them a new code for every municipality: the
+feed's `resident_code_change` event, in a pseudonymous client's view, carries the new pseudonym in
+`resident_code` and the old one in `former_resident_code`, which is how an agency carries its own
+records over (the same contract as for clients that see codes). The old pseudonym then resolves to
+nobody (404), like the old code. A pseudonym keyed on an internal id instead would need a stable id
+the register does not have (the resident code is its key) and a table to map it back.
+
 A resident code (11 digits) is packed into 5 bytes before encryption: the pseudonym is
 21 bytes, 34 base32 characters, and never looks like a resident code.
 """
@@ -87,6 +95,10 @@ class Identifiers:
         if self.domain is None:
             return document
         document["resident_code"] = self.shown(document["resident_code"])
+        former = document.get("former_resident_code")
+        if former is not None:
+            # A resident-code change gives a new pseudonym: the event names the old one.
+            document["former_resident_code"] = self.shown(former)
         resident = document.get("resident")
         if resident is not None:
             self.rename(resident)

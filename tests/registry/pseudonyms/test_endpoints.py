@@ -70,3 +70,40 @@ async def test_reads_that_would_show_resident_codes_are_refused(
         )
         assert response.status_code == 403, (path, response.text)
         assert response.json()["type"].endswith("pseudonyms-not-supported")
+
+
+async def test_a_code_change_tells_a_pseudonymous_client_its_old_and_new_pseudonym(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    code = await register()
+    verify = await registry.post(
+        VERIFY, json={"items": [{"four_items": FOUR}]}, headers=headers("registry:read", **PENSION)
+    )
+    old = verify.json()["results"][0]["resident_code"]
+    etag = (await registry.get(f"/registry/v1/residents/{code}", headers=headers("registry:read"))).headers[
+        "ETag"
+    ]
+    changed = await registry.post(
+        f"/registry/v1/residents/{code}/resident-code-changes",
+        json={"effective_date": "2025-01-10"},
+        headers=headers("registry:write", **{"If-Match": etag}),
+    )
+    assert changed.status_code == 201, changed.text
+    feed = await registry.get("/registry/v1/events?limit=100", headers=headers("registry:feed", **PENSION))
+    assert feed.status_code == 200, feed.text
+    event = feed.json()["items"][-1]
+    assert event["type"] == "resident_code_change"
+    assert event["former_resident_code"] == old  # never the former resident code itself
+    new = event["resident_code"]
+    assert new not in (old, code, changed.json()["resident_code"]) and len(new) == 34
+    # The new pseudonym finds the resident, the old one nobody (as the old code).
+    outcomes = await registry.post(
+        VERIFY,
+        json={"items": [{"pseudonym": new}, {"pseudonym": old}]},
+        headers=headers("registry:read", **PENSION),
+    )
+    assert [r["outcome"] for r in outcomes.json()["results"]] == ["found", "not_found"]
+    assert outcomes.json()["results"][0]["resident_code"] == new
+    # A client that sees codes still gets the codes.
+    plain = await registry.get("/registry/v1/events?limit=100", headers=headers("registry:feed"))
+    assert plain.json()["items"][-1]["former_resident_code"] == code
