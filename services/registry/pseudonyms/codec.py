@@ -39,7 +39,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 PSEUDONYM_LENGTH: Final = 34
 PSEUDONYM_PATTERN: Final = r"^[a-z2-7]{34}$"
 _PSEUDONYM = re.compile(r"[a-z2-7]{34}")
-_CODE_BYTES: Final = 5  # 11 decimal digits < 2**37
+_CODE_BYTES: Final = 5  # 11 decimal digits < 2**37, 12 (a household id's) < 2**40
+HOUSEHOLD_PSEUDONYM_PATTERN: Final = r"^h[a-z2-7]{34}$"
+_HOUSEHOLD_ID = re.compile(r"H[0-9]{12}")
+_HOUSEHOLD: Final = b"household"
 _LABEL: Final = b"jichi-registry:pseudonyms:v1"
 _CACHED: Final = 1 << 16
 
@@ -73,6 +76,24 @@ class PseudonymCodec:
             raise UnknownPseudonym(pseudonym) from None
         return f"{int.from_bytes(plain, 'big'):011d}"
 
+    def encode_household(self, household_id: str, domain: str) -> str:
+        """A household's pseudonym: `h` and the same construction over its 12 digits, with its own
+        associated data, so it never decodes as a resident's (nor a resident's as it)."""
+        plain = int(household_id[1:]).to_bytes(_CODE_BYTES, "big")
+        sealed = self._siv.encrypt(plain, [domain.encode(), _HOUSEHOLD])
+        return "h" + base64.b32encode(sealed).decode("ascii").rstrip("=").lower()
+
+    def decode_household(self, pseudonym: str, domain: str) -> str:
+        """The household id behind `pseudonym` in `domain`; UnknownPseudonym if there is none."""
+        if not (pseudonym.startswith("h") and _PSEUDONYM.fullmatch(pseudonym, 1)):
+            raise UnknownPseudonym(pseudonym)
+        try:
+            sealed = base64.b32decode(pseudonym[1:].upper() + "======")
+            plain = self._siv.decrypt(sealed, [domain.encode(), _HOUSEHOLD])
+        except (binascii.Error, InvalidTag):
+            raise UnknownPseudonym(pseudonym) from None
+        return f"H{int.from_bytes(plain, 'big'):012d}"
+
 
 class Identifiers:
     """How one caller names residents: resident codes, or its domain's pseudonyms."""
@@ -88,10 +109,13 @@ class Identifiers:
     def shown(self, resident_code: str) -> str:
         return resident_code if self.domain is None else self.codec.encode(resident_code, self.domain)
 
+    def shown_household(self, household_id: str) -> str:
+        return household_id if self.domain is None else self.codec.encode_household(household_id, self.domain)
+
     def rename(self, document: dict[str, Any]) -> dict[str, Any]:
-        """An event or record document as this caller names residents: its resident code, and its
-        household's head, become pseudonyms; the household's id, the same for every client (a key
-        two agencies could join on), is left out for a pseudonymous caller."""
+        """An event or record document as this caller names residents: its resident code, its
+        household's id (the same for every client: a key two agencies could join on) and head
+        become this caller's pseudonyms."""
         if self.domain is None:
             return document
         document["resident_code"] = self.shown(document["resident_code"])
@@ -104,10 +128,30 @@ class Identifiers:
             self.rename(resident)
         household = document.get("household")
         if household is not None:
-            household.pop("household_id", None)
-            head = household.get("head_resident_code")
-            household["head_resident_code"] = self.shown(head) if head is not None else None
+            self.rename_household(household)
         return document
+
+    def rename_household(self, household: dict[str, Any]) -> dict[str, Any]:
+        """A household (a resident's, or the household record with its members) as this caller
+        names residents and households."""
+        if self.domain is None:
+            return household
+        if household.get("household_id") is not None:
+            household["household_id"] = self.shown_household(household["household_id"])
+        head = household.get("head_resident_code")
+        household["head_resident_code"] = self.shown(head) if head is not None else None
+        for member in household.get("members", ()):
+            member["resident_code"] = self.shown(member["resident_code"])
+        return household
+
+    def household_id(self, identifier: str) -> str:
+        """The household id a caller means; a pseudonymous caller names households only by its
+        pseudonyms for them (UnknownPseudonym otherwise)."""
+        if self.domain is None:
+            if not _HOUSEHOLD_ID.fullmatch(identifier):
+                raise UnknownPseudonym(identifier)
+            return identifier
+        return self.codec.decode_household(identifier, self.domain)
 
     def resident_code(self, identifier: str) -> str:
         """The resident code a caller means; a pseudonymous caller may only name residents by its

@@ -45,7 +45,8 @@ async def test_the_disclosure_lists_entries_under_former_codes_with_proofs(
         ("pension-2", second),
         ("pension-1", first),
     ]
-    assert page.checkpoint is not None and page.checkpoint.tree_size == signed.tree_size
+    assert page.checkpoint is not None
+    assert page.checkpoint.tree_size == signed.tree_size
     assert all(proves(record, record.resident_code, page.checkpoint) for record in page.items)
     # Proved against the code it was recorded under, not the current one: the field matters.
     assert not proves(page.items[-1], third, page.checkpoint)

@@ -47,13 +47,22 @@ def test_identifiers_of_a_pseudonymous_caller_rename_codes_and_households() -> N
     mine = Identifiers(codec, "pension")
     document = {
         "resident_code": CODE,
-        "resident": {"resident_code": CODE, "household": {"household_id": "h1", "head_resident_code": CODE}},
+        "resident": {
+            "resident_code": CODE,
+            "household": {"household_id": "H000000000001", "head_resident_code": CODE},
+        },
     }
     mine.rename(document)
     pseudonym = codec.encode(CODE, "pension")
     assert document == {
         "resident_code": pseudonym,
-        "resident": {"resident_code": pseudonym, "household": {"head_resident_code": pseudonym}},
+        "resident": {
+            "resident_code": pseudonym,
+            "household": {
+                "household_id": codec.encode_household("H000000000001", "pension"),
+                "head_resident_code": pseudonym,
+            },
+        },
     }
     assert mine.resident_code(pseudonym) == CODE
     with pytest.raises(UnknownPseudonym):

@@ -256,7 +256,9 @@ async def test_a_pseudonymous_client_sees_and_uses_only_its_own_pseudonyms(
     assert pseudonym != code
     assert len(pseudonym) == 34
     assert feed.json()["items"][0]["resident"]["resident_code"] == pseudonym
-    assert "household_id" not in feed.json()["items"][0]["resident"].get("household", {})
+    household = feed.json()["items"][0]["resident"]["household"]
+    assert household["household_id"].startswith("h")
+    assert len(household["household_id"]) == 35
     tax = await registry.get("/registry/v1/events", headers=headers("registry:feed", pseudonym_domain="tax"))
     assert tax.json()["items"][0]["resident_code"] not in (code, pseudonym)
     subscription = (
