@@ -286,3 +286,47 @@ async def test_a_pseudonymous_client_sees_and_uses_only_its_own_pseudonyms(
         (pseudonym, "move_out"),
     ]
     assert code not in page.text
+
+
+async def test_a_subscription_follows_a_resident_code_change(
+    registry: httpx.AsyncClient, headers: Headers, register: Register
+) -> None:
+    """Members are kept by code: a code change carries them over, so the agency receives the
+    change's event with its new pseudonym and the old one, and the resident's later events."""
+    code = await register()
+    pension = {"pseudonym_domain": "pension-agency"}
+    feed = await registry.get("/registry/v1/events", headers=headers("registry:feed", **pension))
+    old = feed.json()["items"][0]["resident_code"]
+    plain = await create(registry, headers)
+    await watch(registry, headers, plain.subscription_id, code)
+    agency = (
+        await registry.post(
+            SUBSCRIPTIONS, json={"name": "recipients"}, headers=headers(*SUBSCRIBER, **pension)
+        )
+    ).json()["subscription_id"]
+    await watch(registry, headers, agency, old, **pension)
+    etag = (await registry.get(f"/registry/v1/residents/{code}", headers=headers("registry:read"))).headers[
+        "ETag"
+    ]
+    changed = await registry.post(
+        f"/registry/v1/residents/{code}/resident-code-changes",
+        json={"effective_date": "2025-01-10"},
+        headers=headers("registry:write", **{"If-Match": etag}),
+    )
+    assert changed.status_code == 201, changed.text
+    new_code = changed.json()["resident_code"]
+    await move_out(registry, headers, new_code)
+    page = await registry.get(f"{SUBSCRIPTIONS}/{agency}/events", headers=headers(*SUBSCRIBER, **pension))
+    items = page.json()["items"]
+    assert [item["type"] for item in items] == ["birth", "resident_code_change", "move_out"]
+    new = items[1]["resident_code"]
+    assert items[1]["former_resident_code"] == old
+    assert new != old
+    assert items[2]["resident_code"] == new
+    assert code not in page.text
+    assert new_code not in page.text
+    mine = await registry.get(f"{SUBSCRIPTIONS}/{plain.subscription_id}/events", headers=headers(*SUBSCRIBER))
+    assert [(i["resident_code"], i.get("former_resident_code")) for i in mine.json()["items"][1:]] == [
+        (new_code, code),
+        (new_code, None),
+    ]
