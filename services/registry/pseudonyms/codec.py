@@ -51,6 +51,16 @@ class UnknownPseudonym(ValueError):  # noqa: N818 - a finding, like the codec's 
     """Not a pseudonym of this domain (malformed, altered, or another domain's)."""
 
 
+def _canonical(text: str) -> bytes:
+    """The 21 bytes `text` spells, if it is their only spelling: 34 base32 characters carry 170
+    bits, and a decoder ignores the last 2, so without this check four strings would name one
+    resident (an altered pseudonym must name nobody)."""
+    sealed = base64.b32decode(text.upper() + "======")
+    if base64.b32encode(sealed).decode("ascii").rstrip("=").lower() != text:
+        raise binascii.Error("not the canonical spelling")
+    return sealed
+
+
 class PseudonymCodec:
     def __init__(self, secret: str) -> None:
         self._siv = AESSIV(hmac.new(secret.encode(), _LABEL, hashlib.sha512).digest())
@@ -70,7 +80,7 @@ class PseudonymCodec:
         if not _PSEUDONYM.fullmatch(pseudonym):
             raise UnknownPseudonym(pseudonym)
         try:
-            sealed = base64.b32decode(pseudonym.upper() + "======")
+            sealed = _canonical(pseudonym)
             plain = self._siv.decrypt(sealed, [domain.encode()])
         except (binascii.Error, InvalidTag):
             raise UnknownPseudonym(pseudonym) from None
@@ -88,7 +98,7 @@ class PseudonymCodec:
         if not (pseudonym.startswith("h") and _PSEUDONYM.fullmatch(pseudonym, 1)):
             raise UnknownPseudonym(pseudonym)
         try:
-            sealed = base64.b32decode(pseudonym[1:].upper() + "======")
+            sealed = _canonical(pseudonym[1:])
             plain = self._siv.decrypt(sealed, [domain.encode(), _HOUSEHOLD])
         except (binascii.Error, InvalidTag):
             raise UnknownPseudonym(pseudonym) from None

@@ -8,22 +8,13 @@ import httpx
 
 from tests.registry.accesslog.proofs import BASE, disclosed, proves, sign_checkpoint
 from tests.registry.conftest import Headers, Register
+from tests.registry.residents.test_missing_events import change_code
 
 
 async def _read(client: httpx.AsyncClient, headers: Headers, code: str, client_id: str) -> httpx.Response:
     response = await client.get(f"{BASE}/{code}", headers=headers("registry:read", client_id=client_id))
     assert response.status_code == 200, response.text
     return response
-
-
-async def _change(client: httpx.AsyncClient, headers: Headers, code: str, etag: str) -> str:
-    response = await client.post(
-        f"{BASE}/{code}/resident-code-changes",
-        json={"effective_date": "2025-01-10"},
-        headers=headers("registry:write", **{"If-Match": etag}),
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["resident_code"])
 
 
 async def test_the_disclosure_lists_entries_under_former_codes_with_proofs(
@@ -33,9 +24,9 @@ async def test_the_disclosure_lists_entries_under_former_codes_with_proofs(
     other = await register(given_name="花子", given_name_kana="ハナコ", sex="female")
     etag = (await _read(registry, headers, first, "pension-1")).headers["ETag"]
     await _read(registry, headers, other, "someone-else")
-    second = await _change(registry, headers, first, etag)
+    second = (await change_code(registry, headers, first, etag=etag)).json()["resident_code"]
     etag = (await _read(registry, headers, second, "pension-2")).headers["ETag"]
-    third = await _change(registry, headers, second, etag)
+    third = (await change_code(registry, headers, second, etag=etag)).json()["resident_code"]
     await _read(registry, headers, third, "pension-3")
     signed = await sign_checkpoint(registry, headers)
 
@@ -61,7 +52,7 @@ async def test_the_disclosure_pages_across_former_codes(
     etag = ""
     for index in range(3):
         etag = (await _read(registry, headers, first, f"old-{index}")).headers["ETag"]
-    current = await _change(registry, headers, first, etag)
+    current = (await change_code(registry, headers, first, etag=etag)).json()["resident_code"]
     for index in range(2):
         await _read(registry, headers, current, f"new-{index}")
     seen: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.registry.conftest import Headers, Register
+from tests.registry.residents.test_missing_events import change_code
 
 VERIFY = "/registry/v1/residents/verifications"
 FOUR = {"name": "山田 太郎", "date_of_birth": "1990-04-01", "sex": "male"}
@@ -60,14 +61,7 @@ async def test_a_code_change_tells_a_pseudonymous_client_its_old_and_new_pseudon
         VERIFY, json={"items": [{"four_items": FOUR}]}, headers=headers("registry:read", **PENSION)
     )
     old = verify.json()["results"][0]["resident_code"]
-    etag = (await registry.get(f"/registry/v1/residents/{code}", headers=headers("registry:read"))).headers[
-        "ETag"
-    ]
-    changed = await registry.post(
-        f"/registry/v1/residents/{code}/resident-code-changes",
-        json={"effective_date": "2025-01-10"},
-        headers=headers("registry:write", **{"If-Match": etag}),
-    )
+    changed = await change_code(registry, headers, code)
     assert changed.status_code == 201, changed.text
     feed = await registry.get("/registry/v1/events?limit=100", headers=headers("registry:feed", **PENSION))
     assert feed.status_code == 200, feed.text

@@ -21,8 +21,10 @@ TAX = {"pseudonym_domain": "tax-office", "client_id": "tax"}
 READS = (*ALL_READ, "registry:identity")
 
 
-def _altered(pseudonym: str) -> str:
-    return pseudonym[:-1] + ("a" if pseudonym[-1] != "a" else "b")
+def _altered(pseudonym: str, at: int = -1) -> str:
+    """One character changed (the last one's low bits are base32 padding: still refused)."""
+    index = at % len(pseudonym)
+    return pseudonym[:index] + ("a" if pseudonym[index] != "a" else "b") + pseudonym[index + 1 :]
 
 
 async def _family(registry: httpx.AsyncClient, headers: Headers, register: Register) -> tuple[str, str, str]:
@@ -144,7 +146,7 @@ async def test_codes_other_domains_and_altered_pseudonyms_name_nobody(
         refused = await registry.get(path.format(head), headers=headers(*READS, **PENSION))
         assert refused.status_code == 422, refused.text
         assert refused.json()["type"] == "urn:jichi:problem:invalid-resident-id"
-        for other in (theirs, _altered(mine), "a" * 34):
+        for other in (theirs, _altered(mine), _altered(mine, 10), "a" * 34):
             missing = await registry.get(path.format(other), headers=headers(*READS, **PENSION))
             assert missing.status_code == 404, missing.text
             assert missing.json()["type"] == "urn:jichi:problem:resident-not-found"
