@@ -58,6 +58,7 @@ OPERATIONS: Operations = {
             "resident-code-exhausted",
             "unknown-household-head",
             "unknown-local-government-code",
+            "pseudonyms-not-supported",
         ),
         headers={
             201: (
@@ -71,7 +72,6 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "unknown-local-government-code",
-            "pseudonyms-not-supported",
         ),
     ),
     ("GET", "/registry/v1/residents/{resident_code}"): Operation(
@@ -80,7 +80,7 @@ OPERATIONS: Operations = {
             "access-log-unavailable",
             "no-record-on-date",
             "resident-not-found",
-            "pseudonyms-not-supported",
+            "invalid-resident-id",
         ),
         headers={200: ("ETag",)},
     ),
@@ -89,13 +89,12 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "resident-not-found",
-            "pseudonyms-not-supported",
         ),
         headers={200: ("ETag",)},
     ),
     ("POST", "/registry/v1/residents/matches"): Operation(
         "registry_search_residents",
-        problems=("access-log-unavailable", "pseudonyms-not-supported"),
+        problems=("access-log-unavailable",),
     ),
     ("POST", "/registry/v1/residents/verifications"): Operation(
         "registry_verify_residents",
@@ -106,7 +105,7 @@ OPERATIONS: Operations = {
         problems=(
             "access-log-unavailable",
             "resident-not-found",
-            "pseudonyms-not-supported",
+            "invalid-resident-id",
         ),
     ),
     ("POST", "/registry/v1/residents/{resident_code}/events"): Operation(
@@ -131,6 +130,7 @@ OPERATIONS: Operations = {
             "resident-not-moved-out",
             "unknown-household-head",
             "unknown-local-government-code",
+            "pseudonyms-not-supported",
         ),
         headers={201: ("ETag",)},
     ),
@@ -143,12 +143,17 @@ OPERATIONS: Operations = {
             "resident-code-exhausted",
             "resident-not-active",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
         headers={201: ("ETag", "Location")},
     ),
     ("GET", "/registry/v1/households/{household_id}"): Operation(
         "registry_get_household",
-        problems=("access-log-unavailable", "household-not-found"),
+        problems=(
+            "access-log-unavailable",
+            "household-not-found",
+            "invalid-household-id",
+        ),
         headers={200: ("ETag",)},
     ),
     ("POST", "/registry/v1/households/{household_id}/events"): Operation(
@@ -163,6 +168,7 @@ OPERATIONS: Operations = {
             "if-match-required",
             "not-a-household-member",
             "same-household",
+            "pseudonyms-not-supported",
         ),
         headers={201: ("ETag",)},
     ),
@@ -171,6 +177,7 @@ OPERATIONS: Operations = {
         problems=(
             "if-match-required",
             "resident-not-found",
+            "pseudonyms-not-supported",
         ),
         headers={200: ("ETag",)},
     ),

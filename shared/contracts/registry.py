@@ -33,12 +33,22 @@ Conventions every caller must know:
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from shared.values import (
+    DEFAULT_RESIDENT_CODE_SCHEME,
     CalendarDate,
     IndividualNumber,
     KanaName,
@@ -47,6 +57,7 @@ from shared.values import (
     ResidentCode,
     Sex,
     UtcDateTime,
+    resident_code_validator,
 )
 
 PURPOSE_HEADER: Final = "X-Purpose"
@@ -62,6 +73,44 @@ MAX_FEED_LIMIT: Final = 1000
 MAX_ADDRESS_LINES: Final = 3
 ADDRESS_LINE_MAX_LENGTH: Final = 200
 
+RESIDENT_ID_PATTERN: Final = r"^([0-9]{11}|[a-z2-7]{34})$"
+_RESIDENT_ID_DESCRIPTION: Final = (
+    "The resident code, or, for a client configured with a pseudonym domain, its own pseudonym "
+    "for the resident (機関別符号: 34 lowercase base32 characters); such a client sees and may use "
+    "only its pseudonyms."
+)
+ResidentId = Annotated[
+    str, StringConstraints(pattern=RESIDENT_ID_PATTERN), Field(description=_RESIDENT_ID_DESCRIPTION)
+]
+_PSEUDONYM_SHAPE: Final = re.compile(r"[a-z2-7]{34}")
+_resident_code = resident_code_validator(DEFAULT_RESIDENT_CODE_SCHEME)
+
+
+def _code_or_pseudonym(value: object) -> str:
+    """A resident code (its check digit checked, as ResidentCode does) or a pseudonym's shape;
+    whether the caller may name a resident that way is the registry's to say."""
+    if isinstance(value, str) and _PSEUDONYM_SHAPE.fullmatch(value):
+        return value
+    return _resident_code(value)
+
+
+ResidentCodeOrPseudonym = Annotated[
+    str,
+    BeforeValidator(_code_or_pseudonym),
+    WithJsonSchema(
+        {"type": "string", "pattern": RESIDENT_ID_PATTERN, "description": _RESIDENT_ID_DESCRIPTION}
+    ),
+]
+"""A path's resident: ResidentId with the resident code's check digit checked."""
+HouseholdIdOrPseudonym = Annotated[
+    str,
+    StringConstraints(pattern=r"^(H[0-9]{12}|h[a-z2-7]{34})$"),
+    Field(
+        description="The household (世帯): H followed by 12 digits, or, for a client configured with "
+        "a pseudonym domain, its own pseudonym for the household (h and 34 lowercase base32 "
+        "characters), as the registry showed it; such a client may use only its pseudonyms."
+    ),
+]
 CountryCode = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z]{2}$"),
@@ -141,8 +190,11 @@ class Address(BaseModel):
 
 
 class Household(BaseModel):
-    household_id: str = Field(description="The household (世帯) the resident belongs to.")
-    head_resident_code: ResidentCode = Field(description="The head of the household (世帯主).")
+    household_id: str = Field(
+        description="The household (世帯) the resident belongs to; for a client configured with a "
+        "pseudonym domain, its own pseudonym for the household."
+    )
+    head_resident_code: ResidentId = Field(description="The head of the household (世帯主).")
     relationship: str = Field(description="続柄 to the head, e.g. '世帯主', '妻', '子'.")
 
 
@@ -191,7 +243,7 @@ class ResidencePeriod(BaseModel):
 class Resident(BaseModel):
     """A resident's record, minimised to the caller's scopes (absent fields were not provided)."""
 
-    resident_code: ResidentCode
+    resident_code: ResidentId
     version: int = Field(description="Increases with every change; the ETag is derived from it.")
     family_name: str | None = None
     given_name: str | None = None
@@ -245,7 +297,7 @@ class LifeEvent(BaseModel):
 
     sequence: int = Field(description="Position in the change feed; strictly increasing.")
     type: EventType
-    resident_code: ResidentCode
+    resident_code: ResidentId
     effective_date: CalendarDate
     recorded_at: UtcDateTime
     resident_version: int = Field(description="The resident's version after the event.")
@@ -260,7 +312,8 @@ class LifeEvent(BaseModel):
     former_resident_code: str | None = Field(
         default=None,
         description="For a resident_code_change: the code the resident had (it resolves to nothing "
-        "now; this event and every earlier one carry the new code).",
+        "now; this event and every earlier one carry the new code). For a client configured with a "
+        "pseudonym domain, its pseudonym for the former code: a code change gives a new pseudonym.",
     )
     resident: Resident | None = Field(
         default=None,
@@ -485,7 +538,7 @@ Relationships = Annotated[
 
 
 class HouseholdMember(BaseModel):
-    resident_code: ResidentCode
+    resident_code: ResidentId
     family_name: str
     given_name: str
     family_name_kana: str
@@ -499,8 +552,8 @@ class HouseholdRecord(BaseModel):
     """A household as it stands: its active members (those under a protection order only for
     registry:protected), the head first."""
 
-    household_id: HouseholdId
-    head_resident_code: ResidentCode
+    household_id: HouseholdIdOrPseudonym
+    head_resident_code: ResidentId
     address: Address | None = Field(default=None, description="The head's address.")
     members: list[HouseholdMember]
 
@@ -764,6 +817,11 @@ class AccessRecord(BaseModel):
     purpose: str
     request_id: str
     operation: str
+    resident_code: ResidentCode = Field(
+        description="The resident code the entry was recorded under, as hashed into its leaf: the "
+        "resident's code then, a former one for an entry made before a resident-code change "
+        "(住民票コードの変更), whose entries the disclosure lists too."
+    )
     items: list[ProvidedItem]
     inclusion_proof: list[str] | None = Field(
         description="Base64 hashes proving the entry is leaf `leaf_index` of the page's checkpoint "
@@ -919,15 +977,6 @@ class CodeChangePage(BaseModel):
 MAX_MEMBERS_PER_REQUEST: Final = 10_000
 """Residents added to or removed from a subscription in one request (send millions in batches)."""
 MAX_SUBSCRIPTIONS_PER_CLIENT: Final = 100
-RESIDENT_ID_PATTERN: Final = r"^([0-9]{11}|[a-z2-7]{34})$"
-_RESIDENT_ID_DESCRIPTION: Final = (
-    "The resident code, or, for a client configured with a pseudonym domain, its own pseudonym "
-    "for the resident (機関別符号: 34 lowercase base32 characters); such a client sees and may use "
-    "only its pseudonyms."
-)
-ResidentId = Annotated[
-    str, StringConstraints(pattern=RESIDENT_ID_PATTERN), Field(description=_RESIDENT_ID_DESCRIPTION)
-]
 WEBHOOK_EVENT_TYPE: Final = "registry.subscription.events"
 
 

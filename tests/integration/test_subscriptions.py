@@ -74,6 +74,7 @@ class Platform:
     receiver: Receiver
     municipality: tuple[str, str]
     agency: tuple[str, str]
+    tax_office: tuple[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +87,19 @@ async def platform(sqlite_dir: Path) -> AsyncIterator[Platform]:
     database = Database(create_engine(urls["gateway"]))
     async with database.sessionmaker() as session:
         municipality = await clients.create_client(
-            session, name="chiyoda", scopes={"registry:read", "registry:write"}
+            session, name="chiyoda", scopes={"registry:read", "registry:write", "registry:address"}
         )
         agency = await clients.create_client(
             session,
             name="pension-agency",
             scopes={"registry:read", "registry:address", "registry:subscribe"},
             pseudonym_domain="nenkin",
+        )
+        tax_office = await clients.create_client(
+            session,
+            name="tax-office",
+            scopes={"registry:read", "registry:address"},
+            pseudonym_domain="kokuzei",
         )
         await session.commit()
     await database.dispose()
@@ -128,6 +135,7 @@ async def platform(sqlite_dir: Path) -> AsyncIterator[Platform]:
                 receiver,
                 (municipality.client_id, municipality.client_secret),
                 (agency.client_id, agency.client_secret),
+                (tax_office.client_id, tax_office.client_secret),
             )
         finally:
             stop.set()
@@ -207,7 +215,9 @@ async def test_a_pension_agency_follows_its_recipients_by_push_with_its_own_pseu
     )
     pseudonyms = {result["reference"]: result["resident_code"] for result in verified["results"]}
     assert set(pseudonyms.values()).isdisjoint(codes.values())
-    assert (await agency.get(f"/registry/v1/residents/{codes['一郎']}")).status_code == 403
+    by_code = await agency.get(f"/registry/v1/residents/{codes['一郎']}")
+    assert by_code.status_code == 422
+    assert by_code.json()["type"] == "urn:jichi:problem:invalid-resident-id"
 
     subscription = await _ok(
         await agency.post(
@@ -284,3 +294,72 @@ async def test_a_pension_agency_follows_its_recipients_by_push_with_its_own_pseu
     ]
     await municipality.aclose()
     await agency.aclose()
+
+
+async def test_a_pension_agency_reads_a_recipient_and_their_household_by_its_own_pseudonyms(
+    platform: Platform,
+) -> None:
+    municipality = await _client(platform, platform.municipality)
+    agency = await _client(platform, platform.agency)
+    tax_office = await _client(platform, platform.tax_office)
+    head = await _register(municipality, "世帯", "一郎", "1948-07-07")
+    household_id = (await _ok(await municipality.get(f"/registry/v1/residents/{head}")))["household"][
+        "household_id"
+    ]
+    body = {
+        "event_type": "birth",
+        "effective_date": "1950-08-08",
+        "date_of_birth": "1950-08-08",
+        "family_name": "世帯",
+        "given_name": "花子",
+        "family_name_kana": "セタイ",
+        "given_name_kana": "ハナコ",
+        "sex": "female",
+        "address": {"local_government_code": CHIYODA, "address_lines": ["千代田1-1"]},
+        "household": {"household_id": household_id, "head_resident_code": head, "relationship": "妻"},
+    }
+    spouse = (await _ok(await municipality.post("/registry/v1/residents", json=body)))["resident_code"]
+    secrets = (head, spouse, household_id)
+
+    async def pseudonym_of(client: httpx.AsyncClient) -> str:
+        verified = await _ok(
+            await client.post(
+                "/registry/v1/residents/verifications",
+                json={"items": [{"four_items": {"name": "世帯 一郎", "date_of_birth": "1948-07-07"}}]},
+            )
+        )
+        found: str = verified["results"][0]["resident_code"]
+        return found
+
+    recipient = await pseudonym_of(agency)
+    taxpayer = await pseudonym_of(tax_office)
+    assert recipient != taxpayer
+    assert head not in (recipient, taxpayer)
+
+    # The agency looks its recipient up and reads the household, all by its pseudonyms.
+    looked_up = await agency.get(f"/registry/v1/residents/{recipient}")
+    resident = await _ok(looked_up)
+    assert resident["resident_code"] == recipient
+    assert resident["household"]["head_resident_code"] == recipient
+    household = resident["household"]["household_id"]
+    members_response = await agency.get(f"/registry/v1/households/{household}")
+    members = await _ok(members_response)
+    assert members["head_resident_code"] == recipient
+    assert [m["relationship"] for m in members["members"]] == ["世帯主", "妻"]
+    wife = members["members"][1]["resident_code"]
+    assert (await _ok(await agency.get(f"/registry/v1/residents/{wife}")))["given_name"] == "花子"
+    for response in (looked_up, members_response):
+        assert not any(secret in response.text for secret in secrets)
+
+    # Neither agency can use the other's pseudonyms, nor resident codes.
+    for client, foreign in ((agency, taxpayer), (tax_office, recipient), (tax_office, wife)):
+        refused = await client.get(f"/registry/v1/residents/{foreign}")
+        assert refused.status_code == 404, refused.text
+        assert refused.json()["type"] == "urn:jichi:problem:resident-not-found"
+    assert (await tax_office.get(f"/registry/v1/households/{household}")).status_code == 404
+    for path in (f"/registry/v1/residents/{spouse}", f"/registry/v1/households/{household_id}"):
+        assert (await agency.get(path)).status_code == 422
+    # The municipality, which sees codes, cannot use a pseudonym either.
+    assert (await municipality.get(f"/registry/v1/residents/{recipient}")).status_code == 422
+    for client in (municipality, agency, tax_office):
+        await client.aclose()

@@ -31,6 +31,7 @@ from services.registry.tables import (
     access_log_nodes,
     access_log_signing_keys,
     access_log_tree,
+    resident_code_changes,
 )
 
 HEAD_ID = 1
@@ -319,4 +320,12 @@ async def insert_signing_key(session: AsyncSession, values: dict[str, Any]) -> N
 
 
 def entries_of_resident(resident_code: str) -> Select[Any]:
-    return select(access_log).where(access_log.c.resident_code == resident_code)
+    """The resident's entries, those recorded under the codes they had before a resident-code
+    change (住民票コードの変更) too: an entry's resident code is part of its hashed leaf and is never
+    rewritten, and `resident_code_changes` always points a former code at the current one."""
+    former = select(resident_code_changes.c.former_resident_code).where(
+        resident_code_changes.c.resident_code == resident_code
+    )
+    return select(access_log).where(
+        (access_log.c.resident_code == resident_code) | access_log.c.resident_code.in_(former)
+    )

@@ -130,14 +130,16 @@ def _record_document(row: Row[Any], proof: list[bytes] | None) -> dict[str, Any]
         "purpose": row.purpose,
         "request_id": row.request_id,
         "operation": row.operation,
+        "resident_code": row.resident_code,
         "items": row.items.split(",") if row.items else [],
         "inclusion_proof": None if proof is None else [checkpoints.b64(digest) for digest in proof],
     }
 
 
 async def disclosure(session: AsyncSession, *, resident_code: str, page: PageRequest) -> dict[str, Any]:
-    """A page of the resident's entries, newest first, each with its inclusion proof against the
-    latest checkpoint (those newer than it with none)."""
+    """A page of the resident's entries (those under their former resident codes too), newest
+    first, each with its inclusion proof against the latest checkpoint (those newer than it with
+    none)."""
     rows, token = await keyset_page(
         session,
         repository.entries_of_resident(resident_code),

@@ -8,10 +8,17 @@ from fastapi import APIRouter, Body, Header, Path, Request
 from starlette.responses import Response
 
 from services.registry.households import service
-from services.registry.residents.endpoints import reader_for, writer_for
+from services.registry.pseudonyms import reads as shown
+from services.registry.residents.endpoints import identifiers_of, reader_for, writer_for
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
-from shared.contracts.registry import HouseholdChange, HouseholdEventRequest, HouseholdId, HouseholdRecord
+from shared.contracts.registry import (
+    HouseholdChange,
+    HouseholdEventRequest,
+    HouseholdId,
+    HouseholdIdOrPseudonym,
+    HouseholdRecord,
+)
 from shared.web.idempotency import WriteDep
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
@@ -31,14 +38,20 @@ HouseholdIdPath = Annotated[HouseholdId, Path(description="The household (世帯
 )
 async def get_household(
     request: Request,
-    household_id: HouseholdIdPath,
+    household_id: Annotated[
+        HouseholdIdOrPseudonym,
+        Path(description="The household (世帯), or a pseudonymous client's own pseudonym for it."),
+    ],
     session: SessionDep,
     purpose: PurposeHeader = None,
     principal: Principal = require_scopes("registry:read", "registry:address"),
 ) -> Response:
+    reader = reader_for(request, principal, purpose)
+    identifiers = identifiers_of(request, principal)
     document, etag = await service.get_household(
-        session, household_id=household_id, reader=reader_for(request, principal, purpose)
+        session, household_id=shown.household_id_in(identifiers, household_id), reader=reader
     )
+    document, etag = shown.household(identifiers, document, etag)
     return json_response(document, headers={"ETag": etag})
 
 

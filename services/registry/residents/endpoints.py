@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request
 from starlette.responses import Response
 
 from services.registry.accesslog.purpose import provision_for
+from services.registry.pseudonyms import reads as shown
 from services.registry.pseudonyms import verification as pseudonymous
 from services.registry.pseudonyms.codec import Identifiers
 from services.registry.residents import rules, service
@@ -31,6 +32,7 @@ from shared.contracts.registry import (
     Resident,
     ResidentCodeChanged,
     ResidentCodeChangeRequest,
+    ResidentCodeOrPseudonym,
     ResidentEventPage,
     ResidentMatches,
     ResidentPage,
@@ -56,21 +58,18 @@ router = APIRouter(tags=["residents"])
 READ = ("registry:read",)
 
 ResidentCodePath = Annotated[ResidentCode, Path(description="The resident code (住民票コード).")]
+ResidentIdPath = Annotated[
+    ResidentCodeOrPseudonym,
+    Path(description="The resident code (住民票コード), or a pseudonymous client's own pseudonym for it."),
+]
 IfMatch = Annotated[str | None, Header(description="The ETag of the resident you last read.")]
 
 
-def reader_for(
-    request: Request, principal: Principal, purpose: str | None, *, pseudonyms_supported: bool = False
-) -> Reader:
+def reader_for(request: Request, principal: Principal, purpose: str | None) -> Reader:
     """What the caller may see and the provision its read is logged as (the purpose is checked
     here, after the token and scopes: a caller without them learns nothing from a purpose problem).
-    A client configured with pseudonyms is refused where an answer would show resident codes."""
-    if principal.pseudonym_domain is not None and not pseudonyms_supported:
-        raise Forbidden(
-            "This client sees residents by its pseudonyms (機関別符号): use bulk verification, "
-            "subscriptions and the change feed, which name residents that way.",
-            slug="pseudonyms-not-supported",
-        )
+    A pseudonymous client's answers are renamed by the handler (`identifiers_of`); the log
+    records the real resident and the client."""
     return Reader(
         visibility=Visibility.of(principal.scopes),
         provision=provision_for(principal, purpose),
@@ -78,7 +77,24 @@ def reader_for(
     )
 
 
+def identifiers_of(request: Request, principal: Principal) -> Identifiers:
+    """How the caller names residents and households: codes, or its own pseudonyms."""
+    return Identifiers(registry_state_of(request.app).pseudonyms, principal.pseudonym_domain)
+
+
+def refuse_pseudonymous(principal: Principal) -> None:
+    """Writes are a municipality's: a client configured with pseudonyms (an agency that reads)
+    neither names residents by code nor records anything about them."""
+    if principal.pseudonym_domain is not None:
+        raise Forbidden(
+            "This client names residents by its pseudonyms (機関別符号) and only reads: the register "
+            "is written by municipality systems.",
+            slug="pseudonyms-not-supported",
+        )
+
+
 def writer_for(request: Request, principal: Principal) -> Writer:
+    refuse_pseudonymous(principal)
     settings: RegistrySettings = state_of(request.app).settings
     return Writer(
         client_id=principal.client_id,
@@ -89,16 +105,17 @@ def writer_for(request: Request, principal: Principal) -> Writer:
     )
 
 
-async def _current_resident(request: Request, principal: Principal, resident_code: str) -> Response:
-    """The record as it stands, with the route's problems (purpose, not found)."""
+async def _current_resident(request: Request, principal: Principal, resident_id: str) -> Response:
+    """The record as it stands, with the route's problems (purpose, identifier, not found)."""
     reader = reader_for(request, principal, request.headers.get(PURPOSE_HEADER))
+    identifiers = identifiers_of(request, principal)
     document, version = await service.get_current_resident(
         state_of(request.app).database,
         registry_state_of(request.app).access_log_writer,
-        resident_code=resident_code,
+        resident_code=shown.resident_code_in(identifiers, resident_id),
         reader=reader,
     )
-    return json_response(document, version=version)
+    return json_response(shown.resident(identifiers, document), version=version)
 
 
 async def _plain_lookup(request: Request) -> Response | None:
@@ -123,8 +140,8 @@ async def _verification_by_code(request: Request) -> Response | None:
 async def _verified(
     request: Request, principal: Principal, items: Sequence[VerificationItem | ByCode], purpose: str | None
 ) -> Response:
-    reader = reader_for(request, principal, purpose, pseudonyms_supported=True)
-    identifiers = Identifiers(registry_state_of(request.app).pseudonyms, principal.pseudonym_domain)
+    reader = reader_for(request, principal, purpose)
+    identifiers = identifiers_of(request, principal)
     document = await service.verify(
         state_of(request.app).database,
         registry_state_of(request.app).access_log_writer,
@@ -207,7 +224,7 @@ async def list_residents(
         page=page,
         reader=reader_for(request, principal, purpose),
     )
-    return json_response(document)
+    return json_response(shown.items(identifiers_of(request, principal), document))
 
 
 @shaped_route(
@@ -218,11 +235,12 @@ async def list_residents(
     response_model=Resident,
     summary="A resident by resident code (now, or as of a date)",
     description="as_of / known_at need registry:history: the record as it stood on as_of, as the "
-    "register knew it at known_at (default now).",
+    "register knew it at known_at (default now). A client configured with a pseudonym domain names "
+    "the resident by its pseudonym and sees pseudonyms for the resident, household and head.",
 )
 async def get_resident(
     request: Request,
-    resident_code: ResidentCodePath,
+    resident_code: ResidentIdPath,
     purpose: PurposeHeader = None,
     as_of: Annotated[CalendarDate | None, Query(description="The date the record should be as of.")] = None,
     known_at: Annotated[UtcDateTime | None, Query(description="Knowledge as of this instant.")] = None,
@@ -232,15 +250,14 @@ async def get_resident(
         return await _current_resident(request, principal, resident_code)
     if not principal.has("registry:history"):
         raise _insufficient("registry:history", "as-of queries")
+    reader = reader_for(request, principal, purpose)
+    identifiers = identifiers_of(request, principal)
+    code = shown.resident_code_in(identifiers, resident_code)
     async with state_of(request.app).database.sessionmaker.begin() as session:
         document, version = await service.get_resident_as_of(
-            session,
-            resident_code=resident_code,
-            reader=reader_for(request, principal, purpose),
-            as_of=as_of,
-            known_at=known_at,
+            session, resident_code=code, reader=reader, as_of=as_of, known_at=known_at
         )
-    return json_response(document, version=version)
+    return json_response(shown.resident(identifiers, document), version=version)
 
 
 @router.post(
@@ -258,7 +275,7 @@ async def find_resident_by_individual_number(
     document, version = await service.get_resident_by_number(
         session, individual_number=lookup.individual_number, reader=reader_for(request, principal, purpose)
     )
-    return json_response(document, version=version)
+    return json_response(shown.resident(identifiers_of(request, principal), document), version=version)
 
 
 @router.post(
@@ -274,7 +291,7 @@ async def search_residents(
     principal: Principal = require_scopes("registry:read"),
 ) -> Response:
     document = await service.search(session, query=search, reader=reader_for(request, principal, purpose))
-    return json_response(document)
+    return json_response(shown.matches(identifiers_of(request, principal), document))
 
 
 @shaped_route(
@@ -305,16 +322,18 @@ async def verify_residents(
 )
 async def list_resident_events(
     request: Request,
-    resident_code: ResidentCodePath,
+    resident_code: ResidentIdPath,
     session: SessionDep,
     page: PageParams,
     purpose: PurposeHeader = None,
     principal: Principal = require_scopes("registry:read", "registry:history"),
 ) -> Response:
+    reader = reader_for(request, principal, purpose)
+    identifiers = identifiers_of(request, principal)
     document = await service.events_page(
-        session, resident_code=resident_code, page=page, reader=reader_for(request, principal, purpose)
+        session, resident_code=shown.resident_code_in(identifiers, resident_code), page=page, reader=reader
     )
-    return json_response(document)
+    return json_response(shown.items(identifiers, document))
 
 
 @router.post(
@@ -383,8 +402,9 @@ async def set_resident_protection(
     order: ProtectionOrder,
     session: SessionDep,
     if_match: IfMatch = None,
-    _: Principal = require_scopes("registry:write", "registry:protected"),
+    principal: Principal = require_scopes("registry:write", "registry:protected"),
 ) -> Response:
+    refuse_pseudonymous(principal)
     document, version = await service.set_protection(
         session, resident_code=resident_code, active=order.active, if_match=if_match
     )

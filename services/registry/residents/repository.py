@@ -34,6 +34,7 @@ from services.registry.tables import (
     resident_events,
     resident_versions,
     residents,
+    subscription_members,
 )
 from shared.db.engine import Database
 
@@ -323,8 +324,10 @@ async def move_record(
     session: AsyncSession, *, former: str, new: str, effective: date, recorded_at: datetime, recorded_by: str
 ) -> None:
     """Everything of the record under `former` now under `new` (already inserted), the household
-    heads it names too; `former` is deleted and kept only in `resident_code_changes`."""
-    for table in (resident_versions, resident_events):
+    heads it names too, and the subscriptions watching the resident (which so receive the change's
+    event, naming the former code or pseudonym); `former` is deleted and kept only in
+    `resident_code_changes`."""
+    for table in (resident_versions, resident_events, subscription_members):
         await session.execute(update(table).where(table.c.resident_code == former).values(resident_code=new))
     await session.execute(
         update(residents).where(residents.c.household_head_code == former).values(household_head_code=new)

@@ -71,6 +71,11 @@ class Reader:
 
 
 def _not_found(resident_code: str) -> NotFound:
+    return resident_not_found()
+
+
+def resident_not_found() -> NotFound:
+    """No resident by that identifier (the answer never repeats it)."""
     return NotFound("No resident has this resident code.", slug="resident-not-found")
 
 

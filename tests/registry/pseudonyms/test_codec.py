@@ -47,13 +47,22 @@ def test_identifiers_of_a_pseudonymous_caller_rename_codes_and_households() -> N
     mine = Identifiers(codec, "pension")
     document = {
         "resident_code": CODE,
-        "resident": {"resident_code": CODE, "household": {"household_id": "h1", "head_resident_code": CODE}},
+        "resident": {
+            "resident_code": CODE,
+            "household": {"household_id": "H000000000001", "head_resident_code": CODE},
+        },
     }
     mine.rename(document)
     pseudonym = codec.encode(CODE, "pension")
     assert document == {
         "resident_code": pseudonym,
-        "resident": {"resident_code": pseudonym, "household": {"head_resident_code": pseudonym}},
+        "resident": {
+            "resident_code": pseudonym,
+            "household": {
+                "household_id": codec.encode_household("H000000000001", "pension"),
+                "head_resident_code": pseudonym,
+            },
+        },
     }
     assert mine.resident_code(pseudonym) == CODE
     with pytest.raises(UnknownPseudonym):
@@ -66,3 +75,22 @@ def test_a_pseudonym_fits_the_contracts_identifier_and_never_looks_like_a_code()
     pseudonym = PseudonymCodec("s").encode(CODE, "d")
     assert re.fullmatch(RESIDENT_ID_PATTERN.strip("^$"), pseudonym)
     assert not pseudonym.isdigit()
+
+
+def test_only_the_canonical_spelling_of_a_pseudonym_decodes() -> None:
+    codec = PseudonymCodec("secret")
+    pseudonym = codec.encode(CODE, "pension")
+    last = "abcdefghijklmnopqrstuvwxyz234567".index(pseudonym[-1])
+    # The last character's low 2 bits are padding: the other spellings of the same bytes.
+    for padding in range(1, 4):
+        spelling = pseudonym[:-1] + "abcdefghijklmnopqrstuvwxyz234567"[last ^ padding]
+        with pytest.raises(UnknownPseudonym):
+            codec.decode(spelling, "pension")
+    assert codec.decode(pseudonym, "pension") == CODE
+    household = codec.encode_household("H000000000042", "pension")
+    with pytest.raises(UnknownPseudonym):
+        codec.decode_household(
+            household[:-1]
+            + "abcdefghijklmnopqrstuvwxyz234567"["abcdefghijklmnopqrstuvwxyz234567".index(household[-1]) ^ 1],
+            "pension",
+        )

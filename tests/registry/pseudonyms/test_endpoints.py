@@ -1,10 +1,11 @@
-"""Bulk verification by and with pseudonyms; reads that would show resident codes are refused."""
+"""Bulk verification by and with pseudonyms; a code change gives a new pseudonym, which the feed tells."""
 
 from __future__ import annotations
 
 import httpx
 
 from tests.registry.conftest import Headers, Register
+from tests.registry.residents.test_missing_events import change_code
 
 VERIFY = "/registry/v1/residents/verifications"
 FOUR = {"name": "山田 太郎", "date_of_birth": "1990-04-01", "sex": "male"}
@@ -52,21 +53,32 @@ async def test_a_pseudonymous_client_verifies_by_and_is_answered_with_its_pseudo
     assert both.status_code == 422
 
 
-async def test_reads_that_would_show_resident_codes_are_refused(
+async def test_a_code_change_tells_a_pseudonymous_client_its_old_and_new_pseudonym(
     registry: httpx.AsyncClient, headers: Headers, register: Register
 ) -> None:
     code = await register()
-    for method, path, body in (
-        ("GET", f"/registry/v1/residents/{code}", None),
-        ("GET", f"/registry/v1/residents/{code}?as_of=2020-01-01", None),
-        ("POST", "/registry/v1/residents/matches", FOUR),
-        ("GET", "/registry/v1/residents?local_government_code=131016", None),
-    ):
-        response = await registry.request(
-            method,
-            path,
-            json=body,
-            headers=headers("registry:read", "registry:address", "registry:history", **PENSION),
-        )
-        assert response.status_code == 403, (path, response.text)
-        assert response.json()["type"].endswith("pseudonyms-not-supported")
+    verify = await registry.post(
+        VERIFY, json={"items": [{"four_items": FOUR}]}, headers=headers("registry:read", **PENSION)
+    )
+    old = verify.json()["results"][0]["resident_code"]
+    changed = await change_code(registry, headers, code)
+    assert changed.status_code == 201, changed.text
+    feed = await registry.get("/registry/v1/events?limit=100", headers=headers("registry:feed", **PENSION))
+    assert feed.status_code == 200, feed.text
+    event = feed.json()["items"][-1]
+    assert event["type"] == "resident_code_change"
+    assert event["former_resident_code"] == old  # never the former resident code itself
+    new = event["resident_code"]
+    assert new not in (old, code, changed.json()["resident_code"])
+    assert len(new) == 34
+    # The new pseudonym finds the resident, the old one nobody (as the old code).
+    outcomes = await registry.post(
+        VERIFY,
+        json={"items": [{"pseudonym": new}, {"pseudonym": old}]},
+        headers=headers("registry:read", **PENSION),
+    )
+    assert [r["outcome"] for r in outcomes.json()["results"]] == ["found", "not_found"]
+    assert outcomes.json()["results"][0]["resident_code"] == new
+    # A client that sees codes still gets the codes.
+    plain = await registry.get("/registry/v1/events?limit=100", headers=headers("registry:feed"))
+    assert plain.json()["items"][-1]["former_resident_code"] == code
