@@ -1059,25 +1059,29 @@ class StatisticsTotal(BaseModel):
     suppressed_cells: int
 
 
-class AgeBandCell(StatisticsCell):
-    age_band: str
-
-
-class AgeBandTotal(StatisticsTotal):
-    age_band: str
-
-
 class PopulationBySex(BaseModel):
+    """Counts by age band, in the order of `age_bands`; a suppressed count is null and its band
+    is listed in `suppressed_bands` (0 is published as 0)."""
+
     sex: Sex
-    cells: list[AgeBandCell]
+    counts: list[int | None]
+    suppressed_bands: list[str]
     total: StatisticsTotal
+
+
+class PopulationByAgeBand(BaseModel):
+    """Both sexes' published counts per age band (in the order of `age_bands`), and how many
+    suppressed cells each left out."""
+
+    counts: list[int]
+    suppressed_cells: list[int]
 
 
 class MunicipalityPopulation(BaseModel):
     local_government_code: LocalGovernmentCode
     households: StatisticsCell
     population: list[PopulationBySex]
-    population_by_age_band: list[AgeBandTotal]
+    population_by_age_band: PopulationByAgeBand
     population_total: StatisticsTotal
 
 

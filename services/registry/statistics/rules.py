@@ -94,25 +94,52 @@ def population_document(
         raw.setdefault(row["local_government_code"], {})[(row["sex"], int(row["band"]))] = int(row["count"])
     listed = sorted(set(raw) | set(households)) if codes is None else list(codes)
     municipalities: list[dict[str, Any]] = []
+    bands = range(len(AGE_BANDS))
     for code in listed:
         by_cell = raw.get(code, {})
         rows: list[dict[str, Any]] = []
+        band_values = [0] * len(AGE_BANDS)
+        band_suppressed = [0] * len(AGE_BANDS)
+        # Plain lists rather than a cell object each: a whole-country table has some 160,000 cells.
+        present = {sex for sex, _band in by_cell}
         for sex in SEXES:
-            cells = [
-                {"age_band": band, **cell(by_cell.get((sex, index), 0), min_cell)}
-                for index, band in enumerate(AGE_BANDS)
-            ]
-            rows.append({"sex": sex, "cells": cells, "total": total(cells)})
-        by_band = [
-            {"age_band": band, **total(row["cells"][index] for row in rows)}
-            for index, band in enumerate(AGE_BANDS)
-        ]
+            if sex not in present:
+                rows.append(
+                    {
+                        "sex": sex,
+                        "counts": [0] * len(AGE_BANDS),
+                        "suppressed_bands": [],
+                        "total": {"value": 0, "suppressed_cells": 0},
+                    }
+                )
+                continue
+            published: list[int | None] = []
+            hidden: list[str] = []
+            value = 0
+            for index in bands:
+                count = by_cell.get((sex, index), 0)
+                if 0 < count < min_cell:
+                    published.append(None)
+                    hidden.append(AGE_BANDS[index])
+                    band_suppressed[index] += 1
+                else:
+                    published.append(count)
+                    value += count
+                    band_values[index] += count
+            rows.append(
+                {
+                    "sex": sex,
+                    "counts": published,
+                    "suppressed_bands": hidden,
+                    "total": {"value": value, "suppressed_cells": len(hidden)},
+                }
+            )
         municipalities.append(
             {
                 "local_government_code": code,
                 "households": cell(households.get(code, 0), min_cell),
                 "population": rows,
-                "population_by_age_band": by_band,
+                "population_by_age_band": {"counts": band_values, "suppressed_cells": band_suppressed},
                 "population_total": merge_totals(row["total"] for row in rows),
             }
         )
