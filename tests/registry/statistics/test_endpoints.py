@@ -360,11 +360,18 @@ async def test_bad_input_is_a_problem(
 
 
 async def test_a_retired_code_is_reported_as_it_was(
-    registry: httpx.AsyncClient, unsuppressed: httpx.AsyncClient, headers: Headers, register: Register
+    registry: httpx.AsyncClient, unsuppressed: httpx.AsyncClient, register: Register
 ) -> None:
-    """A code retired since is still known: the people registered under it are reported under it
-    for the dates it was in use (no mapping to its successor)."""
-    codes = (await registry.get("/registry/v1/local-government-code-changes")).json()["items"]
-    retired = next(code for change in codes for code in change["retired_codes"])
-    body = await population(unsuppressed, "2000-01-01", local_government_code=retired)
-    assert [m["local_government_code"] for m in body["municipalities"]] == [retired]
+    """浦和市 (112046) was retired on 2001-05-01: someone registered there before is counted
+    under 112046 on a date it was in use, not under its successor."""
+    urawa = "112046"
+    await register(
+        date_of_birth="1990-04-01",
+        effective_date="1990-04-01",
+        address={"local_government_code": urawa, "address_lines": ["常盤1-1"]},
+    )
+    body = await population(unsuppressed, "2000-01-01")
+    assert [m["local_government_code"] for m in body["municipalities"]] == [urawa]
+    assert counts(body, urawa) == {("male", "5-9"): 1}
+    births = await movements(unsuppressed, "1990-01-01", "1991-01-01", local_government_code=urawa)
+    assert municipality(births, urawa)["totals"]["births"] == {"value": 1, "suppressed_cells": 0}
