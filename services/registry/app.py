@@ -25,6 +25,7 @@ from services.registry.residents import endpoints as residents_endpoints
 from services.registry.residents.identity import IdentityCipher
 from services.registry.settings import RegistrySettings
 from services.registry.state import RegistryState
+from services.registry.statistics import endpoints as statistics_endpoints
 from services.registry.subscriptions import endpoints as subscriptions_endpoints
 from shared.auth.revocations import RevocationSource
 from shared.auth.tokens import JwksSource
@@ -92,6 +93,7 @@ def create_app(
             purposes_endpoints.router,
             subscriptions_endpoints.router,
             deliveries_endpoints.router,
+            statistics_endpoints.router,
         ],
         idempotency_table=tables.idempotency_keys,
         jwks_source=jwks_source,

@@ -25,6 +25,17 @@ OPERATIONS: Operations = {
         "registry_list_successor_codes",
         problems=("unknown-local-government-code",),
     ),
+    ("GET", "/registry/v1/statistics/population"): Operation(
+        "registry_get_population_statistics",
+        problems=("unknown-local-government-code",),
+    ),
+    ("GET", "/registry/v1/statistics/movements"): Operation(
+        "registry_get_movement_statistics",
+        problems=(
+            "invalid-period",
+            "unknown-local-government-code",
+        ),
+    ),
     ("GET", "/registry/v1/purposes"): Operation(
         "registry_list_purpose_codes",
     ),

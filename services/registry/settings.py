@@ -91,3 +91,10 @@ class RegistrySettings(ServiceSettings):
     deliver_concurrency: int = Field(
         default=16, ge=1, le=256, description="Subscriptions a deliverer process serves at once."
     )
+    statistics_min_cell: int = Field(
+        default=3,
+        ge=1,
+        le=1000,
+        description="Statistics cells counting from 1 to this minus 1 people are published as null "
+        "(suppressed); 1 publishes every cell.",
+    )

@@ -1089,3 +1089,91 @@ class WebhookPayload(BaseModel):
     type: Literal["registry.subscription.events"]
     timestamp: UtcDateTime
     data: WebhookData
+
+
+# --- statistics (public; services/registry/statistics) -------------------------------------------
+
+
+class StatisticsCell(BaseModel):
+    """A published count: null and `suppressed` when it is from 1 to `min_cell` - 1."""
+
+    value: int | None
+    suppressed: bool
+
+
+class StatisticsTotal(BaseModel):
+    """The sum of the published cells only; `suppressed_cells` says how many were left out."""
+
+    value: int
+    suppressed_cells: int
+
+
+class PopulationBySex(BaseModel):
+    """Counts by age band, in the order of `age_bands`; a suppressed count is null and its band
+    is listed in `suppressed_bands` (0 is published as 0)."""
+
+    sex: Sex
+    counts: list[int | None]
+    suppressed_bands: list[str]
+    total: StatisticsTotal
+
+
+class PopulationByAgeBand(BaseModel):
+    """Both sexes' published counts per age band (in the order of `age_bands`), and how many
+    suppressed cells each left out."""
+
+    counts: list[int]
+    suppressed_cells: list[int]
+
+
+class MunicipalityPopulation(BaseModel):
+    local_government_code: LocalGovernmentCode
+    households: StatisticsCell
+    population: list[PopulationBySex]
+    population_by_age_band: PopulationByAgeBand
+    population_total: StatisticsTotal
+
+
+class PopulationTotals(BaseModel):
+    households: StatisticsTotal
+    population: StatisticsTotal
+
+
+class PopulationStatistics(BaseModel):
+    """Population by municipality, sex and 5-year age band, and households, on `as_of`."""
+
+    as_of: CalendarDate
+    min_cell: int
+    age_bands: list[str]
+    municipalities: list[MunicipalityPopulation]
+    total: PopulationTotals
+
+
+class MovementsBySex(BaseModel):
+    sex: Sex
+    births: StatisticsCell
+    moves_in_domestic: StatisticsCell
+    moves_in_abroad: StatisticsCell
+    other_increases: StatisticsCell
+    deaths: StatisticsCell
+    moves_out_domestic: StatisticsCell
+    moves_out_abroad: StatisticsCell
+    other_decreases: StatisticsCell
+
+
+class MunicipalityMovements(BaseModel):
+    local_government_code: LocalGovernmentCode
+    by_sex: list[MovementsBySex]
+    totals: dict[str, StatisticsTotal]
+    increases: StatisticsTotal
+    decreases: StatisticsTotal
+
+
+class MovementStatistics(BaseModel):
+    """Entries and removals by cause in [`from_date`, `to_date`) by municipality and sex."""
+
+    from_date: CalendarDate
+    to_date: CalendarDate
+    min_cell: int
+    municipalities: list[MunicipalityMovements]
+    totals: dict[str, StatisticsTotal]

@@ -14,6 +14,7 @@ from tests.bench.funds import funds_export, funds_filing, funds_organization_get
 from tests.bench.funds_feed import funds_filings_feed, funds_politician_totals
 from tests.bench.national import elections_general_election
 from tests.bench.registry import lookup_requests, registry_import, registry_lookups
+from tests.bench.registry_statistics import registry_statistics
 from tests.bench.revitalization import (
     revitalization_allocation,
     revitalization_approvals,
@@ -122,6 +123,7 @@ SCENARIOS = [
     registry_import,
     registry_lookups,
     gateway_lookup_overhead,
+    registry_statistics,
     registry_subscription_deliveries,
     elections_roll,
     elections_checkins,

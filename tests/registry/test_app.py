@@ -34,6 +34,8 @@ EXPECTED = {
     ("get", "/registry/v1/events"): "registry_list_events",
     ("get", "/registry/v1/caller"): "registry_get_caller",
     ("get", "/registry/v1/purposes"): "registry_list_purpose_codes",
+    ("get", "/registry/v1/statistics/population"): "registry_get_population_statistics",
+    ("get", "/registry/v1/statistics/movements"): "registry_get_movement_statistics",
     ("post", "/registry/v1/subscriptions"): "registry_create_subscription",
     ("get", "/registry/v1/subscriptions/{subscription_id}"): "registry_get_subscription",
     ("post", "/registry/v1/subscriptions/{subscription_id}/members"): "registry_add_subscription_members",

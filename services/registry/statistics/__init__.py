@@ -1,0 +1,1 @@
+"""Statistics from the register: population, households and movements (public, no personal data)."""
