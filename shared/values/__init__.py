@@ -9,7 +9,7 @@ from shared.values.corporate_number import (
     corporate_number_check_digit,
     is_valid_corporate_number,
 )
-from shared.values.dates import DATE_MAX, DATE_MIN, CalendarDate
+from shared.values.dates import DATE_MAX, DATE_MIN, CalendarDate, TimeOfDay
 from shared.values.fiscal_year import (
     FISCAL_YEAR_MAX,
     FISCAL_YEAR_MIN,
@@ -87,6 +87,7 @@ __all__ = [
     "RowId",
     "Sex",
     "SignedYen",
+    "TimeOfDay",
     "UtcDateTime",
     "WeightedMod11ResidentCodeScheme",
     "Yen",

@@ -8,10 +8,11 @@ arithmetic done with it (a term's end, an age, a day in JST) overflows Python's 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from typing import Annotated, Final
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from shared.values.fiscal_year import FISCAL_YEAR_MAX, fiscal_year_end
@@ -38,3 +39,32 @@ def _supported_date(value: date) -> date:
 
 CalendarDate = Annotated[date, AfterValidator(_supported_date)]
 """A date from 1873-01-01 to the end of the last supported fiscal year (2201-03-31)."""
+
+
+_TIME_OF_DAY: Final = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?")
+TIME_OF_DAY_PATTERN: Final = f"^{_TIME_OF_DAY.pattern}$"
+
+
+def _time_of_day_text(value: object) -> object:
+    """Only the form the schema documents: OpenAPI's `format: time` is RFC 3339's full-time, which
+    needs an offset a clock time in Japan does not have, so the field is a patterned string."""
+    if isinstance(value, str) and not _TIME_OF_DAY.fullmatch(value):
+        raise PydanticCustomError(
+            "time_of_day", "a time of day in Japan as HH:MM or HH:MM:SS, without an offset"
+        )
+    return value
+
+
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_time_of_day_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": TIME_OF_DAY_PATTERN,
+            "description": "A time of day in Japan (JST), HH:MM or HH:MM:SS, without an offset.",
+            "examples": ["07:00:00"],
+        }
+    ),
+]
+"""A clock time in Japan (a polling station's hours): written HH:MM:SS, read as HH:MM or HH:MM:SS."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from shared.contracts.elections.common import ContestKind
+from shared.values import TimeOfDay
 
 
 class Language(StrEnum):
@@ -50,8 +51,8 @@ class PublicPollingStation(BaseModel):
     counting_district: str
     local_government_code: str
     address_areas: list[str] = Field(description="The address prefixes whose voters vote here.")
-    opens_at: time = Field(description="JST, polling day.")
-    closes_at: time = Field(description="JST, polling day.")
+    opens_at: TimeOfDay = Field(description="JST, polling day.")
+    closes_at: TimeOfDay = Field(description="JST, polling day.")
     hours: str = Field(description="The hours as a sentence in the requested language.")
 
 

@@ -8,7 +8,16 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.elections.common import ContestKind
-from shared.values import CalendarDate, KanaName, KanjiName, LocalGovernmentCode, RowId, UtcDateTime, Yen
+from shared.values import (
+    CalendarDate,
+    KanaName,
+    KanjiName,
+    LocalGovernmentCode,
+    RowId,
+    TimeOfDay,
+    UtcDateTime,
+    Yen,
+)
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -95,10 +104,10 @@ class PollingStationIn(_In):
         max_length=500,
         description="Address prefixes this station serves; a voter goes to the longest matching one.",
     )
-    opens_at: time = Field(
+    opens_at: TimeOfDay = Field(
         default=time(7, 0), description="Opening time (JST): 07:00, or moved by at most 2 hours (art. 40)."
     )
-    closes_at: time = Field(
+    closes_at: TimeOfDay = Field(
         default=time(20, 0), description="Closing time (JST): 20:00, or brought forward by at most 4 hours."
     )
 
@@ -110,8 +119,8 @@ class PollingStation(BaseModel):
     name: str
     local_government_code: str
     address_areas: list[str]
-    opens_at: time = time(7, 0)
-    closes_at: time = time(20, 0)
+    opens_at: TimeOfDay = time(7, 0)
+    closes_at: TimeOfDay = time(20, 0)
     version: int = Field(description="Increases with every change; the ETag is derived from it.")
 
 
