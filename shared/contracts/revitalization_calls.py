@@ -197,7 +197,7 @@ class Score(BaseModel):
     scored_at: UtcDateTime
 
 
-class DecisionIn(Strict):
+class CallDecisionIn(Strict):
     decision: Literal["award", "reject"]
     amount: Yen | None = Field(default=None, description="Needed to award; at most the requested amount.")
     reason: ShortText

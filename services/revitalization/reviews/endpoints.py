@@ -15,7 +15,7 @@ from shared.contracts.revitalization_calls import (
     Assignment,
     AssignmentIn,
     CallApplication,
-    DecisionIn,
+    CallDecisionIn,
     Reviewer,
     ReviewerIn,
     Score,
@@ -132,7 +132,7 @@ async def list_call_application_scores(
 )
 async def decide_call_application(
     application_id: BigRowId,
-    decision: DecisionIn,
+    decision: CallDecisionIn,
     session: SessionDep,
     if_match: IfMatch = None,
     principal: Principal = require_scopes(),

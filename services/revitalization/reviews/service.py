@@ -19,10 +19,10 @@ from shared.contracts.revitalization_calls import (
     AssignmentIn,
     CallApplication,
     CallApplicationStatus,
+    CallDecisionIn,
     CallStatus,
     CitedScore,
     Decision,
-    DecisionIn,
     Reviewer,
     ReviewerIn,
     Rubric,
@@ -239,7 +239,7 @@ async def list_scores(*, session: AsyncSession, principal: Principal, applicatio
     return [to_score(score_row, rubric) for score_row in found]
 
 
-def _award_amount(row: Any, decision: DecisionIn) -> int | None:
+def _award_amount(row: Any, decision: CallDecisionIn) -> int | None:
     if decision.decision == "reject":
         return None
     if decision.amount is None:
@@ -257,7 +257,7 @@ async def decide(
     session: AsyncSession,
     principal: Principal,
     application_id: int,
-    decision: DecisionIn,
+    decision: CallDecisionIn,
     if_match: str | None,
     now: datetime,
 ) -> CallApplication:
