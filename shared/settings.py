@@ -28,9 +28,10 @@ class ServiceSettings(BaseSettings):
         description="Database connections one process holds at most (deploy/SCALING.md counts on 10).",
     )
     db_hot_connections: int = Field(
-        default=0,
+        default=4,
         ge=0,
-        description="Connections beyond the pool size lent to the service's hottest single statements.",
+        description="Connections beyond the pool size lent, one statement at a time, to the reads "
+        "answered by one statement without a transaction (PostgreSQL).",
     )
     jwks_url: str = Field(
         default="http://127.0.0.1:8000/.well-known/jwks.json",
