@@ -52,3 +52,16 @@ def test_a_service_importing_another_breaks_the_contract(tmp_path: Path) -> None
     result = lint(config, tmp_path, env={"PYTHONPATH": str(tmp_path)})
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
+
+
+def test_every_router_builds_planned_routes() -> None:
+    """A router without the route class would silently put its routes back on FastAPI's general
+    solver (shared/web/planned.py)."""
+    plain = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("services", "shared")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "APIRouter(" in line and "route_class=" not in line and "class " not in line
+    ]
+    assert plain == []

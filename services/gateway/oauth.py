@@ -15,8 +15,9 @@ from starlette.responses import JSONResponse, Response
 
 from services.gateway import clients
 from services.gateway.state import gateway_state
+from shared.web.planned import PlannedRoute
 
-router = APIRouter(tags=["oauth"])
+router = APIRouter(route_class=PlannedRoute, tags=["oauth"])
 
 _TOKEN_FORM_SCHEMA = {
     "type": "object",

@@ -13,10 +13,11 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from shared.web.planned import PlannedRoute
 from shared.web.problem_types import PAGES_PREFIX, PROBLEM_TYPES, ProblemType
 from shared.web.problems import NotFound
 
-router = APIRouter(tags=["problem-types"])
+router = APIRouter(route_class=PlannedRoute, tags=["problem-types"])
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 

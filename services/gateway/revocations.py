@@ -21,9 +21,10 @@ from services.gateway.state import gateway_state
 from shared.auth.revocations import RevocationDocument
 from shared.db.engine import Database
 from shared.web.conditional import none_match
+from shared.web.planned import PlannedRoute
 from shared.web.problems import PROBLEM_CONTENT, ServiceUnavailable
 
-router = APIRouter(tags=["oauth"])
+router = APIRouter(route_class=PlannedRoute, tags=["oauth"])
 
 
 class DatabaseRevocationSource:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
+from shared.web.planned import PlannedRoute
 
 
 class Caller(BaseModel):
@@ -15,7 +16,7 @@ class Caller(BaseModel):
 
 
 def caller_router() -> APIRouter:
-    router = APIRouter(tags=["caller"])
+    router = APIRouter(route_class=PlannedRoute, tags=["caller"])
 
     @router.get("/caller", response_model=Caller, summary="Who this service takes the caller to be")
     async def get_caller(principal: Principal = require_scopes()) -> Caller:

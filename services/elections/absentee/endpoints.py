@@ -11,9 +11,10 @@ from shared.auth.tokens import Principal
 from shared.contracts.elections import AbsenteeBallot, AbsenteeBallotIn, AbsenteeStepIn
 from shared.values import RowId
 from shared.web.idempotency import WriteDep
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import ReadSessionDep, SessionDep
 
-router = APIRouter(tags=["absentee voting"])
+router = APIRouter(route_class=PlannedRoute, tags=["absentee voting"])
 
 
 @router.post(

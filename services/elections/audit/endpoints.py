@@ -10,9 +10,10 @@ from shared.auth.tokens import Principal
 from shared.contracts.elections import AuditRecord, AuditVerification
 from shared.values import RowId
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(route_class=PlannedRoute, tags=["audit"])
 
 
 @router.get("/audit-log", response_model=Page[AuditRecord], summary="The audit log, oldest first")

@@ -14,10 +14,11 @@ from shared.contracts.elections import CheckIn, CheckInIn, CheckInUndoIn
 from shared.values import ResidentCode, RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 from shared.web.state import DatabaseDep
 
-router = APIRouter(tags=["check-ins"])
+router = APIRouter(route_class=PlannedRoute, tags=["check-ins"])
 
 
 @router.post(

@@ -20,10 +20,11 @@ from shared.contracts.elections import (
 )
 from shared.values import RowId
 from shared.web.idempotency import WriteDep
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["corrections"])
+router = APIRouter(route_class=PlannedRoute, tags=["corrections"])
 
 SUPERVISOR = "elections:supervisor"
 

@@ -22,9 +22,10 @@ from shared.contracts.elections import (
 from shared.values import LocalGovernmentCode, RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import ReadSessionDep, SessionDep
 
-router = APIRouter(tags=["overseas roll"])
+router = APIRouter(route_class=PlannedRoute, tags=["overseas roll"])
 
 
 @router.post(

@@ -9,10 +9,11 @@ from services.elections.public import service
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.elections import Language, PublicElectionInformation
 from shared.values import LocalGovernmentCode, RowId
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["public"])
+router = APIRouter(route_class=PlannedRoute, tags=["public"])
 
 
 @router.get(

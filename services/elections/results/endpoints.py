@@ -14,10 +14,11 @@ from shared.auth.tokens import Principal
 from shared.contracts.elections import ContestResult, ElectionResults, Lot, LotIn, ResultStatus
 from shared.values import RowId
 from shared.web.idempotency import WriteDep
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["results"])
+router = APIRouter(route_class=PlannedRoute, tags=["results"])
 
 
 def _cached(body: bytes, media_type: str, certified: bool) -> Response:

@@ -16,11 +16,12 @@ from shared.contracts.elections import RollBuild, RollBuildIn, RollDecision, Rol
 from shared.values import LocalGovernmentCode, ResidentCode, RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.purpose import PurposeHeader, decode_purpose
 from shared.web.sessions import SessionDep
 from shared.web.state import DatabaseDep
 
-router = APIRouter(tags=["voter roll"])
+router = APIRouter(route_class=PlannedRoute, tags=["voter roll"])
 
 
 @router.post(

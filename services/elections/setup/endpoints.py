@@ -27,11 +27,12 @@ from shared.contracts.elections import (
 from shared.values import RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 from shared.web.state import DatabaseDep
 
-router = APIRouter(tags=["elections"])
+router = APIRouter(route_class=PlannedRoute, tags=["elections"])
 
 
 @router.post("/elections", status_code=201, response_model=Election, summary="Create an election")

@@ -15,9 +15,10 @@ from shared.contracts.elections import Suspension, SuspensionIn, SuspensionLiftI
 from shared.values import ResidentCode, RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import ReadSessionDep, SessionDep
 
-router = APIRouter(tags=["suspended voting rights"])
+router = APIRouter(route_class=PlannedRoute, tags=["suspended voting rights"])
 
 
 @router.post(

@@ -14,9 +14,10 @@ from shared.contracts.elections import SheetStatus, TallyEntryIn, TallySheet
 from shared.values import RowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["tallies"])
+router = APIRouter(route_class=PlannedRoute, tags=["tallies"])
 
 
 @router.post(

@@ -10,9 +10,10 @@ from services.elections.turnout import service
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.elections import FinalTurnout, HourlyTurnout
 from shared.values import LocalGovernmentCode, RowId
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["turnout"])
+router = APIRouter(route_class=PlannedRoute, tags=["turnout"])
 
 ScopeStation = Annotated[RowId | None, Query(description="One polling station (voters assigned to it).")]
 ScopeMunicipality = Annotated[LocalGovernmentCode | None, Query(description="One municipality.")]

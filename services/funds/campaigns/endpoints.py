@@ -21,10 +21,11 @@ from shared.values import RowId
 from shared.web.etag import check_if_match
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["campaign reports"])
+router = APIRouter(route_class=PlannedRoute, tags=["campaign reports"])
 VersionNumber = Annotated[int, Path(ge=1, le=10_000)]
 
 

@@ -15,9 +15,10 @@ from shared.contracts.funds import OrganizationKind
 from shared.contracts.funds_feed import Deadline, NonFiler
 from shared.values import RowId, utc_now
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["deadlines"])
+router = APIRouter(route_class=PlannedRoute, tags=["deadlines"])
 Year = Annotated[int, Query(ge=1947, le=2200)]
 
 

@@ -22,10 +22,11 @@ from shared.contracts.funds import (
 from shared.contracts.funds_feed import DisclosedLinePage, LineBreakdown
 from shared.values import CalendarDate, RowId, utc_now
 from shared.web.pagination import Page, PageParams, query_fingerprint
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 from shared.web.state import DatabaseDep
 
-router = APIRouter(tags=["disclosure"])
+router = APIRouter(route_class=PlannedRoute, tags=["disclosure"])
 Year = Annotated[int, Query(ge=1947, le=2200)]
 Amount = Annotated[int | None, Query(ge=0, le=2**63 - 1)]
 Prefecture = Annotated[str | None, Query(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$", description="01 to 47")]

@@ -13,9 +13,10 @@ from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.funds import OrganizationKind
 from shared.contracts.funds_feed import DEFAULT_FILINGS_LIMIT, MAX_FILINGS_LIMIT, FilingFeed
 from shared.values import CalendarDate, utc_now
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import ReadSessionDep
 
-router = APIRouter(tags=["filings feed"])
+router = APIRouter(route_class=PlannedRoute, tags=["filings feed"])
 
 
 @router.get(

@@ -12,9 +12,10 @@ from shared.auth.tokens import Principal
 from shared.contracts.funds import Finding, FindingKind
 from shared.values import RowId
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["findings"])
+router = APIRouter(route_class=PlannedRoute, tags=["findings"])
 
 
 @router.get("/findings", response_model=Page[Finding])

@@ -15,11 +15,12 @@ from shared.values import RowId
 from shared.web.etag import check_if_match
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 from shared.web.state import DatabaseDep
 
-router = APIRouter(tags=["organizations"])
+router = APIRouter(route_class=PlannedRoute, tags=["organizations"])
 
 
 @router.post("/organizations", status_code=201, response_model=Organization)

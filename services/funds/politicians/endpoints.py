@@ -15,10 +15,11 @@ from shared.contracts.funds_feed import Politician, PoliticianIn, PoliticianTota
 from shared.values import RowId, utc_now
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["politicians"])
+router = APIRouter(route_class=PlannedRoute, tags=["politicians"])
 
 
 @router.post("/politicians", status_code=201, response_model=Politician)

@@ -16,10 +16,11 @@ from shared.contracts.funds import AmendmentIn, ReportIn, ReportVersion, ReportV
 from shared.values import RowId
 from shared.web.etag import check_if_match
 from shared.web.idempotency import WriteDep
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(route_class=PlannedRoute, tags=["reports"])
 Year = Annotated[int, Path(ge=1947, le=2200)]
 VersionNumber = Annotated[int, Path(ge=1, le=10_000)]
 

@@ -13,9 +13,10 @@ from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.funds import StoredSubsidyAllocation, SubsidyAllocation, SubsidyRequest
 from shared.web.idempotency import WriteDep
+from shared.web.planned import PlannedRoute
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["party subsidies"])
+router = APIRouter(route_class=PlannedRoute, tags=["party subsidies"])
 
 
 @router.post("/party-subsidies/calculations", response_model=SubsidyAllocation)

@@ -26,11 +26,12 @@ from shared.contracts.registry import (
 from shared.values import ResidentCode
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["access log"])
+router = APIRouter(route_class=PlannedRoute, tags=["access log"])
 
 TreeSize = Annotated[int, Query(ge=1, le=2**62, description="A number of entries (leaves).")]
 

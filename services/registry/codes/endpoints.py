@@ -24,11 +24,12 @@ from shared.contracts.registry import (
 from shared.values import CalendarDate, LocalGovernmentCode
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.routes import path_parameter, shaped_route
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["local-government codes"])
+router = APIRouter(route_class=PlannedRoute, tags=["local-government codes"])
 
 AsOf = Annotated[CalendarDate | None, Query(description="Only codes in force on this date.")]
 

@@ -15,10 +15,11 @@ from shared.auth.tokens import Principal
 from shared.contracts.registry import Delivery, DeliveryPage, DeliveryStatus
 from shared.values import utc_now
 from shared.web.pagination import PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["subscriptions"])
+router = APIRouter(route_class=PlannedRoute, tags=["subscriptions"])
 
 DeliveryIdPath = Annotated[str, Path(pattern=r"^msg_[0-9a-f]{32}$", description="The delivery's webhook-id.")]
 

@@ -15,11 +15,12 @@ from services.registry.state import PseudonymsDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
 from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
+from shared.web.planned import PlannedRoute
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["change feed"])
+router = APIRouter(route_class=PlannedRoute, tags=["change feed"])
 
 AfterCursor = Annotated[
     int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")

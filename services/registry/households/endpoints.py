@@ -20,11 +20,12 @@ from shared.contracts.registry import (
     HouseholdRecord,
 )
 from shared.web.idempotency import WriteDep
+from shared.web.planned import PlannedRoute
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["households"])
+router = APIRouter(route_class=PlannedRoute, tags=["households"])
 
 HouseholdIdPath = Annotated[HouseholdId, Path(description="The household (世帯), H followed by 12 digits.")]
 

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.registry import PurposeCode, PurposeCodeList
+from shared.web.planned import PlannedRoute
 from shared.web.purpose import REGISTERED_PURPOSES
 
-router = APIRouter(tags=["purposes"])
+router = APIRouter(route_class=PlannedRoute, tags=["purposes"])
 
 _LIST = PurposeCodeList(
     items=[

@@ -46,6 +46,7 @@ from shared.contracts.registry import (
 from shared.values import CalendarDate, LocalGovernmentCode, ResidentCode, UtcDateTime, utc_now
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import PageParams, PageRequest
+from shared.web.planned import PlannedRoute
 from shared.web.problems import Forbidden
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
@@ -53,7 +54,7 @@ from shared.web.routes import path_parameter, shaped_route
 from shared.web.sessions import SessionDep
 from shared.web.state import state_of
 
-router = APIRouter(tags=["residents"])
+router = APIRouter(route_class=PlannedRoute, tags=["residents"])
 
 READ = ("registry:read",)
 

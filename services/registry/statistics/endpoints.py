@@ -13,11 +13,12 @@ from services.registry.statistics import service
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.registry import MovementStatistics, PopulationStatistics
 from shared.values import CalendarDate, LocalGovernmentCode
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import ReadSessionDep
 from shared.web.state import state_of
 
-router = APIRouter(tags=["statistics"])
+router = APIRouter(route_class=PlannedRoute, tags=["statistics"])
 
 Codes = Annotated[
     list[LocalGovernmentCode] | None,

@@ -25,10 +25,11 @@ from shared.contracts.registry import (
 )
 from shared.web.context import current_request_id
 from shared.web.idempotency import WriteDep
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["subscriptions"])
+router = APIRouter(route_class=PlannedRoute, tags=["subscriptions"])
 
 SUBSCRIBE = "registry:subscribe"
 SubscriptionIdPath = Annotated[

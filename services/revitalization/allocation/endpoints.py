@@ -16,10 +16,11 @@ from shared.contracts.revitalization import Claim, SpendingBatch, SpendingBatchI
 from shared.values import FiscalYear
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["allocation tax"])
+router = APIRouter(route_class=PlannedRoute, tags=["allocation tax"])
 RequiredFiscalYear = Annotated[FiscalYear, Query()]
 
 

@@ -31,11 +31,12 @@ from shared.contracts.revitalization import (
 from shared.values import BigRowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import ReadSessionDep, SessionDep
 from shared.web.state import DatabaseDep
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(route_class=PlannedRoute, tags=["applications"])
 
 
 @router.post(

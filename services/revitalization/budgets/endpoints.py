@@ -29,10 +29,11 @@ from shared.contracts.revitalization import (
 from shared.values import BigRowId, FiscalYear, LocalGovernmentCode
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["budgets"])
+router = APIRouter(route_class=PlannedRoute, tags=["budgets"])
 BUDGET_PATH = "/budgets/{programme_code}/{fiscal_year}/{municipality_code}"
 FiscalYearPath = Annotated[FiscalYear, Path()]
 MunicipalityPath = Annotated[LocalGovernmentCode, Path()]

@@ -28,10 +28,11 @@ from shared.contracts.revitalization_calls import (
 from shared.values import BigRowId, UtcDateTime
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import ReadSessionDep, SessionDep
 
-router = APIRouter(tags=["calls for applications"])
+router = APIRouter(route_class=PlannedRoute, tags=["calls for applications"])
 
 
 async def call_filters(

@@ -22,10 +22,11 @@ from shared.contracts.revitalization import (
 from shared.values import FiscalYear, LocalGovernmentCode
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["municipality categories"])
+router = APIRouter(route_class=PlannedRoute, tags=["municipality categories"])
 ENTRY_PATH = "/municipality-categories/{fiscal_year}/{municipality_code}"
 FiscalYearPath = Annotated[FiscalYear, Path()]
 MunicipalityPath = Annotated[LocalGovernmentCode, Path()]

@@ -28,10 +28,11 @@ from shared.contracts.revitalization import (
 from shared.values import BigRowId, CalendarDate, FiscalYear
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["cooperation frameworks"])
+router = APIRouter(route_class=PlannedRoute, tags=["cooperation frameworks"])
 FRAMEWORK = "/cooperation-frameworks/{framework_id}"
 AsOf = Annotated[CalendarDate | None, Query(description="Default: today (Japan time).")]
 

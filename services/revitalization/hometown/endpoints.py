@@ -23,10 +23,11 @@ from shared.contracts.revitalization import (
 from shared.values import BigRowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["hometown registrations"])
+router = APIRouter(route_class=PlannedRoute, tags=["hometown registrations"])
 
 
 @router.post(

@@ -12,11 +12,12 @@ from services.revitalization.web import AcceptLanguage, FiscalYearFilter, Progra
 from shared.auth.dependencies import OptionalPrincipal
 from shared.contracts.revitalization import Grant360
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 from shared.web.state import DatabaseDep
 
-router = APIRouter(tags=["open data"])
+router = APIRouter(route_class=PlannedRoute, tags=["open data"])
 
 
 def _headers(language: str) -> dict[str, str]:

@@ -14,10 +14,11 @@ from shared.auth.tokens import Principal
 from shared.contracts.revitalization import ExtensionIn, Placement, SettlementCheckIn, SettlementRates
 from shared.values import BigRowId
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
 
-router = APIRouter(tags=["placements"])
+router = APIRouter(route_class=PlannedRoute, tags=["placements"])
 
 
 @router.get("/placements", response_model=Page[Placement], summary="Placements, filtered")

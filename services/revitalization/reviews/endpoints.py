@@ -24,10 +24,11 @@ from shared.contracts.revitalization_calls import (
 from shared.values import BigRowId
 from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
+from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import ReadSessionDep, SessionDep
 
-router = APIRouter(tags=["review of call applications"])
+router = APIRouter(route_class=PlannedRoute, tags=["review of call applications"])
 
 
 @router.post(
