@@ -53,12 +53,17 @@ async def test_every_key_length(api: Funds, term: str, expected: list[str]) -> N
 async def test_stored_grams_are_every_short_substring_by_start_then_width(funds_db: str, key: str) -> None:
     """The database's grams of a name (migration 0006's loop) are those 0003's query gave."""
     expected = [
-        key[start : start + width] for start in range(len(key)) for width in (1, 2, 3) if start + width <= len(key)
+        key[start : start + width]
+        for start in range(len(key))
+        for width in (1, 2, 3)
+        if start + width <= len(key)
     ]
     engine = create_async_engine(funds_db)
     try:
         async with engine.connect() as connection:
-            grams = (await connection.execute(text("SELECT funds_name_grams(:key)"), {"key": key})).scalar_one()
+            grams = (
+                await connection.execute(text("SELECT funds_name_grams(:key)"), {"key": key})
+            ).scalar_one()
     finally:
         await engine.dispose()
     assert grams == expected
