@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds.findings import repository
-from services.funds.findings.limits import Donation, evaluate_year, lowest_caps
+from services.funds.findings.limits import Donation, FindingDraft, evaluate_year, lowest_caps
 from services.funds.rulebook import FundsRules
 from shared.contracts.funds import DonorKind, Finding, FindingKind, OrganizationKind
 from shared.values import fold_for_matching, utc_now
@@ -71,26 +71,26 @@ async def recompute(
     rows = await repository.donations(session, year=year, organization_id=organization_id, caps=caps)
     drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
     now = utc_now()
-    await repository.insert_findings(
-        session,
-        [
-            {
-                "year": draft.year,
-                "kind": draft.kind.value,
-                "donor_key": draft.donor_key,
-                "donor_name": draft.donor_name,
-                "donor_kind": draft.donor_kind.value if draft.donor_kind else None,
-                "organization_id": draft.organization_id,
-                "report_id": draft.report_id,
-                "amount": draft.amount,
-                "limit_amount": draft.limit,
-                "line_refs": list(draft.line_refs),
-                "detail": draft.detail,
-                "computed_at": now,
-            }
-            for draft in drafts
-        ],
-    )
+    await repository.insert_findings(session, [_finding_row(draft, now) for draft in drafts])
+
+
+def _finding_row(draft: FindingDraft, computed_at: datetime) -> dict[str, Any]:
+    # str() of a StrEnum member is its value, in C: `.value` is a Python property, and a filing
+    # writes thousands of findings.
+    return {
+        "year": draft.year,
+        "kind": str(draft.kind),
+        "donor_key": draft.donor_key,
+        "donor_name": draft.donor_name,
+        "donor_kind": str(draft.donor_kind) if draft.donor_kind else None,
+        "organization_id": draft.organization_id,
+        "report_id": draft.report_id,
+        "amount": draft.amount,
+        "limit_amount": draft.limit,
+        "line_refs": list(draft.line_refs),
+        "detail": draft.detail,
+        "computed_at": computed_at,
+    }
 
 
 def to_model(row: Row[Any]) -> Finding:

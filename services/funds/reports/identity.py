@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 from services.funds.municipalities import municipality
@@ -20,6 +21,9 @@ _DASHES: Final = str.maketrans(dict.fromkeys("‐‑‒–—―−ー─－", "
 _BLOCK_WORDS: Final = re.compile(r"(丁目|番地|番|号)")
 _KANJI_DIGITS: Final = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _KANJI_NUMBER: Final = re.compile(r"[〇一二三四五六七八九十]+")
+# Folded names kept: a filing folds each line's name, and the same donors and payees come back
+# in line after line and filing after filing.
+_FOLDED_NAMES_KEPT: Final = 65_536
 
 
 def _kanji_number(text: str) -> str:
@@ -56,13 +60,14 @@ def donor_key(
         return f"corporate:{corporate_number}"
     return "|".join(
         (
-            fold_for_matching(name),
+            search_key(name),
             municipality_code or "",
             normalise_address(address or "", municipality_code),
         )
     )
 
 
+@lru_cache(maxsize=_FOLDED_NAMES_KEPT)
 def search_key(name: str) -> str:
     """What donor-name search matches against: the folded name."""
     return fold_for_matching(name)

@@ -31,7 +31,6 @@ from shared.contracts.funds import (
     DonorKind,
     LineCategory,
     ReportIn,
-    ReportLine,
     ReportLineIn,
     ReportTotals,
     ReportVersion,
@@ -340,8 +339,9 @@ async def list_versions(
     ]
 
 
-def line_model(line: Mapping[str, Any], *, full: bool) -> ReportLine:
-    """A stored line (its columns by name) as the API shows it, in full or as the public sees it."""
+def line_fields(line: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
+    """A stored line (its columns by name) as the API shows it, in full or as the public sees it: the
+    fields of a `ReportLine`, validated with the whole version in one call rather than line by line."""
     public = {
         "line_no": line["line_no"],
         "category": line["category"],
@@ -359,19 +359,28 @@ def line_model(line: Mapping[str, Any], *, full: bool) -> ReportLine:
         "corporate_number": line["corporate_number"],
     }
     if not full:
-        return ReportLine.model_validate(public)
-    return ReportLine.model_validate(
+        return public
+    return {
+        **public,
+        "address": line["address"],
+        "municipality_code": line["municipality_code"],
+        "capital_yen": line["capital_yen"],
+        "union_members": line["union_members"],
+        "annual_expenses_yen": line["annual_expenses_yen"],
+        "foreign": line["is_foreign"],
+        "listed_years": line["listed_years"],
+        "receives_state_subsidy": line["receives_state_subsidy"],
+        "at_public_meeting": line["at_public_meeting"],
+    }
+
+
+def _version_model(
+    row: Row[Any], report: Row[Any], organization: Row[Any], lines: Sequence[Mapping[str, Any]], *, full: bool
+) -> ReportVersion:
+    return ReportVersion.model_validate(
         {
-            **public,
-            "address": line["address"],
-            "municipality_code": line["municipality_code"],
-            "capital_yen": line["capital_yen"],
-            "union_members": line["union_members"],
-            "annual_expenses_yen": line["annual_expenses_yen"],
-            "foreign": line["is_foreign"],
-            "listed_years": line["listed_years"],
-            "receives_state_subsidy": line["receives_state_subsidy"],
-            "at_public_meeting": line["at_public_meeting"],
+            **_summary_values(row, report, organization),
+            "lines": [line_fields(line, full=full) for line in lines],
         }
     )
 
@@ -385,9 +394,7 @@ async def read_version(
     if row is None:
         raise NotFound(f"The {year} report of organization {organization_id} has no version {number}.")
     lines = await repository.lines_of(session, row.id, published_only=not full)
-    return ReportVersion(
-        **_summary_values(row, report, organization), lines=[line_model(line, full=full) for line in lines]
-    )
+    return _version_model(row, report, organization, lines, full=full)
 
 
 async def _filed_version(
@@ -398,6 +405,4 @@ async def _filed_version(
     assert report is not None, "filed in this transaction"
     row = await repository.version(session, report.id, number)
     assert row is not None, "filed in this transaction"
-    return ReportVersion(
-        **_summary_values(row, report, organization), lines=[line_model(line, full=True) for line in lines]
-    )
+    return _version_model(row, report, organization, lines, full=True)

@@ -4,6 +4,8 @@ keys their trigrams and the pattern; both databases answer the same."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.funds.conftest import Funds, donation, report
 
@@ -44,3 +46,24 @@ async def test_every_key_length(api: Funds, term: str, expected: list[str]) -> N
     assert [item["name"] for item in response.json()["items"]] == expected
     donors = await api.client.get("/funds/v1/aggregates/donors", params={"donor_name": term, "year": 2025})
     assert sorted(item["donor_name"] for item in donors.json()["items"]) == sorted(expected)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("key", ["", "田", "田中", "長谷川健", "株式会社田中商事", "100%株式会社"])
+async def test_stored_grams_are_every_short_substring_by_start_then_width(funds_db: str, key: str) -> None:
+    """The database's grams of a name (migration 0006's loop) are those 0003's query gave."""
+    expected = [
+        key[start : start + width]
+        for start in range(len(key))
+        for width in (1, 2, 3)
+        if start + width <= len(key)
+    ]
+    engine = create_async_engine(funds_db)
+    try:
+        async with engine.connect() as connection:
+            grams = (
+                await connection.execute(text("SELECT funds_name_grams(:key)"), {"key": key})
+            ).scalar_one()
+    finally:
+        await engine.dispose()
+    assert grams == expected
