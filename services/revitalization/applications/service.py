@@ -3,8 +3,6 @@ against the budget, and activation into a placement."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any, NoReturn
 
 import orjson
@@ -12,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.access import REVIEW, require_any, sees
 from services.revitalization.applications import repository
-from services.revitalization.applications.repository import BudgetCommitment, TransitionRecord
+from services.revitalization.applications.repository import BudgetCommitment, TransitionRecord, Writer
 from services.revitalization.applications.states import (
     EDITABLE,
     Action,
@@ -85,7 +83,11 @@ def to_model(row: Any) -> Application:
 
 async def visible_row(*, session: AsyncSession, principal: Principal, application_id: int) -> Any:
     """The application if this caller may see it; otherwise 404, exactly as if it did not exist."""
-    row = await repository.get_application(session, application_id)
+    return await _visible(session, principal, application_id)
+
+
+async def _visible(writer: Writer, principal: Principal, application_id: int) -> Any:
+    row = await repository.get_application(writer, application_id)
     if row is None or not sees(principal, row.client_id):
         raise NotFound(f"No application {application_id}.", slug="application-not-found")
     return row
@@ -253,7 +255,7 @@ def _transition(state: ApplicationState, action: Action, actor: Actor, reason: s
 
 
 async def _changed(
-    session: AsyncSession,
+    writer: Writer,
     row: Any,
     *,
     values: dict[str, Any],
@@ -263,31 +265,28 @@ async def _changed(
     """The row after the change and its audit line; 412 when another request changed it first, 409
     when the budget cannot take the commitment."""
     changed = await repository.apply_transition(
-        session, row.id, expected_version=row.version, values=values, record=record, commitment=commitment
+        writer, row.id, expected_version=row.version, values=values, record=record, commitment=commitment
     )
     if changed is None:
-        await _refusal(session, row, commitment)
+        await _refusal(writer, row, commitment)
     return changed
 
 
-async def _refusal(session: AsyncSession, row: Any, commitment: BudgetCommitment | None) -> NoReturn:
-    """Why a change was refused, read after the fact (nothing was written)."""
-    current = await repository.get_application(session, row.id)
-    if current is None or current.version != row.version or commitment is None:
+async def _refusal(writer: Writer, row: Any, commitment: BudgetCommitment | None) -> NoReturn:
+    """Why a change was refused, read after the fact in one statement (nothing was written)."""
+    facts = await repository.refusal_facts(writer, row.id, commitment)
+    if facts is None or facts.version != row.version or commitment is None:
         raise PreconditionFailed(
             "The application was changed by another request at the same time; read it again.",
             slug="etag-mismatch",
         )
-    budget = await budgets.get_budget(
-        session, commitment.programme_code, commitment.fiscal_year, commitment.municipality_code
-    )
-    if budget is None:
+    if facts.budget_version is None:
         raise Conflict(
             f"No budget is set for {commitment.programme_code}, fiscal year {commitment.fiscal_year}, "
             f"municipality {commitment.municipality_code}.",
             slug="no-budget",
         )
-    available = budget.amount - budget.committed
+    available = facts.budget_room
     raise Conflict(
         f"The budget has ¥{available:,} left, less than ¥{commitment.amount:,}.",
         slug="budget-exhausted",
@@ -296,7 +295,7 @@ async def _refusal(session: AsyncSession, row: Any, commitment: BudgetCommitment
 
 
 async def _apply(
-    session: AsyncSession,
+    writer: Writer,
     row: Any,
     *,
     action: Action,
@@ -318,7 +317,7 @@ async def _apply(
         reason=reason,
         changes=_diff(old, {k: v for k, v in values.items() if k != "updated_at" and k != "awarded_at"}),
     )
-    return to_model(await _changed(session, row, values=values, record=record, commitment=commitment))
+    return to_model(await _changed(writer, row, values=values, record=record, commitment=commitment))
 
 
 async def applicant_action(
@@ -365,45 +364,53 @@ async def decide(
     decision: DecisionIn,
     if_match: str | None,
 ) -> Application:
-    action = Action(decision.action.value)
-    async with _decision_session(database, action) as session:
-        row = await visible_row(session=session, principal=principal, application_id=application_id)
-        if if_match is not None:
-            check_if_match(if_match, row.version)
-        transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
-        extra: dict[str, Any] = {}
-        commitment = None
-        if action is Action.APPROVE:
-            amount = _approvable_amount(row, decision)
-            extra = {"approved_amount": amount, "awarded_at": utc_now()}
-            commitment = BudgetCommitment(row.programme_code, row.fiscal_year, row.municipality_code, amount)
-        elif action is Action.ACTIVATE:
-            await _activate(session, row)
-        return await _apply(
-            session,
-            row,
-            action=action,
-            target=transition.target,
-            actor=principal.client_id,
-            reason=decision.reason,
-            extra=extra,
-            commitment=commitment,
-        )
-
-
-@asynccontextmanager
-async def _decision_session(database: Database, action: Action) -> AsyncIterator[AsyncSession]:
     """On PostgreSQL a decision writes one statement (`repository.apply_transition`), atomic by
-    itself: run without a transaction around it, an approval holds its budget's row lock only while
-    the database runs that statement, not until this process's event loop gets to send a COMMIT,
-    which under load queues every approval of a municipality behind the others. An activation also
-    writes its placement, and SQLite takes a transition in steps: those run in one transaction."""
+    itself: it runs without a transaction around it, each of its statements (read the application,
+    change it, and on a refusal read why) on a connection lent for that statement alone. So an
+    approval holds its budget's row lock only while the database runs the write, not until this
+    process's event loop gets to send a COMMIT (which under load would queue every approval of a
+    municipality behind the others), and no connection waits on this process between statements.
+    An activation also writes its placement, and SQLite takes a transition in steps: those run in
+    one transaction."""
+    action = Action(decision.action.value)
     if action is Action.ACTIVATE or database.is_sqlite:
         async with database.sessionmaker() as session, session.begin():
-            yield session
-    else:
-        async with database.autocommit_session() as session:
-            yield session
+            return await _decide(session, principal, application_id, action, decision, if_match)
+    return await _decide(database, principal, application_id, action, decision, if_match)
+
+
+async def _decide(
+    writer: Writer,
+    principal: Principal,
+    application_id: int,
+    action: Action,
+    decision: DecisionIn,
+    if_match: str | None,
+) -> Application:
+    row = await _visible(writer, principal, application_id)
+    if if_match is not None:
+        check_if_match(if_match, row.version)
+    transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
+    extra: dict[str, Any] = {}
+    commitment = None
+    if action is Action.APPROVE:
+        amount = _approvable_amount(row, decision)
+        extra = {"approved_amount": amount, "awarded_at": utc_now()}
+        commitment = BudgetCommitment(row.programme_code, row.fiscal_year, row.municipality_code, amount)
+    elif action is Action.ACTIVATE:
+        if not isinstance(writer, AsyncSession):
+            raise TypeError("an activation writes its placement too: it runs in a transaction")
+        await _activate(writer, row)
+    return await _apply(
+        writer,
+        row,
+        action=action,
+        target=transition.target,
+        actor=principal.client_id,
+        reason=decision.reason,
+        extra=extra,
+        commitment=commitment,
+    )
 
 
 def _approvable_amount(row: Any, decision: DecisionIn) -> int:
