@@ -3,6 +3,7 @@ against the budget, and activation into a placement."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import orjson
@@ -79,6 +80,45 @@ def to_model(row: Any) -> Application:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _document(row: Any, *, applicant: Any, details: Any, eligibility: Any) -> dict[str, Any]:
+    """The application as `to_model` shapes it, with its stored documents as given: decoded, or their
+    JSON text as `orjson.Fragment`s."""
+    return {
+        "id": row.id,
+        "programme_code": row.programme_code,
+        "fiscal_year": row.fiscal_year,
+        "municipality_code": row.municipality_code,
+        "applicant": applicant,
+        "title": row.title,
+        "description": row.description,
+        "requested_amount": row.requested_amount,
+        "approved_amount": row.approved_amount,
+        "disbursed_amount": row.disbursed_amount,
+        "details": details,
+        "state": row.state,
+        "allowed_actions": ALLOWED_ACTIONS[row.state],
+        "eligibility": eligibility,
+        "version": row.version,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationJson:
+    """An application serialized (as `to_model` would serialize) and its version, for its ETag."""
+
+    body: orjson.Fragment
+    version: int
+
+
+def to_json(row: Any) -> ApplicationJson:
+    """`to_model(row)` as JSON without building and validating the model on the way out: the stored
+    documents were written from their API models (see `list_applications`)."""
+    document = _document(row, applicant=row.applicant, details=row.details, eligibility=row.eligibility)
+    return ApplicationJson(orjson.Fragment(orjson.dumps(document, option=orjson.OPT_UTC_Z)), row.version)
 
 
 async def visible_row(*, session: AsyncSession, principal: Principal, application_id: int) -> Any:
@@ -161,25 +201,12 @@ async def list_applications(
         state=state.value if state else None,
     )
     items = [
-        {
-            "id": row.id,
-            "programme_code": row.programme_code,
-            "fiscal_year": row.fiscal_year,
-            "municipality_code": row.municipality_code,
-            "applicant": orjson.Fragment(row.applicant),
-            "title": row.title,
-            "description": row.description,
-            "requested_amount": row.requested_amount,
-            "approved_amount": row.approved_amount,
-            "disbursed_amount": row.disbursed_amount,
-            "details": orjson.Fragment(row.details),
-            "state": row.state,
-            "allowed_actions": ALLOWED_ACTIONS[row.state],
-            "eligibility": None if row.eligibility is None else orjson.Fragment(row.eligibility),
-            "version": row.version,
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-        }
+        _document(
+            row,
+            applicant=orjson.Fragment(row.applicant),
+            details=orjson.Fragment(row.details),
+            eligibility=None if row.eligibility is None else orjson.Fragment(row.eligibility),
+        )
         for row in rows
     ]
     return orjson.Fragment(orjson.dumps({"items": items, "next_page_token": token}, option=orjson.OPT_UTC_Z))
@@ -304,7 +331,8 @@ async def _apply(
     reason: str | None,
     extra: dict[str, Any] | None = None,
     commitment: BudgetCommitment | None = None,
-) -> Application:
+) -> Any:
+    """The row as changed by the transition, with its audit line."""
     now = utc_now()
     values: dict[str, Any] = {"state": target.value, "updated_at": now, **(extra or {})}
     old = {name: getattr(row, name) for name in values if name != "updated_at"}
@@ -317,7 +345,7 @@ async def _apply(
         reason=reason,
         changes=_diff(old, {k: v for k, v in values.items() if k != "updated_at" and k != "awarded_at"}),
     )
-    return to_model(await _changed(writer, row, values=values, record=record, commitment=commitment))
+    return await _changed(writer, row, values=values, record=record, commitment=commitment)
 
 
 async def applicant_action(
@@ -351,8 +379,10 @@ async def applicant_action(
         ]
         if not all(released):
             raise Conflict("The budget commitment could not be released.", slug="budget-inconsistent")
-    return await _apply(
-        session, row, action=action, target=transition.target, actor=principal.client_id, reason=reason
+    return to_model(
+        await _apply(
+            session, row, action=action, target=transition.target, actor=principal.client_id, reason=reason
+        )
     )
 
 
@@ -363,7 +393,7 @@ async def decide(
     application_id: int,
     decision: DecisionIn,
     if_match: str | None,
-) -> Application:
+) -> ApplicationJson:
     """On PostgreSQL a decision writes one statement (`repository.apply_transition`), atomic by
     itself: it runs without a transaction around it, each of its statements (read the application,
     change it, and on a refusal read why) on a connection lent for that statement alone. So an
@@ -386,7 +416,7 @@ async def _decide(
     action: Action,
     decision: DecisionIn,
     if_match: str | None,
-) -> Application:
+) -> ApplicationJson:
     row = await _visible(writer, principal, application_id)
     if if_match is not None:
         check_if_match(if_match, row.version)
@@ -401,7 +431,7 @@ async def _decide(
         if not isinstance(writer, AsyncSession):
             raise TypeError("an activation writes its placement too: it runs in a transaction")
         await _activate(writer, row)
-    return await _apply(
+    changed = await _apply(
         writer,
         row,
         action=action,
@@ -411,6 +441,7 @@ async def _decide(
         extra=extra,
         commitment=commitment,
     )
+    return to_json(changed)
 
 
 def _approvable_amount(row: Any, decision: DecisionIn) -> int:

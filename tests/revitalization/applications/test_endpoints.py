@@ -294,6 +294,27 @@ async def test_listed_items_are_exactly_the_application_as_read_alone(
     assert listed[1]["eligibility"]["eligible"] is True
 
 
+async def test_a_decision_answers_exactly_the_application_as_read_alone(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
+) -> None:
+    """A decision serializes the changed row without building the model: it must read as the model does."""
+    created = await create(revitalization, tokens, cooperator_application(registry.cooperator()))
+    assert (await submit(revitalization, tokens, created["id"])).status_code == 200
+    review = headers(tokens, REVIEW)
+    started = await decide(revitalization, tokens, created["id"], "start_review")
+    assert (await check(revitalization, tokens, created["id"])).json()["eligible"]
+    await set_budget(revitalization, tokens, 5_000_000)
+    approved = await decide(revitalization, tokens, created["id"], "approve", approved_amount=4_000_000)
+    alone = await revitalization.get(f"{BASE}/applications/{created['id']}", headers=review)
+    assert approved.status_code == 200, approved.text
+    assert approved.json() == alone.json()
+    assert approved.headers["ETag"] == alone.headers["ETag"] == f'"v{alone.json()["version"]}"'
+    assert approved.json()["eligibility"]["eligible"] is True
+    assert approved.json()["approved_amount"] == 4_000_000
+    assert started.json()["state"] == "under_review"
+    assert started.headers["content-type"] == alone.headers["content-type"]
+
+
 async def test_eligibility_is_explained_when_it_fails(
     revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
 ) -> None:
