@@ -189,8 +189,8 @@ async def apply_transition(
     return await get_application(session, application_id)
 
 
-# Why a change was refused, read in one statement once nothing was written: the application's version
-# now, and the budget's room (NULL when there is no budget, or no commitment was asked for).
+# Why an approval was refused, read in one statement once nothing was written: the application's version
+# now, and the budget's room (NULL when there is no budget).
 _REFUSAL = CompiledRead(
     select(
         applications.c.version,
@@ -211,17 +211,15 @@ _REFUSAL = CompiledRead(
 )
 
 
-async def refusal_facts(
-    reader: Writer, application_id: int, commitment: BudgetCommitment | None
-) -> Any | None:
+async def refusal_facts(reader: Writer, application_id: int, commitment: BudgetCommitment) -> Any | None:
     """The application's `version` and its commitment's budget (`budget_version`, `budget_room`; NULL
-    without one), or None when the application is gone."""
+    when there is no such budget), or None when the application is gone."""
     return await _REFUSAL.one_or_none(
         reader,
         application_id=application_id,
-        programme_code=commitment and commitment.programme_code,
-        fiscal_year=commitment and commitment.fiscal_year,
-        municipality_code=commitment and commitment.municipality_code,
+        programme_code=commitment.programme_code,
+        fiscal_year=commitment.fiscal_year,
+        municipality_code=commitment.municipality_code,
     )
 
 

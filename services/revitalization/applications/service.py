@@ -300,8 +300,9 @@ async def _changed(
 
 
 async def _refusal(writer: Writer, row: Any, commitment: BudgetCommitment | None) -> NoReturn:
-    """Why a change was refused, read after the fact in one statement (nothing was written)."""
-    facts = await repository.refusal_facts(writer, row.id, commitment)
+    """Why a change was refused, read after the fact in one statement (nothing was written); without a
+    commitment only the version can have stopped it, and nothing needs reading."""
+    facts = None if commitment is None else await repository.refusal_facts(writer, row.id, commitment)
     if facts is None or facts.version != row.version or commitment is None:
         raise PreconditionFailed(
             "The application was changed by another request at the same time; read it again.",
