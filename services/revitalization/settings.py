@@ -11,6 +11,12 @@ from shared.settings import ServiceSettings
 class RevitalizationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REVITALIZATION_", env_ignore_empty=True, extra="ignore")
 
+    db_hot_connections: int = Field(
+        default=8,
+        ge=0,
+        description="Connections beyond the pool size lent, one statement at a time, to the decisions on "
+        "applications (read, write, and why a write was refused, each without a transaction).",
+    )
     hometown_max_municipalities: int = Field(
         default=5,
         ge=1,

@@ -170,7 +170,7 @@ async def decide_application(
         decision=decision,
         if_match=if_match,
     )
-    return json_response(application, version=application.version)
+    return json_response(application.body, version=application.version)
 
 
 @router.post(

@@ -7,12 +7,26 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, Text, bindparam, cast, exists, insert, select, update
+from sqlalchemy import (
+    Row,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.revitalization.budgets import repository as budgets_repository
 from services.revitalization.tables import application_transitions, applications, budgets
+from shared.db.engine import Database
+from shared.db.reads import CompiledRead
 from shared.web.pagination import PageRequest, keyset_page, query_fingerprint
 
 
@@ -21,11 +35,16 @@ async def insert_application(session: AsyncSession, values: dict[str, Any]) -> i
     return int(new_id)
 
 
-_ONE_APPLICATION = select(applications).where(applications.c.id == bindparam("application_id"))
+Writer = AsyncSession | Database
+"""Where a change is written: in the session's transaction, or (PostgreSQL only) one statement at a
+time, each committing by itself on a connection lent for it alone (`Database.driver_fetch`)."""
+
+_ONE_APPLICATION = CompiledRead(select(applications).where(applications.c.id == bindparam("application_id")))
 
 
-async def get_application(session: AsyncSession, application_id: int) -> Row[Any] | None:
-    return (await session.execute(_ONE_APPLICATION, {"application_id": application_id})).one_or_none()
+async def get_application(reader: Writer, application_id: int) -> Any | None:
+    """The application's row; on PostgreSQL outside a transaction, sent straight to the driver."""
+    return await _ONE_APPLICATION.one_or_none(reader, application_id=application_id)
 
 
 # The listing's columns, its JSON documents as their stored text (see service.list_applications).
@@ -119,34 +138,42 @@ class BudgetCommitment:
 
 
 async def apply_transition(
-    session: AsyncSession,
+    writer: Writer,
     application_id: int,
     *,
     expected_version: int,
     values: dict[str, Any],
     record: TransitionRecord,
     commitment: BudgetCommitment | None = None,
-) -> Row[Any] | None:
+) -> Any | None:
     """The application as changed, with its audit line (and its budget commitment) written, or None
     when the application is no longer at `expected_version` or the budget cannot take the commitment
     (then nothing changed).
 
     PostgreSQL: one statement, atomic by itself, so it may run without a transaction around it and
     the budget every approval of a municipality races for is locked only while it runs; SQLite, which
-    runs one writer at a time, takes the steps in turn (inside the caller's transaction).
+    runs one writer at a time, takes the steps in turn (inside the caller's transaction). Given the
+    `Database`, a statement that lost its connection is sent once more (`Database.driver_fetch`):
+    it is a compare-and-set on the application's version, so a second run after a first that did
+    commit finds the version moved and changes nothing.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if isinstance(writer, Database) or writer.get_bind().dialect.name == "postgresql":
         statement = _transition_statement(tuple(values), with_commitment=commitment is not None)
         parameters = {
             "application_id": application_id,
             "expected_version": expected_version,
             "new_version": expected_version + 1,
             **{f"new_{name}": value for name, value in values.items()},
-            **{f"audit_{name}": value for name, value in asdict(record).items()},
-            **({} if commitment is None else {f"budget_{k}": v for k, v in asdict(commitment).items()}),
+            # Field by field: `asdict` would deep-copy the changes document on every request.
+            **{f"audit_{name}": getattr(record, name) for name in _AUDITED},
+            **(
+                {}
+                if commitment is None
+                else {f"budget_{name}": getattr(commitment, name) for name in _COMMITMENT}
+            ),
         }
-        changed: Row[Any] | None = (await session.execute(statement, parameters)).one_or_none()
-        return changed
+        return await statement.one_or_none(writer, **parameters)
+    session = writer
     # One writer at a time: the budget read by the guard cannot change before its UPDATE below.
     guards = [] if commitment is None else [exists(select(budgets.c.version).where(_has_room(commitment)))]
     result = await session.execute(
@@ -162,6 +189,40 @@ async def apply_transition(
     return await get_application(session, application_id)
 
 
+# Why an approval was refused, read in one statement once nothing was written: the application's version
+# now, and the budget's room (NULL when there is no budget).
+_REFUSAL = CompiledRead(
+    select(
+        applications.c.version,
+        budgets.c.version.label("budget_version"),
+        budgets_repository.room().label("budget_room"),
+    )
+    .select_from(
+        applications.outerjoin(
+            budgets,
+            and_(
+                budgets.c.programme_code == bindparam("programme_code"),
+                budgets.c.fiscal_year == bindparam("fiscal_year"),
+                budgets.c.municipality_code == bindparam("municipality_code"),
+            ),
+        )
+    )
+    .where(applications.c.id == bindparam("application_id"))
+)
+
+
+async def refusal_facts(reader: Writer, application_id: int, commitment: BudgetCommitment) -> Any | None:
+    """The application's `version` and its commitment's budget (`budget_version`, `budget_room`; NULL
+    when there is no such budget), or None when the application is gone."""
+    return await _REFUSAL.one_or_none(
+        reader,
+        application_id=application_id,
+        programme_code=commitment.programme_code,
+        fiscal_year=commitment.fiscal_year,
+        municipality_code=commitment.municipality_code,
+    )
+
+
 def _has_room(commitment: BudgetCommitment) -> ColumnElement[bool]:
     key = budgets_repository.budget_key(
         commitment.programme_code, commitment.fiscal_year, commitment.municipality_code
@@ -169,13 +230,20 @@ def _has_room(commitment: BudgetCommitment) -> ColumnElement[bool]:
     return key & (commitment.amount <= budgets_repository.room())
 
 
+_AUDITED = tuple(field.name for field in fields(TransitionRecord))
+_COMMITMENT = tuple(field.name for field in fields(BudgetCommitment))
+
+
 @cache
-def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool) -> Select[Any]:
+def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool) -> CompiledRead:
     """WITH [locked, committed,] updated, logged SELECT updated: the application row is locked at the
     expected version before its budget is touched, so a commitment is never made for an application
     that another request changed meanwhile; the update and the audit line follow the commitment.
 
     Built once per shape, with every value a bound parameter: building it costs more than running it.
+    A SELECT whose CTEs write, so a `CompiledRead` sends it: compiled once, straight to the driver in
+    an autocommit session or given the `Database` (where it commits by itself), through SQLAlchemy
+    inside a transaction.
     """
     this_version = (applications.c.id == bindparam("application_id")) & (
         applications.c.version == bindparam("expected_version")
@@ -193,7 +261,8 @@ def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool
                 amount <= budgets_repository.room(),
                 exists(select(locked.c.id)),
             )
-            .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)
+            # A literal in the text: a `CompiledRead` binds only the named parameters.
+            .values(committed=budgets.c.committed + amount, version=budgets.c.version + literal_column("1"))
             .returning(budgets.c.version)
             .cte("committed")
         )
@@ -210,20 +279,22 @@ def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool
         .returning(*applications.c)
         .cte("updated")
     )
-    audited = [field.name for field in fields(TransitionRecord)]
     logged = (
         insert(application_transitions)
         .from_select(
-            ["application_id", *audited],
+            ["application_id", *_AUDITED],
             select(
                 updated.c.id,
-                *(bindparam(f"audit_{name}", type_=application_transitions.c[name].type) for name in audited),
+                *(
+                    bindparam(f"audit_{name}", type_=application_transitions.c[name].type)
+                    for name in _AUDITED
+                ),
             ),
         )
         .returning(application_transitions.c.id)
         .cte("logged")
     )
-    return select(updated).add_cte(logged)
+    return CompiledRead(select(updated).add_cte(logged))
 
 
 async def insert_transition(session: AsyncSession, application_id: int, record: TransitionRecord) -> None:

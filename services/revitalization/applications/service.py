@@ -3,8 +3,7 @@ against the budget, and activation into a placement."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import orjson
@@ -12,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.access import REVIEW, require_any, sees
 from services.revitalization.applications import repository
-from services.revitalization.applications.repository import BudgetCommitment, TransitionRecord
+from services.revitalization.applications.repository import BudgetCommitment, TransitionRecord, Writer
 from services.revitalization.applications.states import (
     EDITABLE,
     Action,
@@ -83,9 +82,52 @@ def to_model(row: Any) -> Application:
     )
 
 
+def _document(row: Any, *, applicant: Any, details: Any, eligibility: Any) -> dict[str, Any]:
+    """The application as `to_model` shapes it, with its stored documents as given: decoded, or their
+    JSON text as `orjson.Fragment`s."""
+    return {
+        "id": row.id,
+        "programme_code": row.programme_code,
+        "fiscal_year": row.fiscal_year,
+        "municipality_code": row.municipality_code,
+        "applicant": applicant,
+        "title": row.title,
+        "description": row.description,
+        "requested_amount": row.requested_amount,
+        "approved_amount": row.approved_amount,
+        "disbursed_amount": row.disbursed_amount,
+        "details": details,
+        "state": row.state,
+        "allowed_actions": ALLOWED_ACTIONS[row.state],
+        "eligibility": eligibility,
+        "version": row.version,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationJson:
+    """An application serialized (as `to_model` would serialize) and its version, for its ETag."""
+
+    body: orjson.Fragment
+    version: int
+
+
+def to_json(row: Any) -> ApplicationJson:
+    """`to_model(row)` as JSON without building and validating the model on the way out: the stored
+    documents were written from their API models (see `list_applications`)."""
+    document = _document(row, applicant=row.applicant, details=row.details, eligibility=row.eligibility)
+    return ApplicationJson(orjson.Fragment(orjson.dumps(document, option=orjson.OPT_UTC_Z)), row.version)
+
+
 async def visible_row(*, session: AsyncSession, principal: Principal, application_id: int) -> Any:
     """The application if this caller may see it; otherwise 404, exactly as if it did not exist."""
-    row = await repository.get_application(session, application_id)
+    return await _visible(session, principal, application_id)
+
+
+async def _visible(writer: Writer, principal: Principal, application_id: int) -> Any:
+    row = await repository.get_application(writer, application_id)
     if row is None or not sees(principal, row.client_id):
         raise NotFound(f"No application {application_id}.", slug="application-not-found")
     return row
@@ -159,25 +201,12 @@ async def list_applications(
         state=state.value if state else None,
     )
     items = [
-        {
-            "id": row.id,
-            "programme_code": row.programme_code,
-            "fiscal_year": row.fiscal_year,
-            "municipality_code": row.municipality_code,
-            "applicant": orjson.Fragment(row.applicant),
-            "title": row.title,
-            "description": row.description,
-            "requested_amount": row.requested_amount,
-            "approved_amount": row.approved_amount,
-            "disbursed_amount": row.disbursed_amount,
-            "details": orjson.Fragment(row.details),
-            "state": row.state,
-            "allowed_actions": ALLOWED_ACTIONS[row.state],
-            "eligibility": None if row.eligibility is None else orjson.Fragment(row.eligibility),
-            "version": row.version,
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-        }
+        _document(
+            row,
+            applicant=orjson.Fragment(row.applicant),
+            details=orjson.Fragment(row.details),
+            eligibility=None if row.eligibility is None else orjson.Fragment(row.eligibility),
+        )
         for row in rows
     ]
     return orjson.Fragment(orjson.dumps({"items": items, "next_page_token": token}, option=orjson.OPT_UTC_Z))
@@ -253,7 +282,7 @@ def _transition(state: ApplicationState, action: Action, actor: Actor, reason: s
 
 
 async def _changed(
-    session: AsyncSession,
+    writer: Writer,
     row: Any,
     *,
     values: dict[str, Any],
@@ -263,31 +292,29 @@ async def _changed(
     """The row after the change and its audit line; 412 when another request changed it first, 409
     when the budget cannot take the commitment."""
     changed = await repository.apply_transition(
-        session, row.id, expected_version=row.version, values=values, record=record, commitment=commitment
+        writer, row.id, expected_version=row.version, values=values, record=record, commitment=commitment
     )
     if changed is None:
-        await _refusal(session, row, commitment)
+        await _refusal(writer, row, commitment)
     return changed
 
 
-async def _refusal(session: AsyncSession, row: Any, commitment: BudgetCommitment | None) -> NoReturn:
-    """Why a change was refused, read after the fact (nothing was written)."""
-    current = await repository.get_application(session, row.id)
-    if current is None or current.version != row.version or commitment is None:
+async def _refusal(writer: Writer, row: Any, commitment: BudgetCommitment | None) -> NoReturn:
+    """Why a change was refused, read after the fact in one statement (nothing was written); without a
+    commitment only the version can have stopped it, and nothing needs reading."""
+    facts = None if commitment is None else await repository.refusal_facts(writer, row.id, commitment)
+    if facts is None or facts.version != row.version or commitment is None:
         raise PreconditionFailed(
             "The application was changed by another request at the same time; read it again.",
             slug="etag-mismatch",
         )
-    budget = await budgets.get_budget(
-        session, commitment.programme_code, commitment.fiscal_year, commitment.municipality_code
-    )
-    if budget is None:
+    if facts.budget_version is None:
         raise Conflict(
             f"No budget is set for {commitment.programme_code}, fiscal year {commitment.fiscal_year}, "
             f"municipality {commitment.municipality_code}.",
             slug="no-budget",
         )
-    available = budget.amount - budget.committed
+    available = facts.budget_room
     raise Conflict(
         f"The budget has ¥{available:,} left, less than ¥{commitment.amount:,}.",
         slug="budget-exhausted",
@@ -296,7 +323,7 @@ async def _refusal(session: AsyncSession, row: Any, commitment: BudgetCommitment
 
 
 async def _apply(
-    session: AsyncSession,
+    writer: Writer,
     row: Any,
     *,
     action: Action,
@@ -305,7 +332,8 @@ async def _apply(
     reason: str | None,
     extra: dict[str, Any] | None = None,
     commitment: BudgetCommitment | None = None,
-) -> Application:
+) -> Any:
+    """The row as changed by the transition, with its audit line."""
     now = utc_now()
     values: dict[str, Any] = {"state": target.value, "updated_at": now, **(extra or {})}
     old = {name: getattr(row, name) for name in values if name != "updated_at"}
@@ -318,7 +346,7 @@ async def _apply(
         reason=reason,
         changes=_diff(old, {k: v for k, v in values.items() if k != "updated_at" and k != "awarded_at"}),
     )
-    return to_model(await _changed(session, row, values=values, record=record, commitment=commitment))
+    return await _changed(writer, row, values=values, record=record, commitment=commitment)
 
 
 async def applicant_action(
@@ -352,8 +380,10 @@ async def applicant_action(
         ]
         if not all(released):
             raise Conflict("The budget commitment could not be released.", slug="budget-inconsistent")
-    return await _apply(
-        session, row, action=action, target=transition.target, actor=principal.client_id, reason=reason
+    return to_model(
+        await _apply(
+            session, row, action=action, target=transition.target, actor=principal.client_id, reason=reason
+        )
     )
 
 
@@ -364,46 +394,55 @@ async def decide(
     application_id: int,
     decision: DecisionIn,
     if_match: str | None,
-) -> Application:
-    action = Action(decision.action.value)
-    async with _decision_session(database, action) as session:
-        row = await visible_row(session=session, principal=principal, application_id=application_id)
-        if if_match is not None:
-            check_if_match(if_match, row.version)
-        transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
-        extra: dict[str, Any] = {}
-        commitment = None
-        if action is Action.APPROVE:
-            amount = _approvable_amount(row, decision)
-            extra = {"approved_amount": amount, "awarded_at": utc_now()}
-            commitment = BudgetCommitment(row.programme_code, row.fiscal_year, row.municipality_code, amount)
-        elif action is Action.ACTIVATE:
-            await _activate(session, row)
-        return await _apply(
-            session,
-            row,
-            action=action,
-            target=transition.target,
-            actor=principal.client_id,
-            reason=decision.reason,
-            extra=extra,
-            commitment=commitment,
-        )
-
-
-@asynccontextmanager
-async def _decision_session(database: Database, action: Action) -> AsyncIterator[AsyncSession]:
+) -> ApplicationJson:
     """On PostgreSQL a decision writes one statement (`repository.apply_transition`), atomic by
-    itself: run without a transaction around it, an approval holds its budget's row lock only while
-    the database runs that statement, not until this process's event loop gets to send a COMMIT,
-    which under load queues every approval of a municipality behind the others. An activation also
-    writes its placement, and SQLite takes a transition in steps: those run in one transaction."""
+    itself: it runs without a transaction around it, each of its statements (read the application,
+    change it, and on a refusal read why) on a connection lent for that statement alone. So an
+    approval holds its budget's row lock only while the database runs the write, not until this
+    process's event loop gets to send a COMMIT (which under load would queue every approval of a
+    municipality behind the others), and no connection waits on this process between statements.
+    An activation also writes its placement, and SQLite takes a transition in steps: those run in
+    one transaction."""
+    action = Action(decision.action.value)
     if action is Action.ACTIVATE or database.is_sqlite:
         async with database.sessionmaker() as session, session.begin():
-            yield session
-    else:
-        async with database.autocommit_session() as session:
-            yield session
+            return await _decide(session, principal, application_id, action, decision, if_match)
+    return await _decide(database, principal, application_id, action, decision, if_match)
+
+
+async def _decide(
+    writer: Writer,
+    principal: Principal,
+    application_id: int,
+    action: Action,
+    decision: DecisionIn,
+    if_match: str | None,
+) -> ApplicationJson:
+    row = await _visible(writer, principal, application_id)
+    if if_match is not None:
+        check_if_match(if_match, row.version)
+    transition = _transition(ApplicationState(row.state), action, Actor.REVIEWER, decision.reason)
+    extra: dict[str, Any] = {}
+    commitment = None
+    if action is Action.APPROVE:
+        amount = _approvable_amount(row, decision)
+        extra = {"approved_amount": amount, "awarded_at": utc_now()}
+        commitment = BudgetCommitment(row.programme_code, row.fiscal_year, row.municipality_code, amount)
+    elif action is Action.ACTIVATE:
+        if not isinstance(writer, AsyncSession):
+            raise TypeError("an activation writes its placement too: it runs in a transaction")
+        await _activate(writer, row)
+    changed = await _apply(
+        writer,
+        row,
+        action=action,
+        target=transition.target,
+        actor=principal.client_id,
+        reason=decision.reason,
+        extra=extra,
+        commitment=commitment,
+    )
+    return to_json(changed)
 
 
 def _approvable_amount(row: Any, decision: DecisionIn) -> int:

@@ -294,6 +294,27 @@ async def test_listed_items_are_exactly_the_application_as_read_alone(
     assert listed[1]["eligibility"]["eligible"] is True
 
 
+async def test_a_decision_answers_exactly_the_application_as_read_alone(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
+) -> None:
+    """A decision serializes the changed row without building the model: it must read as the model does."""
+    created = await create(revitalization, tokens, cooperator_application(registry.cooperator()))
+    assert (await submit(revitalization, tokens, created["id"])).status_code == 200
+    review = headers(tokens, REVIEW)
+    started = await decide(revitalization, tokens, created["id"], "start_review")
+    assert (await check(revitalization, tokens, created["id"])).json()["eligible"]
+    await set_budget(revitalization, tokens, 5_000_000)
+    approved = await decide(revitalization, tokens, created["id"], "approve", approved_amount=4_000_000)
+    alone = await revitalization.get(f"{BASE}/applications/{created['id']}", headers=review)
+    assert approved.status_code == 200, approved.text
+    assert approved.json() == alone.json()
+    assert approved.headers["ETag"] == alone.headers["ETag"] == f'"v{alone.json()["version"]}"'
+    assert approved.json()["eligibility"]["eligible"] is True
+    assert approved.json()["approved_amount"] == 4_000_000
+    assert started.json()["state"] == "under_review"
+    assert started.headers["content-type"] == alone.headers["content-type"]
+
+
 async def test_eligibility_is_explained_when_it_fails(
     revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
 ) -> None:
@@ -415,6 +436,28 @@ async def test_two_approvals_racing_for_the_last_of_a_budget(
         for a in (first, second)
     ]
     assert sorted(states) == ["approved", "under_review"]
+
+
+async def test_two_reviewers_racing_for_one_step_change_it_once(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
+) -> None:
+    """Without If-Match both read the submitted application; the write is a compare-and-set on its
+    version, so the loser is refused (412 when its write found the version moved, 409 when it read the
+    application after the winner's write) and the audit trail has the step once."""
+    created = await create(revitalization, tokens, cooperator_application(registry.cooperator()))
+    assert (await submit(revitalization, tokens, created["id"])).status_code == 200
+    results = await asyncio.gather(
+        *(decide(revitalization, tokens, created["id"], "start_review") for _ in range(2))
+    )
+    statuses = sorted(r.status_code for r in results)
+    assert statuses[0] == 200, [r.text for r in results]
+    assert statuses[1] in (409, 412), [r.text for r in results]
+    loser = results[0] if results[0].status_code != 200 else results[1]
+    assert loser.json()["type"] in ("urn:jichi:problem:etag-mismatch", "urn:jichi:problem:illegal-transition")
+    trail = await revitalization.get(
+        f"{BASE}/applications/{created['id']}/transitions", headers=headers(tokens, REVIEW)
+    )
+    assert [t["action"] for t in trail.json()["items"]].count("start_review") == 1
 
 
 async def test_withdrawing_an_approved_award_releases_its_commitment(

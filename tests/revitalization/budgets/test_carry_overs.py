@@ -177,6 +177,9 @@ async def test_a_carry_over_moves_unspent_yen_into_the_next_year_without_countin
     assert (await check(revitalization, tokens, second["id"])).json()["eligible"]
     exhausted = await decide(revitalization, tokens, second["id"], "approve", approved_amount=1_000_001)
     assert exhausted.json()["type"] == "urn:jichi:problem:budget-exhausted"
+    # The refusal names what the budget can still commit, as the budget reads it: 5,000,000 - 2,500,000
+    # carried out - 1,500,000 committed (not the amount less the commitments, 3,500,000).
+    assert exhausted.json()["available"] == 1_000_000 == with_room["available"]
 
 
 async def test_the_next_year_needs_rules_and_gets_a_budget_of_its_own_amount_zero(
