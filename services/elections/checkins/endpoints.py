@@ -47,9 +47,14 @@ async def check_in_voter(
     election_id: RowId,
     principal: Principal = require_scopes("elections:clerk"),
 ) -> Response:
-    created = await service.check_in(
-        session=write.session, desk=desk, clerk=principal.client_id, election_id=election_id, data=body
-    )
+    if desk is None:
+        created = await service.check_in(
+            session=write.session, clerk=principal.client_id, election_id=election_id, data=body
+        )
+    else:
+        created = await service.check_in_at_desk(
+            desk=desk, clerk=principal.client_id, election_id=election_id, data=body
+        )
     return write.respond(created)
 
 

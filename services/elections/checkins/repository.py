@@ -285,11 +285,19 @@ async def insert_unless_voted(session: AsyncSession, values: dict[str, Any]) -> 
     return (await session.execute(statement, values)).one_or_none()
 
 
-async def standing(session: AsyncSession, election_id: int, resident_code: str) -> Row[Any] | None:
-    statement = select(check_ins).where(
-        check_ins.c.election_id == election_id, check_ins.c.active_resident_code == resident_code
+_STANDING = CompiledRead(
+    select(check_ins).where(
+        check_ins.c.election_id == bindparam("election_id"),
+        check_ins.c.active_resident_code == bindparam("resident_code"),
     )
-    return (await session.execute(statement)).one_or_none()
+)
+
+
+async def standing(reader: Reader, election_id: int, resident_code: str) -> Row[Any] | None:
+    row: Row[Any] | None = await _STANDING.one_or_none(
+        reader, election_id=election_id, resident_code=resident_code
+    )
+    return row
 
 
 _CHECK_IN = CompiledRead(select(check_ins).where(check_ins.c.id == bindparam("id")))

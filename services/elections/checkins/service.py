@@ -97,9 +97,9 @@ def _place_refusal(facts: VotingFacts, data: CheckInIn, election_id: int) -> Pro
     return None
 
 
-async def _already_voted(session: AsyncSession, election_id: int, resident_code: str) -> Conflict:
+async def _already_voted(reader: Reader, election_id: int, resident_code: str) -> Conflict:
     """The refusal of a second vote, naming the check-in that stands."""
-    earlier = await repository.standing(session, election_id, resident_code)
+    earlier = await repository.standing(reader, election_id, resident_code)
     extra: dict[str, Any] = {}
     if earlier is not None:
         extra = {
@@ -111,16 +111,14 @@ async def _already_voted(session: AsyncSession, election_id: int, resident_code:
     return Conflict("This voter has already voted in this election.", slug="already-voted", **extra)
 
 
-async def _refuse(
-    session: AsyncSession, facts: VotingFacts, data: CheckInIn, election_id: int, today: date
-) -> None:
+async def _refuse(reader: Reader, facts: VotingFacts, data: CheckInIn, election_id: int, today: date) -> None:
     """Raises the first reason, in the order a clerk checks: open today, on the roll, the vote not
     suspended today (the roll's mark, art. 27), the place."""
     refusal = _voter_refusal(facts, data, today)
     if refusal is not None:
         raise refusal
     if facts.suspension_id is not None:
-        raise await suspensions.refusal(session, facts.suspension_id)
+        raise await suspensions.refusal(reader, facts.suspension_id)
     refusal = _place_refusal(facts, data, election_id)
     if refusal is not None:
         raise refusal
@@ -130,51 +128,38 @@ def _no_election(election_id: int) -> NotFound:
     return NotFound(f"No election {election_id}.", slug="election-not-found")
 
 
-async def check_in(
-    *, session: AsyncSession, desk: CheckInDesk | None, clerk: str, election_id: int, data: CheckInIn
-) -> CheckIn:
-    """Recorded and audited in one statement at the `desk` when there is one (PostgreSQL, and the
-    request not bound to the session's transaction by an Idempotency-Key), else in `session`."""
+async def check_in(*, session: AsyncSession, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
+    """The facts read, the refusals checked, then the check-in and its audit record written, in the
+    session's transaction."""
     now = datetime.now(UTC)
     today = now.astimezone(JST).date()
-    values = _check_in_values(election_id, data.resident_code, data.method, data.station_id, clerk, now)
-    if desk is None:
-        return check_in_model(await _checked_in_in_session(session, clerk, values, data, today))
-    return check_in_model(await _checked_in_at_once(desk, session, clerk, values, data, today))
-
-
-async def _checked_in_in_session(
-    session: AsyncSession, clerk: str, values: dict[str, Any], data: CheckInIn, today: date
-) -> Row[Any]:
-    """The facts read, the refusals checked, then the check-in and its audit record written."""
-    election_id = values["election_id"]
     facts = await repository.voting_facts(session, election_id, data.resident_code, data.station_id, today)
     if facts is None:
         raise _no_election(election_id)
     await _refuse(session, facts, data, election_id, today)
+    values = _check_in_values(election_id, data.resident_code, data.method, data.station_id, clerk, now)
     row = await _recorded(session, clerk, values, {})
     if row is None:
         raise await _already_voted(session, election_id, data.resident_code)
-    return row
+    return check_in_model(row)
 
 
-async def _checked_in_at_once(
-    desk: CheckInDesk, session: AsyncSession, clerk: str, values: dict[str, Any], data: CheckInIn, today: date
-) -> CheckInRow:
-    """One statement reads the facts and writes the check-in and its audit record unless a refusal
-    applies or the voter has a standing check-in; only then are the facts asked why."""
-    election_id = values["election_id"]
+async def check_in_at_desk(*, desk: CheckInDesk, clerk: str, election_id: int, data: CheckInIn) -> CheckIn:
+    """The same decision as `check_in`, in one statement that reads the facts and writes the check-in
+    and its audit record unless a refusal applies or the voter has a standing check-in, committing by
+    itself; only when nothing was recorded are the facts asked why."""
+    now = datetime.now(UTC)
+    today = now.astimezone(JST).date()
     check_in_id = await desk.next_id()
+    values = _check_in_values(election_id, data.resident_code, data.method, data.station_id, clerk, now)
     parameters = {**values, "id": check_in_id, "today": today}
 
-    async def write(
-        record: dict[str, Any],
-    ) -> tuple[tuple[VotingFacts, CheckInRow | None] | None, bool]:
+    async def write(record: dict[str, Any]) -> tuple[tuple[VotingFacts, CheckInRow | None] | None, bool]:
         outcome = await repository.check_in_at_once(desk.database, parameters, record)
         return outcome, outcome is not None and outcome[1] is not None
 
     outcome = await desk.heads.append(
-        at=values["checked_in_at"],
+        at=now,
         actor=clerk,
         action=RECORDED,
         election_id=election_id,
@@ -182,15 +167,15 @@ async def _checked_in_at_once(
         details=_audited(values),
         write=write,
     )
-    if outcome is None:
+    if outcome is None or outcome[1] is None:
         desk.unused(check_in_id)
+    if outcome is None:
         raise _no_election(election_id)
     facts, row = outcome
     if row is None:
-        desk.unused(check_in_id)
-        await _refuse(session, facts, data, election_id, today)
-        raise await _already_voted(session, election_id, data.resident_code)
-    return row
+        await _refuse(desk.database, facts, data, election_id, today)
+        raise await _already_voted(desk.database, election_id, data.resident_code)
+    return check_in_model(row)
 
 
 async def undo_check_in(
