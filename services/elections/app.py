@@ -14,6 +14,7 @@ from services.elections import tables
 from services.elections.absentee.endpoints import router as absentee_router
 from services.elections.audit.endpoints import router as audit_router
 from services.elections.checkins.endpoints import router as checkins_router
+from services.elections.checkins.service import CheckInDesk
 from services.elections.corrections.endpoints import router as corrections_router
 from services.elections.operations import EXAMPLES, OPERATIONS
 from services.elections.overseas.endpoints import router as overseas_router
@@ -61,10 +62,12 @@ def create_app(
             client_secret=settings.client_secret.get_secret_value(),
             scopes=settings.registry_scopes,
         )
+        database = state_of(app).database
         state = ElectionsState(
             resident_source=resident_source or RegistrySource(gateway, purpose=settings.registry_purpose),
             read_log=RegistryReadLog(gateway),
             emigration_source=RegistrySource(gateway, purpose=OVERSEAS_PURPOSE),
+            check_in_desk=None if database.is_sqlite else CheckInDesk(database),
         )
         app.state.elections = state
         try:
@@ -83,11 +86,13 @@ def create_app(
         title="jichi elections",
         description=services.elections.__doc__ or "",
         settings=settings,
+        # Routes are matched in this order, one after another: the check-ins of polling day, the
+        # busiest route by far, come first rather than after the thirty routes of setup and roll.
         routers=[
+            checkins_router,
             caller_router(),
             setup_router,
             roll_router,
-            checkins_router,
             suspensions_router,
             absentee_router,
             overseas_router,

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from services.elections.checkins.service import CheckInDesk
 from services.elections.overseas.source import EmigrationSource
 from services.elections.roll.readlog import ReadLog
 from services.elections.roll.source import ResidentSource
@@ -20,12 +21,14 @@ from services.elections.roll.source import ResidentSource
 class ElectionsState:
     """`resident_source`: where the roll reads residents;
     `read_log`: where reads of the roll are logged; `emigration_source`: where the overseas roll reads
-    the move abroad (the registry through the gateway); `roll_builds`: the build workers this process
+    the move abroad (the registry through the gateway); `check_in_desk`: where check-ins are recorded
+    in one statement (PostgreSQL; None on SQLite); `roll_builds`: the build workers this process
     runs, by build id."""
 
     resident_source: ResidentSource
     read_log: ReadLog
     emigration_source: EmigrationSource
+    check_in_desk: CheckInDesk | None = None
     roll_builds: dict[int, asyncio.Task[None]] = field(default_factory=dict)
 
     @property

@@ -43,3 +43,7 @@ def record_hash(
         option=orjson.OPT_SORT_KEYS,
     )
     return hashlib.sha256(canonical).hexdigest()
+
+
+class HeadTaken(Exception):  # noqa: N818 - a condition, answered by trying again on the new head
+    """A record was not appended: the hash it names as previous is no longer the head of its lane."""

@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit.chain import GENESIS, lane_of, record_hash
 from services.elections.rows import page_by
 from services.elections.tables import audit_log
+from shared.db.reads import CompiledRead, Reader
 from shared.web.pagination import PageRequest, query_fingerprint
 from shared.web.problems import Conflict
 
@@ -22,8 +23,17 @@ _HEAD_OF_LANE = (
     select(audit_log.c.hash)
     .where(audit_log.c.lane == bindparam("lane"))
     .order_by(audit_log.c.seq.desc())
-    .limit(1)
+    .limit(literal_column("1"))
 )
+_HEAD = CompiledRead(_HEAD_OF_LANE)
+
+
+async def head_of_lane(reader: Reader, lane: int) -> str:
+    """The hash of the last record of the lane (GENESIS for an empty lane)."""
+    row = await _HEAD.one_or_none(reader, lane=lane)
+    return GENESIS if row is None else str(row.hash)
+
+
 # A record whose previous_hash another writer took first is not inserted (no error, no savepoint):
 # PostgreSQL waits for that writer's transaction and skips ours once it committed.
 _APPEND = {

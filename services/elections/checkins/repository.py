@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
+import asyncpg
+from sqlalchemy import (
+    Date,
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.elections.audit.chain import HeadTaken
 from services.elections.rows import page_by
 from services.elections.tables import (
+    audit_log,
     check_ins,
     elections,
     overseas_entries,
@@ -18,6 +37,8 @@ from services.elections.tables import (
     roll_entries,
     suspensions,
 )
+from shared.contracts.elections import VotingMethod
+from shared.db.engine import Database, driver_connection
 from shared.db.reads import CompiledRead, Reader
 from shared.web.pagination import PageRequest, query_fingerprint
 
@@ -77,9 +98,176 @@ _INSERT_UNLESS_VOTED = {
 }
 
 
+# --- a check-in in one statement (PostgreSQL) -------------------------------------------------------
+
+_AUDIT_COLUMNS = tuple(column.name for column in audit_log.c if column is not audit_log.c.seq)
+_NEW_CHECK_IN = ("id", "election_id", "resident_code", "active_resident_code", "method", "station_id",
+                 "checked_in_at", "clerk_id")  # fmt: skip
+
+
+def _check_in_in_one_statement() -> Select[Any]:
+    """The facts (`_VOTING_FACTS`), the check-in inserted from them unless a refusal applies or the
+    voter has a standing check-in, and its audit record inserted with it; one row of the facts and the
+    check-in's columns (NULL when none was recorded), no row when there is no such election.
+
+    The check-in is recorded only when the service's `_refuse` would find nothing in these facts: the
+    method open today (rules.method_problem), on the roll and not moved to the overseas roll, the vote
+    not suspended today, and the place. When nothing is recorded, the service reads the reason from the
+    facts, in the same order as ever. The unique (election_id, active_resident_code) decides a race:
+    the loser records nothing. The audit record goes in only with the check-in; when its previous_hash
+    is no longer the head of its lane, the unique (lane, previous_hash) fails the whole statement.
+    """
+    facts = _VOTING_FACTS.cte("facts")
+    method = bindparam("method", type_=String)
+    station = bindparam("station_id", type_=Integer)
+    today = bindparam("today", type_=Date)
+    open_today = or_(
+        and_(method == VotingMethod.ORDINARY.value, today == facts.c.polling_day),
+        and_(
+            or_(method == VotingMethod.EARLY.value, method == VotingMethod.ABSENTEE.value),
+            today > facts.c.announcement_date,
+            today < facts.c.polling_day,
+        ),
+    )
+    may_vote = and_(
+        facts.c.on_roll.is_(True), facts.c.overseas_entry_id.is_(None), facts.c.suspension_id.is_(None)
+    )
+    at_the_place = case(
+        (method == VotingMethod.ABSENTEE.value, station.is_(None)),
+        else_=and_(
+            facts.c.station_election_id == bindparam("election_id", type_=Integer),
+            or_(method != VotingMethod.ORDINARY.value, facts.c.assigned_station_id == station),
+        ),
+    )
+    new_check_in = select(
+        *(bindparam(name, type_=check_ins.c[name].type) for name in ("id", "election_id", "resident_code")),
+        bindparam("resident_code", type_=String),
+        method,
+        station,
+        bindparam("checked_in_at", type_=check_ins.c.checked_in_at.type),
+        bindparam("clerk_id", type_=String),
+    )
+    recorded = (
+        postgresql.insert(check_ins)
+        .from_select(
+            list(_NEW_CHECK_IN), new_check_in.select_from(facts).where(open_today, may_vote, at_the_place)
+        )
+        .on_conflict_do_nothing(index_elements=[check_ins.c.election_id, check_ins.c.active_resident_code])
+        .returning(*check_ins.c)
+        .cte("recorded")
+    )
+    audit_record = select(
+        *(bindparam(f"audit_{name}", type_=audit_log.c[name].type) for name in _AUDIT_COLUMNS)
+    )
+    audited = (
+        postgresql.insert(audit_log)
+        .from_select(list(_AUDIT_COLUMNS), audit_record.select_from(recorded))
+        .returning(audit_log.c.seq)
+        .cte("audited")
+    )
+    return select(facts, *recorded.c).select_from(facts.outerjoin(recorded, true())).add_cte(audited)
+
+
+class _Statement:
+    """A statement compiled once, on first use, for the engine's dialect (asyncpg): its SQL text and
+    its parameters in `$n` order, constants included. Parameters are given as the driver takes them
+    (JSON as text, UTC datetimes), so a call does no work but putting them in order."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
+
+    def compiled(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        """The SQL text and the arguments for `parameters`."""
+        if self._compiled is None:
+            compiled = self.statement.compile(dialect=dialect)
+            if compiled.post_compile_params:
+                raise ValueError("an expanding IN (...) is rendered per call: not one statement's text")
+            names = tuple(compiled.positiontup or ())
+            # A named parameter has no value of its own; a constant of the statement has.
+            constants = {
+                name: compiled.binds[name].value for name in names if compiled.binds[name].value is not None
+            }
+            self._compiled = (compiled.string, names, constants)
+        sql, names, constants = self._compiled
+        return sql, [parameters[name] if name in parameters else constants[name] for name in names]
+
+
+_AT_ONCE = _Statement(_check_in_in_one_statement())
+_FACT_COUNT = len(_VOTING_FACTS.selected_columns)
+_AUDIT_CHAIN = "uq_audit_log_lane_previous_hash"
+
+
+class VotingFacts(NamedTuple):
+    """What a check-in must know before it is recorded (see `_VOTING_FACTS`)."""
+
+    announcement_date: date
+    polling_day: date
+    on_roll: bool | None
+    assigned_station_id: int | None
+    station_election_id: int | None
+    suspension_id: int | None
+    overseas_entry_id: int | None
+
+
+class CheckInRow(NamedTuple):
+    id: int
+    election_id: int
+    resident_code: str
+    active_resident_code: str | None
+    method: str
+    station_id: int | None
+    checked_in_at: datetime
+    clerk_id: str
+    undone_at: datetime | None
+    undone_by: str | None
+    undo_reason: str | None
+    overseas_method: str | None
+
+
+async def check_in_at_once(
+    database: Database, values: Mapping[str, Any], audit_record: Mapping[str, Any]
+) -> tuple[VotingFacts, CheckInRow | None] | None:
+    """The facts, and the check-in recorded with its audit record by the same statement (committed
+    by itself), or None with them when nothing was recorded; None when there is no such election.
+
+    `values` as `_check_in_values` gives them, with the check-in's `id` and `today`; `audit_record`
+    the record's columns (`details` as JSON text). Raises HeadTaken, recording nothing, when the
+    record's previous_hash is no longer the head of its lane."""
+    parameters = {**values, **{f"audit_{name}": value for name, value in audit_record.items()}}
+    try:
+        async with driver_connection(database.engine) as driver:
+            sql, arguments = _AT_ONCE.compiled(database.engine.dialect, parameters)
+            records = await driver.fetch(sql, *arguments)
+    except asyncpg.UniqueViolationError as error:
+        if error.constraint_name == _AUDIT_CHAIN:
+            raise HeadTaken(audit_record["lane"]) from error
+        raise
+    if not records:
+        return None
+    columns = tuple(records[0])
+    facts = VotingFacts(*columns[:_FACT_COUNT])
+    recorded = None if columns[_FACT_COUNT] is None else CheckInRow(*columns[_FACT_COUNT:])
+    return facts, recorded
+
+
+_TAKE_IDS = _Statement(
+    select(func.nextval(func.pg_get_serial_sequence(check_ins.name, check_ins.c.id.name))).select_from(
+        func.generate_series(1, bindparam("count", type_=Integer))
+    )
+)
+
+
+async def take_ids(database: Database, count: int) -> list[int]:
+    """`count` new check-in ids from the table's sequence (PostgreSQL), each never given again."""
+    sql, arguments = _TAKE_IDS.compiled(database.engine.dialect, {"count": count})
+    records = await database.driver_fetch(sql, *arguments)
+    return [record[0] for record in records]
+
+
 async def voting_facts(
     session: AsyncSession, election_id: int, resident_code: str, station_id: int | None, today: date
-) -> Row[Any] | None:
+) -> VotingFacts | None:
     """None when there is no such election."""
     parameters = {
         "election_id": election_id,
@@ -87,8 +275,8 @@ async def voting_facts(
         "station_id": station_id,
         "today": today,
     }
-    facts: Row[Any] | None = (await session.execute(_VOTING_FACTS, parameters)).one_or_none()
-    return facts
+    facts = (await session.execute(_VOTING_FACTS, parameters)).one_or_none()
+    return None if facts is None else VotingFacts(*facts)
 
 
 async def insert_unless_voted(session: AsyncSession, values: dict[str, Any]) -> Row[Any] | None:
@@ -97,11 +285,19 @@ async def insert_unless_voted(session: AsyncSession, values: dict[str, Any]) -> 
     return (await session.execute(statement, values)).one_or_none()
 
 
-async def standing(session: AsyncSession, election_id: int, resident_code: str) -> Row[Any] | None:
-    statement = select(check_ins).where(
-        check_ins.c.election_id == election_id, check_ins.c.active_resident_code == resident_code
+_STANDING = CompiledRead(
+    select(check_ins).where(
+        check_ins.c.election_id == bindparam("election_id"),
+        check_ins.c.active_resident_code == bindparam("resident_code"),
     )
-    return (await session.execute(statement)).one_or_none()
+)
+
+
+async def standing(reader: Reader, election_id: int, resident_code: str) -> Row[Any] | None:
+    row: Row[Any] | None = await _STANDING.one_or_none(
+        reader, election_id=election_id, resident_code=resident_code
+    )
+    return row
 
 
 _CHECK_IN = CompiledRead(select(check_ins).where(check_ins.c.id == bindparam("id")))

@@ -6,11 +6,12 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, insert, or_, select, update
+from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.rows import page_by
 from services.elections.tables import suspensions
+from shared.db.reads import CompiledRead, Reader
 from shared.web.pagination import PageRequest, query_fingerprint
 
 
@@ -18,9 +19,12 @@ async def add(session: AsyncSession, values: dict[str, Any]) -> Row[Any]:
     return (await session.execute(insert(suspensions).values(**values).returning(*suspensions.c))).one()
 
 
-async def get(reader: AsyncSession, suspension_id: int) -> Row[Any] | None:
-    statement = select(suspensions).where(suspensions.c.id == suspension_id)
-    return (await reader.execute(statement)).one_or_none()
+_SUSPENSION = CompiledRead(select(suspensions).where(suspensions.c.id == bindparam("id")))
+
+
+async def get(reader: Reader, suspension_id: int) -> Row[Any] | None:
+    row: Row[Any] | None = await _SUSPENSION.one_or_none(reader, id=suspension_id)
+    return row
 
 
 async def lift(session: AsyncSession, suspension_id: int, values: dict[str, Any]) -> Row[Any] | None:

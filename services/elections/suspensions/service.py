@@ -21,6 +21,7 @@ from shared.contracts.elections import (
     SuspensionIn,
     SuspensionLiftIn,
 )
+from shared.db.reads import Reader
 from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound, UnprocessableContent
 
@@ -72,7 +73,7 @@ async def record(*, session: AsyncSession, actor: str, data: SuspensionIn) -> Su
     return model(row)
 
 
-async def _existing(reader: AsyncSession, suspension_id: int) -> Row[Any]:
+async def _existing(reader: Reader, suspension_id: int) -> Row[Any]:
     row = await repository.get(reader, suspension_id)
     if row is None:
         raise NotFound(f"No suspension {suspension_id}.", slug="suspension-not-found")
@@ -183,9 +184,9 @@ async def covering(session: AsyncSession, resident_code: str, day: date) -> int 
     return None
 
 
-async def refusal(session: AsyncSession, suspension_id: int) -> UnprocessableContent:
+async def refusal(reader: Reader, suspension_id: int) -> UnprocessableContent:
     """The check-in refusal of a voter whose vote this suspension takes today, naming the reason."""
-    row = await _existing(session, suspension_id)
+    row = await _existing(reader, suspension_id)
     code = SuspensionBasis(row.basis)
     return UnprocessableContent(
         describe(code, period_of(row), row.document_reference),
