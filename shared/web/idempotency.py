@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.responses import Response
 
 from shared.auth.dependencies import anonymous_or_authenticated
@@ -73,11 +73,22 @@ async def answer_replay(_request: Request, exc: Exception) -> Response:
 
 
 class IdempotentWrite:
-    """The session of a creating request, and the response to keep for its retries."""
+    """The session of a creating request, and the response to keep for its retries.
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    The session is opened when the handler first asks for it: a write done in one statement
+    outside it (a check-in) costs no session at all.
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+        self.opened: AsyncSession | None = None
         self.response: Response | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self.opened is None:
+            self.opened = self._sessionmaker()
+        return self.opened
 
     def respond(
         self,
@@ -205,8 +216,18 @@ async def idempotent_write(
     state = state_of(request.app)
     database = state.database
     if idempotency_key is None:
-        async for session in database.session():
-            yield IdempotentWrite(session)
+        unkeyed = IdempotentWrite(database.sessionmaker)
+        try:
+            yield unkeyed
+            if unkeyed.opened is not None:
+                await unkeyed.opened.commit()
+        except BaseException:
+            if unkeyed.opened is not None:
+                await unkeyed.opened.rollback()
+            raise
+        finally:
+            if unkeyed.opened is not None:
+                await unkeyed.opened.close()
         return
     client_id = principal.client_id if principal else "anonymous"
     assert state.idempotency_table is not None, "an app with idempotent writes is given its table"
@@ -216,8 +237,8 @@ async def idempotent_write(
         raise ReplayedResponse(replay)
     stored = False
     try:
-        async with database.sessionmaker() as session:
-            write = IdempotentWrite(session)
+        write = IdempotentWrite(database.sessionmaker)
+        async with write.session as session:
             yield write
             keep = write.response is not None and write.response.status_code < 300
             if write.response is not None and keep:
