@@ -36,7 +36,7 @@ def in_japan_time(instant: datetime) -> datetime:
 
 def japan_time_text(instant: datetime) -> str:
     """`2026-12-25T17:00:00+09:00`."""
-    return instant.astimezone(JST).replace(microsecond=0).isoformat()
+    return instant.astimezone(JST).isoformat(timespec="seconds")
 
 
 def prefecture_of(local_government_code: str) -> str:
