@@ -277,6 +277,9 @@ async def test_deadline_calendar(
     assert f"UID:call-{passed['id']}@" in closed.content.decode().replace("\r\n ", "")
     none = await revitalization.get(f"{BASE}/call-deadlines.ics", params={"prefecture": "47"})
     assert b"BEGIN:VEVENT" not in none.content
+    archived = await revitalization.get(f"{BASE}/call-deadlines.ics", params={"status": "archived"})
+    assert archived.status_code == 200
+    assert b"BEGIN:VEVENT" not in archived.content
 
 
 async def test_common_grants_opportunity_shape(
