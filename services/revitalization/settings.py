@@ -11,6 +11,12 @@ from shared.settings import ServiceSettings
 class RevitalizationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REVITALIZATION_", env_ignore_empty=True, extra="ignore")
 
+    db_hot_connections: int = Field(
+        default=8,
+        ge=0,
+        description="Connections beyond the pool size lent, one statement at a time and first come first "
+        "served, to the reads run on the Database (the application listing, the call search).",
+    )
     hometown_max_municipalities: int = Field(
         default=5,
         ge=1,
