@@ -14,8 +14,9 @@ class RevitalizationSettings(ServiceSettings):
     db_hot_connections: int = Field(
         default=8,
         ge=0,
-        description="Connections beyond the pool size lent, one statement at a time, to the decisions on "
-        "applications (read, write, and why a write was refused, each without a transaction).",
+        description="Connections beyond the pool size lent, one statement at a time and first come first "
+        "served, to the statements run without a transaction: the application listing, the call search, "
+        "and a decision's read, write and read of why a write was refused.",
     )
     hometown_max_municipalities: int = Field(
         default=5,

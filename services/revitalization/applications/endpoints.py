@@ -57,7 +57,7 @@ async def create_application(
     summary="Applications: a reviewer sees all, an applying system its own (apply or review scope)",
 )
 async def list_applications(
-    session: ReadSessionDep,
+    database: DatabaseDep,
     page: PageParams,
     programme_code: ProgrammeFilter = None,
     fiscal_year: FiscalYearFilter = None,
@@ -67,7 +67,7 @@ async def list_applications(
 ) -> Response:
     require_any(principal, APPLY, REVIEW)
     listed = await service.list_applications(
-        session=session,
+        reader=database,
         principal=principal,
         page=page,
         programme_code=programme_code,

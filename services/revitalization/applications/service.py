@@ -42,6 +42,7 @@ from shared.contracts.revitalization import (
     Transition,
 )
 from shared.db.engine import Database
+from shared.db.reads import Reader
 from shared.values import utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
@@ -178,7 +179,7 @@ async def create_application(
 
 async def list_applications(
     *,
-    session: AsyncSession,
+    reader: Reader,
     principal: Principal,
     page: PageRequest,
     programme_code: str | None,
@@ -192,7 +193,7 @@ async def list_applications(
     row; timestamps (aware, UTC) are written by orjson in the RFC 3339 form `to_rfc3339` gives; `to_model`
     gives the same shape."""
     rows, token = await repository.page_application_documents(
-        session,
+        reader,
         page,
         client_id=None if principal.has(REVIEW) else principal.client_id,
         programme_code=programme_code,

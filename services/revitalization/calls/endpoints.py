@@ -31,6 +31,7 @@ from shared.web.pagination import Page, PageParams
 from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import ReadSessionDep, SessionDep
+from shared.web.state import DatabaseDep
 
 router = APIRouter(route_class=PlannedRoute, tags=["calls for applications"])
 
@@ -67,10 +68,10 @@ async def create_call(call: CallIn, write: WriteDep, principal: Principal = requ
     summary="Search calls (public): programme, prefecture, fiscal year, status, closing between",
 )
 async def search_calls(
-    session: ReadSessionDep, page: PageParams, filters: Filters, _: OptionalPrincipal
+    database: DatabaseDep, page: PageParams, filters: Filters, _: OptionalPrincipal
 ) -> Response:
     return json_response(
-        await service.search_calls(session=session, page=page, filters=filters, now=service.current_time())
+        await service.search_calls(reader=database, page=page, filters=filters, now=service.current_time())
     )
 
 
@@ -91,10 +92,10 @@ async def get_call_deadlines(session: ReadSessionDep, filters: Filters, _: Optio
     summary="Search calls in the CommonGrants opportunity shape (public)",
 )
 async def search_call_opportunities(
-    session: ReadSessionDep, page: PageParams, filters: Filters, settings: SettingsDep, _: OptionalPrincipal
+    database: DatabaseDep, page: PageParams, filters: Filters, settings: SettingsDep, _: OptionalPrincipal
 ) -> Page[CgOpportunity]:
     items, token = await service.search_opportunities(
-        session=session, page=page, filters=filters, now=service.current_time(), base_url=settings.gateway_url
+        reader=database, page=page, filters=filters, now=service.current_time(), base_url=settings.gateway_url
     )
     return Page[CgOpportunity](items=items, next_page_token=token)
 

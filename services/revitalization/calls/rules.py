@@ -34,9 +34,16 @@ def in_japan_time(instant: datetime) -> datetime:
     return instant.astimezone(JST)
 
 
+def japan_time_to_the_second(instant: datetime) -> datetime:
+    """The instant in Japan time without its fraction of a second; written by isoformat or orjson, it reads
+    as `japan_time_text`."""
+    local = instant.astimezone(JST)
+    return local.replace(microsecond=0) if local.microsecond else local
+
+
 def japan_time_text(instant: datetime) -> str:
     """`2026-12-25T17:00:00+09:00`."""
-    return instant.astimezone(JST).replace(microsecond=0).isoformat()
+    return japan_time_to_the_second(instant).isoformat()
 
 
 def prefecture_of(local_government_code: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.access import ADMIN, APPLY, REVIEW, require_any
@@ -15,6 +16,7 @@ from services.revitalization.calls.rules import (
     accepts_applications,
     can_archive,
     japan_time_text,
+    japan_time_to_the_second,
     prefecture_of,
     status_at,
 )
@@ -31,6 +33,7 @@ from shared.contracts.revitalization_calls import (
     CgOpportunity,
     Decision,
 )
+from shared.db.reads import Reader
 from shared.values import to_rfc3339, utc_now
 from shared.web.etag import check_if_match
 from shared.web.pagination import PageRequest
@@ -64,6 +67,35 @@ def call_document(row: Any, now: datetime) -> dict[str, Any]:
         "owner_client_id": row.owner_client_id,
         "created_at": to_rfc3339(row.created_at),
         "updated_at": to_rfc3339(row.updated_at),
+        "version": row.version,
+    }
+
+
+def listed_call(row: Any, now: datetime) -> dict[str, Any]:
+    """A call as a search lists it (a row of `repository.SEARCHED`), for `search_json` to write: the `Call`
+    shape with its instants left as datetimes, which orjson writes as `to_rfc3339` and `japan_time_text` do
+    in a fraction of their time, and its rubric decoded from the stored text by orjson, not by the driver's
+    json module; `call_document` gives the same JSON."""
+    return {
+        "id": row.id,
+        "programme_code": row.programme_code,
+        "fiscal_year": row.fiscal_year,
+        "issuer_code": row.issuer_code,
+        "prefecture": row.prefecture,
+        "title": row.title,
+        "eligibility_summary": row.eligibility_summary,
+        "budget_ceiling": row.budget_ceiling,
+        "awarded_total": row.awarded_total,
+        "opens_at": row.opens_at,
+        "closes_at": row.closes_at,
+        "opens_at_jst": japan_time_to_the_second(row.opens_at),
+        "closes_at_jst": japan_time_to_the_second(row.closes_at),
+        "status": status_of(row, now).value,
+        "archived_at": row.archived_at,
+        "rubric": orjson.loads(row.rubric),
+        "owner_client_id": row.owner_client_id,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
         "version": row.version,
     }
 
@@ -170,11 +202,18 @@ async def get_call(*, session: AsyncSession, call_id: int, now: datetime) -> Cal
 
 
 async def search_calls(
-    *, session: AsyncSession, page: PageRequest, filters: CallFilters, now: datetime
-) -> dict[str, Any]:
-    """A page of the public search, as the JSON document `Page[Call]` describes."""
-    rows, token = await repository.page_calls(session, page, filters, now=now, name="search_calls")
-    return {"items": [call_document(row, now) for row in rows], "next_page_token": token}
+    *, reader: Reader, page: PageRequest, filters: CallFilters, now: datetime
+) -> orjson.Fragment:
+    """A page of the public search, as the JSON document `Page[Call]` describes, serialized once."""
+    rows, token = await repository.page_calls(reader, page, filters, now=now, name="search_calls")
+    return orjson.Fragment(
+        search_json({"items": [listed_call(row, now) for row in rows], "next_page_token": token})
+    )
+
+
+def search_json(document: Any) -> bytes:
+    """JSON of `listed_call` documents: instants in UTC end in Z, as `to_rfc3339` writes them."""
+    return orjson.dumps(document, option=orjson.OPT_UTC_Z)
 
 
 async def deadline_calendar(*, session: AsyncSession, filters: CallFilters, now: datetime) -> bytes:
@@ -199,11 +238,14 @@ def _source(base_url: str, call_id: int) -> str:
 
 
 async def search_opportunities(
-    *, session: AsyncSession, page: PageRequest, filters: CallFilters, now: datetime, base_url: str
+    *, reader: Reader, page: PageRequest, filters: CallFilters, now: datetime, base_url: str
 ) -> tuple[list[CgOpportunity], str | None]:
-    rows, token = await repository.page_calls(session, page, filters, now=now, name="search_opportunities")
+    rows, token = await repository.page_calls(reader, page, filters, now=now, name="search_opportunities")
     return [
-        commongrants.opportunity(to_call(row, now), source=_source(base_url, row.id)) for row in rows
+        commongrants.opportunity(
+            Call.model_validate_json(search_json(listed_call(row, now))), source=_source(base_url, row.id)
+        )
+        for row in rows
     ], token
 
 

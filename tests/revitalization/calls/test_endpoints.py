@@ -210,6 +210,45 @@ async def test_public_search_facets_and_pages(
     assert invalid_token.status_code == 401
 
 
+async def test_search_pages_one_status_in_deadline_order_each_call_as_read_alone(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, clock: Clock
+) -> None:
+    """The search's statement is compiled once per shape of filters, the instant its status is judged at
+    a parameter; its items are written straight to JSON: each must be the call's own body to the byte,
+    fractions of a second and Japan time included."""
+    open_calls = [
+        await publish(revitalization, tokens, closes_at=f"2026-05-{day}T17:00:00.25+09:00")
+        for day in (22, 20, 21)
+    ]
+    await publish(
+        revitalization,
+        tokens,
+        opens_at="2026-06-01T09:00:00.5+09:00",
+        closes_at="2026-06-30T17:00:00.000001+09:00",
+    )
+    clock.set(OPENS + timedelta(days=1))
+    seen: list[int] = []
+    params: dict[str, str | int] = {"status": "open", "page_size": 1}
+    while True:
+        page = await revitalization.get(f"{BASE}/calls", params=params)
+        assert page.status_code == 200, page.text
+        for item in page.json()["items"]:
+            seen.append(item["id"])
+            alone = await revitalization.get(f"{BASE}/calls/{item['id']}")
+            assert alone.content in page.content
+        token = page.json()["next_page_token"]
+        if token is None:
+            break
+        params["page_token"] = token
+    assert seen == [open_calls[1]["id"], open_calls[2]["id"], open_calls[0]["id"]]
+    every = await revitalization.get(f"{BASE}/calls")
+    for item in every.json()["items"]:
+        alone = await revitalization.get(f"{BASE}/calls/{item['id']}")
+        assert alone.content in every.content
+    assert every.json()["items"][-1]["opens_at_jst"] == "2026-06-01T09:00:00+09:00"
+    assert every.json()["items"][-1]["opens_at"] == "2026-06-01T00:00:00.500000Z"
+
+
 async def test_deadline_calendar(
     revitalization: httpx.AsyncClient, tokens: TokenFactory, clock: Clock
 ) -> None:
@@ -238,6 +277,9 @@ async def test_deadline_calendar(
     assert f"UID:call-{passed['id']}@" in closed.content.decode().replace("\r\n ", "")
     none = await revitalization.get(f"{BASE}/call-deadlines.ics", params={"prefecture": "47"})
     assert b"BEGIN:VEVENT" not in none.content
+    archived = await revitalization.get(f"{BASE}/call-deadlines.ics", params={"status": "archived"})
+    assert archived.status_code == 200
+    assert b"BEGIN:VEVENT" not in archived.content
 
 
 async def test_common_grants_opportunity_shape(

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import orjson
 import pytest
 
 from services.revitalization.calls.rules import (
     accepts_applications,
     can_archive,
     japan_time_text,
+    japan_time_to_the_second,
     prefecture_of,
     status_at,
 )
@@ -44,3 +46,11 @@ def test_japan_time() -> None:
     # 15:00 UTC is already the next day in Japan.
     assert japan_time_text(datetime(2026, 3, 31, 15, 0, tzinfo=UTC)) == "2026-04-01T00:00:00+09:00"
     assert prefecture_of("030007") == "03"
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [CLOSES, CLOSES + timedelta(microseconds=999_999), datetime(2026, 3, 31, 15, 0, 0, 1, tzinfo=UTC)],
+)
+def test_the_search_writes_japan_time_with_orjson_as_the_text_reads(instant: datetime) -> None:
+    assert orjson.dumps(japan_time_to_the_second(instant)) == orjson.dumps(japan_time_text(instant))
