@@ -47,3 +47,28 @@ def record_hash(
 
 class HeadTaken(Exception):  # noqa: N818 - a condition, answered by trying again on the new head
     """A record was not appended: the hash it names as previous is no longer the head of its lane."""
+
+
+def chained_record(
+    *,
+    previous_hash: str,
+    lane: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    election_id: int | None,
+    subject: str,
+    details: dict[str, Any],
+) -> dict[str, Any]:
+    """An audit record's columns, `hash` included, chained to `previous_hash` (`details` as given)."""
+    record: dict[str, Any] = {
+        "lane": lane,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "election_id": election_id,
+        "subject": subject,
+        "details": details,
+        "previous_hash": previous_hash,
+    }
+    return {**record, "hash": record_hash(**record)}

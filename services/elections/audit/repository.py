@@ -10,7 +10,7 @@ from sqlalchemy import Row, bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.audit.chain import GENESIS, lane_of, record_hash
+from services.elections.audit.chain import GENESIS, chained_record, lane_of
 from services.elections.rows import page_by
 from services.elections.tables import audit_log
 from shared.db.reads import CompiledRead, Reader
@@ -58,19 +58,18 @@ async def append(
     for _ in range(ATTEMPTS):
         previous = (await session.execute(_HEAD_OF_LANE, {"lane": lane})).scalar() or GENESIS
         at = datetime.now(UTC)
-        record: dict[str, Any] = {
-            "lane": lane,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "election_id": election_id,
-            "subject": subject,
-            "details": details,
-            "previous_hash": previous,
-        }
-        digest = record_hash(**record)
-        if (await session.execute(statement, {**record, "hash": digest})).first() is not None:
-            return digest
+        record = chained_record(
+            previous_hash=previous,
+            lane=lane,
+            at=at,
+            actor=actor,
+            action=action,
+            election_id=election_id,
+            subject=subject,
+            details=details,
+        )
+        if (await session.execute(statement, record)).first() is not None:
+            return str(record["hash"])
     raise Conflict(
         "The audit log is busy; retry the request.", slug="audit-log-busy", headers={"Retry-After": "1"}
     )

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import repository
-from services.elections.audit.chain import GENESIS, LANES, HeadTaken, lane_of, record_hash
+from services.elections.audit.chain import GENESIS, LANES, HeadTaken, chained_record, lane_of, record_hash
 from shared.contracts.elections import AuditRecord, AuditVerification
 from shared.db.engine import Database
 from shared.web.pagination import Page, PageRequest
@@ -69,21 +69,19 @@ class LaneHeads:
         async with self._writers[lane]:
             for _ in range(ATTEMPTS):
                 previous = self._heads.get(lane) or await repository.head_of_lane(self.database, lane)
-                record: dict[str, Any] = {
-                    "lane": lane,
-                    "at": at,
-                    "actor": actor,
-                    "action": action,
-                    "election_id": election_id,
-                    "subject": subject,
-                    "details": details,
-                    "previous_hash": previous,
-                }
-                digest = record_hash(**record)
+                record = chained_record(
+                    previous_hash=previous,
+                    lane=lane,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    election_id=election_id,
+                    subject=subject,
+                    details=details,
+                )
+                digest = record["hash"]
                 try:
-                    written, appended = await write(
-                        {**record, "details": orjson.dumps(details).decode(), "hash": digest}
-                    )
+                    written, appended = await write({**record, "details": orjson.dumps(details).decode()})
                 except HeadTaken:
                     self._heads.pop(lane, None)
                     continue

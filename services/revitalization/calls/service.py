@@ -44,19 +44,29 @@ CALENDAR_LIMIT = 1000
 UID_DOMAIN = "revitalization.jichi"
 
 
+_SENT_AS_STORED = (
+    "id",
+    "programme_code",
+    "fiscal_year",
+    "issuer_code",
+    "prefecture",
+    "title",
+    "eligibility_summary",
+    "budget_ceiling",
+    "awarded_total",
+)
+
+
+def _stored_as_sent(row: Any) -> dict[str, Any]:
+    """The columns a call's JSON carries as they are stored, first and in the `Call` shape's order."""
+    return {name: getattr(row, name) for name in _SENT_AS_STORED}
+
+
 def call_document(row: Any, now: datetime) -> dict[str, Any]:
     """A call in the `Call` shape as plain JSON values: searches send these without building models
     (the rubric was written whole from its model); a test checks that they equal the models' JSON."""
     return {
-        "id": row.id,
-        "programme_code": row.programme_code,
-        "fiscal_year": row.fiscal_year,
-        "issuer_code": row.issuer_code,
-        "prefecture": row.prefecture,
-        "title": row.title,
-        "eligibility_summary": row.eligibility_summary,
-        "budget_ceiling": row.budget_ceiling,
-        "awarded_total": row.awarded_total,
+        **_stored_as_sent(row),
         "opens_at": to_rfc3339(row.opens_at),
         "closes_at": to_rfc3339(row.closes_at),
         "opens_at_jst": japan_time_text(row.opens_at),
@@ -77,15 +87,7 @@ def listed_call(row: Any, now: datetime) -> dict[str, Any]:
     in a fraction of their time, and its rubric decoded from the stored text by orjson, not by the driver's
     json module; `call_document` gives the same JSON."""
     return {
-        "id": row.id,
-        "programme_code": row.programme_code,
-        "fiscal_year": row.fiscal_year,
-        "issuer_code": row.issuer_code,
-        "prefecture": row.prefecture,
-        "title": row.title,
-        "eligibility_summary": row.eligibility_summary,
-        "budget_ceiling": row.budget_ceiling,
-        "awarded_total": row.awarded_total,
+        **_stored_as_sent(row),
         "opens_at": row.opens_at,
         "closes_at": row.closes_at,
         "opens_at_jst": japan_time_to_the_second(row.opens_at),
