@@ -17,10 +17,11 @@ overridden, goes to FastAPI's own handler. Routing is untouched: metrics and log
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi._compat import ModelField
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_typed_return_annotation, request_params_to_args
 from fastapi.exceptions import RequestValidationError
@@ -143,20 +144,26 @@ class Plan:
                 errors += field_errors
             else:
                 values[field.name] = value
-        for fields, received in (
-            (dependant.query_params, request.query_params),
-            (dependant.header_params, request.headers),
-            (dependant.cookie_params, request.cookies),
-        ):
-            if fields:
-                read, field_errors = request_params_to_args(fields, received)
-                values.update(read)
-                errors += field_errors
+        # Only the sources the route reads: parsing a query string or cookies costs per request.
+        if dependant.query_params:
+            errors += _read_into(values, dependant.query_params, request.query_params)
+        if dependant.header_params:
+            errors += _read_into(values, dependant.header_params, request.headers)
+        if dependant.cookie_params:
+            errors += _read_into(values, dependant.cookie_params, request.cookies)
         if errors:
             raise RequestValidationError(errors)
         if self.request_name is not None:
             values[self.request_name] = request
         return values
+
+
+def _read_into(
+    values: dict[str, Any], fields: Sequence[ModelField], received: Mapping[str, Any]
+) -> list[Any]:
+    read, errors = request_params_to_args(fields, received)
+    values.update(read)
+    return errors
 
 
 class PlannedRoute(APIRoute):
