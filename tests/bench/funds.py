@@ -48,7 +48,7 @@ from services.funds.rulebook import rules_on
 from shared.auth.scopes import SCOPES
 from shared.contracts.funds import LineCategory
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
-from tests.bench.wrk import LoadResult, check_clean, load
+from tests.bench.wrk import check_clean, interleaved, load
 
 LINES = int(os.environ.get("BENCH_FUNDS_LINES", "10000000"))
 YEARS = int(os.environ.get("BENCH_FUNDS_YEARS", "10"))
@@ -814,7 +814,7 @@ ORGANIZATION_SQL = (
     "dissolved_date, version, created_at, updated_at FROM organizations WHERE id = $1::text::integer"
 )
 ORGANIZATIONS = 20
-ORGANIZATION_ROUNDS = 2
+ORGANIZATION_ROUNDS = 3
 
 
 async def _organization_ids(ctx: BenchContext, headers: dict[str, str]) -> list[int]:
@@ -847,16 +847,6 @@ async def _organization_ids(ctx: BenchContext, headers: dict[str, str]) -> list[
     return ids
 
 
-async def _best_rate(url: str, paths: list[str], headers: dict[str, str] | None = None) -> LoadResult:
-    """The best of a few rounds after a warm-up: on a shared machine the slowest measure the neighbours."""
-    await load(url, seconds=2, connections=CONNECTIONS, headers=headers, paths=paths)
-    results = [
-        await load(url, seconds=SECONDS, connections=CONNECTIONS, headers=headers, paths=paths)
-        for _ in range(ORGANIZATION_ROUNDS)
-    ]
-    return max(results, key=lambda result: result.requests_per_second)
-
-
 async def funds_organization_get(ctx: BenchContext) -> None:
     """GET /funds/v1/organizations/{id} directly at the service, against a bare endpoint doing the
     same SELECT (tests/bench/baseline_app.py)."""
@@ -864,19 +854,24 @@ async def funds_organization_get(ctx: BenchContext) -> None:
     ids = await _organization_ids(ctx, headers)
     paths = [f"/funds/v1/organizations/{organization_id}" for organization_id in ids]
     async with ctx.baseline("funds", ORGANIZATION_SQL) as baseline_url:
-        baseline = await _best_rate(baseline_url + paths[0], paths)
-    check_clean("baseline", baseline)
-    direct = await _best_rate(ctx.platform.url("funds") + paths[0], paths, headers)
-    check_clean("direct", direct)
+        rounds = await interleaved(
+            ORGANIZATION_ROUNDS,
+            seconds=SECONDS,
+            connections=CONNECTIONS,
+            baseline={"url": baseline_url + paths[0], "paths": paths},
+            measured={"url": ctx.platform.url("funds") + paths[0], "paths": paths, "headers": headers},
+        )
+    baseline, direct = rounds.baselines[rounds.median], rounds.measured[rounds.median]
     ctx.record(
         "funds_organization_get",
         what=f"GET /funds/v1/organizations/{{id}} over {len(ids)} organizations, with a bearer token, "
         f"directly at the service and at a bare asyncpg endpoint doing the same SELECT, "
-        f"{CONNECTIONS} connections, {SECONDS} s, the best of {ORGANIZATION_ROUNDS} rounds each",
+        f"{CONNECTIONS} connections, {SECONDS} s, {ORGANIZATION_ROUNDS} interleaved rounds, the median round",
         baseline_rps=round(baseline.requests_per_second),
         direct_rps=round(direct.requests_per_second),
         baseline_p99_ms=baseline.p99_ms,
         direct_p99_ms=direct.p99_ms,
-        direct_to_baseline=round(direct.requests_per_second / baseline.requests_per_second, 3),
+        direct_to_baseline=round(rounds.ratios[rounds.median], 3),
+        rounds={"direct_to_baseline": [round(ratio, 3) for ratio in rounds.ratios]},
         target="direct_to_baseline >= 0.4 (issue 15)",
     )

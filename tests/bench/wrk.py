@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -109,3 +110,43 @@ async def load(
         )
         output, _ = await process.communicate()
     return parse(output.decode())
+
+
+@dataclass(frozen=True)
+class Interleaved:
+    """Rounds of a baseline run, each right before a measured run: the shared cores' speed drifts by
+    up to a third from one minute to the next, so a ratio is taken within a round, where both sides
+    had the same machine, and the round with the median ratio stands for the scenario."""
+
+    baselines: list[LoadResult]
+    measured: list[LoadResult]
+
+    @property
+    def ratios(self) -> list[float]:
+        return [
+            run.requests_per_second / baseline.requests_per_second
+            for baseline, run in zip(self.baselines, self.measured, strict=True)
+        ]
+
+    @property
+    def median(self) -> int:
+        """The index of the round whose ratio is the median."""
+        ratios = self.ratios
+        return sorted(range(len(ratios)), key=lambda index: ratios[index])[len(ratios) // 2]
+
+
+async def interleaved(
+    rounds: int, *, seconds: int, connections: int, baseline: dict[str, Any], measured: dict[str, Any]
+) -> Interleaved:
+    """`rounds` of a warmed baseline run then a warmed measured run; `baseline` and `measured` are
+    `load`'s arguments (the url first among them). Every run must be clean."""
+    baselines: list[LoadResult] = []
+    runs: list[LoadResult] = []
+    for _round in range(rounds):
+        for options, results in ((baseline, baselines), (measured, runs)):
+            await load(**options, seconds=2, connections=connections)
+            results.append(await load(**options, seconds=seconds, connections=connections))
+    for name, results in (("baseline", baselines), ("measured", runs)):
+        for result in results:
+            check_clean(name, result)
+    return Interleaved(baselines, runs)
