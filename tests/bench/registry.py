@@ -15,7 +15,7 @@ from pathlib import Path
 import asyncpg
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
-from tests.bench.wrk import LoadResult, check_clean, load
+from tests.bench.wrk import check_clean, interleaved, load
 
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "1000000"))
 LOOKUP_SQL = "SELECT * FROM residents WHERE resident_code = $1"
@@ -138,28 +138,15 @@ async def registry_lookups(ctx: BenchContext) -> None:
     codes, paths, headers = await lookup_requests(ctx)
     baseline_paths = [f"/r/{code}" for code in codes]
     single_url = ctx.platform.gateway_url + paths[0]
-    baselines: list[LoadResult] = []
-    singles: list[LoadResult] = []
     async with ctx.baseline("registry", LOOKUP_SQL) as baseline_url:
-        # Interleaved rounds, each a baseline run right before a gateway run: the shared cores'
-        # speed drifts by up to a third from one minute to the next, and a ratio is taken within a
-        # round, where both sides had the same machine.
-        for _round in range(LOOKUP_ROUNDS):
-            await load(baseline_url + "/x", seconds=2, connections=CONNECTIONS, paths=baseline_paths)
-            baselines.append(
-                await load(
-                    baseline_url + "/x", seconds=SECONDS, connections=CONNECTIONS, paths=baseline_paths
-                )
-            )
-            await load(single_url, seconds=2, connections=CONNECTIONS, headers=headers, paths=paths)
-            singles.append(
-                await load(single_url, seconds=SECONDS, connections=CONNECTIONS, headers=headers, paths=paths)
-            )
-    ratios = [
-        single.requests_per_second / baseline.requests_per_second
-        for baseline, single in zip(baselines, singles, strict=True)
-    ]
-    median_round = sorted(range(LOOKUP_ROUNDS), key=lambda index: ratios[index])[LOOKUP_ROUNDS // 2]
+        rounds = await interleaved(
+            LOOKUP_ROUNDS,
+            seconds=SECONDS,
+            connections=CONNECTIONS,
+            baseline={"url": baseline_url + "/x", "paths": baseline_paths},
+            measured={"url": single_url, "headers": headers, "paths": paths},
+        )
+    baselines, singles, ratios, median_round = rounds.baselines, rounds.measured, rounds.ratios, rounds.median
     baseline, single = baselines[median_round], singles[median_round]
     fastest_single = max(singles, key=lambda result: result.requests_per_second)
     body = json.dumps({"items": [{"resident_code": code} for code in codes[:1000]]}).encode()
@@ -175,12 +162,8 @@ async def registry_lookups(ctx: BenchContext) -> None:
         for _round in range(LOOKUP_ROUNDS)
     ]
     bulk = max(bulks, key=lambda result: result.requests_per_second)
-    for name, result in (
-        *(("baseline", r) for r in baselines),
-        *(("single", r) for r in singles),
-        *(("bulk", r) for r in bulks),
-    ):
-        check_clean(name, result)
+    for result in bulks:
+        check_clean("bulk", result)
     ctx.record(
         "registry_single_lookup",
         what=f"GET /registry/v1/residents/{{code}} through the gateway, token check and access-log entry, "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
-from tests.bench.cpu import cpu_of
 from tests.bench.elections import (
     elections_checkins,
     elections_get_election,
@@ -23,7 +22,7 @@ from tests.bench.revitalization import (
 )
 from tests.bench.revitalization_calls import revitalization_calls_search
 from tests.bench.subscriptions import registry_subscription_deliveries
-from tests.bench.wrk import LoadResult, check_clean, load
+from tests.bench.wrk import LoadResult, check_clean, interleaved, load
 
 CODE_LOOKUP_SQL = (
     "SELECT code, prefecture, prefecture_kana, name, name_kana, kind, from_date, to_date "
@@ -49,27 +48,21 @@ async def _gateway_against_direct(
     The gateway's CPU (every process of it: granian, aiohttp and the proxy) is read from /proc
     during its runs and divided by the requests it carried.
     """
-    direct_url = ctx.platform.url("registry") + path
-    gateway_url = ctx.platform.gateway_url + path
-    gateway_pid = ctx.platform.processes["gateway"].pid
-
-    async def run(url: str, seconds: int) -> LoadResult:
-        return await load(url, seconds=seconds, connections=CONNECTIONS, headers=headers, paths=paths)
-
-    directs: list[LoadResult] = []
-    gateways: list[LoadResult] = []
-    cpu_us: list[float] = []
-    for _round in range(GATEWAY_ROUNDS):
-        await run(direct_url, 2)
-        directs.append(await run(direct_url, SECONDS))
-        await run(gateway_url, 2)
-        async with cpu_of(gateway_pid) as use:
-            gateways.append(await run(gateway_url, SECONDS))
-        cpu_us.append(use.per_request_us(gateways[-1].requests))
-    for name, result in (*(("direct", r) for r in directs), *(("gateway", r) for r in gateways)):
-        check_clean(name, result)
-    ratios = [g.requests_per_second / d.requests_per_second for d, g in zip(directs, gateways, strict=True)]
-    median = sorted(range(GATEWAY_ROUNDS), key=lambda index: ratios[index])[GATEWAY_ROUNDS // 2]
+    measured = await interleaved(
+        GATEWAY_ROUNDS,
+        seconds=SECONDS,
+        connections=CONNECTIONS,
+        baseline={"url": ctx.platform.url("registry") + path, "headers": headers, "paths": paths},
+        measured={"url": ctx.platform.gateway_url + path, "headers": headers, "paths": paths},
+        cpu_pid=ctx.platform.processes["gateway"].pid,
+    )
+    directs, gateways, cpu_us, ratios = (
+        measured.baselines,
+        measured.measured,
+        measured.measured_cpu_us,
+        measured.ratios,
+    )
+    median = measured.median
     figures: dict[str, object] = {
         "direct_rps": round(directs[median].requests_per_second),
         "gateway_rps": round(gateways[median].requests_per_second),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.bench.cpu import tree_cpu_seconds
+
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -120,6 +122,8 @@ class Interleaved:
 
     baselines: list[LoadResult]
     measured: list[LoadResult]
+    measured_cpu_us: list[float]
+    """CPU per request of the process tree `cpu_pid` during each measured run (empty without one)."""
 
     @property
     def ratios(self) -> list[float]:
@@ -136,17 +140,29 @@ class Interleaved:
 
 
 async def interleaved(
-    rounds: int, *, seconds: int, connections: int, baseline: dict[str, Any], measured: dict[str, Any]
+    rounds: int,
+    *,
+    seconds: int,
+    connections: int,
+    baseline: dict[str, Any],
+    measured: dict[str, Any],
+    cpu_pid: int | None = None,
 ) -> Interleaved:
     """`rounds` of a warmed baseline run then a warmed measured run; `baseline` and `measured` are
     `load`'s arguments (the url first among them). Every run must be clean."""
     baselines: list[LoadResult] = []
     runs: list[LoadResult] = []
+    cpu_us: list[float] = []
     for _round in range(rounds):
-        for options, results in ((baseline, baselines), (measured, runs)):
-            await load(**options, seconds=2, connections=connections)
-            results.append(await load(**options, seconds=seconds, connections=connections))
+        await load(**baseline, seconds=2, connections=connections)
+        baselines.append(await load(**baseline, seconds=seconds, connections=connections))
+        await load(**measured, seconds=2, connections=connections)
+        before = tree_cpu_seconds(cpu_pid) if cpu_pid is not None else 0.0
+        runs.append(await load(**measured, seconds=seconds, connections=connections))
+        if cpu_pid is not None:
+            spent = tree_cpu_seconds(cpu_pid) - before
+            cpu_us.append(round(spent / max(1, runs[-1].requests) * 1_000_000, 1))
     for name, results in (("baseline", baselines), ("measured", runs)):
         for result in results:
             check_clean(name, result)
-    return Interleaved(baselines, runs)
+    return Interleaved(baselines, runs, cpu_us)
