@@ -43,3 +43,38 @@ async def cpu_of(pid: int) -> AsyncIterator[CpuUse]:
         yield use
     finally:
         use.seconds = tree_cpu_seconds(pid) - before
+
+
+@dataclass(frozen=True)
+class MachineUse:
+    """What the whole machine's CPUs did over a span, from /proc/stat: busy and stolen (by the
+    hypervisor) cores on average. A load that leaves cores idle is waiting on something else."""
+
+    busy_cores: float
+    stolen_cores: float
+
+
+def _machine_ticks() -> tuple[int, int, int]:
+    """Busy, stolen and all ticks of every CPU since boot."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return user + nice + system + irq + softirq, steal, sum(fields[:8])
+
+
+@asynccontextmanager
+async def machine_use() -> AsyncIterator[list[MachineUse]]:
+    """The machine's use over the block, appended to the yielded list when the block ends."""
+    spans: list[MachineUse] = []
+    busy, stolen, total = _machine_ticks()
+    try:
+        yield spans
+    finally:
+        busy_after, stolen_after, total_after = _machine_ticks()
+        cores = os.cpu_count() or 1
+        elapsed = max(1, total_after - total) / cores
+        spans.append(
+            MachineUse(
+                busy_cores=round((busy_after - busy) / elapsed, 2),
+                stolen_cores=round((stolen_after - stolen) / elapsed, 2),
+            )
+        )

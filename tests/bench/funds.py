@@ -872,6 +872,7 @@ async def funds_organization_get(ctx: BenchContext) -> None:
         baseline_p99_ms=baseline.p99_ms,
         direct_p99_ms=direct.p99_ms,
         direct_to_baseline=round(rounds.ratios[rounds.median], 3),
+        **rounds.machine_of_round(rounds.median),
         rounds={"direct_to_baseline": [round(ratio, 3) for ratio in rounds.ratios]},
         target="direct_to_baseline >= 0.4 (issue 15)",
     )

@@ -174,6 +174,7 @@ async def registry_lookups(ctx: BenchContext) -> None:
         gateway_rps=round(single.requests_per_second),
         gateway_p99_ms=single.p99_ms,
         gateway_to_baseline=round(ratios[median_round], 3),
+        **rounds.machine_of_round(median_round),
         rounds={
             "baseline_rps": [round(r.requests_per_second) for r in baselines],
             "gateway_rps": [round(r.requests_per_second) for r in singles],

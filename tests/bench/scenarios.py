@@ -70,6 +70,7 @@ async def _gateway_against_direct(
         "gateway_p99_ms": gateways[median].p99_ms,
         "gateway_to_direct": round(ratios[median], 3),
         "gateway_cpu_us_per_request": cpu_us[median],
+        **measured.machine_of_round(median),
         "rounds": {
             "gateway_to_direct": [round(ratio, 3) for ratio in ratios],
             "gateway_cpu_us_per_request": cpu_us,

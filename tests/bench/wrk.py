@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.bench.cpu import tree_cpu_seconds
+from tests.bench.cpu import MachineUse, machine_use, tree_cpu_seconds
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -124,6 +124,17 @@ class Interleaved:
     measured: list[LoadResult]
     measured_cpu_us: list[float]
     """CPU per request of the process tree `cpu_pid` during each measured run (empty without one)."""
+    baseline_machine: list[MachineUse]
+    measured_machine: list[MachineUse]
+    """The whole machine's busy and stolen cores during each run: a side that leaves cores idle
+    waits on something other than CPU."""
+
+    def machine_of_round(self, index: int) -> dict[str, Any]:
+        baseline, measured = self.baseline_machine[index], self.measured_machine[index]
+        return {
+            "busy_cores": {"baseline": baseline.busy_cores, "measured": measured.busy_cores},
+            "stolen_cores": {"baseline": baseline.stolen_cores, "measured": measured.stolen_cores},
+        }
 
     @property
     def ratios(self) -> list[float]:
@@ -153,16 +164,22 @@ async def interleaved(
     baselines: list[LoadResult] = []
     runs: list[LoadResult] = []
     cpu_us: list[float] = []
+    baseline_machine: list[MachineUse] = []
+    measured_machine: list[MachineUse] = []
     for _round in range(rounds):
         await load(**baseline, seconds=2, connections=connections)
-        baselines.append(await load(**baseline, seconds=seconds, connections=connections))
+        async with machine_use() as spans:
+            baselines.append(await load(**baseline, seconds=seconds, connections=connections))
+        baseline_machine += spans
         await load(**measured, seconds=2, connections=connections)
         before = tree_cpu_seconds(cpu_pid) if cpu_pid is not None else 0.0
-        runs.append(await load(**measured, seconds=seconds, connections=connections))
+        async with machine_use() as spans:
+            runs.append(await load(**measured, seconds=seconds, connections=connections))
+        measured_machine += spans
         if cpu_pid is not None:
             spent = tree_cpu_seconds(cpu_pid) - before
             cpu_us.append(round(spent / max(1, runs[-1].requests) * 1_000_000, 1))
     for name, results in (("baseline", baselines), ("measured", runs)):
         for result in results:
             check_clean(name, result)
-    return Interleaved(baselines, runs, cpu_us)
+    return Interleaved(baselines, runs, cpu_us, baseline_machine, measured_machine)
