@@ -7,6 +7,7 @@ digit of ``11 − r`` (r = 0 gives 1, r = 1 gives 0). Prefecture codes run from 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Final
 
 from pydantic import BeforeValidator, WithJsonSchema
@@ -51,6 +52,19 @@ def is_prefecture_code(code: str) -> bool:
 
 
 def _validate_local_government_code(value: object) -> str:
+    # A filing or a roll names the same ~1,900 codes thousands of times; a string's verdict is
+    # kept (a refusal is not: it raises).
+    if type(value) is str:
+        return _checked_text(value)
+    return _checked(value)
+
+
+@lru_cache(maxsize=4096)
+def _checked_text(value: str) -> str:
+    return _checked(value)
+
+
+def _checked(value: object) -> str:
     code = ascii_digits_or_error(
         value,
         length=LOCAL_GOVERNMENT_CODE_LENGTH,

@@ -194,3 +194,14 @@ def test_json_schema() -> None:
     assert "JIS X 0402" in schema["description"]
     assert schema["examples"] == ["131016"]
     assert all(is_valid_local_government_code(example) for example in schema["examples"])
+
+
+def test_a_repeated_code_gets_the_same_verdict_each_time() -> None:
+    """Valid strings' verdicts are kept; a refusal is given again, not remembered as valid, and a
+    value that is not a string (unhashable, even) is still judged."""
+    for _ in range(3):
+        assert ADAPTER.validate_python("１３１０１６") == "131016"
+        with pytest.raises(ValidationError):
+            ADAPTER.validate_python("131017")
+        with pytest.raises(ValidationError):
+            ADAPTER.validate_python(["131016"])
