@@ -31,6 +31,6 @@ def _tables(sql: str) -> set[str]:
     ids=["funds_organization_get", "elections_get_election"],
 )
 def test_the_baseline_reads_what_the_service_reads(baseline: str, statement: Select[object]) -> None:
-    service_sql = str(statement.compile(dialect=postgresql.asyncpg.dialect()))
+    service_sql = str(statement.compile(dialect=postgresql.asyncpg.dialect()))  # type: ignore[no-untyped-call]
     assert _columns(baseline) == [column.name for column in statement.selected_columns]
     assert _tables(baseline) == _tables(service_sql)
