@@ -49,7 +49,7 @@ from shared.auth.scopes import SCOPES
 from shared.values import JST
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.registry import settle_register
-from tests.bench.wrk import LoadResult, check_clean, ensure_wrk, load, parse
+from tests.bench.wrk import LoadResult, check_clean, ensure_wrk, interleaved, load, parse
 
 ROLL_RESIDENTS = int(os.environ.get("BENCH_ROLL_RESIDENTS", "1000000"))
 ROLL_LIMIT = int(os.environ.get("BENCH_ROLL_LIMIT", "0"))  # 0: every municipality
@@ -500,29 +500,26 @@ async def elections_get_election(ctx: BenchContext) -> None:
     path = f"/elections/v1/elections/{election['id']}"
     direct_url = ctx.platform.url("elections") + path
     headers = {"Authorization": f"Bearer {ctx.token}"}
-    baselines: list[LoadResult] = []
-    directs: list[LoadResult] = []
     async with ctx.baseline("elections", ELECTION_SQL) as baseline_url:
-        bare_url = f"{baseline_url}/{election['id']}"
-        for _round in range(GET_ROUNDS):
-            await load(bare_url, seconds=2, connections=CONNECTIONS)
-            baselines.append(await load(bare_url, seconds=SECONDS, connections=CONNECTIONS))
-            await load(direct_url, seconds=2, connections=CONNECTIONS, headers=headers)
-            directs.append(await load(direct_url, seconds=SECONDS, connections=CONNECTIONS, headers=headers))
-    for name, result in (*(("baseline", r) for r in baselines), *(("direct", r) for r in directs)):
-        check_clean(name, result)
-    ratios = [d.requests_per_second / b.requests_per_second for b, d in zip(baselines, directs, strict=True)]
-    median = sorted(range(GET_ROUNDS), key=lambda index: ratios[index])[GET_ROUNDS // 2]
+        rounds = await interleaved(
+            GET_ROUNDS,
+            seconds=SECONDS,
+            connections=CONNECTIONS,
+            baseline={"url": f"{baseline_url}/{election['id']}"},
+            measured={"url": direct_url, "headers": headers},
+        )
+    median = rounds.median
     ctx.record(
         "elections_get_election",
         what=f"GET /elections/v1/elections/{{id}} directly at the service with a bearer token, {CONNECTIONS} "
         f"connections, {SECONDS} s; baseline: a bare ASGI endpoint (uvicorn, asyncpg pool) running the "
         f"same single-row SELECT; {GET_ROUNDS} interleaved rounds, the figures of the median round",
-        baseline_rps=round(baselines[median].requests_per_second),
-        direct_rps=round(directs[median].requests_per_second),
-        direct_p99_ms=directs[median].p99_ms,
-        direct_to_baseline=round(ratios[median], 3),
-        rounds={"direct_to_baseline": [round(ratio, 3) for ratio in ratios]},
+        baseline_rps=round(rounds.baselines[median].requests_per_second),
+        direct_rps=round(rounds.measured[median].requests_per_second),
+        direct_p99_ms=rounds.measured[median].p99_ms,
+        direct_to_baseline=round(rounds.ratios[median], 3),
+        **rounds.machine_of_round(median),
+        rounds={"direct_to_baseline": [round(ratio, 3) for ratio in rounds.ratios]},
         target="direct_to_baseline >= 0.4",
     )
 

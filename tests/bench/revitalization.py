@@ -38,7 +38,7 @@ from services.revitalization.local_governments import local_governments
 from shared.values import resident_code_check_digit, to_rfc3339
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
 from tests.bench.cpu import cpu_of
-from tests.bench.wrk import LoadResult, check_clean, load
+from tests.bench.wrk import LoadResult, check_clean, interleaved, load
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "100000"))
 LINES_PER_CATEGORY = int(os.environ.get("BENCH_SPENDING_LINES_PER_CATEGORY", "4"))
@@ -756,26 +756,26 @@ async def revitalization_programme(ctx: BenchContext) -> None:
     endpoint doing the same SQL; interleaved rounds, the median ratio."""
     code = "cooperators"
     direct_url = f"{ctx.platform.url('revitalization')}{API}/programmes/{code}"
-    directs: list[LoadResult] = []
-    bares: list[LoadResult] = []
     async with ctx.baseline("revitalization", PROGRAMME_SQL) as baseline_url:
-        for _ in range(PROGRAMME_ROUNDS):
-            await load(baseline_url + f"/{code}", seconds=2, connections=CONNECTIONS)
-            bares.append(await _run(baseline_url + f"/{code}", "bare programme"))
-            await load(direct_url, seconds=2, connections=CONNECTIONS)
-            directs.append(await _run(direct_url, "direct programme"))
-    ratios = [d.requests_per_second / b.requests_per_second for d, b in zip(directs, bares, strict=True)]
-    median = sorted(range(PROGRAMME_ROUNDS), key=lambda index: ratios[index])[PROGRAMME_ROUNDS // 2]
+        rounds = await interleaved(
+            PROGRAMME_ROUNDS,
+            seconds=SECONDS,
+            connections=CONNECTIONS,
+            baseline={"url": baseline_url + f"/{code}"},
+            measured={"url": direct_url},
+        )
+    median = rounds.median
     ctx.record(
         "revitalization_programme",
         what=f"GET {API}/programmes/{code} directly at the service, anonymous (the catalogue is public), "
         f"{CONNECTIONS} connections, {SECONDS} s, {PROGRAMME_ROUNDS} interleaved rounds, the median round; "
         "baseline: a bare asyncpg endpoint running the same read (programme and fiscal years, one statement)",
-        direct_rps=round(directs[median].requests_per_second),
-        direct_p99_ms=directs[median].p99_ms,
-        baseline_rps=round(bares[median].requests_per_second),
-        direct_to_baseline=round(ratios[median], 3),
-        rounds={"direct_to_baseline": [round(ratio, 3) for ratio in ratios]},
+        direct_rps=round(rounds.measured[median].requests_per_second),
+        direct_p99_ms=rounds.measured[median].p99_ms,
+        baseline_rps=round(rounds.baselines[median].requests_per_second),
+        direct_to_baseline=round(rounds.ratios[median], 3),
+        **rounds.machine_of_round(median),
+        rounds={"direct_to_baseline": [round(ratio, 3) for ratio in rounds.ratios]},
         target="direct_to_baseline >= 0.4",
     )
 
