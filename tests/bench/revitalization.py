@@ -539,8 +539,11 @@ async def revitalization_listing(ctx: BenchContext) -> None:
     mix = await _run(gateway + paths[0], "listing mix", headers=headers, paths=paths)
     light = await load(gateway + paths[0], seconds=SECONDS, connections=4, headers=headers, paths=paths)
     check_clean("listing mix, 4 connections", light)
-    first_page = await _run(gateway + first, "first page", headers=headers)
-    deep_page = await _run(gateway + deep, "deep page", headers=headers)
+    service_pid = ctx.platform.processes["revitalization"].pid
+    async with cpu_of(service_pid) as first_cpu:
+        first_page = await _run(gateway + first, "first page", headers=headers)
+    async with cpu_of(service_pid) as deep_cpu:
+        deep_page = await _run(gateway + deep, "deep page", headers=headers)
     async with ctx.baseline("revitalization", LISTING_BASELINE_SQL) as baseline_url:
         await load(baseline_url + "/0", seconds=2, connections=CONNECTIONS)
         baseline_first = await _run(baseline_url + "/0", "baseline first")
@@ -551,7 +554,8 @@ async def revitalization_listing(ctx: BenchContext) -> None:
         f"applications ({data.transitions:,} transitions), keyset pages of 50: a random mix of "
         f"{len(paths)} pages (the first 5 pages of {len(filters)} filter combinations) at {CONNECTIONS} and "
         "at 4 connections (light_: latency without queueing), then the first "
-        f"page and a page {deep_after:,} rows deep alone; baseline: a bare asyncpg endpoint returning "
+        f"page and a page {deep_after:,} rows deep alone (service_cpu: the revitalization process's CPU "
+        "per request meanwhile); baseline: a bare asyncpg endpoint returning "
         f"the same keyset page as JSON; {CONNECTIONS} connections, {SECONDS} s each",
         mix_rps=round(mix.requests_per_second),
         mix_p50_ms=mix.p50_ms,
@@ -560,8 +564,10 @@ async def revitalization_listing(ctx: BenchContext) -> None:
         light_mix_p99_ms=light.p99_ms,
         first_page_rps=round(first_page.requests_per_second),
         first_page_p99_ms=first_page.p99_ms,
+        first_page_service_cpu_us_per_request=first_cpu.per_request_us(first_page.requests),
         deep_page_rps=round(deep_page.requests_per_second),
         deep_page_p99_ms=deep_page.p99_ms,
+        deep_page_service_cpu_us_per_request=deep_cpu.per_request_us(deep_page.requests),
         baseline_first_rps=round(baseline_first.requests_per_second),
         baseline_deep_rps=round(baseline_deep.requests_per_second),
         first_page_to_baseline=round(first_page.requests_per_second / baseline_first.requests_per_second, 3),

@@ -26,6 +26,7 @@ import httpx
 
 from services.revitalization.local_governments import local_governments
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
+from tests.bench.cpu import cpu_of
 from tests.bench.revitalization import _run
 from tests.bench.wrk import load
 
@@ -245,8 +246,11 @@ async def revitalization_calls_search(ctx: BenchContext) -> None:
     first = f"{API}/calls?page_size={PAGE}"
     await load(gateway + paths[0], seconds=2, connections=CONNECTIONS, headers=headers, paths=paths)
     mix = await _run(gateway + paths[0], "calls search mix", headers=headers, paths=paths)
-    first_page = await _run(gateway + first, "calls first page", headers=headers)
-    deep_page = await _run(gateway + deep, "calls deep page", headers=headers)
+    service_pid = ctx.platform.processes["revitalization"].pid
+    async with cpu_of(service_pid) as first_cpu:
+        first_page = await _run(gateway + first, "calls first page", headers=headers)
+    async with cpu_of(service_pid) as deep_cpu:
+        deep_page = await _run(gateway + deep, "calls deep page", headers=headers)
     async with ctx.baseline("revitalization", BASELINE_SQL) as baseline_url:
         await load(baseline_url + "/0", seconds=2, connections=CONNECTIONS)
         baseline_first = await _run(baseline_url + "/0", "calls baseline first")
@@ -256,7 +260,8 @@ async def revitalization_calls_search(ctx: BenchContext) -> None:
         what=f"GET {API}/calls (public search) through the gateway, {stored_calls:,} calls and "
         f"{stored_applications:,} applications: a random mix of {len(paths)} pages (up to 3 pages of "
         f"{len(_queries(datetime.now(UTC)))} facet combinations: programme, prefecture, fiscal year, "
-        f"status, closing between), then the first page of 50 and a page {rows_before:,} rows deep alone; "
+        f"status, closing between), then the first page of 50 and a page {rows_before:,} rows deep alone "
+        "(service_cpu: the revitalization process's CPU per request meanwhile); "
         "baseline: a bare asyncpg endpoint returning the same keyset page as JSON; "
         f"{CONNECTIONS} connections, {SECONDS} s each",
         load_seconds=round(load_seconds, 1),
@@ -265,8 +270,10 @@ async def revitalization_calls_search(ctx: BenchContext) -> None:
         mix_p99_ms=mix.p99_ms,
         first_page_rps=round(first_page.requests_per_second),
         first_page_p99_ms=first_page.p99_ms,
+        first_page_service_cpu_us_per_request=first_cpu.per_request_us(first_page.requests),
         deep_page_rps=round(deep_page.requests_per_second),
         deep_page_p99_ms=deep_page.p99_ms,
+        deep_page_service_cpu_us_per_request=deep_cpu.per_request_us(deep_page.requests),
         baseline_first_rps=round(baseline_first.requests_per_second),
         baseline_deep_rps=round(baseline_deep.requests_per_second),
         first_page_to_baseline=round(first_page.requests_per_second / baseline_first.requests_per_second, 3),

@@ -4,6 +4,8 @@ applications accepted only while a call is open, archival, and the audit trail o
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -57,9 +59,19 @@ _SENT_AS_STORED = (
 )
 
 
+_stored_values = attrgetter(*_SENT_AS_STORED)
+
+
 def _stored_as_sent(row: Any) -> dict[str, Any]:
     """The columns a call's JSON carries as they are stored, first and in the `Call` shape's order."""
-    return {name: getattr(row, name) for name in _SENT_AS_STORED}
+    return dict(zip(_SENT_AS_STORED, _stored_values(row), strict=True))
+
+
+@lru_cache(maxsize=1024)
+def _rubric_json(stored: str) -> orjson.Fragment:
+    """A stored rubric as orjson writes it decoded: once per distinct text, not once per listed call (calls
+    of one issuer or programme mostly share their rubric)."""
+    return orjson.Fragment(orjson.dumps(orjson.loads(stored)))
 
 
 def call_document(row: Any, now: datetime) -> dict[str, Any]:
@@ -84,17 +96,18 @@ def call_document(row: Any, now: datetime) -> dict[str, Any]:
 def listed_call(row: Any, now: datetime) -> dict[str, Any]:
     """A call as a search lists it (a row of `repository.SEARCHED`), for `search_json` to write: the `Call`
     shape with its instants left as datetimes, which orjson writes as `to_rfc3339` and `japan_time_text` do
-    in a fraction of their time, and its rubric decoded from the stored text by orjson, not by the driver's
-    json module; `call_document` gives the same JSON."""
+    in a fraction of their time, its status as the enum member (orjson writes its value), and its rubric
+    decoded from the stored text and written by orjson (`_rubric_json`), not by the driver's json module;
+    `call_document` gives the same JSON."""
     return {
         **_stored_as_sent(row),
         "opens_at": row.opens_at,
         "closes_at": row.closes_at,
         "opens_at_jst": japan_time_to_the_second(row.opens_at),
         "closes_at_jst": japan_time_to_the_second(row.closes_at),
-        "status": status_of(row, now).value,
+        "status": status_of(row, now),
         "archived_at": row.archived_at,
-        "rubric": orjson.loads(row.rubric),
+        "rubric": _rubric_json(row.rubric),
         "owner_client_id": row.owner_client_id,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
