@@ -33,16 +33,30 @@ from starlette.responses import Response
 
 @dataclass(frozen=True, slots=True)
 class _Dependency:
-    """One dependency that takes the request and perhaps the security scopes, nothing else."""
+    """One dependency that takes the request, perhaps the security scopes, and query and header
+    parameters; no dependencies of its own."""
 
     name: str | None
     call: Callable[..., Awaitable[Any]]
     request_name: str | None
     scopes_name: str | None
     scopes: tuple[str, ...]
+    query_fields: tuple[ModelField, ...]
+    header_fields: tuple[ModelField, ...]
 
-    def arguments(self, request: Request) -> dict[str, Any]:
+    def arguments(self, request: Request, errors: list[Any]) -> dict[str, Any] | None:
+        """Its arguments; or None when a parameter is invalid, the problems added to `errors`: as in
+        FastAPI's solver, such a dependency is not called and the next ones still are (so a request
+        with a bad page size and no token is refused for the token)."""
         arguments: dict[str, Any] = {}
+        found: list[Any] = []
+        if self.query_fields:
+            found += _read_into(arguments, self.query_fields, request.query_params)
+        if self.header_fields:
+            found += _read_into(arguments, self.header_fields, request.headers)
+        if found:
+            errors += found
+            return None
         if self.request_name is not None:
             arguments[self.request_name] = request
         if self.scopes_name is not None:
@@ -78,8 +92,6 @@ def _dependency(dependant: Dependant) -> _Dependency | None:
         call is None
         or dependant.dependencies
         or dependant.path_params
-        or dependant.query_params
-        or dependant.header_params
         or dependant.cookie_params
         or _has_special_parameters(dependant)
         or not _is_coroutine(call)
@@ -91,6 +103,8 @@ def _dependency(dependant: Dependant) -> _Dependency | None:
         request_name=dependant.request_param_name,
         scopes_name=dependant.security_scopes_param_name,
         scopes=_scopes_of(dependant),
+        query_fields=tuple(dependant.query_params),
+        header_fields=tuple(dependant.header_params),
     )
 
 
@@ -127,13 +141,16 @@ class Plan:
         by FastAPI's own `request_params_to_args` (a dependency's problem comes first, as there)."""
         values: dict[str, Any] = {}
         solved: dict[tuple[Any, tuple[str, ...]], Any] = {}
+        errors: list[Any] = []
         for dependency in self.dependencies:
             key = (dependency.call, dependency.scopes)
             if key not in solved:
-                solved[key] = await dependency.call(**dependency.arguments(request))
+                arguments = dependency.arguments(request, errors)
+                if arguments is None:
+                    continue
+                solved[key] = await dependency.call(**arguments)
             if dependency.name is not None:
                 values[dependency.name] = solved[key]
-        errors: list[Any] = []
         dependant = self.dependant
         for field in dependant.path_params:
             # Routing matched every path parameter: there is one value each, nothing to look up.

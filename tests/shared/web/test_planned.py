@@ -41,6 +41,12 @@ class Body(BaseModel):
     name: str
 
 
+async def paging(
+    page_size: Annotated[int, Query(ge=1, le=100)] = 50, page_token: Annotated[str | None, Query()] = None
+) -> tuple[int, str | None]:
+    return page_size, page_token
+
+
 def router_of(route_class: type[APIRoute]) -> APIRouter:
     router = APIRouter(route_class=route_class)
 
@@ -66,6 +72,14 @@ def router_of(route_class: type[APIRoute]) -> APIRouter:
                 "route": request.scope["route"].path,
             }
         )
+
+    @router.get("/pages")
+    async def get_pages(
+        page: Annotated[tuple[int, str | None], Depends(paging)],
+        who: Annotated[str, Security(caller, scopes=["things:read"])],
+        tag: Annotated[list[str] | None, Query()] = None,
+    ) -> Response:
+        return JSONResponse({"page": list(page), "who": who, "tag": tag})
 
     @router.post("/things")
     async def add_thing(body: Body) -> Response:
@@ -95,6 +109,7 @@ def test_only_routes_of_the_simple_shape_have_a_plan() -> None:
         if isinstance(route, APIRoute)
     }
     assert Plan.of(routes["/things/{number}", "GET"]) is not None
+    assert Plan.of(routes["/pages", "GET"]) is not None  # a dependency with query parameters
     assert Plan.of(routes["/things", "POST"]) is None  # a body
     assert Plan.of(routes["/sessions", "GET"]) is None  # a dependency with yield
 
@@ -108,6 +123,13 @@ REQUESTS = [
     ("/v1/things/x", {}),
     ("/v1/things/0?limit=99", {"Authorization": "Bearer things:read"}),
     ("/v1/things/7?limit=ten&unknown=1", {"Authorization": "Bearer things:read"}),
+    ("/v1/pages", {"Authorization": "Bearer things:read"}),
+    ("/v1/pages?page_size=20&page_token=t&tag=a&tag=b", {"Authorization": "Bearer things:read"}),
+    # A dependency's bad parameter: refused for the token first when there is none, as FastAPI does.
+    ("/v1/pages?page_size=0", {}),
+    ("/v1/pages?page_size=0", {"Authorization": "Bearer things:read"}),
+    ("/v1/pages?page_size=x&tag=", {"Authorization": "Bearer other:scope"}),
+    ("/v1/pages?page_size=101&page_size=2", {"Authorization": "Bearer things:read"}),
 ]
 
 
