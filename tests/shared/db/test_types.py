@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import Column, Integer, Table, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.db.base import new_metadata
@@ -39,3 +40,11 @@ async def test_round_trip_is_aware_utc(sqlite_dir: Path) -> None:
     expected = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
     assert rows == {1: expected, 2: expected, 3: expected, 4: None}
     assert all(value is None or value.utcoffset() == timedelta(0) for value in rows.values())
+
+
+def test_asyncpg_values_are_taken_as_they_come() -> None:
+    """asyncpg gives every timestamptz as an aware UTC datetime: no call per value there; SQLite's
+    naive text still goes through the conversion (the round trip above holds both)."""
+    column_type = UtcDateTime()
+    assert column_type.result_processor(postgresql.asyncpg.dialect(), None) is None  # type: ignore[no-untyped-call]
+    assert column_type.result_processor(sqlite.aiosqlite.dialect(), None) is not None
