@@ -54,7 +54,7 @@ class PageTokenCodec:
         self._secret = secret.encode()
 
     def _signature(self, payload: bytes) -> bytes:
-        return hmac.new(self._secret, payload, hashlib.sha256).digest()[:16]
+        return hmac.digest(self._secret, payload, "sha256")[:16]
 
     def encode(self, query_fingerprint: str, position: Sequence[Any]) -> str:
         payload = orjson.dumps({"q": query_fingerprint, "k": list(position)})
