@@ -418,7 +418,11 @@ async def _double_votes(ctx: BenchContext, election_id: int) -> tuple[int, int]:
     return int(doubles), int(standing)
 
 
-AUDIT_COUNTERS = ("jichi_elections_audit_heads_taken_total", "jichi_elections_audit_lane_waits_total")
+AUDIT_COUNTERS = (
+    "jichi_elections_audit_heads_taken_total",
+    "jichi_elections_audit_lane_waits_total",
+    "jichi_elections_audit_lane_wait_seconds_total",
+)
 
 
 async def _audit_counters(ctx: BenchContext) -> dict[str, float]:
@@ -496,6 +500,7 @@ async def elections_checkins(ctx: BenchContext) -> None:
         checkin_service_cpu_us_per_request=service_cpu.per_request_us(sustained.load.requests),
         audit_heads_taken_per_1000=_per_thousand(counted, counters, AUDIT_COUNTERS[0], sustained.created),
         audit_lane_waits_per_1000=_per_thousand(counted, counters, AUDIT_COUNTERS[1], sustained.created),
+        audit_lane_wait_mean_ms=_per_thousand(counted, counters, AUDIT_COUNTERS[2], sustained.created),
         registry_lookup_rps=round(lookups.requests_per_second),
         checkins_to_registry_lookup=round(rate / lookups.requests_per_second, 3),
         race_attempts=racing.created + racing.conflicts,

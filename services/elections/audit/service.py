@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -33,6 +34,11 @@ HEADS_TAKEN = Counter(
 LANE_WAITS = Counter(
     "jichi_elections_audit_lane_waits_total",
     "Writers that found every audit lane of the process busy and waited for one.",
+    registry=METRICS_REGISTRY,
+)
+LANE_WAIT_SECONDS = Counter(
+    "jichi_elections_audit_lane_wait_seconds_total",
+    "Time writers waited for a free audit lane of the process, summed.",
     registry=METRICS_REGISTRY,
 )
 
@@ -125,6 +131,7 @@ class LaneHeads:
         if self._idle and not self._waiters:
             return self._idle.popleft()
         LANE_WAITS.inc()
+        started = time.perf_counter()
         waiter: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
@@ -133,6 +140,8 @@ class LaneHeads:
             if waiter.done() and not waiter.cancelled():
                 self._give_back(waiter.result())
             raise
+        finally:
+            LANE_WAIT_SECONDS.inc(time.perf_counter() - started)
 
     def _give_back(self, lane: int) -> None:
         while self._waiters:
