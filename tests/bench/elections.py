@@ -48,6 +48,7 @@ from services.registry.generator.names import TOWNS
 from shared.auth.scopes import SCOPES
 from shared.values import JST
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
+from tests.bench.cpu import cpu_of
 from tests.bench.registry import settle_register
 from tests.bench.wrk import LoadResult, check_clean, ensure_wrk, interleaved, load, parse
 
@@ -417,6 +418,29 @@ async def _double_votes(ctx: BenchContext, election_id: int) -> tuple[int, int]:
     return int(doubles), int(standing)
 
 
+AUDIT_COUNTERS = (
+    "jichi_elections_audit_heads_taken_total",
+    "jichi_elections_audit_lane_waits_total",
+    "jichi_elections_audit_lane_wait_seconds_total",
+)
+
+
+async def _audit_counters(ctx: BenchContext) -> dict[str, float]:
+    """The elections service's audit-lane counters, from its /metrics (0 for one it does not have)."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        text = (await http.get(ctx.platform.url("elections") + "/metrics")).text
+    counters = dict.fromkeys(AUDIT_COUNTERS, 0.0)
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in counters:
+            counters[name] = float(value)
+    return counters
+
+
+def _per_thousand(before: dict[str, float], after: dict[str, float], name: str, requests: int) -> float:
+    return round((after[name] - before[name]) * 1000 / max(1, requests), 2)
+
+
 async def elections_checkins(ctx: BenchContext) -> None:
     await _residents_loaded(ctx)
     token = await _fresh_token(ctx)
@@ -446,9 +470,12 @@ async def elections_checkins(ctx: BenchContext) -> None:
     check_clean("registry lookups", lookups)
 
     await _check_in_load(url, token, warm, seconds=2, connections=CONNECTIONS, threads=1)
-    sustained = await _check_in_load(
-        url, token, measured, seconds=SECONDS, connections=CONNECTIONS, threads=1
-    )
+    counted = await _audit_counters(ctx)
+    async with cpu_of(ctx.platform.processes["elections"].pid) as service_cpu:
+        sustained = await _check_in_load(
+            url, token, measured, seconds=SECONDS, connections=CONNECTIONS, threads=1
+        )
+    counters = await _audit_counters(ctx)
     check_clean("check-ins", sustained.load)
     if sustained.created < sustained.load.requests:
         raise RuntimeError(f"check-ins: only {sustained.created} of {sustained.load.requests} were created")
@@ -463,12 +490,17 @@ async def elections_checkins(ctx: BenchContext) -> None:
         "elections_checkins",
         what=f"POST /elections/v1/elections/{{id}}/check-ins (early voting) through the gateway, every "
         f"request a different voter of a roll of {roll.voters:,}, {CONNECTIONS} connections, {SECONDS} s; "
-        f"then two wrk threads walking the same voters in the same order (two stations racing); "
+        f"then two wrk threads walking the same voters in the same order (two stations racing); the "
+        "elections service's CPU (/proc) and audit-lane counters (/metrics) over the sustained run; "
         "baseline: GET /registry/v1/residents/{code} through the gateway (X-Purpose, random residents), "
         "same run; the register vacuumed and analysed, the roll analysed, before either is measured",
         checkins_per_second=round(rate),
         checkin_p50_ms=sustained.load.p50_ms,
         checkin_p99_ms=sustained.load.p99_ms,
+        checkin_service_cpu_us_per_request=service_cpu.per_request_us(sustained.load.requests),
+        audit_heads_taken_per_1000=_per_thousand(counted, counters, AUDIT_COUNTERS[0], sustained.created),
+        audit_lane_waits_per_1000=_per_thousand(counted, counters, AUDIT_COUNTERS[1], sustained.created),
+        audit_lane_wait_mean_ms=_per_thousand(counted, counters, AUDIT_COUNTERS[2], sustained.created),
         registry_lookup_rps=round(lookups.requests_per_second),
         checkins_to_registry_lookup=round(rate / lookups.requests_per_second, 3),
         race_attempts=racing.created + racing.conflicts,

@@ -3,22 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+import random
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import repository
-from services.elections.audit.chain import GENESIS, LANES, HeadTaken, chained_record, lane_of, record_hash
+from services.elections.audit.chain import GENESIS, LANES, HeadTaken, chained_record, record_hash
 from shared.contracts.elections import AuditRecord, AuditVerification
 from shared.db.engine import Database
+from shared.web.observability import METRICS_REGISTRY
 from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict
 
 Written = TypeVar("Written")
 ATTEMPTS = repository.ATTEMPTS
+
+# Counted only on the slow paths, so that a slow check-in can be told apart from a slow database.
+HEADS_TAKEN = Counter(
+    "jichi_elections_audit_heads_taken_total",
+    "Statements refused whole because another writer had moved their audit lane's head; each runs again.",
+    registry=METRICS_REGISTRY,
+)
+LANE_WAITS = Counter(
+    "jichi_elections_audit_lane_waits_total",
+    "Writers that found every audit lane of the process busy and waited for one.",
+    registry=METRICS_REGISTRY,
+)
+LANE_WAIT_SECONDS = Counter(
+    "jichi_elections_audit_lane_wait_seconds_total",
+    "Time writers waited for a free audit lane of the process, summed.",
+    registry=METRICS_REGISTRY,
+)
 
 
 async def record(
@@ -36,20 +58,26 @@ async def record(
 
 
 class LaneHeads:
-    """The head of each lane as this process last appended or read it, for records written by the very
-    statement that makes the change they record, committing by itself (no transaction to hold a
-    lane's head open, no round trip to read it).
+    """The audit lanes this process appends to by statements that commit by themselves, each lane
+    with its head as this process last appended or read it (no transaction to hold a lane's head
+    open, no round trip to read it).
 
-    One such statement per lane at a time in this process, so a head it knows is not raced from
-    within; another writer (another process, a transaction) that moved the head on makes the unique
-    (lane, previous_hash) refuse the statement whole, and the head is read again. A head is only
+    A record goes to whichever lane is free, the one free the longest first, not to its subject's:
+    one statement per lane at a time in this process, so a head it knows is not raced from within,
+    and a writer waits only when every lane is busy, in the order writers came (a lane chosen from
+    the subject made a writer queue behind others on its lane while lanes stood idle). Another
+    writer (another process, a transaction) that moved a head on makes the unique (lane,
+    previous_hash) refuse the statement whole, and the head is read again. A head is only
     remembered once the statement that wrote it has returned, committed.
     """
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self._heads: dict[int, str] = {}
-        self._writers = [asyncio.Lock() for _ in range(LANES)]
+        # In an order of this process's own, so that processes sharing the log do not all start on
+        # the same lanes.
+        self._idle = deque(random.sample(range(LANES), LANES))
+        self._waiters: deque[asyncio.Future[int]] = deque()
 
     async def append(
         self,
@@ -65,8 +93,8 @@ class LaneHeads:
         """What `write(record)` gives: it runs the change with the record (its columns, `details` as
         JSON text) in one statement, raises HeadTaken when the record's previous hash was taken,
         and says whether the record was appended (the change may record nothing)."""
-        lane = lane_of(subject)
-        async with self._writers[lane]:
+        lane = await self._take()
+        try:
             for _ in range(ATTEMPTS):
                 previous = self._heads.get(lane) or await repository.head_of_lane(self.database, lane)
                 record = chained_record(
@@ -83,6 +111,7 @@ class LaneHeads:
                 try:
                     written, appended = await write({**record, "details": orjson.dumps(details).decode()})
                 except HeadTaken:
+                    HEADS_TAKEN.inc()
                     self._heads.pop(lane, None)
                     continue
                 except BaseException:
@@ -91,9 +120,36 @@ class LaneHeads:
                     raise
                 self._heads[lane] = digest if appended else previous
                 return written
+        finally:
+            self._give_back(lane)
         raise Conflict(
             "The audit log is busy; retry the request.", slug="audit-log-busy", headers={"Retry-After": "1"}
         )
+
+    async def _take(self) -> int:
+        """A free lane; when none is, the next one given back, in the order writers asked."""
+        if self._idle and not self._waiters:
+            return self._idle.popleft()
+        LANE_WAITS.inc()
+        started = time.perf_counter()
+        waiter: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._give_back(waiter.result())
+            raise
+        finally:
+            LANE_WAIT_SECONDS.inc(time.perf_counter() - started)
+
+    def _give_back(self, lane: int) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(lane)
+                return
+        self._idle.append(lane)
 
 
 async def list_records(
