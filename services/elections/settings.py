@@ -13,6 +13,13 @@ from shared.web.purpose import decode_purpose, encode_purpose
 class ElectionsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ELECTIONS_", env_ignore_empty=True, extra="ignore")
 
+    db_hot_connections: int = Field(
+        default=8,
+        ge=0,
+        description="Connections beyond the pool size lent, one statement at a time and first come first "
+        "served, to the statements run without a transaction: the reads answered by one statement and "
+        "the check-in, recorded with its audit record by one statement.",
+    )
     registry_scopes: str = Field(
         default="registry:read registry:address registry:history registry:feed registry:protected "
         "registry:log",

@@ -228,6 +228,13 @@ class Database:
             await self.renew_connections()
         return await self._driver_fetch_once(query, *args)
 
+    async def driver_write(self, query: str, *args: Any) -> list[Any]:
+        """PostgreSQL: the records of one statement that writes, sent straight to the driver on a
+        lent connection and committing by itself, sent once: a write whose connection was found
+        closed may have committed, so it is not sent again (ConnectionLostError is raised). A
+        database error (a unique violation, say) reaches the caller as the driver raised it."""
+        return await self._driver_fetch_once(query, *args)
+
     async def _driver_fetch_once(self, query: str, *args: Any) -> list[Any]:
         if self._lent is not None:
             return await self._lent.fetch(query, *args)

@@ -38,7 +38,7 @@ from services.elections.tables import (
     suspensions,
 )
 from shared.contracts.elections import VotingMethod
-from shared.db.engine import Database, driver_connection
+from shared.db.engine import Database
 from shared.db.reads import CompiledRead, Reader
 from shared.web.pagination import PageRequest, query_fingerprint
 
@@ -235,10 +235,9 @@ async def check_in_at_once(
     the record's columns (`details` as JSON text). Raises HeadTaken, recording nothing, when the
     record's previous_hash is no longer the head of its lane."""
     parameters = {**values, **{f"audit_{name}": value for name, value in audit_record.items()}}
+    sql, arguments = _AT_ONCE.compiled(database.engine.dialect, parameters)
     try:
-        async with driver_connection(database.engine) as driver:
-            sql, arguments = _AT_ONCE.compiled(database.engine.dialect, parameters)
-            records = await driver.fetch(sql, *arguments)
+        records = await database.driver_write(sql, *arguments)
     except asyncpg.UniqueViolationError as error:
         if error.constraint_name == _AUDIT_CHAIN:
             raise HeadTaken(audit_record["lane"]) from error

@@ -162,3 +162,33 @@ async def test_on_sqlite_statements_take_pooled_connections(sqlite_dir: Path) ->
     database = Database(create_engine(url), hot_connections=2)
     assert database._lent is None
     await database.dispose()
+
+
+class FirstConnectionLost(FakeEngine):
+    """The first connection it hands out was closed by the server; the next ones work."""
+
+    async def raw_connection(self) -> FakePooled:
+        pooled = await super().raw_connection()
+        if len(self.handed_out) == 1:
+            pooled.driver_connection.fail_with = ConnectionResetError("closed by the server")
+            pooled.driver_connection.closed = True
+        return pooled
+
+
+async def test_a_read_is_sent_again_after_a_lost_connection_a_write_is_not(sqlite_dir: Path) -> None:
+    url = await fresh_database("lent-writes", sqlite_dir)
+    database = Database(create_engine(url))
+    try:
+        reading = FirstConnectionLost()
+        database._lent = LentConnections(reading, 1)  # type: ignore[arg-type]
+        assert await database.driver_fetch("SELECT 1") == [(1, "SELECT 1", ())]
+        assert len(reading.handed_out) == 2
+
+        # A write may have committed before its connection was lost: sent again it could apply twice.
+        writing = FirstConnectionLost()
+        database._lent = LentConnections(writing, 1)  # type: ignore[arg-type]
+        with pytest.raises(ConnectionLostError):
+            await database.driver_write("INSERT ...")
+        assert len(writing.handed_out) == 1
+    finally:
+        await database.dispose()
