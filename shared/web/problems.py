@@ -233,14 +233,28 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(error.get("type") == "json_invalid" for error in errors):
-        return problem_response(
-            status=400,
-            slug="malformed-json",
-            title="Malformed JSON",
-            detail="The request body is not valid JSON.",
-            instance=request.url.path,
-        )
+        return _malformed_json(request.url.path)
     return validation_failed_response(field_errors(errors), request.url.path)
+
+
+def _malformed_json(instance: str) -> Response:
+    return problem_response(
+        status=400,
+        slug="malformed-json",
+        title="Malformed JSON",
+        detail="The request body is not valid JSON.",
+        instance=instance,
+    )
+
+
+def _is_json(content_type: str | None) -> bool:
+    """As FastAPI decides to parse a body as JSON: no content type, or application/json or +json."""
+    if not content_type:
+        return True
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
 
 
 def validation_failed_response(fields: list[dict[str, str]], instance: str) -> Response:
@@ -259,6 +273,10 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if isinstance(exc, UnencodableText):
         return validation_failed_response([exc.field_error], request.url.path)
+    if isinstance(exc.__cause__, UnicodeDecodeError) and _is_json(request.headers.get("content-type")):
+        # FastAPI reports a JSON body that is not UTF-8 (RFC 8259 §8.1) as a bare "error parsing
+        # the body"; to the caller it is as malformed as one that does not parse.
+        return _malformed_json(request.url.path)
     cls = _STATUS_CLASSES.get(exc.status_code)
     slug = cls.slug if cls else f"http-{exc.status_code}"
     title = cls.title if cls else "HTTP error"

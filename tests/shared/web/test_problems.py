@@ -44,6 +44,17 @@ async def test_malformed_json_is_400(sample: httpx.AsyncClient, tokens: TokenFac
     assert_problem(response, 400, "malformed-json")
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "application/merge-patch+json"])
+async def test_a_json_body_that_is_not_utf8_is_malformed_json(
+    sample: httpx.AsyncClient, tokens: TokenFactory, content_type: str
+) -> None:
+    """JSON is UTF-8 (RFC 8259 §8.1): a body that does not decode is the same problem as one that
+    does not parse, the one every JSON operation declares."""
+    headers = tokens.headers("sample:write", audience="sample", **{"Content-Type": content_type})
+    response = await sample.post("/sample/v1/notes", content=b'{"municipality": "\xff"}', headers=headers)
+    assert_problem(response, 400, "malformed-json")
+
+
 async def test_wrong_content_type_is_415(sample: httpx.AsyncClient, tokens: TokenFactory) -> None:
     response = await sample.post(
         "/sample/v1/notes",
