@@ -17,6 +17,7 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -155,6 +156,17 @@ class BudgetCommitment:
     amount: int
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What the database saw as it refused a change with a budget commitment: the application's
+    version (None: there is no such application) and its budget's version and room (None: there is
+    no such budget). On PostgreSQL these are what the refusing statement read, in its own snapshot."""
+
+    version: int | None
+    budget_version: int | None
+    budget_room: int | None
+
+
 async def apply_transition(
     writer: Writer,
     application_id: int,
@@ -163,10 +175,10 @@ async def apply_transition(
     values: dict[str, Any],
     record: TransitionRecord,
     commitment: BudgetCommitment | None = None,
-) -> Any | None:
-    """The application as changed, with its audit line (and its budget commitment) written, or None
-    when the application is no longer at `expected_version` or the budget cannot take the commitment
-    (then nothing changed).
+) -> Any | Refusal | None:
+    """The application as changed, with its audit line (and its budget commitment) written; or, when
+    the application is no longer at `expected_version` or the budget cannot take the commitment (then
+    nothing changed), None without a commitment and what the database saw (`Refusal`) with one.
 
     PostgreSQL: one statement, atomic by itself, so it may run without a transaction around it and
     the budget every approval of a municipality races for is locked only while it runs; SQLite, which
@@ -190,7 +202,13 @@ async def apply_transition(
                 else {f"budget_{name}": getattr(commitment, name) for name in _COMMITMENT}
             ),
         }
-        return await statement.one_or_none(writer, **parameters)
+        row = await statement.one_or_none(writer, **parameters)
+        if commitment is None or (row is not None and row.id is not None):
+            return row
+        # Refused: the same statement read why (no row at all: there is no such application).
+        if row is None:
+            return Refusal(None, None, None)
+        return Refusal(row.seen_version, row.budget_version, row.budget_room)
     session = writer
     # One writer at a time: the budget read by the guard cannot change before its UPDATE below.
     guards = [] if commitment is None else [exists(select(budgets.c.version).where(_has_room(commitment)))]
@@ -200,15 +218,15 @@ async def apply_transition(
         .values(**values, version=expected_version + 1)
     )
     if getattr(result, "rowcount", 0) != 1:
-        return None
+        return None if commitment is None else await _refusal(session, application_id, commitment)
     if commitment is not None and not await budgets_repository.commit(session, **asdict(commitment)):
         raise RuntimeError("the budget changed inside its own write transaction")
     await insert_transition(session, application_id, record)
     return await get_application(session, application_id)
 
 
-# Why an approval was refused, read in one statement once nothing was written: the application's version
-# now, and the budget's room (NULL when there is no budget).
+# Why an approval was refused, read in the refusing transaction (SQLite, one writer at a time): the
+# application's version now, and the budget's room (NULL when there is no budget).
 _REFUSAL = CompiledRead(
     select(
         applications.c.version,
@@ -229,16 +247,15 @@ _REFUSAL = CompiledRead(
 )
 
 
-async def refusal_facts(reader: Writer, application_id: int, commitment: BudgetCommitment) -> Any | None:
-    """The application's `version` and its commitment's budget (`budget_version`, `budget_room`; NULL
-    when there is no such budget), or None when the application is gone."""
-    return await _REFUSAL.one_or_none(
-        reader,
+async def _refusal(session: AsyncSession, application_id: int, commitment: BudgetCommitment) -> Refusal:
+    facts = await _REFUSAL.one_or_none(
+        session,
         application_id=application_id,
         programme_code=commitment.programme_code,
         fiscal_year=commitment.fiscal_year,
         municipality_code=commitment.municipality_code,
     )
+    return Refusal(None, None, None) if facts is None else Refusal(*facts)
 
 
 def _has_room(commitment: BudgetCommitment) -> ColumnElement[bool]:
@@ -256,7 +273,10 @@ _COMMITMENT = tuple(field.name for field in fields(BudgetCommitment))
 def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool) -> CompiledRead:
     """WITH [locked, committed,] updated, logged SELECT updated: the application row is locked at the
     expected version before its budget is touched, so a commitment is never made for an application
-    that another request changed meanwhile; the update and the audit line follow the commitment.
+    that another request changed meanwhile; the update and the audit line follow the commitment. With
+    a commitment the SELECT also reads the application's version and its budget's room, so a refusal
+    is explained by the statement that made it: the budget's row lock is held only while this one
+    statement runs and commits, and a refused approval needs no second read.
 
     Built once per shape, with every value a bound parameter: building it costs more than running it.
     A SELECT whose CTEs write, so a `CompiledRead` sends it: compiled once, straight to the driver in
@@ -312,7 +332,27 @@ def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool
         .returning(application_transitions.c.id)
         .cte("logged")
     )
-    return CompiledRead(select(updated).add_cte(logged))
+    if not with_commitment:
+        return CompiledRead(select(updated).add_cte(logged))
+    # Whatever happened, one row: the changed application (NULLs when refused), then what this
+    # statement's snapshot holds of the application's version and its budget, which explain a refusal.
+    seen = applications.alias("seen")
+    budget = and_(
+        budgets.c.programme_code == bindparam("budget_programme_code"),
+        budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
+        budgets.c.municipality_code == bindparam("budget_municipality_code"),
+    )
+    return CompiledRead(
+        select(
+            *updated.c,
+            seen.c.version.label("seen_version"),
+            budgets.c.version.label("budget_version"),
+            budgets_repository.room().label("budget_room"),
+        )
+        .select_from(seen.outerjoin(updated, true()).outerjoin(budgets, budget))
+        .where(seen.c.id == bindparam("application_id"))
+        .add_cte(logged)
+    )
 
 
 async def insert_transition(session: AsyncSession, application_id: int, record: TransitionRecord) -> None:
