@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
+from asyncpg.exceptions import CheckViolationError
 from sqlalchemy import (
     Row,
     Text,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -160,11 +162,28 @@ class BudgetCommitment:
 class Refusal:
     """What the database saw as it refused a change with a budget commitment: the application's
     version (None: there is no such application) and its budget's version and room (None: there is
-    no such budget). On PostgreSQL these are what the refusing statement read, in its own snapshot."""
+    no such budget). On PostgreSQL these are what the refusing statement read, in its own snapshot.
+    `raced`: the statement saw the version and the room it needed, but another approval took the
+    room before it had the budget's lock (the budget's CHECK refused it): nothing else is known."""
 
     version: int | None
     budget_version: int | None
     budget_room: int | None
+    raced: bool = False
+
+
+_ROOM_CHECK = "ck_budgets_committed_within_amount"
+"""The budget's CHECK (committed within amount): it refuses an approval's commitment that lost the
+room between its statement's snapshot and the budget's lock (see `_transition_statement`)."""
+
+
+def _lost_the_room(error: BaseException) -> bool:
+    """The budget's CHECK refused the commitment: raised by asyncpg, or wrapped by SQLAlchemy."""
+    orig = error.orig if isinstance(error, DBAPIError) else None
+    return any(
+        isinstance(cause, CheckViolationError) and cause.constraint_name == _ROOM_CHECK
+        for cause in (error, orig, orig.__cause__ if orig is not None else None)
+    )
 
 
 async def apply_transition(
@@ -202,8 +221,20 @@ async def apply_transition(
                 else {f"budget_{name}": getattr(commitment, name) for name in _COMMITMENT}
             ),
         }
-        row = await statement.one_or_none(writer, **parameters)
-        if commitment is None or (row is not None and row.id is not None):
+        if commitment is None:
+            return await statement.one_or_none(writer, **parameters)
+        try:
+            if isinstance(writer, AsyncSession):
+                # In the caller's transaction: a refused commitment undoes this statement alone.
+                async with writer.begin_nested():
+                    row = await statement.one_or_none(writer, **parameters)
+            else:
+                row = await statement.one_or_none(writer, **parameters)
+        except (CheckViolationError, DBAPIError) as error:
+            if not _lost_the_room(error):
+                raise
+            return Refusal(expected_version, None, None, raced=True)
+        if row is not None and row.id is not None:
             return row
         # Refused: the same statement read why (no row at all: there is no such application).
         if row is None:
@@ -271,43 +302,40 @@ _COMMITMENT = tuple(field.name for field in fields(BudgetCommitment))
 
 @cache
 def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool) -> CompiledRead:
-    """WITH [locked, committed,] updated, logged SELECT updated: the application row is locked at the
-    expected version before its budget is touched, so a commitment is never made for an application
-    that another request changed meanwhile; the update and the audit line follow the commitment. With
-    a commitment the SELECT also reads the application's version and its budget's room, so a refusal
-    is explained by the statement that made it: the budget's row lock is held only while this one
-    statement runs and commits, and a refused approval needs no second read.
+    """WITH updated, logged[, committed] SELECT ...: the application updated at its expected version
+    (a compare-and-set), its audit line from the update, and for an approval the commitment last.
+
+    The budget's row, which every approval of a municipality races for, is locked by its UPDATE and
+    held until this statement commits: so that UPDATE comes after the application's update and its
+    audit line, which then no longer run while the others wait. The application is updated only if
+    the statement's snapshot shows the budget's room; the budget takes the amount without asking
+    again, because its row, rechecked once its lock is had, may have less room than the snapshot
+    showed (another approval committed meanwhile): then the budget's CHECK (committed within amount)
+    refuses the row and the whole statement, and nothing is written (`_ROOM_CHECK`). With a
+    commitment the SELECT also reads, in its snapshot, the application's version and its budget's
+    room, so a refusal is explained by the statement that made it.
 
     Built once per shape, with every value a bound parameter: building it costs more than running it.
     A SELECT whose CTEs write, so a `CompiledRead` sends it: compiled once, straight to the driver in
     an autocommit session or given the `Database` (where it commits by itself), through SQLAlchemy
     inside a transaction.
     """
-    this_version = (applications.c.id == bindparam("application_id")) & (
-        applications.c.version == bindparam("expected_version")
+    amount = bindparam("budget_amount", type_=budgets.c.amount.type)
+    budget = and_(
+        budgets.c.programme_code == bindparam("budget_programme_code"),
+        budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
+        budgets.c.municipality_code == bindparam("budget_municipality_code"),
     )
     guards: list[ColumnElement[bool]] = []
     if with_commitment:
-        amount = bindparam("budget_amount", type_=budgets.c.amount.type)
-        locked = select(applications.c.id).where(this_version).with_for_update().cte("locked")
-        committed = (
-            update(budgets)
-            .where(
-                budgets.c.programme_code == bindparam("budget_programme_code"),
-                budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
-                budgets.c.municipality_code == bindparam("budget_municipality_code"),
-                amount <= budgets_repository.room(),
-                exists(select(locked.c.id)),
-            )
-            # A literal in the text: a `CompiledRead` binds only the named parameters.
-            .values(committed=budgets.c.committed + amount, version=budgets.c.version + literal_column("1"))
-            .returning(budgets.c.version)
-            .cte("committed")
-        )
-        guards.append(exists(select(committed.c.version)))
+        guards.append(exists(select(budgets.c.version).where(budget, amount <= budgets_repository.room())))
     updated = (
         update(applications)
-        .where(this_version, *guards)
+        .where(
+            applications.c.id == bindparam("application_id"),
+            applications.c.version == bindparam("expected_version"),
+            *guards,
+        )
         .values(
             {
                 **{name: bindparam(f"new_{name}", type_=applications.c[name].type) for name in value_names},
@@ -334,24 +362,28 @@ def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool
     )
     if not with_commitment:
         return CompiledRead(select(updated).add_cte(logged))
+    committed = (
+        update(budgets)
+        # Reading `logged` makes the audit line, and through it the application's update, run first.
+        .where(budget, exists(select(logged.c.id)))
+        # A literal in the text: a `CompiledRead` binds only the named parameters.
+        .values(committed=budgets.c.committed + amount, version=budgets.c.version + literal_column("1"))
+        .returning(budgets.c.version)
+        .cte("committed")
+    )
     # Whatever happened, one row: the changed application (NULLs when refused), then what this
     # statement's snapshot holds of the application's version and its budget, which explain a refusal.
     seen = applications.alias("seen")
-    budget = and_(
-        budgets.c.programme_code == bindparam("budget_programme_code"),
-        budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
-        budgets.c.municipality_code == bindparam("budget_municipality_code"),
-    )
     return CompiledRead(
         select(
             *updated.c,
+            select(committed.c.version).scalar_subquery().label("committed_version"),
             seen.c.version.label("seen_version"),
             budgets.c.version.label("budget_version"),
             budgets_repository.room().label("budget_room"),
         )
         .select_from(seen.outerjoin(updated, true()).outerjoin(budgets, budget))
         .where(seen.c.id == bindparam("application_id"))
-        .add_cte(logged)
     )
 
 

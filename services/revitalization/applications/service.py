@@ -290,8 +290,9 @@ def _transition(state: ApplicationState, action: Action, actor: Actor, reason: s
 
 # A refused approval whose statement saw the application at its version and the room it needed lost a
 # race after that statement's snapshot was taken: another request changed the application or took the
-# room while it waited for the row's lock. Run again, with a fresh snapshot, it either succeeds or sees
-# why it cannot; each such loss is another request's change, so a second run nearly always decides.
+# room while it waited for a row's lock (`Refusal.raced`). Run again, with a fresh snapshot, it either
+# succeeds or sees why it cannot; each such loss is another request's change, so a second run nearly
+# always decides.
 _APPROVAL_ATTEMPTS = 3
 
 
@@ -329,6 +330,8 @@ def _changed_meanwhile(what: str) -> PreconditionFailed:
 def _refusal(facts: Refusal, row: Any, commitment: BudgetCommitment) -> Problem | None:
     """Why the database refused the approval, from what it saw as it refused; None when what it saw
     allowed the approval (a race lost after its snapshot, see `_APPROVAL_ATTEMPTS`)."""
+    if facts.raced:
+        return None
     if facts.version != row.version:
         return _changed_meanwhile("The application was changed by another request at the same time")
     if facts.budget_version is None or facts.budget_room is None:

@@ -11,10 +11,13 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from services.revitalization.applications import repository
-from services.revitalization.applications.repository import Refusal
+from services.revitalization.applications.repository import BudgetCommitment, Refusal, TransitionRecord
+from shared.db.engine import Database, create_engine
+from shared.values import utc_now
 from tests.revitalization.factories import (
     REVIEW,
     RURAL,
@@ -51,7 +54,11 @@ async def _waiting_for_a_lock(connection: asyncpg.Connection) -> None:
         ):
             return
         await asyncio.sleep(0.01)
-    raise AssertionError("nothing waited for a lock within 10 s")
+    activity = await connection.fetch(
+        "SELECT pid, state, wait_event_type, wait_event, left(query, 60) AS query FROM pg_stat_activity "
+        "WHERE datname = current_database()"
+    )
+    raise AssertionError(f"nothing waited for a lock within 10 s: {[dict(a) for a in activity]}")
 
 
 async def test_room_taken_while_waiting_is_refused_with_the_room_left(
@@ -133,12 +140,14 @@ async def test_room_given_back_after_a_lost_race_is_approved(
         result = await apply_transition(*args, **kwargs)
         runs.append(result)
         if len(runs) == 1:
+            await taken.wait()
             await other_writer.execute(
                 f"UPDATE budgets SET committed = committed - 1000000, version = version + 1 {key}", RURAL
             )
         return result
 
     monkeypatch.setattr(repository, "apply_transition", then_given_back)
+    taken = asyncio.Event()
     async with other_writer.transaction():
         await other_writer.execute(
             f"UPDATE budgets SET committed = committed + 1000000, version = version + 1 {key}", RURAL
@@ -147,10 +156,11 @@ async def test_room_given_back_after_a_lost_race_is_approved(
             decide(revitalization, tokens, application_id, "approve", approved_amount=1_000_000)
         )
         await _waiting_for_a_lock(other_writer)
+    taken.set()
     approved = await approval
     assert approved.status_code == 200, approved.text
     assert isinstance(runs[0], Refusal)
-    assert runs[0].budget_room == 1_000_000  # what its snapshot saw
+    assert runs[0].raced  # its snapshot had the room; the budget's CHECK refused it at the lock
     assert len(runs) == 2
     budget = (await revitalization.get(BUDGET, headers=headers(tokens, REVIEW))).json()
     assert budget["committed"] == 1_000_000
@@ -181,3 +191,46 @@ async def test_many_approvals_over_few_connections_commit_exactly_the_room(
                 f"{BASE}/applications/{response.json()['id']}/transitions", headers=headers(tokens, REVIEW)
             )
             assert trail.json()["items"][-1]["action"] == "approve"
+
+
+async def test_a_lost_race_in_a_transaction_undoes_only_its_statement(
+    revitalization: httpx.AsyncClient,
+    tokens: TokenFactory,
+    registry: FakeRegistry,
+    other_writer: asyncpg.Connection,
+    revitalization_db: str,
+) -> None:
+    """Given a session in a transaction, the commitment refused at the budget's lock rolls back to a
+    savepoint: the refusal is `raced`, nothing of the approval is written, the transaction goes on."""
+    created = await under_review(revitalization, tokens, cooperator_application(registry.cooperator()))
+    await set_budget(revitalization, tokens, 1_000_000)
+    url = f"{BASE}/applications/{created['id']}"
+    version = (await revitalization.get(url, headers=headers(tokens, REVIEW))).json()["version"]
+    database = Database(create_engine(revitalization_db))
+    now = utc_now()
+    record = TransitionRecord("approve", "under_review", "approved", "bureau", now, None, {})
+    values = {"state": "approved", "approved_amount": 1_000_000, "awarded_at": now, "updated_at": now}
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            await session.execute(text("SELECT 1"))  # connected before the other writer takes its lock
+            async with other_writer.transaction():
+                await other_writer.execute(
+                    "UPDATE budgets SET committed = committed + 1000000 WHERE municipality_code = $1", RURAL
+                )
+                write = asyncio.ensure_future(
+                    repository.apply_transition(
+                        session,
+                        created["id"],
+                        expected_version=version,
+                        values=values,
+                        record=record,
+                        commitment=BudgetCommitment("cooperators", 2024, RURAL, 1_000_000),
+                    )
+                )
+                await _waiting_for_a_lock(other_writer)
+            assert await write == Refusal(version, None, None, raced=True)
+            assert await session.scalar(text("SELECT count(*) FROM budgets")) == 1
+    finally:
+        await database.dispose()
+    state = (await revitalization.get(url, headers=headers(tokens, REVIEW))).json()
+    assert (state["state"], state["version"]) == ("under_review", version)
