@@ -106,6 +106,7 @@ async def test_an_approval_writes_its_row_trail_and_commitment_together(
         )
         await session.commit()
     assert changed is not None
+    assert not isinstance(changed, Refusal)
     assert (changed.state, changed.approved_amount, changed.version) == (
         "approved",
         1_000_000,
