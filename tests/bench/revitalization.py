@@ -765,6 +765,7 @@ async def revitalization_approvals(ctx: BenchContext) -> None:
         overspend_yen=max(max(r["committed"] - r["amount"] for r in rounds), 0),
         exactly_k_approved=exact,
         race_seconds=round(best, 3),
+        race_seconds_per_round=[round(r["seconds"], 3) for r in rounds],
         approvals_per_second=round(APPROVAL_REQUESTS / best),
         bare_race_seconds=round(bare, 4),
         race_to_bare=round(best / bare, 1),
