@@ -16,7 +16,7 @@ class RevitalizationSettings(ServiceSettings):
         ge=0,
         description="Connections beyond the pool size lent, one statement at a time and first come first "
         "served, to the statements run without a transaction: the application listing, the call search, "
-        "and a decision's read, write and read of why a write was refused.",
+        "and a decision's read and its write.",
     )
     hometown_max_municipalities: int = Field(
         default=5,

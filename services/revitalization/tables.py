@@ -150,7 +150,9 @@ budgets = Table(
     ForeignKeyConstraint(
         ["programme_code", "fiscal_year"], ["programme_years.programme_code", "programme_years.fiscal_year"]
     ),
-    # The last line of defence against overspending; the service's conditional UPDATEs keep it from firing.
+    # No overspending, whatever runs: releases and disbursements keep it from firing with conditional
+    # UPDATEs; an approval that lost the room after its statement's snapshot is refused by it
+    # (applications/repository.py:_transition_statement).
     CheckConstraint(
         "committed >= 0 AND committed <= amount + carried_in - carried_out", name="committed_within_amount"
     ),

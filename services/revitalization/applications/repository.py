@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
+from asyncpg.exceptions import CheckViolationError
 from sqlalchemy import (
     Row,
     Text,
@@ -17,8 +18,10 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    true,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -155,6 +158,34 @@ class BudgetCommitment:
     amount: int
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What the database saw as it refused a change with a budget commitment: the application's
+    version (None: there is no such application) and its budget's version and room (None: there is
+    no such budget). On PostgreSQL these are what the refusing statement read, in its own snapshot.
+    `raced`: the statement saw the version and the room it needed, but another approval took the
+    room before it had the budget's lock (the budget's CHECK refused it): nothing else is known."""
+
+    version: int | None
+    budget_version: int | None
+    budget_room: int | None
+    raced: bool = False
+
+
+_ROOM_CHECK = "ck_budgets_committed_within_amount"
+"""The budget's CHECK (committed within amount): it refuses an approval's commitment that lost the
+room between its statement's snapshot and the budget's lock (see `_transition_statement`)."""
+
+
+def _lost_the_room(error: BaseException) -> bool:
+    """The budget's CHECK refused the commitment: raised by asyncpg, or wrapped by SQLAlchemy."""
+    orig = error.orig if isinstance(error, DBAPIError) else None
+    return any(
+        isinstance(cause, CheckViolationError) and cause.constraint_name == _ROOM_CHECK
+        for cause in (error, orig, orig.__cause__ if orig is not None else None)
+    )
+
+
 async def apply_transition(
     writer: Writer,
     application_id: int,
@@ -163,10 +194,10 @@ async def apply_transition(
     values: dict[str, Any],
     record: TransitionRecord,
     commitment: BudgetCommitment | None = None,
-) -> Any | None:
-    """The application as changed, with its audit line (and its budget commitment) written, or None
-    when the application is no longer at `expected_version` or the budget cannot take the commitment
-    (then nothing changed).
+) -> Any | Refusal | None:
+    """The application as changed, with its audit line (and its budget commitment) written; or, when
+    the application is no longer at `expected_version` or the budget cannot take the commitment (then
+    nothing changed), None without a commitment and what the database saw (`Refusal`) with one.
 
     PostgreSQL: one statement, atomic by itself, so it may run without a transaction around it and
     the budget every approval of a municipality races for is locked only while it runs; SQLite, which
@@ -190,7 +221,25 @@ async def apply_transition(
                 else {f"budget_{name}": getattr(commitment, name) for name in _COMMITMENT}
             ),
         }
-        return await statement.one_or_none(writer, **parameters)
+        if commitment is None:
+            return await statement.one_or_none(writer, **parameters)
+        try:
+            if isinstance(writer, AsyncSession):
+                # In the caller's transaction: a refused commitment undoes this statement alone.
+                async with writer.begin_nested():
+                    row = await statement.one_or_none(writer, **parameters)
+            else:
+                row = await statement.one_or_none(writer, **parameters)
+        except (CheckViolationError, DBAPIError) as error:
+            if not _lost_the_room(error):
+                raise
+            return Refusal(expected_version, None, None, raced=True)
+        if row is not None and row.id is not None:
+            return row
+        # Refused: the same statement read why (no row at all: there is no such application).
+        if row is None:
+            return Refusal(None, None, None)
+        return Refusal(row.seen_version, row.budget_version, row.budget_room)
     session = writer
     # One writer at a time: the budget read by the guard cannot change before its UPDATE below.
     guards = [] if commitment is None else [exists(select(budgets.c.version).where(_has_room(commitment)))]
@@ -200,15 +249,15 @@ async def apply_transition(
         .values(**values, version=expected_version + 1)
     )
     if getattr(result, "rowcount", 0) != 1:
-        return None
+        return None if commitment is None else await _refusal(session, application_id, commitment)
     if commitment is not None and not await budgets_repository.commit(session, **asdict(commitment)):
         raise RuntimeError("the budget changed inside its own write transaction")
     await insert_transition(session, application_id, record)
     return await get_application(session, application_id)
 
 
-# Why an approval was refused, read in one statement once nothing was written: the application's version
-# now, and the budget's room (NULL when there is no budget).
+# Why an approval was refused, read in the refusing transaction (SQLite, one writer at a time): the
+# application's version now, and the budget's room (NULL when there is no budget).
 _REFUSAL = CompiledRead(
     select(
         applications.c.version,
@@ -229,16 +278,15 @@ _REFUSAL = CompiledRead(
 )
 
 
-async def refusal_facts(reader: Writer, application_id: int, commitment: BudgetCommitment) -> Any | None:
-    """The application's `version` and its commitment's budget (`budget_version`, `budget_room`; NULL
-    when there is no such budget), or None when the application is gone."""
-    return await _REFUSAL.one_or_none(
-        reader,
+async def _refusal(session: AsyncSession, application_id: int, commitment: BudgetCommitment) -> Refusal:
+    facts = await _REFUSAL.one_or_none(
+        session,
         application_id=application_id,
         programme_code=commitment.programme_code,
         fiscal_year=commitment.fiscal_year,
         municipality_code=commitment.municipality_code,
     )
+    return Refusal(None, None, None) if facts is None else Refusal(*facts)
 
 
 def _has_room(commitment: BudgetCommitment) -> ColumnElement[bool]:
@@ -254,40 +302,40 @@ _COMMITMENT = tuple(field.name for field in fields(BudgetCommitment))
 
 @cache
 def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool) -> CompiledRead:
-    """WITH [locked, committed,] updated, logged SELECT updated: the application row is locked at the
-    expected version before its budget is touched, so a commitment is never made for an application
-    that another request changed meanwhile; the update and the audit line follow the commitment.
+    """WITH updated, logged[, committed] SELECT ...: the application updated at its expected version
+    (a compare-and-set), its audit line from the update, and for an approval the commitment last.
+
+    The budget's row, which every approval of a municipality races for, is locked by its UPDATE and
+    held until this statement commits: so that UPDATE comes after the application's update and its
+    audit line, which then no longer run while the others wait. The application is updated only if
+    the statement's snapshot shows the budget's room; the budget takes the amount without asking
+    again, because its row, rechecked once its lock is had, may have less room than the snapshot
+    showed (another approval committed meanwhile): then the budget's CHECK (committed within amount)
+    refuses the row and the whole statement, and nothing is written (`_ROOM_CHECK`). With a
+    commitment the SELECT also reads, in its snapshot, the application's version and its budget's
+    room, so a refusal is explained by the statement that made it.
 
     Built once per shape, with every value a bound parameter: building it costs more than running it.
     A SELECT whose CTEs write, so a `CompiledRead` sends it: compiled once, straight to the driver in
     an autocommit session or given the `Database` (where it commits by itself), through SQLAlchemy
     inside a transaction.
     """
-    this_version = (applications.c.id == bindparam("application_id")) & (
-        applications.c.version == bindparam("expected_version")
+    amount = bindparam("budget_amount", type_=budgets.c.amount.type)
+    budget = and_(
+        budgets.c.programme_code == bindparam("budget_programme_code"),
+        budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
+        budgets.c.municipality_code == bindparam("budget_municipality_code"),
     )
     guards: list[ColumnElement[bool]] = []
     if with_commitment:
-        amount = bindparam("budget_amount", type_=budgets.c.amount.type)
-        locked = select(applications.c.id).where(this_version).with_for_update().cte("locked")
-        committed = (
-            update(budgets)
-            .where(
-                budgets.c.programme_code == bindparam("budget_programme_code"),
-                budgets.c.fiscal_year == bindparam("budget_fiscal_year"),
-                budgets.c.municipality_code == bindparam("budget_municipality_code"),
-                amount <= budgets_repository.room(),
-                exists(select(locked.c.id)),
-            )
-            # A literal in the text: a `CompiledRead` binds only the named parameters.
-            .values(committed=budgets.c.committed + amount, version=budgets.c.version + literal_column("1"))
-            .returning(budgets.c.version)
-            .cte("committed")
-        )
-        guards.append(exists(select(committed.c.version)))
+        guards.append(exists(select(budgets.c.version).where(budget, amount <= budgets_repository.room())))
     updated = (
         update(applications)
-        .where(this_version, *guards)
+        .where(
+            applications.c.id == bindparam("application_id"),
+            applications.c.version == bindparam("expected_version"),
+            *guards,
+        )
         .values(
             {
                 **{name: bindparam(f"new_{name}", type_=applications.c[name].type) for name in value_names},
@@ -312,7 +360,31 @@ def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool
         .returning(application_transitions.c.id)
         .cte("logged")
     )
-    return CompiledRead(select(updated).add_cte(logged))
+    if not with_commitment:
+        return CompiledRead(select(updated).add_cte(logged))
+    committed = (
+        update(budgets)
+        # Reading `logged` makes the audit line, and through it the application's update, run first.
+        .where(budget, exists(select(logged.c.id)))
+        # A literal in the text: a `CompiledRead` binds only the named parameters.
+        .values(committed=budgets.c.committed + amount, version=budgets.c.version + literal_column("1"))
+        .returning(budgets.c.version)
+        .cte("committed")
+    )
+    # Whatever happened, one row: the changed application (NULLs when refused), then what this
+    # statement's snapshot holds of the application's version and its budget, which explain a refusal.
+    seen = applications.alias("seen")
+    return CompiledRead(
+        select(
+            *updated.c,
+            select(committed.c.version).scalar_subquery().label("committed_version"),
+            seen.c.version.label("seen_version"),
+            budgets.c.version.label("budget_version"),
+            budgets_repository.room().label("budget_room"),
+        )
+        .select_from(seen.outerjoin(updated, true()).outerjoin(budgets, budget))
+        .where(seen.c.id == bindparam("application_id"))
+    )
 
 
 async def insert_transition(session: AsyncSession, application_id: int, record: TransitionRecord) -> None:

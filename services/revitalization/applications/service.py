@@ -4,14 +4,19 @@ against the budget, and activation into a placement."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.revitalization.access import REVIEW, require_any, sees
 from services.revitalization.applications import repository
-from services.revitalization.applications.repository import BudgetCommitment, TransitionRecord, Writer
+from services.revitalization.applications.repository import (
+    BudgetCommitment,
+    Refusal,
+    TransitionRecord,
+    Writer,
+)
 from services.revitalization.applications.states import (
     EDITABLE,
     Action,
@@ -52,6 +57,7 @@ from shared.web.problems import (
     Forbidden,
     NotFound,
     PreconditionFailed,
+    Problem,
     UnprocessableContent,
 )
 
@@ -282,6 +288,14 @@ def _transition(state: ApplicationState, action: Action, actor: Actor, reason: s
     return transition
 
 
+# A refused approval whose statement saw the application at its version and the room it needed lost a
+# race after that statement's snapshot was taken: another request changed the application or took the
+# room while it waited for a row's lock (`Refusal.raced`). Run again, with a fresh snapshot, it either
+# succeeds or sees why it cannot; each such loss is another request's change, so a second run nearly
+# always decides.
+_APPROVAL_ATTEMPTS = 3
+
+
 async def _changed(
     writer: Writer,
     row: Any,
@@ -292,31 +306,44 @@ async def _changed(
 ) -> Any:
     """The row after the change and its audit line; 412 when another request changed it first, 409
     when the budget cannot take the commitment."""
-    changed = await repository.apply_transition(
-        writer, row.id, expected_version=row.version, values=values, record=record, commitment=commitment
-    )
-    if changed is None:
-        await _refusal(writer, row, commitment)
-    return changed
-
-
-async def _refusal(writer: Writer, row: Any, commitment: BudgetCommitment | None) -> NoReturn:
-    """Why a change was refused, read after the fact in one statement (nothing was written); without a
-    commitment only the version can have stopped it, and nothing needs reading."""
-    facts = None if commitment is None else await repository.refusal_facts(writer, row.id, commitment)
-    if facts is None or facts.version != row.version or commitment is None:
-        raise PreconditionFailed(
-            "The application was changed by another request at the same time; read it again.",
-            slug="etag-mismatch",
+    for _ in range(_APPROVAL_ATTEMPTS):
+        changed = await repository.apply_transition(
+            writer, row.id, expected_version=row.version, values=values, record=record, commitment=commitment
         )
-    if facts.budget_version is None:
-        raise Conflict(
+        if changed is None:
+            # Without a commitment only the version can have stopped it.
+            raise _changed_meanwhile("The application was changed by another request at the same time")
+        if not isinstance(changed, Refusal):
+            return changed
+        if commitment is None:
+            raise TypeError("a refusal is explained only for a change with a budget commitment")
+        problem = _refusal(changed, row, commitment)
+        if problem is not None:
+            raise problem
+    raise _changed_meanwhile("The application or its budget was changed by other requests at the same time")
+
+
+def _changed_meanwhile(what: str) -> PreconditionFailed:
+    return PreconditionFailed(f"{what}; read it again.", slug="etag-mismatch")
+
+
+def _refusal(facts: Refusal, row: Any, commitment: BudgetCommitment) -> Problem | None:
+    """Why the database refused the approval, from what it saw as it refused; None when what it saw
+    allowed the approval (a race lost after its snapshot, see `_APPROVAL_ATTEMPTS`)."""
+    if facts.raced:
+        return None
+    if facts.version != row.version:
+        return _changed_meanwhile("The application was changed by another request at the same time")
+    if facts.budget_version is None or facts.budget_room is None:
+        return Conflict(
             f"No budget is set for {commitment.programme_code}, fiscal year {commitment.fiscal_year}, "
             f"municipality {commitment.municipality_code}.",
             slug="no-budget",
         )
     available = facts.budget_room
-    raise Conflict(
+    if available >= commitment.amount:
+        return None
+    return Conflict(
         f"The budget has ¥{available:,} left, less than ¥{commitment.amount:,}.",
         slug="budget-exhausted",
         available=available,
@@ -397,11 +424,12 @@ async def decide(
     if_match: str | None,
 ) -> ApplicationJson:
     """On PostgreSQL a decision writes one statement (`repository.apply_transition`), atomic by
-    itself: it runs without a transaction around it, each of its statements (read the application,
-    change it, and on a refusal read why) on a connection lent for that statement alone. So an
-    approval holds its budget's row lock only while the database runs the write, not until this
-    process's event loop gets to send a COMMIT (which under load would queue every approval of a
-    municipality behind the others), and no connection waits on this process between statements.
+    itself: it runs without a transaction around it, each of its two statements (read the application;
+    change it, which for an approval also reads why when it refuses) on a connection lent for that
+    statement alone. So an approval holds its budget's row lock only while the database runs the
+    write, not until this process's event loop gets to send a COMMIT (which under load would queue
+    every approval of a municipality behind the others), and no connection waits on this process
+    between statements.
     An activation also writes its placement, and SQLite takes a transition in steps: those run in
     one transaction."""
     action = Action(decision.action.value)

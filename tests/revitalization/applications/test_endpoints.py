@@ -517,3 +517,39 @@ async def test_many_approvals_racing_commit_exactly_what_the_budget_holds(
             "state": {"old": "under_review", "new": "approved"},
             "approved_amount": {"old": None, "new": 1_000_000},
         }
+
+
+async def test_decisions_answer_the_same_problems_whichever_handler_takes_them(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry
+) -> None:
+    """A well-formed decision is answered by the route's small handler, anything else by FastAPI's:
+    each request gets the route's own problem either way."""
+    created = await under_review(revitalization, tokens, cooperator_application(registry.cooperator()))
+    url = f"{BASE}/applications/{created['id']}/decisions"
+    review = headers(tokens, REVIEW, client_id="bureau")
+    unknown_field = await revitalization.post(url, json={"action": "approve", "amount": 1}, headers=review)
+    assert unknown_field.status_code == 422
+    no_token = await revitalization.post(url, json={"action": "approve", "approved_amount": 1})
+    assert no_token.status_code == 401
+    bad_id = await revitalization.post(
+        f"{BASE}/applications/0/decisions", json={"action": "approve", "approved_amount": 1}, headers=review
+    )
+    assert bad_id.status_code == 422
+    assert [e["pointer"] for e in bad_id.json()["errors"]] == ["/application_id"]
+    long_etag = await revitalization.post(
+        url, json={"action": "start_review"}, headers={**review, "If-Match": '"' + "1" * 300 + '"'}
+    )
+    assert long_etag.status_code == 422
+    stale = await revitalization.post(
+        url, json={"action": "reject", "reason": "r"}, headers={**review, "If-Match": '"1"'}
+    )
+    assert stale.status_code == 412
+    not_json = await revitalization.post(
+        url, content=b'{"action": "reject", "reason": "r"}', headers={**review, "Content-Type": "text/plain"}
+    )
+    assert not_json.status_code == 415
+    rejected = await revitalization.post(url, json={"action": "reject", "reason": "r"}, headers=review)
+    assert rejected.status_code == 200
+    assert rejected.json()["state"] == "rejected"
+    read = await revitalization.get(f"{BASE}/applications/{created['id']}", headers=review)
+    assert rejected.headers["ETag"] == read.headers["ETag"]

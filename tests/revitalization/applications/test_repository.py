@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.revitalization.applications import repository
-from services.revitalization.applications.repository import BudgetCommitment, TransitionRecord
+from services.revitalization.applications.repository import BudgetCommitment, Refusal, TransitionRecord
 from services.revitalization.tables import application_transitions, budgets
 from shared.db.engine import Database, create_engine
 from shared.values import utc_now
@@ -72,17 +72,18 @@ async def test_a_stale_version_commits_nothing(
     await set_budget(revitalization, tokens, 5_000_000)
     before = await _committed_and_trail(database, created["id"])
     values, record, commitment = _approval(1_000_000)
+    version = await _version(revitalization, tokens, created["id"])
     async with database.sessionmaker() as session:
         changed = await repository.apply_transition(
             session,
             created["id"],
-            expected_version=await _version(revitalization, tokens, created["id"]) - 1,
+            expected_version=version - 1,
             values=values,
             record=record,
             commitment=commitment,
         )
         await session.commit()
-    assert changed is None
+    assert changed == Refusal(version, 1, 5_000_000)
     assert await _committed_and_trail(database, created["id"]) == before
 
 
@@ -105,9 +106,50 @@ async def test_an_approval_writes_its_row_trail_and_commitment_together(
         )
         await session.commit()
     assert changed is not None
+    assert not isinstance(changed, Refusal)
     assert (changed.state, changed.approved_amount, changed.version) == (
         "approved",
         1_000_000,
         version + 1,
     )
     assert await _committed_and_trail(database, created["id"]) == (1_000_000, trail_before + 1)
+
+
+async def _apply_alone(database: Database, application_id: int, version: int, amount: int) -> object:
+    """The approval's write as a decision sends it: on PostgreSQL without a transaction, given the
+    `Database`; on SQLite in a transaction of its own."""
+    values, record, commitment = _approval(amount)
+    if not database.is_sqlite:
+        return await repository.apply_transition(
+            database,
+            application_id,
+            expected_version=version,
+            values=values,
+            record=record,
+            commitment=commitment,
+        )
+    async with database.sessionmaker() as session, session.begin():
+        return await repository.apply_transition(
+            session,
+            application_id,
+            expected_version=version,
+            values=values,
+            record=record,
+            commitment=commitment,
+        )
+
+
+async def test_a_refused_approval_says_what_the_database_saw(
+    revitalization: httpx.AsyncClient, tokens: TokenFactory, registry: FakeRegistry, database: Database
+) -> None:
+    """The refusing statement itself reads the application's version and the budget's room: no budget,
+    too little room, no such application; and nothing is written."""
+    created = await under_review(revitalization, tokens, cooperator_application(registry.cooperator()))
+    version = await _version(revitalization, tokens, created["id"])
+    assert await _apply_alone(database, created["id"], version, 1_000_000) == Refusal(version, None, None)
+    await set_budget(revitalization, tokens, 999_999)
+    before = await _committed_and_trail(database, created["id"])
+    assert await _apply_alone(database, created["id"], version, 1_000_000) == Refusal(version, 1, 999_999)
+    assert await _apply_alone(database, created["id"] + 1_000, 1, 1) == Refusal(None, None, None)
+    assert await _committed_and_trail(database, created["id"]) == before
+    assert await _version(revitalization, tokens, created["id"]) == version
