@@ -36,26 +36,37 @@ class ReadRow(tuple[Any, ...]):
 
 
 class _Compiled:
-    """The statement as PostgreSQL gets it: SQL text, parameter names in `$n` order, and a
-    function turning asyncpg's records into rows."""
+    """The statement as PostgreSQL gets it: SQL text, parameter names in `$n` order, the values of
+    the statement's own constants (a LIMIT 1, a literal), and a function turning asyncpg's records
+    into rows."""
 
-    __slots__ = ("bind_processors", "parameter_names", "row_of", "sql")
+    __slots__ = ("bind_processors", "constants", "parameter_names", "row_of", "sql")
 
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+    def __init__(self, statement: Select[Any], dialect: Dialect, *, values_as_sent: bool) -> None:
         compiled = statement.compile(dialect=dialect)
         if compiled.post_compile_params:
             # An expanding IN (...) is rendered per call: its text is not one statement's.
             raise ValueError("a CompiledRead takes no expanding or literal parameters")
         self.sql = compiled.string
         self.parameter_names: tuple[str, ...] = tuple(compiled.positiontup or ())
-        self.bind_processors: dict[str, Callable[[Any], Any]] = {
-            name: processor
-            for name, processor in (
-                (name, compiled.binds[name].type._cached_bind_processor(dialect))
-                for name in set(self.parameter_names)
-            )
-            if processor is not None
+        # A named parameter (`bindparam("id")`) is required and has no value; a constant has one.
+        self.constants: dict[str, Any] = {
+            name: compiled.binds[name].value
+            for name in self.parameter_names
+            if not compiled.binds[name].required
         }
+        self.bind_processors: dict[str, Callable[[Any], Any]] = (
+            {}
+            if values_as_sent
+            else {
+                name: processor
+                for name, processor in (
+                    (name, compiled.binds[name].type._cached_bind_processor(dialect))
+                    for name in set(self.parameter_names)
+                )
+                if processor is not None
+            }
+        )
         columns = compiled._result_columns
         keys = tuple(column[0] for column in columns)
         processors: list[Callable[[Any], Any] | None] = [
@@ -66,9 +77,10 @@ class _Compiled:
 
     def arguments(self, parameters: Mapping[str, Any]) -> list[Any]:
         processors = self.bind_processors
+        constants = self.constants
         values = []
         for name in self.parameter_names:
-            value = parameters[name]
+            value = parameters[name] if name in parameters or name not in constants else constants[name]
             processor = processors.get(name)
             values.append(value if processor is None else processor(value))
         return values
@@ -107,9 +119,18 @@ class CompiledRead:
     SQLAlchemy, in that transaction, as any statement.
     """
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any], *, values_as_sent: bool = False) -> None:
+        """`values_as_sent`: the caller gives every value as the driver takes it (JSON as text, say),
+        and no column type's bind processing is applied (it would encode JSON text once more)."""
         self.statement = statement
+        self.values_as_sent = values_as_sent
         self._compiled: _Compiled | None = None
+
+    def sql_and_arguments(self, dialect: Dialect, **parameters: Any) -> tuple[str, list[Any]]:
+        """PostgreSQL: the statement's text and its arguments in `$n` order, for a caller that sends
+        it itself (`Database.driver_write`, to handle the driver's own errors)."""
+        compiled = self._compiled_for(dialect)
+        return compiled.sql, compiled.arguments(parameters)
 
     async def all(self, reader: Reader, **parameters: Any) -> list[Any]:
         """Every row, each with its columns as attributes and `_mapping`."""
@@ -138,7 +159,7 @@ class CompiledRead:
     def _compiled_for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = _Compiled(self.statement, dialect)
+            compiled = self._compiled = _Compiled(self.statement, dialect, values_as_sent=self.values_as_sent)
         return compiled
 
 

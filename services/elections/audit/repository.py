@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, literal_column, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +23,7 @@ _HEAD_OF_LANE = (
     select(audit_log.c.hash)
     .where(audit_log.c.lane == bindparam("lane"))
     .order_by(audit_log.c.seq.desc())
-    .limit(literal_column("1"))
+    .limit(1)
 )
 _HEAD = CompiledRead(_HEAD_OF_LANE)
 

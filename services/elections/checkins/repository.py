@@ -23,7 +23,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit.chain import HeadTaken
@@ -168,32 +167,9 @@ def _check_in_in_one_statement() -> Select[Any]:
     return select(facts, *recorded.c).select_from(facts.outerjoin(recorded, true())).add_cte(audited)
 
 
-class _Statement:
-    """A statement compiled once, on first use, for the engine's dialect (asyncpg): its SQL text and
-    its parameters in `$n` order, constants included. Parameters are given as the driver takes them
-    (JSON as text, UTC datetimes), so a call does no work but putting them in order."""
-
-    def __init__(self, statement: Select[Any]) -> None:
-        self.statement = statement
-        self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
-
-    def compiled(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, list[Any]]:
-        """The SQL text and the arguments for `parameters`."""
-        if self._compiled is None:
-            compiled = self.statement.compile(dialect=dialect)
-            if compiled.post_compile_params:
-                raise ValueError("an expanding IN (...) is rendered per call: not one statement's text")
-            names = tuple(compiled.positiontup or ())
-            # A named parameter has no value of its own; a constant of the statement has.
-            constants = {
-                name: compiled.binds[name].value for name in names if compiled.binds[name].value is not None
-            }
-            self._compiled = (compiled.string, names, constants)
-        sql, names, constants = self._compiled
-        return sql, [parameters[name] if name in parameters else constants[name] for name in names]
-
-
-_AT_ONCE = _Statement(_check_in_in_one_statement())
+# Its values are given as the driver takes them (JSON as text, UTC datetimes): a call does no work
+# but putting them in order.
+_AT_ONCE = CompiledRead(_check_in_in_one_statement(), values_as_sent=True)
 _FACT_COUNT = len(_VOTING_FACTS.selected_columns)
 _AUDIT_CHAIN = "uq_audit_log_lane_previous_hash"
 
@@ -235,7 +211,7 @@ async def check_in_at_once(
     the record's columns (`details` as JSON text). Raises HeadTaken, recording nothing, when the
     record's previous_hash is no longer the head of its lane."""
     parameters = {**values, **{f"audit_{name}": value for name, value in audit_record.items()}}
-    sql, arguments = _AT_ONCE.compiled(database.engine.dialect, parameters)
+    sql, arguments = _AT_ONCE.sql_and_arguments(database.engine.dialect, **parameters)
     try:
         records = await database.driver_write(sql, *arguments)
     except asyncpg.UniqueViolationError as error:
@@ -250,7 +226,7 @@ async def check_in_at_once(
     return facts, recorded
 
 
-_TAKE_IDS = _Statement(
+_TAKE_IDS = CompiledRead(
     select(func.nextval(func.pg_get_serial_sequence(check_ins.name, check_ins.c.id.name))).select_from(
         func.generate_series(1, bindparam("count", type_=Integer))
     )
@@ -259,7 +235,7 @@ _TAKE_IDS = _Statement(
 
 async def take_ids(database: Database, count: int) -> list[int]:
     """`count` new check-in ids from the table's sequence (PostgreSQL), each never given again."""
-    sql, arguments = _TAKE_IDS.compiled(database.engine.dialect, {"count": count})
+    sql, arguments = _TAKE_IDS.sql_and_arguments(database.engine.dialect, count=count)
     records = await database.driver_fetch(sql, *arguments)
     return [record[0] for record in records]
 

@@ -16,7 +16,6 @@ from sqlalchemy import (
     cast,
     exists,
     insert,
-    literal_column,
     select,
     true,
     update,
@@ -366,8 +365,7 @@ def _transition_statement(value_names: tuple[str, ...], *, with_commitment: bool
         update(budgets)
         # Reading `logged` makes the audit line, and through it the application's update, run first.
         .where(budget, exists(select(logged.c.id)))
-        # A literal in the text: a `CompiledRead` binds only the named parameters.
-        .values(committed=budgets.c.committed + amount, version=budgets.c.version + literal_column("1"))
+        .values(committed=budgets.c.committed + amount, version=budgets.c.version + 1)
         .returning(budgets.c.version)
         .cte("committed")
     )

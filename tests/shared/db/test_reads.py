@@ -102,3 +102,31 @@ def test_an_expanding_parameter_is_refused_when_first_compiled() -> None:
     read = CompiledRead(select(things).where(things.c.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(ValueError, match="expanding"):
         read._compiled_for(postgresql.asyncpg.dialect())  # type: ignore[no-untyped-call]
+
+
+FIRST_OF_NAME = CompiledRead(
+    select(things.c.id).where(things.c.name == bindparam("name")).order_by(things.c.id.desc()).limit(1)
+)
+
+
+async def test_a_statements_own_constants_are_sent_with_it(database: Database) -> None:
+    """A LIMIT 1 or a literal is a parameter of the compiled text too: it goes with its own value."""
+    row = await FIRST_OF_NAME.one_or_none(database, name="二")
+    assert row is not None
+    assert row.id == 3
+    sql, arguments = FIRST_OF_NAME.sql_and_arguments(postgresql.asyncpg.dialect(), name="二")  # type: ignore[no-untyped-call]
+    assert sql.count("$") == 2
+    assert arguments == ["二", 1]
+
+
+def test_values_as_sent_skip_the_column_types_processing() -> None:
+    """JSON text given as the driver takes it is not encoded a second time; a missing named
+    parameter is still an error."""
+    statement = select(things.c.id).where(things.c.extra == bindparam("extra", type_=JSON))
+    dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
+    _, processed = CompiledRead(statement).sql_and_arguments(dialect, extra={"a": 1})
+    _, as_sent = CompiledRead(statement, values_as_sent=True).sql_and_arguments(dialect, extra='{"a": 1}')
+    assert processed == ['{"a": 1}']
+    assert as_sent == ['{"a": 1}']
+    with pytest.raises(KeyError):
+        CompiledRead(statement).sql_and_arguments(dialect)
