@@ -10,16 +10,19 @@ route's problems. Routing chose the route either way, so metrics and logs name i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute, APIRouter
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
 ShapeHandler = Callable[[Request], Awaitable[Response | None]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def answered_first_by(handler: ShapeHandler) -> type[APIRoute]:
@@ -64,3 +67,15 @@ def path_parameter(request: Request, name: str) -> Any:
     if errors:
         raise RequestValidationError(errors)
     return value
+
+
+def json_body_as(model: type[Model], content_type: str | None, body: bytes) -> Model | None:
+    """The `application/json` body as the route's body model, read as FastAPI reads it (the document
+    `json.loads` gives, validated in Python mode); None for any other body, or another content type,
+    which the route's own handler then answers with its problems."""
+    if content_type is None or content_type.split(";", 1)[0].strip().lower() != "application/json":
+        return None
+    try:
+        return model.model_validate(json.loads(body))
+    except (ValueError, ValidationError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None

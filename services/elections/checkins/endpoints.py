@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query, Request
-from pydantic import ValidationError
 from starlette.responses import Response
 
 from services.elections.checkins import service
@@ -20,7 +18,7 @@ from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
-from shared.web.routes import path_parameter, shaped_route
+from shared.web.routes import json_body_as, path_parameter, shaped_route
 from shared.web.sessions import SessionDep
 from shared.web.state import DatabaseDep
 
@@ -40,17 +38,7 @@ def _desk_for(request: Request) -> CheckInDesk | None:
 
 
 def check_in_body(content_type: str | None, body: bytes) -> CheckInIn | None:
-    """The check-in a JSON body holds, validated by the request model as FastAPI would validate it
-    (the document as `json.loads` reads it, in Python mode); None for any body FastAPI would not
-    take as this model, which FastAPI's handler then answers with its own problems."""
-    if content_type is None or content_type.split(";", 1)[0].strip().lower() != "application/json":
-        return None
-    try:
-        # orjson reads every document it accepts as json.loads does, save integers past 64 bits
-        # (a float instead), which the model's station_id refuses either way.
-        return CheckInIn.model_validate(orjson.loads(body))
-    except (orjson.JSONDecodeError, ValidationError):
-        return None
+    return json_body_as(CheckInIn, content_type, body)
 
 
 async def _check_in_at_desk(request: Request) -> Response | None:

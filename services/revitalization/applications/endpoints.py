@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -36,7 +35,7 @@ from shared.web.idempotency import WriteDep
 from shared.web.pagination import Page, PageParams
 from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
-from shared.web.routes import path_parameter, shaped_route
+from shared.web.routes import json_body_as, path_parameter, shaped_route
 from shared.web.sessions import ReadSessionDep, SessionDep
 from shared.web.state import DatabaseDep, state_of
 
@@ -161,17 +160,14 @@ async def _well_formed_decision(request: Request) -> Response | None:
     general solver, which reads, decodes and validates the body, the header and the dependencies
     anew on every request. Anything else goes to the route's own handler, which answers its
     problems. Same order of checks as the route's dependencies: token and scope, then the id."""
-    if request.headers.get("content-type") != "application/json":
-        return None
     route: APIRoute = request.scope["route"]
     if_match = request.headers.get("if-match")
     if if_match is not None:
         [field] = route.dependant.header_params
         if field.validate(if_match, {}, loc=("header", field.alias))[1]:
             return None
-    try:
-        decision = DecisionIn.model_validate_json(await request.body())
-    except ValidationError:
+    decision = json_body_as(DecisionIn, request.headers.get("content-type"), await request.body())
+    if decision is None:
         return None
     principal = with_scopes(await caller_of(request), (REVIEW,))
     application = await service.decide(
