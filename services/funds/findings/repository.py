@@ -67,11 +67,14 @@ async def _of_the_donors(session: AsyncSession, organization_id: int, year: int)
 
 
 async def delete_for(session: AsyncSession, *, year: int, organization_id: int, report_id: int) -> None:
-    """The findings of the report's lines, and of its donors in the year."""
+    """The findings of the report's lines, and the totals' findings of its donors in the year (a
+    finding of one line, which has a report, stays with that line's report)."""
     await session.execute(delete(findings).where(findings.c.report_id == report_id))
     await session.execute(
         delete(findings).where(
-            findings.c.year == year, findings.c.donor_key.in_(_donor_keys_of(organization_id, year))
+            findings.c.year == year,
+            findings.c.report_id.is_(None),
+            findings.c.donor_key.in_(_donor_keys_of(organization_id, year)),
         )
     )
 
@@ -130,13 +133,13 @@ _PARTY_SIDE = [kind.value for kind in PARTY_SIDE_KINDS]
 
 
 async def donations(
-    session: AsyncSession, *, year: int, organization_id: int, caps: LowestCaps
+    session: AsyncSession, *, year: int, organization_id: int, report_id: int, caps: LowestCaps
 ) -> list[DonationRow]:
     """The current donation lines of the year that may give a finding, in id order: the report's
-    anonymous lines (they have no donor key) and, of the report's donors, every line a line rule
-    may flag and every line of a donor over its lowest caps (judged by the kind of its first line,
-    as the limits judge it). The donors' totals are window sums: one statement, one pass over their
-    lines."""
+    anonymous lines (they have no donor key), the report's lines a line rule may flag and, of the
+    report's donors, every line of a donor over its lowest caps (judged by the kind of its first
+    line, as the limits judge it). The donors' totals are window sums: one statement, one pass over
+    their lines."""
     of_the_donors = await _of_the_donors(session, organization_id, year)
     current = and_(
         report_lines.c.year == year,
@@ -179,9 +182,14 @@ async def donations(
             line.judged_as == DonorKind.political_organization.value,
             line.others_total > caps.organization_others,
         ),
-        line.is_foreign.is_(True),
-        and_(line.donor_kind == DonorKind.company.value, line.receives_state_subsidy.is_(True)),
-        and_(line.donor_kind.in_(_BODIES), line.recipient_kind.not_in(_PARTY_SIDE)),
+        and_(
+            line.report_id == report_id,
+            or_(
+                line.is_foreign.is_(True),
+                and_(line.donor_kind == DonorKind.company.value, line.receives_state_subsidy.is_(True)),
+                and_(line.donor_kind.in_(_BODIES), line.recipient_kind.not_in(_PARTY_SIDE)),
+            ),
+        ),
     )
     by_donor = select(*(line[name] for name in DonationRow._fields)).where(may_give_findings)
     statement = union_all(anonymous, by_donor)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -63,15 +63,27 @@ async def recompute(
     report_id: int,
     rules: Callable[[date], FundsRules],
 ) -> None:
-    """Replace the findings of the report's donors (of any of its versions) in its year, and of the
-    report, by fresh ones: run after its lines are written."""
+    """Replace the findings of the report's lines, and of the totals of its donors (of any of its
+    versions) in its year, by fresh ones: run after its lines are written.
+
+    A line rule judges one line alone, so the findings of the donors' lines in other reports stand
+    as their own filings left them; only totals span reports."""
     await repository.lock_year(session, year)
     await repository.delete_for(session, year=year, organization_id=organization_id, report_id=report_id)
     caps = lowest_caps(rules(date(year, 1, 1)))
-    rows = await repository.donations(session, year=year, organization_id=organization_id, caps=caps)
-    drafts = evaluate_year([_donation(row) for row in rows], year=year, rules=rules)
+    rows = await repository.donations(
+        session, year=year, organization_id=organization_id, report_id=report_id, caps=caps
+    )
+    drafts = refreshed_by(report_id, evaluate_year([_donation(row) for row in rows], year=year, rules=rules))
     now = utc_now()
     await repository.insert_findings(session, [_finding_row(draft, now) for draft in drafts])
+
+
+def refreshed_by(report_id: int, drafts: Iterable[FindingDraft]) -> list[FindingDraft]:
+    """The findings a filing of `report_id` replaces: those of totals (they have no report) and those
+    of its own lines. A donor over a cap brings all its lines, and with them line findings of other
+    reports, which are stored already."""
+    return [draft for draft in drafts if draft.report_id is None or draft.report_id == report_id]
 
 
 def _finding_row(draft: FindingDraft, computed_at: datetime) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """Findings recomputed from the lines that may give one equal those of the old full recompute.
 
-A generated year of filings and amendments straddles every cap and ban; after each, the findings of
-its donors are evaluated twice: from the lines the set-based query selects, and from every current
-donation of the report's donors (the old recompute). They must be the same, in the same order; and
-the stored findings of the year must be those of a full evaluation of all its donations.
+A generated year of filings and amendments straddles every cap and ban; after each, the findings a
+filing replaces (its own lines', its donors' totals') are evaluated twice: from the lines the
+set-based query selects, and from every current donation of the report's donors (the old
+recompute). They must be the same, in the same order; and the stored findings of the year must be
+those of a full evaluation of all its donations.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from services.funds.findings import repository
 from services.funds.findings.limits import FindingDraft, evaluate_year, lowest_caps
-from services.funds.findings.service import _donation
+from services.funds.findings.service import _donation, refreshed_by
 from services.funds.rulebook import rules_on
 from services.funds.tables import findings, organizations, report_lines, reports
 from shared.contracts.funds import DONATION_CATEGORIES
@@ -60,17 +61,26 @@ async def _every_donation_of_the_reports_donors(session: AsyncSession, organizat
     return sorted(rows, key=lambda row: row.id)
 
 
-async def _both_readings(engine: AsyncEngine, organization_id: int) -> tuple[list[Any], list[Any]]:
-    """Every donation of the report's donors (the old reading), and those the findings now read."""
+async def _both_readings(engine: AsyncEngine, organization_id: int) -> tuple[int, list[Any], list[Any]]:
+    """The report's id, every donation of its donors (the old reading), and those the findings now read."""
     async with AsyncSession(engine) as session:
+        of_the_organization = and_(reports.c.organization_id == organization_id, reports.c.year == YEAR)
+        report_id = (await session.execute(select(reports.c.id).where(of_the_organization))).scalar_one()
         every = await _every_donation_of_the_reports_donors(session, organization_id)
         caps = lowest_caps(rules_on(date(YEAR, 1, 1)))
-        selected = await repository.donations(session, year=YEAR, organization_id=organization_id, caps=caps)
-    return every, selected
+        selected = await repository.donations(
+            session, year=YEAR, organization_id=organization_id, report_id=report_id, caps=caps
+        )
+    return report_id, every, selected
 
 
 def _evaluate(rows: list[Any]) -> list[FindingDraft]:
     return evaluate_year([_donation(row) for row in rows], year=YEAR)
+
+
+def _replaced(report_id: int, rows: list[Any]) -> list[FindingDraft]:
+    """The findings a filing of the report replaces, evaluated from `rows`."""
+    return refreshed_by(report_id, _evaluate(rows))
 
 
 def _stored_form(draft: FindingDraft) -> tuple[Any, ...]:
@@ -185,8 +195,8 @@ async def test_findings_from_the_selected_lines_equal_the_full_recompute(api: Fu
             else:
                 response = await api.file(organization, report(lines, year=YEAR))
                 assert response.status_code == 201, response.text
-            every, selected = await _both_readings(engine, organization["id"])
-            assert _evaluate(selected) == _evaluate(every)
+            report_id, every, selected = await _both_readings(engine, organization["id"])
+            assert _replaced(report_id, selected) == _replaced(report_id, every)
             compared += len(every)
             left_out += len(every) - len(selected)
         async with AsyncSession(engine) as session:
@@ -233,11 +243,11 @@ async def test_a_donor_is_judged_by_the_kind_of_its_first_line(api: Funds, funds
     assert (await api.file(party, report([as_company]))).status_code == 201
     engine = create_async_engine(funds_db)
     try:
-        every, selected = await _both_readings(engine, party["id"])
+        report_id, every, selected = await _both_readings(engine, party["id"])
     finally:
         await engine.dispose()
-    found = _evaluate(selected)
-    assert found == _evaluate(every)
+    found = _replaced(report_id, selected)
+    assert found == _replaced(report_id, every)
     assert [(f.kind.value, f.amount) for f in found] == [("individual_per_recipient_exceeded", 2_000_000)]
 
 
@@ -258,10 +268,38 @@ async def test_line_rules_are_read_for_donors_within_their_caps(api: Funds, fund
     assert (await api.file(party, report(lines))).status_code == 201
     engine = create_async_engine(funds_db)
     try:
-        every, selected = await _both_readings(engine, party["id"])
+        report_id, every, selected = await _both_readings(engine, party["id"])
     finally:
         await engine.dispose()
-    found = _evaluate(selected)
-    assert found == _evaluate(every)
+    found = _replaced(report_id, selected)
+    assert found == _replaced(report_id, every)
     assert [f.kind.value for f in found] == ["state_subsidised_company", "foreign_donor"]
     assert len(selected) == 2
+
+
+async def test_a_filing_leaves_the_line_findings_of_other_reports_alone(api: Funds, funds_db: str) -> None:
+    """A company's gift to a non-party organization is a finding of that report's line; the company's
+    later gift to a party, in another report, replaces the company's totals, not that finding."""
+    other = await api.organization("other-a", kind="other_political_organization")
+    party = await api.organization("party-a")
+    company: dict[str, Any] = {
+        "name": "株式会社甲",
+        "category": "donation_corporate",
+        "kind": "company",
+        "capital_yen": 100_000_000,
+    }
+    assert (await api.file(other, report([donation(500_000, **company)]))).status_code == 201
+    engine = create_async_engine(funds_db)
+    try:
+        async with AsyncSession(engine) as session:
+            before = (await session.execute(select(findings.c.id, findings.c.kind))).all()
+        assert [kind for _id, kind in before] == ["body_to_non_party"]
+        # Over the company's cap to parties (¥7,500,000 for this capital): a finding of its totals.
+        assert (await api.file(party, report([donation(7_600_000, **company)]))).status_code == 201
+        async with AsyncSession(engine) as session:
+            ordered = select(findings.c.id, findings.c.kind).order_by(findings.c.id)
+            after = (await session.execute(ordered)).all()
+    finally:
+        await engine.dispose()
+    assert after[0] == before[0]
+    assert [kind for _id, kind in after] == ["body_to_non_party", "body_cap_exceeded"]
