@@ -27,6 +27,11 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def parent_of(pid: int) -> int:
+    """The process's parent, from /proc (a database backend's parent is the server's main process)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 @dataclass
 class CpuUse:
     seconds: float = 0.0

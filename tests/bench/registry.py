@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 
 from tests.bench.context import CONNECTIONS, SECONDS, BenchContext
+from tests.bench.cpu import parent_of
 from tests.bench.wrk import check_clean, interleaved, load
 
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "1000000"))
@@ -134,10 +135,22 @@ async def lookup_requests(ctx: BenchContext) -> tuple[list[str], list[str], dict
     return codes, [f"/registry/v1/residents/{code}" for code in codes], headers
 
 
+async def database_server_pid(dsn: str) -> int:
+    """The PostgreSQL server's main process (the bench's database runs on this machine): its process
+    tree holds every backend, so its CPU is the database's."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        backend: int = await connection.fetchval("SELECT pg_backend_pid()")
+    finally:
+        await connection.close()
+    return parent_of(backend)
+
+
 async def registry_lookups(ctx: BenchContext) -> None:
     codes, paths, headers = await lookup_requests(ctx)
     baseline_paths = [f"/r/{code}" for code in codes]
     single_url = ctx.platform.gateway_url + paths[0]
+    processes = ctx.platform.processes
     async with ctx.baseline("registry", LOOKUP_SQL) as baseline_url:
         rounds = await interleaved(
             LOOKUP_ROUNDS,
@@ -145,6 +158,11 @@ async def registry_lookups(ctx: BenchContext) -> None:
             connections=CONNECTIONS,
             baseline={"url": baseline_url + "/x", "paths": baseline_paths},
             measured={"url": single_url, "headers": headers, "paths": paths},
+            cpu_pids={
+                "gateway": processes["gateway"].pid,
+                "registry": processes["registry"].pid,
+                "postgresql": await database_server_pid(ctx.asyncpg_dsn("registry")),
+            },
         )
     baselines, singles, ratios, median_round = rounds.baselines, rounds.measured, rounds.ratios, rounds.median
     baseline, single = baselines[median_round], singles[median_round]
@@ -175,6 +193,7 @@ async def registry_lookups(ctx: BenchContext) -> None:
         gateway_p99_ms=single.p99_ms,
         gateway_to_baseline=round(ratios[median_round], 3),
         **rounds.machine_of_round(median_round),
+        cpu_us_per_request=rounds.measured_cpu_us[median_round],
         rounds={
             "baseline_rps": [round(r.requests_per_second) for r in baselines],
             "gateway_rps": [round(r.requests_per_second) for r in singles],

@@ -54,12 +54,12 @@ async def _gateway_against_direct(
         connections=CONNECTIONS,
         baseline={"url": ctx.platform.url("registry") + path, "headers": headers, "paths": paths},
         measured={"url": ctx.platform.gateway_url + path, "headers": headers, "paths": paths},
-        cpu_pid=ctx.platform.processes["gateway"].pid,
+        cpu_pids={"gateway": ctx.platform.processes["gateway"].pid},
     )
     directs, gateways, cpu_us, ratios = (
         measured.baselines,
         measured.measured,
-        measured.measured_cpu_us,
+        [cpu["gateway"] for cpu in measured.measured_cpu_us],
         measured.ratios,
     )
     median = measured.median

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,18 +123,24 @@ class Interleaved:
 
     baselines: list[LoadResult]
     measured: list[LoadResult]
-    measured_cpu_us: list[float]
-    """CPU per request of the process tree `cpu_pid` during each measured run (empty without one)."""
+    measured_cpu_us: list[dict[str, float]]
+    """CPU per request of each process tree of `cpu_pids`, by its name, during each measured run."""
     baseline_machine: list[MachineUse]
     measured_machine: list[MachineUse]
     """The whole machine's busy and stolen cores during each run: a side that leaves cores idle
     waits on something other than CPU."""
 
     def machine_of_round(self, index: int) -> dict[str, Any]:
+        """Busy and stolen cores of each side, and the machine's CPU per request (busy cores over the
+        rate): what one request cost everything on the machine, the load generator included."""
         baseline, measured = self.baseline_machine[index], self.measured_machine[index]
         return {
             "busy_cores": {"baseline": baseline.busy_cores, "measured": measured.busy_cores},
             "stolen_cores": {"baseline": baseline.stolen_cores, "measured": measured.stolen_cores},
+            "machine_cpu_us_per_request": {
+                "baseline": _per_request_us(baseline, self.baselines[index]),
+                "measured": _per_request_us(measured, self.measured[index]),
+            },
         }
 
     @property
@@ -150,6 +157,10 @@ class Interleaved:
         return sorted(range(len(ratios)), key=lambda index: ratios[index])[len(ratios) // 2]
 
 
+def _per_request_us(use: MachineUse, result: LoadResult) -> float:
+    return round(use.busy_cores / max(result.requests_per_second, 1.0) * 1_000_000, 1)
+
+
 async def interleaved(
     rounds: int,
     *,
@@ -157,13 +168,15 @@ async def interleaved(
     connections: int,
     baseline: dict[str, Any],
     measured: dict[str, Any],
-    cpu_pid: int | None = None,
+    cpu_pids: Mapping[str, int] | None = None,
 ) -> Interleaved:
     """`rounds` of a warmed baseline run then a warmed measured run; `baseline` and `measured` are
-    `load`'s arguments (the url first among them). Every run must be clean."""
+    `load`'s arguments (the url first among them). Every run must be clean. The CPU of each process
+    tree of `cpu_pids` is read during the measured runs."""
+    pids = dict(cpu_pids or {})
     baselines: list[LoadResult] = []
     runs: list[LoadResult] = []
-    cpu_us: list[float] = []
+    cpu_us: list[dict[str, float]] = []
     baseline_machine: list[MachineUse] = []
     measured_machine: list[MachineUse] = []
     for _round in range(rounds):
@@ -172,13 +185,17 @@ async def interleaved(
             baselines.append(await load(**baseline, seconds=seconds, connections=connections))
         baseline_machine += spans
         await load(**measured, seconds=2, connections=connections)
-        before = tree_cpu_seconds(cpu_pid) if cpu_pid is not None else 0.0
+        before = {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
         async with machine_use() as spans:
             runs.append(await load(**measured, seconds=seconds, connections=connections))
         measured_machine += spans
-        if cpu_pid is not None:
-            spent = tree_cpu_seconds(cpu_pid) - before
-            cpu_us.append(round(spent / max(1, runs[-1].requests) * 1_000_000, 1))
+        requests = max(1, runs[-1].requests)
+        cpu_us.append(
+            {
+                name: round((tree_cpu_seconds(pid) - before[name]) / requests * 1_000_000, 1)
+                for name, pid in pids.items()
+            }
+        )
     for name, results in (("baseline", baselines), ("measured", runs)):
         for result in results:
             check_clean(name, result)
