@@ -14,7 +14,7 @@ from services.registry.residents.views import Visibility
 from services.registry.state import PseudonymsDep
 from shared.auth.dependencies import require_scopes
 from shared.auth.tokens import Principal
-from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed
+from shared.contracts.registry import DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, EventFeed, EventType
 from shared.web.planned import PlannedRoute
 from shared.web.purpose import PurposeHeader
 from shared.web.responses import json_response
@@ -26,6 +26,14 @@ AfterCursor = Annotated[
     int, Query(ge=0, le=2**63 - 1, description="The last cursor you processed; 0 from the start.")
 ]
 FeedLimit = Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)]
+EventTypes = Annotated[
+    list[EventType] | None,
+    Query(
+        alias="type",
+        description="Only events of these types (repeat for several); the cursor still moves past the "
+        "others, to the head once none is left.",
+    ),
+]
 
 
 @router.get(
@@ -41,6 +49,7 @@ async def list_events(
     pseudonyms: PseudonymsDep,
     after: AfterCursor = 0,
     limit: FeedLimit = DEFAULT_FEED_LIMIT,
+    event_types: EventTypes = None,
     purpose: PurposeHeader = None,
     principal: Principal = require_scopes("registry:feed"),
 ) -> Response:
@@ -48,6 +57,7 @@ async def list_events(
         session,
         after=after,
         limit=limit,
+        types=event_types,
         visibility=Visibility.of(principal.scopes),
         provision=provision_for(principal, purpose),
         identifiers=Identifiers(pseudonyms, principal.pseudonym_domain),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Row, Select, insert, select
@@ -27,7 +28,15 @@ async def insert_event(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(insert(events).values(**values))
 
 
-async def events_after(session: AsyncSession, *, after: int, limit: int) -> list[Row[Any]]:
+async def events_after(
+    session: AsyncSession,
+    *,
+    after: int,
+    limit: int,
+    types: Collection[str] | None = None,
+    until: int | None = None,
+) -> list[Row[Any]]:
+    """Events after a position in feed order; only of `types` and up to `until` when given."""
     statement = (
         select(events, residents.c.protected)
         .join(residents, residents.c.resident_code == events.c.resident_code)
@@ -35,6 +44,10 @@ async def events_after(session: AsyncSession, *, after: int, limit: int) -> list
         .order_by(events.c.sequence)
         .limit(limit)
     )
+    if types is not None:
+        statement = statement.where(events.c.type.in_(list(types)))
+    if until is not None:
+        statement = statement.where(events.c.sequence <= until)
     return list((await session.execute(statement)).all())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from services.registry.feed import repository
 from services.registry.pseudonyms.codec import Identifiers
 from services.registry.residents.views import Visibility, resident_document
 from services.registry.tables import STATE_COLUMNS
-from shared.contracts.registry import ProvidedItem
+from shared.contracts.registry import EventType, ProvidedItem
 from shared.values import to_rfc3339
 
 _SNAPSHOT_LEAVES_OUT = frozenset(
@@ -133,9 +133,16 @@ async def events_page(
     visibility: Visibility,
     provision: Provision,
     identifiers: Identifiers | None = None,
+    types: Collection[EventType] | None = None,
 ) -> dict[str, Any]:
-    """The events after a cursor as the caller may see them; what they provide is logged."""
-    rows = await repository.events_after(session, after=after, limit=limit + 1)
+    """The events after a cursor as the caller may see them; what they provide is logged.
+
+    With `types`, only events of those types, and the cursor moves past the others: to the head the
+    page was read up to once none is left (read first, so every event up to it is committed)."""
+    until = None if not types else await repository.head(session)
+    rows = await repository.events_after(
+        session, after=after, limit=limit + 1, types=None if not types else set(types), until=until
+    )
     has_more = len(rows) > limit
     rows = rows[:limit]
     documents = []
@@ -148,4 +155,6 @@ async def events_page(
         provided.append(Provided(row.resident_code, items))
     await accesslog.record(session, provision=provision, operation="list_events", provided=provided)
     next_cursor = rows[-1].sequence if rows else after
+    if until is not None and not has_more:
+        next_cursor = max(next_cursor, until)
     return {"items": documents, "next_cursor": next_cursor, "has_more": has_more}
