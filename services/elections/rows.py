@@ -1,13 +1,14 @@
 """Inserting a row and getting its generated id, the same way on either database; a keyset page by
-one unique column."""
+one unique column; a condition over every election; moving standing records to a new resident code."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Row, Select, Table, insert
+from sqlalchemy import Column, ColumnElement, Row, Select, Table, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.elections.tables import elections
 from shared.web.pagination import PageRequest, keyset_page
 
 
@@ -29,3 +30,31 @@ async def page_by(
         fingerprint=fingerprint,
         position_of=lambda row: [getattr(row, column.name)],
     )
+
+
+def in_any_election(election_id: Column[Any]) -> ColumnElement[bool]:
+    """`election_id` is one of the elections: with a resident code beside it, a lookup of the code in
+    a table keyed by (election, code) probes that key per election instead of reading the table."""
+    return election_id.in_(select(elections.c.id))
+
+
+async def move_standing(
+    session: AsyncSession,
+    table: Table,
+    under_former: ColumnElement[bool],
+    stays: ColumnElement[bool],
+    new: str,
+) -> int:
+    """Rows of `table` under a former resident code move to `new`: `resident_code`, and
+    `active_resident_code` while a row stands (NULL once undone or removed). Those `stays` selects
+    do not move; their count is returned."""
+    kept = await session.scalar(select(func.count()).select_from(table).where(under_former, stays))
+    await session.execute(
+        update(table)
+        .where(under_former, ~stays)
+        .values(
+            resident_code=new,
+            active_resident_code=case((table.c.active_resident_code.is_(None), None), else_=new),
+        )
+    )
+    return int(kept or 0)

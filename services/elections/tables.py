@@ -430,3 +430,16 @@ overseas_entries = Table(
     UniqueConstraint("local_government_code", "number"),
     UniqueConstraint("active_resident_code"),
 )
+
+# 住民票コードの変更 (Basic Resident Registers Act art. 30-4): how far the service has followed the
+# registry's resident-code changes. One row; every record above keyed by a resident code moves to
+# the new code as its change is followed (services/elections/codechanges).
+code_change_follow = Table(
+    "code_change_follow",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("cursor", BigInteger, nullable=False),
+    # Bumped by every follow: the update takes the row's lock, so one follow runs at a time.
+    Column("follows", BigInteger, nullable=False),
+    Column("followed_at", UtcDateTime(), nullable=True),
+)

@@ -117,6 +117,28 @@ class FakeRegistry:
             )
         )
 
+    def change_code(self, former: str, new: str, *, effective: date) -> None:
+        """住民票コードの変更: the record moves to `new`; `former` resolves to nothing, and the events
+        recorded under it carry the new code, as the registry rewrites them."""
+        moved = self.residents.pop(former).model_copy(update={"resident_code": new})
+        self.residents[new] = moved
+        self.events = [
+            event.model_copy(update={"resident_code": new}) if event.resident_code == former else event
+            for event in self.events
+        ]
+        self.events.append(
+            LifeEvent(
+                sequence=len(self.events) + 1,
+                type=EventType.RESIDENT_CODE_CHANGE,
+                resident_code=new,
+                effective_date=effective,
+                recorded_at=datetime.now(UTC),
+                resident_version=moved.version,
+                former_resident_code=former,
+                resident=moved,
+            )
+        )
+
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if self.outage is not None and self.outage(request):
@@ -162,11 +184,15 @@ class FakeRegistry:
         if path == "/registry/v1/events":
             after = int(request.url.params["after"])
             limit = int(request.url.params.get("limit", "100"))
-            items = [e for e in self.events if e.sequence > after][:limit]
+            types = set(request.url.params.get_list("type"))
+            chosen = [e for e in self.events if e.sequence > after and (not types or e.type in types)]
+            items = chosen[:limit]
+            has_more = len(chosen) > limit
             cursor = items[-1].sequence if items else after
-            feed = EventFeed(
-                items=items, next_cursor=cursor, has_more=any(e.sequence > cursor for e in self.events)
-            )
+            if types and not has_more:
+                # As the registry does: past every event of other types, to the head.
+                cursor = max(cursor, len(self.events))
+            feed = EventFeed(items=items, next_cursor=cursor, has_more=has_more)
             return httpx.Response(200, content=feed.model_dump_json())
         return httpx.Response(404, content=json.dumps({"type": "urn:jichi:problem:not-found"}))
 

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit.chain import HeadTaken
-from services.elections.rows import page_by
+from services.elections.rows import in_any_election, move_standing, page_by
 from services.elections.tables import (
     audit_log,
     check_ins,
@@ -309,3 +309,21 @@ async def page_of(
 async def any_for_election(session: AsyncSession, election_id: int) -> bool:
     statement = select(check_ins.c.id).where(check_ins.c.election_id == election_id).limit(1)
     return (await session.execute(statement)).first() is not None
+
+
+async def move_check_ins(session: AsyncSession, former: str, new: str) -> int:
+    """住民票コードの変更: the check-ins filed under `former` move to `new`, in every election, so that
+    the standing one still stops a second vote. Where `new` has a standing check-in too (the person
+    was let vote under each code before the change was known), the one under `former` stays there;
+    how many did is returned, for the audit record."""
+    filed = in_any_election(check_ins.c.election_id)
+    other = check_ins.alias("under_new")
+    standing_under_new = select(other.c.election_id).where(
+        in_any_election(other.c.election_id), other.c.active_resident_code == new
+    )
+    twice = and_(
+        check_ins.c.active_resident_code.is_not(None), check_ins.c.election_id.in_(standing_under_new)
+    )
+    return await move_standing(
+        session, check_ins, and_(filed, check_ins.c.resident_code == former), twice, new
+    )

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import Row, and_, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import page_by
+from services.elections.rows import move_standing, page_by
 from services.elections.tables import check_ins, contests, overseas_applications, overseas_entries
 from shared.web.pagination import PageRequest, query_fingerprint
 
@@ -153,3 +153,22 @@ async def voters_by_method(session: AsyncSession, election_id: int, codes: Seque
         .group_by(check_ins.c.overseas_method)
     )
     return list((await session.execute(statement)).all())
+
+
+async def move_records(session: AsyncSession, former: str, new: str) -> int:
+    """住民票コードの変更: the person's overseas applications and entries move to `new`. Where `new`
+    has a standing entry already (one per person), a standing one under `former` stays there; how
+    many did is returned, for the audit record."""
+    await session.execute(
+        update(overseas_applications)
+        .where(overseas_applications.c.resident_code == former)
+        .values(resident_code=new)
+    )
+    other = overseas_entries.alias("under_new")
+    twice = and_(
+        overseas_entries.c.active_resident_code.is_not(None),
+        exists().where(other.c.active_resident_code == new),
+    )
+    return await move_standing(
+        session, overseas_entries, overseas_entries.c.resident_code == former, twice, new
+    )

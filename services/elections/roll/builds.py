@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
+from services.elections.codechanges import service as codechanges
 from services.elections.roll import repository
 from services.elections.roll.eligibility import add_months, is_periodic_registration_date
 from services.elections.roll.service import NO_FACTS, STALE_AFTER, Basis, entry, facts_of, is_stale
@@ -300,6 +301,9 @@ async def run_build(*, database: Database, source: ResidentSource, election_id: 
         database, build_id, state=RollBuildState.RUNNING.value, started_at=started, heartbeat_at=started
     )
     try:
+        # Records under changed codes move first: the registry's extract names residents by their
+        # new codes only, and a suspension left under an old one would be missed.
+        await codechanges.follow(database=database, source=source, actor=f"roll-build:{build_id}")
         async with database.sessionmaker() as session:
             outcome = await _build(session, Heartbeat(database, build_id), source, build_id, election_id)
             row = await repository.get_build(session, election_id, build_id)

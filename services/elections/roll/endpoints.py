@@ -80,13 +80,19 @@ async def get_roll_build(
 )
 async def sync_roll(
     session: SessionDep,
+    database: DatabaseDep,
     source: ResidentSourceDep,
     live: LiveBuildsDep,
     election_id: RowId,
     principal: Principal = require_scopes("elections:admin"),
 ) -> RollSync:
     return await service.sync_roll(
-        session=session, source=source, actor=principal.client_id, election_id=election_id, live=live
+        session=session,
+        database=database,
+        source=source,
+        actor=principal.client_id,
+        election_id=election_id,
+        live=live,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit import service as audit
+from services.elections.codechanges import service as codechanges
 from services.elections.roll import repository
 from services.elections.roll.eligibility import (
     Decision,
@@ -26,6 +27,7 @@ from services.elections.setup.service import require_election
 from services.elections.suspensions import service as suspensions
 from shared.contracts.elections import Registration, RollDecision, RollSync, Voter
 from shared.contracts.registry import ResidentStatus
+from shared.db.engine import Database
 from shared.web.pagination import Page, PageRequest
 from shared.web.problems import Conflict, NotFound
 
@@ -251,14 +253,19 @@ async def _redecided(
 async def sync_roll(
     *,
     session: AsyncSession,
+    database: Database,
     source: ResidentSource,
     actor: str,
     election_id: int,
     live: frozenset[int] = frozenset(),
 ) -> RollSync:
+    """Apply the feed since the roll's cursor. Once the sync may run, records under changed resident
+    codes move first (in a transaction of their own, committed before the feed is read), so the
+    roll's entries are found under the codes the feed names."""
     election = await require_election(session, election_id)
     basis = await current_basis(session, election)
     feed = await _feed_to_follow(session, election_id, live)
+    await codechanges.follow(database=database, source=source, actor=actor)
     municipalities = await repository.municipalities_of(session, election_id)
     read = await _read_feed(session, source, election_id, int(feed.cursor), set(municipalities))
     now = datetime.now(UTC)

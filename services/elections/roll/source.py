@@ -19,6 +19,7 @@ from shared.contracts.registry import (
     MAX_FEED_LIMIT,
     PURPOSE_HEADER,
     EventFeed,
+    EventType,
     LifeEvent,
     ResidentEventPage,
     ResidentStatus,
@@ -80,6 +81,10 @@ class ResidentSource(Protocol):
     async def resident(self, resident_code: str) -> RollResident | None: ...
 
     async def events(self, after: int) -> EventFeed: ...
+
+    async def code_changes(self, after: int) -> EventFeed:
+        """The feed's resident-code changes after `after`; its cursor moves past every other event."""
+        ...
 
 
 class RegistrySource:
@@ -151,7 +156,15 @@ class RegistrySource:
         return RollResident.model_validate_json(response.content)
 
     async def events(self, after: int) -> EventFeed:
-        response = await self._get(FEED_PATH, {"after": after, "limit": MAX_FEED_LIMIT})
+        return await self._feed({"after": after, "limit": MAX_FEED_LIMIT})
+
+    async def code_changes(self, after: int) -> EventFeed:
+        return await self._feed(
+            {"after": after, "limit": MAX_FEED_LIMIT, "type": EventType.RESIDENT_CODE_CHANGE.value}
+        )
+
+    async def _feed(self, params: dict[str, str | int]) -> EventFeed:
+        response = await self._get(FEED_PATH, params)
         if response.status_code != 200:
             raise BadGateway(
                 f"The registry refused the change feed: {response.status_code}.",

@@ -66,3 +66,11 @@ async def of_vote_over(
         .order_by(suspensions.c.id)
     )
     return list((await session.execute(statement)).all())
+
+
+async def move_suspensions(session: AsyncSession, former: str, new: str) -> None:
+    """住民票コードの変更: the person's notices follow them to the new code, so no roll built from the
+    registry (which knows only the new code) misses one."""
+    await session.execute(
+        update(suspensions).where(suspensions.c.resident_code == former).values(resident_code=new)
+    )
