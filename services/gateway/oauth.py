@@ -136,7 +136,7 @@ async def issue_token(request: Request) -> Response:
     database = state.database
     async with guard.verifying(), database.sessionmaker() as session:
         client = await clients.authenticate(session, client_id, client_secret)
-    guard.record(client_id, address, succeeded=client is not None)
+    await guard.record(client_id, address, succeeded=client is not None)
     if client is None:
         return _oauth_error(401, "invalid_client", "Client authentication failed.", basic=basic is not None)
     requested = set(fields["scope"].split()) if fields.get("scope") else set(client.scopes)

@@ -83,7 +83,9 @@ class GatewaySettings(ServiceSettings):
         default=10.0, gt=0, description="How long an open circuit fails fast before one trial."
     )
 
-    redis_url: str = Field(default="", description="Shares rate limits between replicas when set.")
+    redis_url: str = Field(
+        default="", description="Shares rate limits and token lockouts between replicas when set."
+    )
     rate_limit_per_second: float = Field(default=200.0, gt=0, description="Per client, by default.")
     rate_limit_burst: int = Field(default=400, ge=1, description="Requests a client may send at once.")
     anonymous_rate_limit_per_second: float = Field(default=20.0, gt=0, description="Per address.")

@@ -15,7 +15,7 @@ from services.gateway.proxy import Proxy
 from services.gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from services.gateway.settings import GatewaySettings
 from services.gateway.state import SERVICE, GatewayState
-from services.gateway.token_guard import TokenGuard
+from services.gateway.token_guard import TokenGuard, lockouts_for
 from services.gateway.upstream import Upstream, UpstreamLimits
 from shared.auth.revocations import RevocationCache
 from shared.db.engine import Database, create_engine, resolve_database_url
@@ -61,6 +61,7 @@ async def running_gateway(settings: GatewaySettings) -> AsyncIterator[GatewaySta
         max_age_seconds=settings.revocations_max_age_seconds,
     )
     limiter: RateLimiter = RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+    lockouts = lockouts_for(settings)
     urls = settings.upstream_urls()
     limits = _upstream_limits(settings)
     upstreams = {name: Upstream(name, url, limits) for name, url in urls.items()}
@@ -77,11 +78,12 @@ async def running_gateway(settings: GatewaySettings) -> AsyncIterator[GatewaySta
                 merged_openapi=MergedOpenAPI(http, urls),
                 proxy=proxy,
                 client_addresses=proxy.addresses,
-                token_guard=TokenGuard(settings, limiter),
+                token_guard=TokenGuard(settings, limiter, lockouts),
             )
     finally:
         for upstream in upstreams.values():
             await upstream.close()
         await limiter.close()
+        await lockouts.close()
         await http.aclose()
         await database.dispose()
