@@ -101,6 +101,8 @@ class LocalPlatform:
             env.setdefault(f"{prefix}_REVOCATIONS_URL", f"{self.gateway_url}/.well-known/revocations.json")
             env.setdefault(f"{prefix}_GATEWAY_URL", self.gateway_url)
             env.setdefault(f"GATEWAY_{prefix}_URL", self.url(name))
+        # On one's own machine, webhooks go to one's own receivers (a deployment refuses them).
+        env.setdefault("REGISTRY_WEBHOOK_PRIVATE_ADDRESSES_ALLOWED", "true")
         env.update(extra)
         return env
 

@@ -67,6 +67,12 @@ class RegistrySettings(ServiceSettings):
         description="Secret under which subscriptions' webhook signing secrets are stored encrypted. "
         "The default is for development only: set REGISTRY_WEBHOOK_SECRET_KEY in production.",
     )
+    webhook_private_addresses_allowed: bool = Field(
+        default=False,
+        description="Let webhooks point at loopback, private and link-local addresses: a development "
+        "machine's own receivers (the local platform sets it). Never in a deployment: a subscriber "
+        "could make the registry post residents' events inside the platform's network.",
+    )
     deliver_poll_seconds: float = Field(
         default=0.5, gt=0, description="How often the deliverer looks for new events and due retries."
     )

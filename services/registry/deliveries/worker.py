@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from datetime import datetime
+from ipaddress import ip_address
 from typing import Any
 
 import httpx
@@ -150,6 +152,9 @@ class Deliverer:
 
     async def _send(self, subscription: Row[Any], delivery: Row[Any]) -> str | None:
         """POST the signed body; None if the receiver acknowledged, else what went wrong."""
+        refused = await self._refused_destination(subscription.webhook_url)
+        if refused is not None:
+            return refused
         headers = signed_headers(
             self.secrets.open(subscription.webhook_secret), delivery.delivery_id, utc_now(), delivery.body
         )
@@ -167,6 +172,27 @@ class Deliverer:
         if rules.acknowledged(response.status_code):
             return None
         return f"HTTP {response.status_code}"
+
+    async def _refused_destination(self, webhook_url: str) -> str | None:
+        """Why the webhook may not be posted to now, or None: every address its host resolves to
+        must be public (a name may have come to resolve inside the network since it was registered).
+        The network policy of a deployment closes the same ranges to the deliverer below this."""
+        if self.settings.webhook_private_addresses_allowed:
+            return None
+        url = httpx.URL(webhook_url)
+        refused = rules.refused_host(url.host)
+        if refused is not None:
+            return f"webhook host refused: {refused}"
+        try:
+            found = await asyncio.get_running_loop().getaddrinfo(
+                url.host, url.port or (443 if url.scheme == "https" else 80), type=socket.SOCK_STREAM
+            )
+        except OSError:
+            return "webhook host not found"
+        for *_, sockaddr in found:
+            if not rules.is_public_address(ip_address(sockaddr[0])):
+                return "webhook host resolves to an address that is not public"
+        return None
 
 
 def signed_headers(secret: str, delivery_id: str, at: datetime, body: bytes) -> dict[str, str]:

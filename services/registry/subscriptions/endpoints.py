@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from services.registry.feed.endpoints import AfterCursor, FeedLimit
 from services.registry.pseudonyms.codec import Identifiers
+from services.registry.settings import RegistrySettings
 from services.registry.state import PseudonymsDep, RegistryStateDep
 from services.registry.subscriptions import service
 from shared.auth.dependencies import require_scopes
@@ -28,6 +29,7 @@ from shared.web.idempotency import WriteDep
 from shared.web.planned import PlannedRoute
 from shared.web.responses import json_response
 from shared.web.sessions import SessionDep
+from shared.web.state import ServiceStateDep
 
 router = APIRouter(route_class=PlannedRoute, tags=["subscriptions"])
 
@@ -54,10 +56,16 @@ async def create_subscription(
     body: SubscriptionIn,
     write: WriteDep,
     state: RegistryStateDep,
+    service_state: ServiceStateDep,
     principal: Principal = require_scopes(SUBSCRIBE),
 ) -> Response:
+    settings: RegistrySettings = service_state.settings
     document = await service.create(
-        write.session, principal=principal, body=body, secrets=state.webhook_secrets
+        write.session,
+        principal=principal,
+        body=body,
+        secrets=state.webhook_secrets,
+        private_addresses_allowed=settings.webhook_private_addresses_allowed,
     )
     return write.respond(
         document, status_code=201, location=f"/registry/v1/subscriptions/{document['subscription_id']}"

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.accesslog import service as accesslog
 from services.registry.accesslog.entries import Provision
 from services.registry.accesslog.service import Provided
+from services.registry.deliveries import rules as delivery_rules
 from services.registry.deliveries.secrets import WebhookSecrets
 from services.registry.feed import service as feed
 from services.registry.pseudonyms.codec import Identifiers, UnknownPseudonym
@@ -62,9 +64,21 @@ def document(row: Row[Any]) -> dict[str, Any]:
 
 
 async def create(
-    session: AsyncSession, *, principal: Principal, body: SubscriptionIn, secrets: WebhookSecrets
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    body: SubscriptionIn,
+    secrets: WebhookSecrets,
+    private_addresses_allowed: bool,
 ) -> dict[str, Any]:
     """A new subscription; its webhook secret, if it has a webhook, is in this answer only."""
+    if body.webhook_url is not None and not private_addresses_allowed:
+        refused = delivery_rules.refused_host(httpx.URL(body.webhook_url).host)
+        if refused is not None:
+            raise UnprocessableContent(
+                f"A webhook must point at the public internet; its host is {refused}.",
+                slug="webhook-address-not-allowed",
+            )
     if await repository.count_of_client(session, principal.client_id) >= MAX_SUBSCRIPTIONS_PER_CLIENT:
         raise Conflict(
             f"A client may hold at most {MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions.",

@@ -23,7 +23,8 @@ from shared.db.engine import Database, create_engine
 from tests.registry.conftest import Headers, Register
 from tests.registry.subscriptions.test_endpoints import SUBSCRIBER, create, die, move_out, watch
 
-HOOK = "http://127.0.0.1:9/hook"
+# A public address literal, as a deployment allows; the mock transport answers, nothing leaves the machine.
+HOOK = "http://93.184.215.14/hook"
 
 
 async def moved_watched_resident(
@@ -242,3 +243,31 @@ async def test_a_stopping_deliverer_ends_after_the_attempt_under_way(
     # Its lease was released: another deliverer takes the rest at once.
     assert await deliverer().run_once() == 1
     assert len(receiver.acknowledged) == 2
+
+
+async def test_a_webhook_resolving_inside_the_network_is_not_posted_to(
+    registry: httpx.AsyncClient, headers: Headers, register: Register, deliverer: Make, receiver: Receiver
+) -> None:
+    """The resolver reads forms the registration's check of literals does not (2130706433 is
+    127.0.0.1), and a name registered while public may point inside the network later: the
+    deliverer judges the addresses the host resolves to, at each attempt."""
+    code = await register()
+    subscription = await create(registry, headers, webhook_url="http://2130706433:8000/hook")
+    await watch(registry, headers, subscription.subscription_id, code)
+    await move_out(registry, headers, code)
+    await deliverer(deliver_max_attempts=1).run_once()
+    assert receiver.received == []
+    base = f"/registry/v1/subscriptions/{subscription.subscription_id}/deliveries"
+    dead = (await registry.get(base, params={"status": "dead"}, headers=headers(*SUBSCRIBER))).json()["items"]
+    assert [item["last_error"] for item in dead] == ["webhook host resolves to an address that is not public"]
+
+
+async def test_a_development_machine_may_post_to_its_own_receivers(
+    registry: httpx.AsyncClient, headers: Headers, register: Register, deliverer: Make, receiver: Receiver
+) -> None:
+    code = await register()
+    subscription = await create(registry, headers, webhook_url="http://2130706433:8000/hook")
+    await watch(registry, headers, subscription.subscription_id, code)
+    await move_out(registry, headers, code)
+    assert await deliverer(webhook_private_addresses_allowed=True).run_once() == 1
+    assert [str(request.url) for request in receiver.received] == ["http://2130706433:8000/hook"]

@@ -229,7 +229,7 @@ async def test_a_subscription_is_its_clients_alone(
 
 
 async def test_creating_is_idempotent(registry: httpx.AsyncClient, headers: Headers) -> None:
-    body = {"name": "recipients", "webhook_url": "http://127.0.0.1:9/hook"}
+    body = {"name": "recipients", "webhook_url": "https://93.184.215.14/hook"}
     first = await registry.post(
         SUBSCRIPTIONS, json=body, headers=headers(*SUBSCRIBER, **{"Idempotency-Key": "k1"})
     )
@@ -323,3 +323,26 @@ async def test_a_subscription_follows_a_resident_code_change(
         (new_code, code),
         (new_code, None),
     ]
+
+
+async def test_a_webhook_must_point_at_the_public_internet(
+    registry: httpx.AsyncClient, headers: Headers
+) -> None:
+    """The platform's own network (loopback, private ranges, the cloud metadata service, IPv6 local
+    and IPv4-mapped forms) is refused when the subscription is made."""
+    for url in (
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://registry.localhost./hook",
+        "http://10.0.0.7/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://[fd00::1]/hook",
+        "http://[::ffff:192.168.1.1]/hook",
+        "http://user@100.64.0.1/hook",
+    ):
+        response = await registry.post(
+            SUBSCRIPTIONS, json={"name": "inside", "webhook_url": url}, headers=headers(*SUBSCRIBER)
+        )
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["type"].endswith("webhook-address-not-allowed")
