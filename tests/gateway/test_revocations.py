@@ -85,7 +85,9 @@ async def refused_within_the_refreshes(verifier: TokenVerifier, token: str) -> N
             return problem.problem_slug == "token-revoked"
         return False
 
-    await within(GATEWAY_REFRESH_SECONDS + SERVICE_REFRESH_SECONDS + 0.5, refused)
+    # Slack for a loaded machine (a test run beside other work took more than 0.5 s for the two
+    # refreshes' round trips); still less than the 6 s of the production periods (1 s and 5 s).
+    await within(GATEWAY_REFRESH_SECONDS + SERVICE_REFRESH_SECONDS + 3.0, refused)
 
 
 async def proxied_statuses(gateway: httpx.AsyncClient, token: str, count: int) -> list[int]:
