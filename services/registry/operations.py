@@ -243,7 +243,7 @@ OPERATIONS: Operations = {
     ),
     ("POST", "/registry/v1/subscriptions"): Operation(
         "registry_create_subscription",
-        problems=("too-many-subscriptions",),
+        problems=("too-many-subscriptions", "webhook-address-not-allowed"),
         headers={201: ("Location",)},
     ),
     ("GET", "/registry/v1/subscriptions/{subscription_id}"): Operation(

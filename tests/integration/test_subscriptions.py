@@ -117,6 +117,8 @@ async def platform(sqlite_dir: Path) -> AsyncIterator[Platform]:
             deliver_poll_seconds=0.05,
             deliver_retry_base_seconds=0.1,
             deliver_max_attempts=3,
+            # The receiver is this process, on the loopback address a deployment refuses.
+            webhook_private_addresses_allowed=True,
             **published_by(gateway_url),
         )
         registry_url = await stack.enter_async_context(serving(create_registry(settings)))
