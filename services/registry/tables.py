@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from shared.db.base import new_metadata
@@ -157,6 +158,15 @@ resident_events = Table(
     Column("former_resident_code", String(11), nullable=True),
     Column("snapshot", JSON, nullable=False),
     Index("ix_resident_events_resident", "resident_code", "sequence"),
+    # The feed filtered to resident-code changes (`?type=resident_code_change`, which the elections
+    # service follows from the start of the feed): a few rows among all events, found without
+    # walking the feed.
+    Index(
+        "ix_resident_events_code_changes",
+        "sequence",
+        postgresql_where=text("type = 'resident_code_change'"),
+        sqlite_where=text("type = 'resident_code_change'"),
+    ),
 )
 
 resident_code_changes = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Row, Select, insert, select
+from sqlalchemy import BindParameter, Row, Select, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.tables import feed_head, resident_events, residents
@@ -37,6 +37,13 @@ async def events_after(
     until: int | None = None,
 ) -> list[Row[Any]]:
     """Events after a position in feed order; only of `types` and up to `until` when given."""
+    statement = events_after_statement(after=after, limit=limit, types=types, until=until)
+    return list((await session.execute(statement)).all())
+
+
+def events_after_statement(
+    *, after: int, limit: int, types: Collection[str] | None, until: int | None
+) -> Select[Any]:
     statement = (
         select(events, residents.c.protected)
         .join(residents, residents.c.resident_code == events.c.resident_code)
@@ -45,10 +52,13 @@ async def events_after(
         .limit(limit)
     )
     if types is not None:
-        statement = statement.where(events.c.type.in_(list(types)))
+        # Written into the statement, not bound: the planner then sees `type = 'resident_code_change'`
+        # and reads `ix_resident_events_code_changes` (the types are the enum's values).
+        chosen: BindParameter[str] = bindparam("types", sorted(types), expanding=True, literal_execute=True)
+        statement = statement.where(events.c.type.in_(chosen))
     if until is not None:
         statement = statement.where(events.c.sequence <= until)
-    return list((await session.execute(statement)).all())
+    return statement
 
 
 def resident_events_statement(resident_code: str) -> Select[Any]:
