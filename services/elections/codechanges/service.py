@@ -9,7 +9,6 @@ changes, for every election at once, in a transaction of their own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.elections.absentee import repository as absentee
@@ -25,17 +24,7 @@ from shared.db.engine import Database
 MAX_PAGES_PER_FOLLOW = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Followed:
-    changes: int
-    """Resident-code changes applied."""
-    left_under_former: int
-    """Records that could not move, because the new code had its own already (a check-in, a ballot,
-    an overseas entry): the person was dealt with under each code before the change was known."""
-    cursor: int
-
-
-async def follow(*, database: Database, source: ResidentSource, actor: str) -> Followed:
+async def follow(*, database: Database, source: ResidentSource, actor: str) -> None:
     """Apply the changes recorded since the last follow, and commit; one follow runs at a time."""
     async with database.sessionmaker() as session:
         cursor = start = await repository.take_follow(session)
@@ -71,4 +60,3 @@ async def follow(*, database: Database, source: ResidentSource, actor: str) -> F
                 },
             )
         await session.commit()
-    return Followed(changes=changes, left_under_former=left, cursor=cursor)
