@@ -38,6 +38,15 @@ def in_any_election(election_id: Column[Any]) -> ColumnElement[bool]:
     return election_id.in_(select(elections.c.id))
 
 
+def elections_where(column: Column[Any], value: str) -> Select[Any]:
+    """The elections in which `column` (of a table with an `election_id`) holds `value`. Read through
+    an alias of the table, so that a statement changing that table may ask it of itself."""
+    other = column.table.alias("other")
+    return select(other.c.election_id).where(
+        in_any_election(other.c.election_id), other.c[column.name] == value
+    )
+
+
 async def move_standing(
     session: AsyncSession,
     table: Table,

@@ -8,7 +8,7 @@ from sqlalchemy import Row, Select, and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import in_any_election
+from services.elections.rows import elections_where, in_any_election
 from services.elections.tables import absentee_ballots, elections, roll_entries
 
 _INSERT_UNLESS_ONE = {
@@ -83,11 +83,7 @@ async def move_ballots(session: AsyncSession, former: str, new: str) -> int:
     Where `new` has a ballot of the same election already (one live ballot per voter and election),
     the one under `former` stays there; how many did is returned, for the audit record."""
     filed = in_any_election(absentee_ballots.c.election_id)
-    other = absentee_ballots.alias("under_new")
-    with_new = select(other.c.election_id).where(
-        in_any_election(other.c.election_id), other.c.resident_code == new
-    )
-    twice = absentee_ballots.c.election_id.in_(with_new)
+    twice = absentee_ballots.c.election_id.in_(elections_where(absentee_ballots.c.resident_code, new))
     under_former = and_(filed, absentee_ballots.c.resident_code == former)
     kept = await session.scalar(select(func.count()).select_from(absentee_ballots).where(under_former, twice))
     await session.execute(update(absentee_ballots).where(under_former, ~twice).values(resident_code=new))

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.elections.audit.chain import HeadTaken
-from services.elections.rows import in_any_election, move_standing, page_by
+from services.elections.rows import elections_where, in_any_election, move_standing, page_by
 from services.elections.tables import (
     audit_log,
     check_ins,
@@ -317,10 +317,7 @@ async def move_check_ins(session: AsyncSession, former: str, new: str) -> int:
     was let vote under each code before the change was known), the one under `former` stays there;
     how many did is returned, for the audit record."""
     filed = in_any_election(check_ins.c.election_id)
-    other = check_ins.alias("under_new")
-    standing_under_new = select(other.c.election_id).where(
-        in_any_election(other.c.election_id), other.c.active_resident_code == new
-    )
+    standing_under_new = elections_where(check_ins.c.active_resident_code, new)
     twice = and_(
         check_ins.c.active_resident_code.is_not(None), check_ins.c.election_id.in_(standing_under_new)
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Row, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.elections.rows import in_any_election, page_by
+from services.elections.rows import elections_where, in_any_election, page_by
 from services.elections.tables import counting_districts, roll_builds, roll_entries, roll_feeds
 from shared.web.pagination import PageRequest, query_fingerprint
 
@@ -225,10 +225,7 @@ async def move_entries(session: AsyncSession, former: str, new: str) -> None:
     `new` has an entry already (a build after the change made it from the registry), the one under
     `former` is dropped."""
     filed = in_any_election(roll_entries.c.election_id)
-    other = roll_entries.alias("under_new")
-    with_new = select(other.c.election_id).where(
-        in_any_election(other.c.election_id), other.c.resident_code == new
-    )
+    with_new = elections_where(roll_entries.c.resident_code, new)
     await session.execute(
         delete(roll_entries).where(
             filed, roll_entries.c.resident_code == former, roll_entries.c.election_id.in_(with_new)

@@ -139,9 +139,9 @@ async def events_page(
 
     With `types`, only events of those types, and the cursor moves past the others: to the head the
     page was read up to once none is left (read first, so every event up to it is committed)."""
-    until = None if not types else await repository.head(session)
+    until = await repository.head(session) if types else None
     rows = await repository.events_after(
-        session, after=after, limit=limit + 1, types=None if not types else set(types), until=until
+        session, after=after, limit=limit + 1, types=types or None, until=until
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
